@@ -1,0 +1,244 @@
+package org.parcelgate.app;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.parcelgate.auth.CaffeineReplayGuard;
+import org.parcelgate.auth.ClientCertificateHandler;
+import org.parcelgate.auth.PartnerRegistry;
+import org.parcelgate.auth.PartnerRegistryParser;
+import org.parcelgate.auth.RequestTokenHandler;
+import org.parcelgate.auth.RequestTokenVerifier;
+import org.parcelgate.config.GatewayConfig;
+import org.parcelgate.http.Lifecycle;
+import org.parcelgate.http.OpsRouter;
+import org.parcelgate.http.PartnerApiRouter;
+import org.parcelgate.metrics.GatewayMetrics;
+import org.parcelgate.signing.GatewaySigningKeys;
+import org.parcelgate.tls.CrlSet;
+import org.parcelgate.tls.PartnerServerOptions;
+import org.parcelgate.tls.PartnerTrustManager;
+import org.parcelgate.tls.PemFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: the partner port, the ops port and the reloaders behind them. {@link #start} wires the parts from
+ * a typed configuration; {@link #stop} drains in-flight requests before it closes anything.
+ */
+public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final Lifecycle lifecycle;
+  private final Reloader<PartnerRegistry> registry;
+  private final Reloader<CrlSet> crls;
+  private HttpServer partnerServer;
+  private HttpServer opsServer;
+
+  private Gateway(
+      Vertx vertx,
+      GatewayConfig config,
+      Lifecycle lifecycle,
+      Reloader<PartnerRegistry> registry,
+      Reloader<CrlSet> crls) {
+    this.vertx = vertx;
+    this.config = config;
+    this.lifecycle = lifecycle;
+    this.registry = registry;
+    this.crls = crls;
+  }
+
+  /**
+   * Loads keys, certificates, CRLs and the registry (on workers), then opens both ports. Fails, with everything closed
+   * again, if any part cannot start; the failure's message names the part.
+   */
+  public static Future<Gateway> start(
+      Vertx vertx, GatewayConfig config, PrometheusMeterRegistry meterRegistry, Clock clock) {
+    GatewayMetrics metrics = new GatewayMetrics(meterRegistry);
+    Lifecycle lifecycle = new Lifecycle();
+    Future<List<X509Certificate>> anchors = vertx.executeBlocking(() -> loadAnchors(config.tls().trustAnchors()));
+    Future<GatewaySigningKeys> signingKeys =
+        vertx.executeBlocking(() -> GatewaySigningKeys.load(config.signing().keyFile(), config.signing().activeKid()));
+    Reloader<PartnerRegistry> registry =
+        new Reloader<>(
+            vertx,
+            "partner registry " + config.registry().file(),
+            List.of(config.registry().file()),
+            contents -> PartnerRegistryParser.parse(contents.get(0)),
+            metrics::registryReload);
+    return Future.all(anchors, signingKeys, registry.reload())
+        .recover(failure -> Future.failedFuture(new StartupException("cannot load keys, certificates or registry", failure)))
+        .compose(
+            loaded -> {
+              Reloader<CrlSet> crls =
+                  new Reloader<>(
+                      vertx,
+                      "CRLs " + config.tls().crls(),
+                      config.tls().crls(),
+                      contents -> parseCrls(contents, anchors.result()),
+                      success -> {});
+              Gateway gateway = new Gateway(vertx, config, lifecycle, registry, crls);
+              return crls.reload()
+                  .recover(failure -> Future.failedFuture(new StartupException("tls.crls refused", failure)))
+                  .compose(done -> gateway.listen(metrics, meterRegistry, anchors.result(), signingKeys.result(), clock))
+                  .recover(failure -> gateway.closeServers().transform(closed -> Future.failedFuture(failure)));
+            });
+  }
+
+  private Future<Gateway> listen(
+      GatewayMetrics metrics,
+      PrometheusMeterRegistry meterRegistry,
+      List<X509Certificate> anchors,
+      GatewaySigningKeys signingKeys,
+      Clock clock) {
+    PartnerTrustManager trustManager =
+        new PartnerTrustManager(anchors, crls, config.tls().allowStaleCrl(), clock, metrics::tlsRejected);
+    RequestTokenVerifier verifier =
+        new RequestTokenVerifier(
+            config.token().policy(), new CaffeineReplayGuard(config.token().replayCacheSize(), clock), clock);
+    GatewayConfig.PartnerApi api = config.partnerApi();
+    HttpServerOptions partnerOptions =
+        PartnerServerOptions.create(
+            api.host(),
+            api.port(),
+            config.tls().certificate(),
+            config.tls().privateKey(),
+            trustManager,
+            config.tls().protocols(),
+            api.idleTimeout(),
+            api.handshakeTimeout());
+    partnerServer =
+        vertx
+            .createHttpServer(partnerOptions)
+            .requestHandler(
+                PartnerApiRouter.create(
+                    vertx,
+                    lifecycle,
+                    metrics,
+                    api.bodyLimitBytes(),
+                    new ClientCertificateHandler(registry),
+                    new RequestTokenHandler(verifier),
+                    signingKeys));
+    opsServer =
+        vertx
+            .createHttpServer(new HttpServerOptions().setHost(config.ops().host()).setPort(config.ops().port()))
+            .requestHandler(OpsRouter.create(vertx, lifecycle, meterRegistry, this::status, commands()));
+    return Future.all(opsServer.listen(), partnerServer.listen())
+        .recover(failure -> Future.failedFuture(new StartupException("cannot open the ports", failure)))
+        .map(
+            listening -> {
+              registry.watch(config.registry().reloadInterval());
+              crls.watch(config.tls().reloadInterval());
+              lifecycle.ready();
+              LOG.info(
+                  "gateway {} ready: partner API https://{}:{} , ops http://{}:{} , {} partners",
+                  config.gatewayId(),
+                  api.host(),
+                  partnerPort(),
+                  config.ops().host(),
+                  opsPort(),
+                  registry.get().size());
+              return this;
+            });
+  }
+
+  private OpsRouter.Commands commands() {
+    return new OpsRouter.Commands() {
+      @Override
+      public Future<JsonObject> reloadRegistry() {
+        return registry
+            .reload()
+            .map(
+                outcome ->
+                    new JsonObject()
+                        .put("status", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                        .put("partners", registry.get().size())
+                        .put("sha256", registry.get().contentHash()));
+      }
+
+      @Override
+      public Future<JsonObject> reloadCrls() {
+        return crls.reload()
+            .map(
+                outcome ->
+                    new JsonObject()
+                        .put("status", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                        .put("crls", crls.get().size()));
+      }
+    };
+  }
+
+  private JsonObject status() {
+    PartnerRegistry current = registry.get();
+    return new JsonObject()
+        .put("partners", current.size())
+        .put("registrySha256", current.contentHash())
+        .put("crls", crls.get().size());
+  }
+
+  private static List<X509Certificate> loadAnchors(List<Path> files) throws IOException {
+    List<X509Certificate> anchors = new ArrayList<>();
+    for (Path file : files) {
+      anchors.addAll(PemFiles.certificates(file));
+    }
+    return anchors;
+  }
+
+  private static CrlSet parseCrls(List<byte[]> contents, List<X509Certificate> anchors) throws IOException {
+    List<X509CRL> list = new ArrayList<>();
+    for (byte[] content : contents) {
+      list.add(PemFiles.crl(content));
+    }
+    return CrlSet.of(list, anchors);
+  }
+
+  public int partnerPort() {
+    return partnerServer.actualPort();
+  }
+
+  public int opsPort() {
+    return opsServer.actualPort();
+  }
+
+  public Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  /**
+   * Graceful stop: readiness turns to draining, new requests are refused with {@code shutting_down}, the partner port
+   * stops accepting connections, in-flight requests get up to {@code partner-api.shutdown-grace} to finish; then the
+   * ops port closes.
+   */
+  public Future<Void> stop() {
+    lifecycle.drain();
+    registry.stop();
+    crls.stop();
+    LOG.info("gateway {} draining", config.gatewayId());
+    long grace = config.partnerApi().shutdownGrace().toMillis();
+    Future<Void> partner = partnerServer == null ? Future.succeededFuture() : partnerServer.shutdown(grace, TimeUnit.MILLISECONDS);
+    return partner
+        .eventually(() -> opsServer == null ? Future.succeededFuture() : opsServer.close())
+        .onComplete(done -> LOG.info("gateway {} stopped", config.gatewayId()));
+  }
+
+  private Future<Void> closeServers() {
+    Future<Void> partner = partnerServer == null ? Future.succeededFuture() : partnerServer.close();
+    Future<Void> ops = opsServer == null ? Future.succeededFuture() : opsServer.close();
+    registry.stop();
+    crls.stop();
+    return Future.join(partner, ops).mapEmpty();
+  }
+}

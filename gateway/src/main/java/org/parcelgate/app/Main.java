@@ -1,0 +1,85 @@
+package org.parcelgate.app;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.parcelgate.config.ConfigException;
+import org.parcelgate.config.ConfigLoader;
+import org.parcelgate.config.GatewayConfig;
+
+/**
+ * Starts the gateway: {@code java -jar parcelgate-gateway.jar [--config FILE]}. Exit codes: 0 after a clean stop, 1 if
+ * the gateway could not start, 2 for a usage or configuration error.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    Optional<Path> configFile;
+    try {
+      configFile = configFile(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("parcelgate: " + e.getMessage());
+      System.err.println("usage: java -jar parcelgate-gateway.jar [--config FILE]");
+      System.exit(2);
+      return;
+    }
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx =
+        Vertx.builder()
+            .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+            .withMetrics(new MicrometerMetricsFactory(meters))
+            .build();
+    try {
+      GatewayConfig config =
+          ConfigLoader.load(vertx, configFile, System.getenv()).toCompletionStage().toCompletableFuture().get();
+      Gateway gateway =
+          Gateway.start(vertx, config, meters, Clock.systemUTC()).toCompletionStage().toCompletableFuture().get();
+      Duration grace = config.partnerApi().shutdownGrace().plusSeconds(5);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      gateway
+                          .stop()
+                          .eventually(vertx::close)
+                          .toCompletionStage()
+                          .toCompletableFuture()
+                          .get(grace.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (Exception e) {
+                      System.err.println("parcelgate: shutdown did not complete cleanly: " + e.getMessage());
+                    }
+                  },
+                  "parcelgate-shutdown"));
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof ConfigException config) {
+        System.err.println("parcelgate: configuration error: " + config.key() + ": " + config.reason());
+        vertx.close();
+        System.exit(2);
+      }
+      System.err.println("parcelgate: cannot start: " + cause.getMessage());
+      vertx.close();
+      System.exit(1);
+    }
+  }
+
+  private static Optional<Path> configFile(String[] args) {
+    if (args.length == 0) {
+      return Optional.ofNullable(System.getenv(ConfigLoader.CONFIG_FILE_VARIABLE)).map(Path::of);
+    }
+    if (args.length == 2 && args[0].equals("--config")) {
+      return Optional.of(Path.of(args[1]));
+    }
+    throw new IllegalArgumentException("unexpected arguments");
+  }
+}

@@ -1,0 +1,50 @@
+package org.parcelgate.auth;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/** Typed access to what the authentication handlers proved about the current request. */
+public final class PartnerContext {
+  private static final String PARTNER = "parcelgate.partner";
+  private static final String THUMBPRINT = "parcelgate.thumbprint";
+  private static final String VERIFIED = "parcelgate.verified";
+
+  private PartnerContext() {}
+
+  static void certified(RoutingContext ctx, Partner partner, String thumbprint) {
+    ctx.put(PARTNER, partner);
+    ctx.put(THUMBPRINT, thumbprint);
+  }
+
+  static void verified(RoutingContext ctx, VerifiedRequest request) {
+    ctx.put(VERIFIED, request);
+  }
+
+  /** The partner of the connection's client certificate; present once {@link ClientCertificateHandler} passed. */
+  public static Partner partner(RoutingContext ctx) {
+    Partner partner = ctx.get(PARTNER);
+    if (partner == null) {
+      throw new IllegalStateException("route is missing the client certificate handler");
+    }
+    return partner;
+  }
+
+  static String thumbprint(RoutingContext ctx) {
+    return ctx.get(THUMBPRINT);
+  }
+
+  /** The verified request token; present once {@link RequestTokenHandler} passed. */
+  public static VerifiedRequest request(RoutingContext ctx) {
+    VerifiedRequest request = ctx.get(VERIFIED);
+    if (request == null) {
+      throw new IllegalStateException("route is missing the request token handler");
+    }
+    return request;
+  }
+
+  /** The partner id if the request got as far as the certificate check; for logs and metrics. */
+  public static Optional<String> partnerId(RoutingContext ctx) {
+    Partner partner = ctx.get(PARTNER);
+    return Optional.ofNullable(partner).map(Partner::id);
+  }
+}

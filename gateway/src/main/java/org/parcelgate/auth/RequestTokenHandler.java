@@ -1,0 +1,67 @@
+package org.parcelgate.auth;
+
+import io.vertx.ext.web.handler.AuthenticationHandler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Set;
+import org.parcelgate.error.GatewayException;
+import org.parcelgate.error.ProblemCode;
+
+/**
+ * Verifies the request's signed token against the partner the certificate handler found. Signature verification runs
+ * on a worker thread, off the event loop; the route continues on the event loop with the result.
+ *
+ * <p>A request "has a body" when its method is POST, PUT or PATCH, or when it carries body bytes; such a request
+ * needs {@code body_sha256}.
+ */
+public final class RequestTokenHandler implements AuthenticationHandler {
+  private static final Set<HttpMethod> BODY_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
+  private static final String BEARER = "Bearer ";
+
+  private final RequestTokenVerifier verifier;
+
+  public RequestTokenHandler(RequestTokenVerifier verifier) {
+    this.verifier = verifier;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String token = bearerToken(ctx);
+    Partner partner = PartnerContext.partner(ctx);
+    String thumbprint = PartnerContext.thumbprint(ctx);
+    byte[] body = body(ctx);
+    ctx.vertx()
+        .executeBlocking(() -> verifier.verify(partner, token, thumbprint, body), false)
+        .onSuccess(
+            verified -> {
+              PartnerContext.verified(ctx, verified);
+              ctx.next();
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private static String bearerToken(RoutingContext ctx) {
+    List<String> headers = ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION);
+    if (headers.isEmpty()) {
+      throw new GatewayException(ProblemCode.MISSING_TOKEN, "send the request token as Authorization: Bearer <jws>");
+    }
+    String header = headers.get(0);
+    if (headers.size() > 1 || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      throw new GatewayException(
+          ProblemCode.INVALID_TOKEN, "exactly one Authorization header with the Bearer scheme is required");
+    }
+    return header.substring(BEARER.length()).trim();
+  }
+
+  private static byte[] body(RoutingContext ctx) {
+    Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
+    boolean hasBytes = buffer != null && buffer.length() > 0;
+    if (!hasBytes && !BODY_METHODS.contains(ctx.request().method())) {
+      return null;
+    }
+    return hasBytes ? buffer.getBytes() : new byte[0];
+  }
+}

@@ -1,0 +1,148 @@
+package org.parcelgate.config;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.parcelgate.auth.SignatureAlgorithms;
+import org.parcelgate.auth.TokenPolicy;
+import org.parcelgate.tls.PartnerServerOptions;
+
+/**
+ * Loads the configuration: the embedded defaults, then the optional configuration file, then {@code PARCELGATE_*}
+ * environment variables; validates every value and fails with a {@link ConfigException} naming the key.
+ */
+public final class ConfigLoader {
+  /** The environment variable naming the configuration file, when {@code --config} is not given. */
+  public static final String CONFIG_FILE_VARIABLE = "PARCELGATE_CONFIG";
+
+  private static final String DEFAULTS = "org/parcelgate/config/defaults.yaml";
+  private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
+  private static final Duration DAY = Duration.ofDays(1);
+
+  private ConfigLoader() {}
+
+  /** Reads and binds the configuration; the file reads run on a worker thread inside the config retriever. */
+  public static Future<GatewayConfig> load(Vertx vertx, Optional<Path> file, Map<String, String> environment) {
+    if (file.isPresent() && !Files.isRegularFile(file.get())) {
+      return Future.failedFuture(new ConfigException("--config", "file does not exist: " + file.get()));
+    }
+    ConfigRetrieverOptions options =
+        new ConfigRetrieverOptions()
+            .setIncludeDefaultStores(false)
+            .setScanPeriod(-1)
+            .addStore(yamlStore(DEFAULTS));
+    file.ifPresent(path -> options.addStore(yamlStore(path.toString())));
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
+    return retriever
+        .getConfig()
+        .eventually(retriever::close)
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    new ConfigException(
+                        file.map(Path::toString).orElse(DEFAULTS), "cannot be read as YAML: " + failure.getMessage())))
+        .compose(json -> vertx.executeBlocking(() -> bind(json, environment)));
+  }
+
+  private static ConfigStoreOptions yamlStore(String path) {
+    return new ConfigStoreOptions().setType("file").setFormat("yaml").setConfig(new JsonObject().put("path", path));
+  }
+
+  /** Binds an already merged tree; visible for tests of the validation rules. */
+  static GatewayConfig bind(JsonObject merged, Map<String, String> environment) {
+    ConfigTree tree = ConfigTree.of(plain(merged));
+    tree.applyEnvironment(environment, Set.of(CONFIG_FILE_VARIABLE));
+
+    String gatewayId = tree.nonEmptyString("gateway.id", GATEWAY_ID, "1 to 128 characters of letters, digits and ._:/-");
+    GatewayConfig.PartnerApi partnerApi =
+        new GatewayConfig.PartnerApi(
+            tree.nonEmptyString("partner-api.host", HOST, "a host name or IP address"),
+            tree.integer("partner-api.port", 0, 65535),
+            tree.integer("partner-api.body-limit-bytes", 1024, Integer.MAX_VALUE),
+            tree.duration("partner-api.idle-timeout", Duration.ofSeconds(1), DAY),
+            tree.duration("partner-api.handshake-timeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
+            tree.duration("partner-api.shutdown-grace", Duration.ZERO, Duration.ofMinutes(10)));
+    GatewayConfig.Ops ops =
+        new GatewayConfig.Ops(
+            tree.nonEmptyString("ops.host", HOST, "a host name or IP address"), tree.integer("ops.port", 0, 65535));
+    GatewayConfig.Tls tls = tls(tree);
+    GatewayConfig.Registry registry =
+        new GatewayConfig.Registry(
+            tree.readableFile("registry.file"),
+            tree.duration("registry.reload-interval", Duration.ofMillis(100), DAY));
+    GatewayConfig.Token token = token(tree, gatewayId);
+    String activeKid = tree.string("signing.active-kid");
+    GatewayConfig.Signing signing =
+        new GatewayConfig.Signing(
+            tree.readableFile("signing.key-file"), activeKid.isEmpty() ? Optional.empty() : Optional.of(activeKid));
+
+    if (partnerApi.port() != 0 && partnerApi.port() == ops.port()) {
+      throw new ConfigException("ops.port", "must differ from partner-api.port");
+    }
+    tree.requireAllRead();
+    return new GatewayConfig(gatewayId, partnerApi, ops, tls, registry, token, signing);
+  }
+
+  /** The JSON tree as plain maps and lists: the typed binding does not see Vert.x types. */
+  private static Map<String, Object> plain(JsonObject json) {
+    Map<String, Object> map = new java.util.LinkedHashMap<>();
+    json.forEach(entry -> map.put(entry.getKey(), plainValue(entry.getValue())));
+    return map;
+  }
+
+  private static Object plainValue(Object value) {
+    if (value instanceof JsonObject object) {
+      return plain(object);
+    }
+    if (value instanceof io.vertx.core.json.JsonArray array) {
+      return array.stream().map(ConfigLoader::plainValue).toList();
+    }
+    return value;
+  }
+
+  private static GatewayConfig.Tls tls(ConfigTree tree) {
+    Set<String> protocols = new LinkedHashSet<>(tree.stringList("tls.protocols", false));
+    for (String protocol : protocols) {
+      if (!PartnerServerOptions.PROTOCOLS.contains(protocol)) {
+        throw new ConfigException("tls.protocols", "only TLSv1.3 and TLSv1.2 are allowed, not " + protocol);
+      }
+    }
+    return new GatewayConfig.Tls(
+        tree.readableFile("tls.certificate"),
+        tree.readableFile("tls.private-key"),
+        tree.readableFiles("tls.trust-anchors", false),
+        tree.readableFiles("tls.crls", true),
+        tree.bool("tls.allow-stale-crl"),
+        Set.copyOf(protocols),
+        tree.duration("tls.reload-interval", Duration.ofMillis(100), DAY));
+  }
+
+  private static GatewayConfig.Token token(ConfigTree tree, String audience) {
+    Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
+    for (String name : tree.stringList("token.algorithms", false)) {
+      JWSAlgorithm algorithm = JWSAlgorithm.parse(name);
+      if (!SignatureAlgorithms.SUPPORTED.contains(algorithm)) {
+        throw new ConfigException(
+            "token.algorithms", name + " is not allowed; choose from ES256, PS256 and EdDSA (never none or HMAC)");
+      }
+      algorithms.add(algorithm);
+    }
+    Duration skew = tree.duration("token.clock-skew", Duration.ZERO, Duration.ofMinutes(5));
+    Duration lifetime = tree.duration("token.max-lifetime", Duration.ofSeconds(1), TokenPolicy.LIFETIME_CEILING);
+    int replayCacheSize = tree.integer("token.replay-cache-size", 1000, 100_000_000);
+    return new GatewayConfig.Token(new TokenPolicy(audience, algorithms, skew, lifetime), replayCacheSize);
+  }
+}

@@ -1,0 +1,53 @@
+package org.parcelgate.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.parcelgate.auth.TokenPolicy;
+
+/**
+ * The gateway's whole configuration, typed and validated. Built once at start by {@link ConfigLoader}; see
+ * {@code defaults.yaml} for every key and docs/operations.md for what each does.
+ */
+public record GatewayConfig(
+    String gatewayId,
+    PartnerApi partnerApi,
+    Ops ops,
+    Tls tls,
+    Registry registry,
+    Token token,
+    Signing signing) {
+
+  /** The mutual-TLS port partners call. */
+  public record PartnerApi(
+      String host,
+      int port,
+      int bodyLimitBytes,
+      Duration idleTimeout,
+      Duration handshakeTimeout,
+      Duration shutdownGrace) {}
+
+  /** The plain-HTTP operations port: health, metrics, operator commands. */
+  public record Ops(String host, int port) {}
+
+  /** Server identity, trust anchors and revocation for the partner port. */
+  public record Tls(
+      Path certificate,
+      Path privateKey,
+      List<Path> trustAnchors,
+      List<Path> crls,
+      boolean allowStaleCrl,
+      Set<String> protocols,
+      Duration reloadInterval) {}
+
+  /** The partner registry file and how often it is checked for changes. */
+  public record Registry(Path file, Duration reloadInterval) {}
+
+  /** Request-token rules and the replay guard's bound. */
+  public record Token(TokenPolicy policy, int replayCacheSize) {}
+
+  /** The gateway's own signing keys. */
+  public record Signing(Path keyFile, Optional<String> activeKid) {}
+}

@@ -1,0 +1,96 @@
+package org.parcelgate.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
+import org.parcelgate.auth.ClientCertificateHandler;
+import org.parcelgate.auth.PartnerContext;
+import org.parcelgate.auth.RequestTokenHandler;
+import org.parcelgate.auth.RoleHandler;
+import org.parcelgate.auth.VerifiedRequest;
+import org.parcelgate.error.GatewayException;
+import org.parcelgate.error.ProblemCode;
+import org.parcelgate.metrics.GatewayMetrics;
+import org.parcelgate.signing.GatewaySigningKeys;
+
+/**
+ * Assembles the partner API. Every request passes the same handlers in a fixed order, each with one job:
+ *
+ * <ol>
+ *   <li>request id and metrics;
+ *   <li>refusal while the gateway drains;
+ *   <li>body, bounded by the configured limit (needed whole for the digest check);
+ *   <li>client certificate to registered, active partner;
+ *   <li>signed request token (everything except the public key set);
+ *   <li>role, per route;
+ *   <li>the endpoint, which never re-checks what a handler already proved.
+ * </ol>
+ */
+public final class PartnerApiRouter {
+  public static final String JWKS_PATH = "/.well-known/jwks.json";
+  public static final String WHOAMI_PATH = "/v1/whoami";
+
+  private PartnerApiRouter() {}
+
+  public static Router create(
+      Vertx vertx,
+      Lifecycle lifecycle,
+      GatewayMetrics metrics,
+      int bodyLimitBytes,
+      ClientCertificateHandler certificates,
+      RequestTokenHandler tokens,
+      GatewaySigningKeys signingKeys) {
+    Router router = Router.router(vertx);
+    ProblemHandler problems = new ProblemHandler();
+
+    router
+        .route()
+        .handler(new RequestMetricsHandler(metrics))
+        .handler((PlatformHandler) ctx -> refuseWhileDraining(ctx, lifecycle))
+        .handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes).setHandleFileUploads(false))
+        .handler(certificates)
+        .failureHandler(problems);
+
+    String jwks = signingKeys.publishedKeys().toString();
+    router
+        .get(JWKS_PATH)
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/jwk-set+json")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
+                    .end(jwks));
+
+    router.route().handler(tokens);
+    router.get(WHOAMI_PATH).handler(RoleHandler.anyRole()).handler(PartnerApiRouter::whoami);
+
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
+      router.errorHandler(status, problems);
+    }
+    return router;
+  }
+
+  private static void refuseWhileDraining(RoutingContext ctx, Lifecycle lifecycle) {
+    if (lifecycle.isDraining()) {
+      throw new GatewayException(ProblemCode.SHUTTING_DOWN, "the gateway is shutting down; retry later");
+    }
+    ctx.next();
+  }
+
+  private static void whoami(RoutingContext ctx) {
+    VerifiedRequest request = PartnerContext.request(ctx);
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(
+            new JsonObject()
+                .put("partnerId", request.partner().id())
+                .put("role", request.partner().role().wireName())
+                .put("keyId", request.keyId())
+                .encode());
+  }
+}

@@ -1,0 +1,67 @@
+package org.parcelgate.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.parcelgate.auth.PartnerContext;
+import org.parcelgate.error.GatewayException;
+import org.parcelgate.error.ProblemCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single failure handler: turns any failure into an {@code application/problem+json} answer with a stable code.
+ * Client errors are logged in one line without a stack trace; server errors with it. Neither ever includes tokens,
+ * bodies or personal data, and the client never sees a stack trace or an exception message the gateway did not write.
+ */
+final class ProblemHandler implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    GatewayException problem = classify(ctx);
+    ProblemCode code = problem.problem();
+    RequestScope.refused(ctx, code);
+    String partner = PartnerContext.partnerId(ctx).orElse("-");
+    if (code.isClientError()) {
+      LOG.info(
+          "refused {} {} partner={} request={} code={}",
+          ctx.request().method(),
+          ctx.normalizedPath().length() > 128 ? ctx.normalizedPath().substring(0, 128) : ctx.normalizedPath(),
+          partner,
+          RequestScope.requestId(ctx),
+          code.code());
+    } else {
+      LOG.error(
+          "failed {} partner={} request={} code={}",
+          ctx.request().method(),
+          partner,
+          RequestScope.requestId(ctx),
+          code.code(),
+          ctx.failure());
+    }
+    if (ctx.response().headWritten()) {
+      ctx.request().connection().close();
+      return;
+    }
+    if (code == ProblemCode.SHUTTING_DOWN) {
+      ctx.response().putHeader("Connection", "close");
+    }
+    Problems.write(ctx.response(), code, problem.detail(), RequestScope.requestId(ctx));
+  }
+
+  private static GatewayException classify(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof GatewayException known) {
+      return known;
+    }
+    int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
+    return switch (status) {
+      case 400 -> new GatewayException(ProblemCode.INVALID_REQUEST, "the request is malformed");
+      case 404 -> new GatewayException(ProblemCode.NOT_FOUND, "no such resource");
+      case 405 -> new GatewayException(ProblemCode.METHOD_NOT_ALLOWED, "method not allowed on this resource");
+      case 413 -> new GatewayException(ProblemCode.BODY_TOO_LARGE, "the request body exceeds the configured limit");
+      default -> new GatewayException(ProblemCode.INTERNAL_ERROR, "internal error; quote the request id to support");
+    };
+  }
+}

@@ -1,0 +1,84 @@
+package org.parcelgate.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.parcelgate.error.ProblemCode;
+import org.parcelgate.tls.TlsRejection;
+
+/**
+ * The gateway's own meters. Names are namespaced constants; every tag value comes from an enum, so cardinality is
+ * bounded whatever clients send.
+ */
+public final class GatewayMetrics {
+  public static final String REQUESTS = "parcelgate.requests";
+  public static final String REQUEST_DURATION = "parcelgate.request.duration";
+  public static final String TLS_REJECTED = "parcelgate.tls.rejected";
+  public static final String REGISTRY_RELOADS = "parcelgate.registry.reloads";
+
+  public static final String OUTCOME_ACCEPTED = "accepted";
+  public static final String OUTCOME_REJECTED = "rejected";
+  private static final String NO_REASON = "none";
+
+  private final MeterRegistry registry;
+  private final Map<ProblemCode, Counter> rejected = new EnumMap<>(ProblemCode.class);
+  private final Counter accepted;
+  private final Map<TlsRejection, Counter> tlsRejected = new EnumMap<>(TlsRejection.class);
+  private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+
+  public GatewayMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.accepted = requests(OUTCOME_ACCEPTED, NO_REASON);
+    for (ProblemCode code : ProblemCode.values()) {
+      rejected.put(code, requests(OUTCOME_REJECTED, code.code()));
+    }
+    for (TlsRejection reason : TlsRejection.values()) {
+      tlsRejected.put(
+          reason,
+          Counter.builder(TLS_REJECTED)
+              .description("Client certificates refused during the TLS handshake, by reason")
+              .tag("reason", reason.tag())
+              .register(registry));
+    }
+  }
+
+  private Counter requests(String outcome, String reason) {
+    return Counter.builder(REQUESTS)
+        .description("Partner requests answered, by outcome and refusal code")
+        .tag("outcome", outcome)
+        .tag("reason", reason)
+        .register(registry);
+  }
+
+  /** Records one answered partner request; {@code refusal} is null when it was accepted. */
+  public void request(ProblemCode refusal, Duration duration) {
+    (refusal == null ? accepted : rejected.get(refusal)).increment();
+    String outcome = refusal == null ? OUTCOME_ACCEPTED : OUTCOME_REJECTED;
+    durations
+        .computeIfAbsent(
+            outcome,
+            key ->
+                Timer.builder(REQUEST_DURATION)
+                    .description("Partner request latency, from the first handler to the end of the response")
+                    .tag("outcome", key)
+                    .publishPercentileHistogram()
+                    .register(registry))
+        .record(duration);
+  }
+
+  public void tlsRejected(TlsRejection reason) {
+    tlsRejected.get(reason).increment();
+  }
+
+  public void registryReload(boolean success) {
+    registry.counter(REGISTRY_RELOADS, "result", success ? "success" : "failure").increment();
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+}

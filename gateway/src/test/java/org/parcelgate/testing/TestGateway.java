@@ -1,0 +1,62 @@
+package org.parcelgate.testing;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.parcelgate.app.Gateway;
+import org.parcelgate.config.ConfigLoader;
+import org.parcelgate.pki.SamplePki;
+
+/**
+ * Starts a real gateway in-process on ephemeral ports, configured the way an operator would: the embedded defaults
+ * overridden by {@code PARCELGATE_*} variables pointing at a generated PKI.
+ */
+public final class TestGateway {
+  public static final String GATEWAY_ID = "parcelgate-test";
+
+  private TestGateway() {}
+
+  /** The overrides every test gateway uses; callers may add or replace entries. */
+  public static Map<String, String> environment(SamplePki pki) {
+    Map<String, String> env = new HashMap<>();
+    env.put("PARCELGATE_GATEWAY_ID", GATEWAY_ID);
+    env.put("PARCELGATE_PARTNER_API_PORT", "0");
+    env.put("PARCELGATE_PARTNER_API_SHUTDOWN_GRACE", "5s");
+    env.put("PARCELGATE_OPS_PORT", "0");
+    env.put("PARCELGATE_TLS_CERTIFICATE", pki.serverCertificate().toString());
+    env.put("PARCELGATE_TLS_PRIVATE_KEY", pki.serverKey().toString());
+    env.put("PARCELGATE_TLS_TRUST_ANCHORS", pki.trustAnchor().toString());
+    env.put("PARCELGATE_TLS_CRLS", pki.crl().toString());
+    env.put("PARCELGATE_REGISTRY_FILE", pki.registry().toString());
+    env.put("PARCELGATE_REGISTRY_RELOAD_INTERVAL", "1h");
+    env.put("PARCELGATE_SIGNING_KEY_FILE", pki.gatewaySigningKey().toString());
+    return env;
+  }
+
+  public static Future<Running> start(Vertx vertx, SamplePki pki) {
+    return start(vertx, environment(pki), Clock.systemUTC());
+  }
+
+  public static Future<Running> start(Vertx vertx, Map<String, String> environment, Clock clock) {
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return ConfigLoader.load(vertx, Optional.empty(), environment)
+        .compose(config -> Gateway.start(vertx, config, meters, clock))
+        .map(gateway -> new Running(gateway, meters));
+  }
+
+  /** A started gateway and the registry its metrics go to. */
+  public record Running(Gateway gateway, PrometheusMeterRegistry meters) {
+    public int partnerPort() {
+      return gateway.partnerPort();
+    }
+
+    public int opsPort() {
+      return gateway.opsPort();
+    }
+  }
+}
