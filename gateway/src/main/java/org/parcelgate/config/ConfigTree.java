@@ -64,7 +64,11 @@ final class ConfigTree {
   void applyEnvironment(Map<String, String> environment, Set<String> ignored) {
     Map<String, String> pathByName = new LinkedHashMap<>();
     for (String path : values.keySet()) {
-      pathByName.put(environmentName(path), path);
+      String previous = pathByName.put(environmentName(path), path);
+      if (previous != null) {
+        throw new IllegalStateException(
+            "settings " + previous + " and " + path + " share the variable " + environmentName(path));
+      }
     }
     for (Map.Entry<String, String> variable : environment.entrySet()) {
       String name = variable.getKey();

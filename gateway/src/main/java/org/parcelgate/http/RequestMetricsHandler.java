@@ -18,6 +18,7 @@ final class RequestMetricsHandler implements PlatformHandler {
   @Override
   public void handle(RoutingContext ctx) {
     RequestScope.begin(ctx, System.nanoTime());
+    metrics.requestStarted();
     ctx.response()
         .putHeader(REQUEST_ID_HEADER, RequestScope.requestId(ctx))
         .putHeader("X-Content-Type-Options", "nosniff");

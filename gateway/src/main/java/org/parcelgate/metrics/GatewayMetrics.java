@@ -1,12 +1,14 @@
 package org.parcelgate.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.tls.TlsRejection;
 
@@ -17,6 +19,7 @@ import org.parcelgate.tls.TlsRejection;
 public final class GatewayMetrics {
   public static final String REQUESTS = "parcelgate.requests";
   public static final String REQUEST_DURATION = "parcelgate.request.duration";
+  public static final String REQUESTS_IN_FLIGHT = "parcelgate.requests.in_flight";
   public static final String TLS_REJECTED = "parcelgate.tls.rejected";
   public static final String REGISTRY_RELOADS = "parcelgate.registry.reloads";
 
@@ -29,10 +32,14 @@ public final class GatewayMetrics {
   private final Counter accepted;
   private final Map<TlsRejection, Counter> tlsRejected = new EnumMap<>(TlsRejection.class);
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.accepted = requests(OUTCOME_ACCEPTED, NO_REASON);
+    Gauge.builder(REQUESTS_IN_FLIGHT, inFlight, AtomicInteger::get)
+        .description("Partner requests received and not yet answered")
+        .register(registry);
     for (ProblemCode code : ProblemCode.values()) {
       rejected.put(code, requests(OUTCOME_REJECTED, code.code()));
     }
@@ -54,8 +61,14 @@ public final class GatewayMetrics {
         .register(registry);
   }
 
+  /** A partner request arrived; it is counted in flight until {@link #request} records its answer. */
+  public void requestStarted() {
+    inFlight.incrementAndGet();
+  }
+
   /** Records one answered partner request; {@code refusal} is null when it was accepted. */
   public void request(ProblemCode refusal, Duration duration) {
+    inFlight.decrementAndGet();
     (refusal == null ? accepted : rejected.get(refusal)).increment();
     String outcome = refusal == null ? OUTCOME_ACCEPTED : OUTCOME_REJECTED;
     durations

@@ -19,6 +19,20 @@ public final class Await {
     }
   }
 
+  /**
+   * Waits until a condition holds, for effects that complete just after a response is sent (metrics, file watchers).
+   * Bounded: fails after ten seconds.
+   */
+  public static void until(java.util.function.BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+  }
+
   /** The failure of a future that must fail. */
   public static Throwable failure(Future<?> future) {
     try {

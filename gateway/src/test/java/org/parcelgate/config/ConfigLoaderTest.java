@@ -1,0 +1,118 @@
+package org.parcelgate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.parcelgate.testing.Await;
+import org.parcelgate.testing.TestGateway;
+import org.parcelgate.testing.TestPki;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class ConfigLoaderTest {
+  private final Map<String, String> env = TestGateway.environment(TestPki.shared());
+
+  private GatewayConfig load(Vertx vertx, Optional<Path> file) {
+    return Await.result(ConfigLoader.load(vertx, file, env));
+  }
+
+  private ConfigException refusal(Vertx vertx, Optional<Path> file) {
+    Throwable failure = Await.failure(ConfigLoader.load(vertx, file, env));
+    assertThat(failure).isInstanceOf(ConfigException.class);
+    return (ConfigException) failure;
+  }
+
+  @Test
+  void bindsEmbeddedDefaultsWithEnvironmentOverrides(Vertx vertx) {
+    env.put("PARCELGATE_TOKEN_CLOCK_SKEW", "10s");
+    env.put("PARCELGATE_TOKEN_ALGORITHMS", "ES256,EdDSA");
+
+    GatewayConfig config = load(vertx, Optional.empty());
+
+    assertThat(config.gatewayId()).isEqualTo(TestGateway.GATEWAY_ID);
+    assertThat(config.token().policy().audience()).isEqualTo(TestGateway.GATEWAY_ID);
+    assertThat(config.token().policy().clockSkew()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.token().policy().algorithms()).containsExactlyInAnyOrder(JWSAlgorithm.ES256, JWSAlgorithm.EdDSA);
+    assertThat(config.token().policy().maxLifetime()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(config.ops().host()).isEqualTo("127.0.0.1");
+    assertThat(config.tls().allowStaleCrl()).isFalse();
+  }
+
+  @Test
+  void fileOverridesDefaultsAndEnvironmentOverridesFile(Vertx vertx) throws IOException {
+    Path file = Files.createTempFile("parcelgate", ".yaml");
+    Files.writeString(file, "token:\n  clock-skew: 45s\n  max-lifetime: 120s\nops:\n  port: 9999\n");
+    env.remove("PARCELGATE_OPS_PORT");
+    env.put("PARCELGATE_TOKEN_MAX_LIFETIME", "60s");
+
+    GatewayConfig config = load(vertx, Optional.of(file));
+
+    assertThat(config.token().policy().clockSkew()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(config.token().policy().maxLifetime()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.ops().port()).isEqualTo(9999);
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "PARCELGATE_TOKEN_MAX_LIFETIME|301s|token.max-lifetime",
+        "PARCELGATE_TOKEN_ALGORITHMS|ES256,HS256|token.algorithms",
+        "PARCELGATE_TOKEN_ALGORITHMS|none|token.algorithms",
+        "PARCELGATE_PARTNER_API_PORT|70000|partner-api.port",
+        "PARCELGATE_TOKEN_CLOCK_SKEW|soon|token.clock-skew",
+        "PARCELGATE_TLS_ALLOW_STALE_CRL|maybe|tls.allow-stale-crl",
+        "PARCELGATE_TLS_PROTOCOLS|TLSv1.1|tls.protocols",
+        "PARCELGATE_TLS_CERTIFICATE|no/such/file.pem|tls.certificate",
+        "PARCELGATE_GATEWAY_ID|has space|gateway.id",
+        "PARCELGATE_TOKEN_CLOCK_SKEWW|5s|PARCELGATE_TOKEN_CLOCK_SKEWW"
+      })
+  void refusesWrongValueNamingTheKey(String variable, String value, String key, Vertx vertx) {
+    env.put(variable, value);
+    assertThat(refusal(vertx, Optional.empty()).key()).isEqualTo(key);
+  }
+
+  @Test
+  void refusesUnknownKeyInFile(Vertx vertx) throws IOException {
+    Path file = Files.createTempFile("parcelgate", ".yaml");
+    Files.writeString(file, "token:\n  clock-skw: 45s\n");
+    ConfigException refusal = refusal(vertx, Optional.of(file));
+    assertThat(refusal.key()).isEqualTo("token.clock-skw");
+    assertThat(refusal.reason()).isEqualTo("unknown setting");
+  }
+
+  @Test
+  void refusesMissingConfigFile(Vertx vertx) {
+    assertThat(refusal(vertx, Optional.of(Path.of("does-not-exist.yaml"))).key()).isEqualTo("--config");
+  }
+
+  @Test
+  void refusesSamePortForPartnerApiAndOps(Vertx vertx) {
+    env.put("PARCELGATE_PARTNER_API_PORT", "8443");
+    env.put("PARCELGATE_OPS_PORT", "8443");
+    assertThat(refusal(vertx, Optional.empty()).key()).isEqualTo("ops.port");
+  }
+
+  @Test
+  void refusesSettingsWhoseEnvironmentNamesCollide() {
+    ConfigTree tree = ConfigTree.of(Map.of("token", Map.of("clock-skew", "1s", "clock", Map.of("skew", "2s"))));
+    assertThatThrownBy(() -> tree.applyEnvironment(Map.of(), java.util.Set.of()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("PARCELGATE_TOKEN_CLOCK_SKEW");
+  }
+}
