@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +36,7 @@ public final class Main {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx =
         Vertx.builder()
-            .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+            .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true).addLabels(Label.LOCAL)))
             .withMetrics(new MicrometerMetricsFactory(meters))
             .build();
     try {
@@ -49,12 +50,8 @@ public final class Main {
               new Thread(
                   () -> {
                     try {
-                      gateway
-                          .stop()
-                          .eventually(vertx::close)
-                          .toCompletionStage()
-                          .toCompletableFuture()
-                          .get(grace.toMillis(), TimeUnit.MILLISECONDS);
+                      gateway.stop().toCompletionStage().toCompletableFuture().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+                      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
                     } catch (Exception e) {
                       System.err.println("parcelgate: shutdown did not complete cleanly: " + e.getMessage());
                     }

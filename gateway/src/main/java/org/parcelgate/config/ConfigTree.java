@@ -172,9 +172,13 @@ final class ConfigTree {
       throw new ConfigException(key, "must be a duration such as 30s, 5m or PT30S");
     }
     if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
-      throw new ConfigException(key, "must be between " + min + " and " + max);
+      throw new ConfigException(key, "must be between " + describe(min) + " and " + describe(max));
     }
     return parsed;
+  }
+
+  private static String describe(Duration duration) {
+    return duration.toMillisPart() == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
   }
 
   List<String> stringList(String key, boolean allowEmpty) {

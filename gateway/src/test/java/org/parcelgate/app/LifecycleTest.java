@@ -29,7 +29,7 @@ import org.parcelgate.testing.Await;
 import org.parcelgate.testing.PartnerClient;
 import org.parcelgate.testing.TestGateway;
 import org.parcelgate.testing.TestPki;
-import org.parcelgate.testing.Tokens;
+import org.parcelgate.pki.RequestTokens;
 
 /** The ops port and the gateway's life: health, readiness, metrics, and a graceful stop that lets requests finish. */
 @ExtendWith(VertxExtension.class)
@@ -83,7 +83,7 @@ class LifecycleTest {
                         .setKeyPath(alpha.privateKey().toString())));
     try {
       byte[] body = "0123456789".getBytes(StandardCharsets.UTF_8);
-      String token = Tokens.of(alpha, "ES256", TestGateway.GATEWAY_ID, Instant.now()).body(body).sign();
+      String token = RequestTokens.of(alpha, "ES256", TestGateway.GATEWAY_ID, Instant.now()).body(body).sign();
       NetSocket socket = Await.result(net.connect(gateway.partnerPort(), "localhost"));
       Buffer received = Buffer.buffer();
       Promise<Void> closed = Promise.promise();

@@ -30,7 +30,7 @@ import org.parcelgate.testing.Await;
 import org.parcelgate.testing.PartnerClient;
 import org.parcelgate.testing.TestGateway;
 import org.parcelgate.testing.TestPki;
-import org.parcelgate.testing.Tokens;
+import org.parcelgate.pki.RequestTokens;
 
 /** The partner registry changes while the gateway runs: suspension, key rotation, a broken file, the file watcher. */
 @ExtendWith(VertxExtension.class)
@@ -65,12 +65,12 @@ class RegistryReloadTest {
     Await.result(gateway.gateway().stop());
   }
 
-  private int whoamiStatus(Tokens token) {
+  private int whoamiStatus(RequestTokens token) {
     return Await.result(alphaClient.get(PartnerApiRouter.WHOAMI_PATH, token.sign())).statusCode();
   }
 
-  private Tokens alphaToken(String alg) {
-    return Tokens.of(alpha, alg, TestGateway.GATEWAY_ID, Instant.now());
+  private RequestTokens alphaToken(String alg) {
+    return RequestTokens.of(alpha, alg, TestGateway.GATEWAY_ID, Instant.now());
   }
 
   private JsonObject alphaEntry(JsonObject registry) {
@@ -126,7 +126,7 @@ class RegistryReloadTest {
   @Test
   void rotatesKeyByAddingThenRemovingKid() throws IOException {
     var next = SigningKeys.es256("marketplace-alpha-es256-2");
-    Tokens withNext = alphaToken("ES256").signWith(next, com.nimbusds.jose.JWSAlgorithm.ES256);
+    RequestTokens withNext = alphaToken("ES256").signWith(next, com.nimbusds.jose.JWSAlgorithm.ES256);
     assertThat(whoamiStatus(withNext)).isEqualTo(401);
 
     JsonObject added = original.copy();

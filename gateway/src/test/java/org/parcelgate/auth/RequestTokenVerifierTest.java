@@ -32,7 +32,7 @@ import org.parcelgate.pki.SamplePki;
 import org.parcelgate.pki.SigningKeys;
 import org.parcelgate.testing.MutableClock;
 import org.parcelgate.testing.TestPki;
-import org.parcelgate.testing.Tokens;
+import org.parcelgate.pki.RequestTokens;
 
 class RequestTokenVerifierTest {
   private static final String AUDIENCE = "parcelgate-test";
@@ -61,8 +61,8 @@ class RequestTokenVerifierTest {
     registry = PartnerRegistryParser.parse(Files.readAllBytes(pki.registry()));
   }
 
-  private Tokens alphaToken() {
-    return Tokens.of(alpha, "ES256", AUDIENCE, clock.instant());
+  private RequestTokens alphaToken() {
+    return RequestTokens.of(alpha, "ES256", AUDIENCE, clock.instant());
   }
 
   private VerifiedRequest verify(Identity identity, String token, byte[] body) {
@@ -90,7 +90,7 @@ class RequestTokenVerifierTest {
   })
   void acceptsValidTokenForEachAlgorithm(String name, String alg) {
     Identity identity = pki.identity(name);
-    String token = Tokens.of(identity, alg, AUDIENCE, clock.instant()).sign();
+    String token = RequestTokens.of(identity, alg, AUDIENCE, clock.instant()).sign();
 
     VerifiedRequest verified = verify(identity, token, null);
 
@@ -133,7 +133,7 @@ class RequestTokenVerifierTest {
     RequestTokenVerifier esOnly =
         new RequestTokenVerifier(
             new TokenPolicy(AUDIENCE, Set.of(JWSAlgorithm.ES256), SKEW, Duration.ofSeconds(300)), replay, clock);
-    String token = Tokens.of(alpha, "EdDSA", AUDIENCE, clock.instant()).sign();
+    String token = RequestTokens.of(alpha, "EdDSA", AUDIENCE, clock.instant()).sign();
     Partner partner = registry.byId(alpha.partnerId()).orElseThrow();
     assertThatThrownBy(() -> esOnly.verify(partner, token, alpha.thumbprint(), null))
         .isInstanceOfSatisfying(
@@ -361,7 +361,7 @@ class RequestTokenVerifierTest {
   void acceptsSameJtiFromAnotherPartner() {
     Identity customs = pki.identity("customs-nl");
     verify(alpha, alphaToken().jti("shared-id").sign(), null);
-    assertThat(verify(customs, Tokens.of(customs, "ES256", AUDIENCE, clock.instant()).jti("shared-id").sign(), null))
+    assertThat(verify(customs, RequestTokens.of(customs, "ES256", AUDIENCE, clock.instant()).jti("shared-id").sign(), null))
         .isNotNull();
   }
 

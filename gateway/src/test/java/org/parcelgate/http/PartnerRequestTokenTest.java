@@ -23,7 +23,7 @@ import org.parcelgate.testing.Await;
 import org.parcelgate.testing.PartnerClient;
 import org.parcelgate.testing.TestGateway;
 import org.parcelgate.testing.TestPki;
-import org.parcelgate.testing.Tokens;
+import org.parcelgate.pki.RequestTokens;
 
 /**
  * The signed request token end to end, over mutual TLS: each class of refusal reaches the client as a problem document
@@ -53,8 +53,8 @@ class PartnerRequestTokenTest {
     Await.result(gateway.gateway().stop());
   }
 
-  private static Tokens token() {
-    return Tokens.of(alpha, "ES256", TestGateway.GATEWAY_ID, Instant.now());
+  private static RequestTokens token() {
+    return RequestTokens.of(alpha, "ES256", TestGateway.GATEWAY_ID, Instant.now());
   }
 
   private static HttpResponse<Buffer> whoami(String token) {
@@ -82,7 +82,7 @@ class PartnerRequestTokenTest {
   @Test
   void refusesTokenOfAnotherPartnerOnThisCertificate() {
     Identity beta = PKI.identity("marketplace-beta");
-    String betaToken = Tokens.of(beta, "PS256", TestGateway.GATEWAY_ID, Instant.now()).sign();
+    String betaToken = RequestTokens.of(beta, "PS256", TestGateway.GATEWAY_ID, Instant.now()).sign();
     // beta's kid is not registered for alpha, the partner of this connection's certificate.
     assertProblem(whoami(betaToken), 401, "unknown_key");
   }

@@ -3,14 +3,21 @@ package org.parcelgate.testing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.function.UnaryOperator;
+import java.net.Socket;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.parcelgate.pki.Identity;
+import org.parcelgate.pki.Pem;
 import org.parcelgate.pki.SamplePki;
 
 /** A mutual-TLS HTTP client presenting one identity's certificate, trusting the sample root for the server. */
@@ -36,10 +43,7 @@ public final class PartnerClient implements AutoCloseable {
             .setVerifyHost(true)
             .setTrustOptions(new PemTrustOptions().addCertPath(pki.trustAnchor().toString()));
     if (identity != null) {
-      options.setKeyCertOptions(
-          new PemKeyCertOptions()
-              .setCertPath(identity.certificate().toString())
-              .setKeyPath(identity.privateKey().toString()));
+      options.setKeyCertOptions(KeyCertOptions.wrap(new AlwaysPresentKeyManager(identity)));
     }
     return new PartnerClient(WebClient.create(vertx, adjust.apply(options)));
   }
@@ -63,5 +67,56 @@ public final class PartnerClient implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+  }
+
+  /**
+   * Presents the identity's certificate whatever issuers the server names, like a misconfigured or hostile client
+   * would. The JDK's own key manager withholds a certificate of an issuer the server did not list, which would turn
+   * the "untrusted CA" case into "no certificate".
+   */
+  private static final class AlwaysPresentKeyManager extends X509ExtendedKeyManager {
+    private static final String ALIAS = "client";
+    private final X509Certificate certificate;
+    private final PrivateKey key;
+
+    AlwaysPresentKeyManager(Identity identity) {
+      this.certificate = Pem.readCertificate(identity.certificate());
+      this.key = Pem.readPrivateKey(identity.privateKey());
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+      return ALIAS;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+      return ALIAS;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return new String[] {ALIAS};
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return new X509Certificate[] {certificate};
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return key;
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return new String[0];
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return null;
+    }
   }
 }
