@@ -34,8 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running gateway: the partner port, the ops port and the reloaders behind them. {@link #start} wires the parts from
- * a typed configuration; {@link #stop} drains in-flight requests before it closes anything.
+ * A running gateway: the partner port, the ops port and the reloaders behind them. {@link #start}
+ * wires the parts from a typed configuration; {@link #stop} drains in-flight requests before it
+ * closes anything.
  */
 public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -62,16 +63,19 @@ public final class Gateway {
   }
 
   /**
-   * Loads keys, certificates, CRLs and the registry (on workers), then opens both ports. Fails, with everything closed
-   * again, if any part cannot start; the failure's message names the part.
+   * Loads keys, certificates, CRLs and the registry (on workers), then opens both ports. Fails,
+   * with everything closed again, if any part cannot start; the failure's message names the part.
    */
   public static Future<Gateway> start(
       Vertx vertx, GatewayConfig config, PrometheusMeterRegistry meterRegistry, Clock clock) {
     GatewayMetrics metrics = new GatewayMetrics(meterRegistry);
     Lifecycle lifecycle = new Lifecycle();
-    Future<List<X509Certificate>> anchors = vertx.executeBlocking(() -> loadAnchors(config.tls().trustAnchors()));
+    Future<List<X509Certificate>> anchors =
+        vertx.executeBlocking(() -> loadAnchors(config.tls().trustAnchors()));
     Future<GatewaySigningKeys> signingKeys =
-        vertx.executeBlocking(() -> GatewaySigningKeys.load(config.signing().keyFile(), config.signing().activeKid()));
+        vertx.executeBlocking(
+            () ->
+                GatewaySigningKeys.load(config.signing().keyFile(), config.signing().activeKid()));
     Reloader<PartnerRegistry> registry =
         new Reloader<>(
             vertx,
@@ -80,7 +84,10 @@ public final class Gateway {
             contents -> PartnerRegistryParser.parse(contents.get(0)),
             metrics::registryReload);
     return Future.all(anchors, signingKeys, registry.reload())
-        .recover(failure -> Future.failedFuture(new StartupException("cannot load keys, certificates or registry", failure)))
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    new StartupException("cannot load keys, certificates or registry", failure)))
         .compose(
             loaded -> {
               Reloader<CrlSet> crls =
@@ -92,9 +99,20 @@ public final class Gateway {
                       success -> {});
               Gateway gateway = new Gateway(vertx, config, lifecycle, registry, crls);
               return crls.reload()
-                  .recover(failure -> Future.failedFuture(new StartupException("tls.crls refused", failure)))
-                  .compose(done -> gateway.listen(metrics, meterRegistry, anchors.result(), signingKeys.result(), clock))
-                  .recover(failure -> gateway.closeServers().transform(closed -> Future.failedFuture(failure)));
+                  .recover(
+                      failure ->
+                          Future.failedFuture(new StartupException("tls.crls refused", failure)))
+                  .compose(
+                      done ->
+                          gateway.listen(
+                              metrics,
+                              meterRegistry,
+                              anchors.result(),
+                              signingKeys.result(),
+                              clock))
+                  .recover(
+                      failure ->
+                          gateway.closeServers().transform(closed -> Future.failedFuture(failure)));
             });
   }
 
@@ -105,10 +123,13 @@ public final class Gateway {
       GatewaySigningKeys signingKeys,
       Clock clock) {
     PartnerTrustManager trustManager =
-        new PartnerTrustManager(anchors, crls, config.tls().allowStaleCrl(), clock, metrics::tlsRejected);
+        new PartnerTrustManager(
+            anchors, crls, config.tls().allowStaleCrl(), clock, metrics::tlsRejected);
     RequestTokenVerifier verifier =
         new RequestTokenVerifier(
-            config.token().policy(), new CaffeineReplayGuard(config.token().replayCacheSize(), clock), clock);
+            config.token().policy(),
+            new CaffeineReplayGuard(config.token().replayCacheSize(), clock),
+            clock);
     GatewayConfig.PartnerApi api = config.partnerApi();
     HttpServerOptions partnerOptions =
         PartnerServerOptions.create(
@@ -134,10 +155,13 @@ public final class Gateway {
                     signingKeys));
     opsServer =
         vertx
-            .createHttpServer(new HttpServerOptions().setHost(config.ops().host()).setPort(config.ops().port()))
-            .requestHandler(OpsRouter.create(vertx, lifecycle, meterRegistry, this::status, commands()));
+            .createHttpServer(
+                new HttpServerOptions().setHost(config.ops().host()).setPort(config.ops().port()))
+            .requestHandler(
+                OpsRouter.create(vertx, lifecycle, meterRegistry, this::status, commands()));
     return Future.all(opsServer.listen(), partnerServer.listen())
-        .recover(failure -> Future.failedFuture(new StartupException("cannot open the ports", failure)))
+        .recover(
+            failure -> Future.failedFuture(new StartupException("cannot open the ports", failure)))
         .map(
             listening -> {
               registry.watch(config.registry().reloadInterval());
@@ -197,7 +221,8 @@ public final class Gateway {
     return anchors;
   }
 
-  private static CrlSet parseCrls(List<byte[]> contents, List<X509Certificate> anchors) throws IOException {
+  private static CrlSet parseCrls(List<byte[]> contents, List<X509Certificate> anchors)
+      throws IOException {
     List<X509CRL> list = new ArrayList<>();
     for (byte[] content : contents) {
       list.add(PemFiles.crl(content));
@@ -218,9 +243,9 @@ public final class Gateway {
   }
 
   /**
-   * Graceful stop: readiness turns to draining, new requests are refused with {@code shutting_down}, the partner port
-   * stops accepting connections, in-flight requests get up to {@code partner-api.shutdown-grace} to finish; then the
-   * ops port closes.
+   * Graceful stop: readiness turns to draining, new requests are refused with {@code
+   * shutting_down}, the partner port stops accepting connections, in-flight requests get up to
+   * {@code partner-api.shutdown-grace} to finish; then the ops port closes.
    */
   public Future<Void> stop() {
     lifecycle.drain();
@@ -228,7 +253,10 @@ public final class Gateway {
     crls.stop();
     LOG.info("gateway {} draining", config.gatewayId());
     long grace = config.partnerApi().shutdownGrace().toMillis();
-    Future<Void> partner = partnerServer == null ? Future.succeededFuture() : partnerServer.shutdown(grace, TimeUnit.MILLISECONDS);
+    Future<Void> partner =
+        partnerServer == null
+            ? Future.succeededFuture()
+            : partnerServer.shutdown(grace, TimeUnit.MILLISECONDS);
     return partner
         .eventually(() -> opsServer == null ? Future.succeededFuture() : opsServer.close())
         .onComplete(done -> LOG.info("gateway {} stopped", config.gatewayId()));

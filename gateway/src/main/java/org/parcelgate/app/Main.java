@@ -4,8 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,8 +17,8 @@ import org.parcelgate.config.ConfigLoader;
 import org.parcelgate.config.GatewayConfig;
 
 /**
- * Starts the gateway: {@code java -jar parcelgate-gateway.jar [--config FILE]}. Exit codes: 0 after a clean stop, 1 if
- * the gateway could not start, 2 for a usage or configuration error.
+ * Starts the gateway: {@code java -jar parcelgate-gateway.jar [--config FILE]}. Exit codes: 0 after
+ * a clean stop, 1 if the gateway could not start, 2 for a usage or configuration error.
  */
 public final class Main {
   private Main() {}
@@ -36,31 +36,53 @@ public final class Main {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx =
         Vertx.builder()
-            .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true).addLabels(Label.LOCAL)))
+            .with(
+                new VertxOptions()
+                    .setMetricsOptions(
+                        new MicrometerMetricsOptions()
+                            .setEnabled(true)
+                            .setJvmMetricsEnabled(true)
+                            .addLabels(Label.LOCAL)))
             .withMetrics(new MicrometerMetricsFactory(meters))
             .build();
     try {
       GatewayConfig config =
-          ConfigLoader.load(vertx, configFile, System.getenv()).toCompletionStage().toCompletableFuture().get();
+          ConfigLoader.load(vertx, configFile, System.getenv())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get();
       Gateway gateway =
-          Gateway.start(vertx, config, meters, Clock.systemUTC()).toCompletionStage().toCompletableFuture().get();
+          Gateway.start(vertx, config, meters, Clock.systemUTC())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get();
       Duration grace = config.partnerApi().shutdownGrace().plusSeconds(5);
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
                     try {
-                      gateway.stop().toCompletionStage().toCompletableFuture().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-                      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+                      gateway
+                          .stop()
+                          .toCompletionStage()
+                          .toCompletableFuture()
+                          .get(grace.toMillis(), TimeUnit.MILLISECONDS);
+                      vertx
+                          .close()
+                          .toCompletionStage()
+                          .toCompletableFuture()
+                          .get(5, TimeUnit.SECONDS);
                     } catch (Exception e) {
-                      System.err.println("parcelgate: shutdown did not complete cleanly: " + e.getMessage());
+                      System.err.println(
+                          "parcelgate: shutdown did not complete cleanly: " + e.getMessage());
                     }
                   },
                   "parcelgate-shutdown"));
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (cause instanceof ConfigException config) {
-        System.err.println("parcelgate: configuration error: " + config.key() + ": " + config.reason());
+        System.err.println(
+            "parcelgate: configuration error: " + config.key() + ": " + config.reason());
         vertx.close();
         System.exit(2);
       }

@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds a value built from files (the partner registry, the CRLs) and swaps it when the files change, on a timer or on
- * an operator's command. Reads and parsing run on a worker; a file that is refused leaves the old value in force and is
- * logged once per distinct content. Readers always see a complete value: in-flight requests are never disturbed.
+ * Holds a value built from files (the partner registry, the CRLs) and swaps it when the files
+ * change, on a timer or on an operator's command. Reads and parsing run on a worker; a file that is
+ * refused leaves the old value in force and is logged once per distinct content. Readers always see
+ * a complete value: in-flight requests are never disturbed.
  */
 final class Reloader<T> implements Supplier<T> {
   private static final Logger LOG = LoggerFactory.getLogger(Reloader.class);
@@ -45,7 +46,8 @@ final class Reloader<T> implements Supplier<T> {
   private String lastRefusedDigest = "";
   private long timerId = -1;
 
-  Reloader(Vertx vertx, String name, List<Path> files, Parser<T> parser, Consumer<Boolean> onResult) {
+  Reloader(
+      Vertx vertx, String name, List<Path> files, Parser<T> parser, Consumer<Boolean> onResult) {
     this.vertx = vertx;
     this.name = name;
     this.files = List.copyOf(files);
@@ -58,7 +60,10 @@ final class Reloader<T> implements Supplier<T> {
     return current.get();
   }
 
-  /** Reads, parses and swaps if the content changed. Fails, leaving the old value, if the new content is refused. */
+  /**
+   * Reads, parses and swaps if the content changed. Fails, leaving the old value, if the new
+   * content is refused.
+   */
   Future<Outcome> reload() {
     return vertx.executeBlocking(this::reloadBlocking, false);
   }
@@ -103,9 +108,13 @@ final class Reloader<T> implements Supplier<T> {
   void watch(Duration interval) {
     timerId =
         vertx.setPeriodic(
-            interval.toMillis(), id -> reload().onFailure(failure -> {
-              // Already logged once per refused content; the old value stays in force.
-            }));
+            interval.toMillis(),
+            id ->
+                reload()
+                    .onFailure(
+                        failure -> {
+                          // Already logged once per refused content; the old value stays in force.
+                        }));
   }
 
   void stop() {

@@ -12,11 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An in-memory, bounded replay guard. Each entry lives exactly until its token could no longer be accepted.
+ * An in-memory, bounded replay guard. Each entry lives exactly until its token could no longer be
+ * accepted.
  *
- * <p>The bound protects memory; it must exceed the peak token rate times the token lifetime, otherwise an entry can be
- * evicted while its token is still valid and the window reopens. Such early evictions are counted and logged so that
- * an operator sees an undersized cache. The durable store (a later change) replaces this for restarts.
+ * <p>The bound protects memory; it must exceed the peak token rate times the token lifetime,
+ * otherwise an entry can be evicted while its token is still valid and the window reopens. Such
+ * early evictions are counted and logged so that an operator sees an undersized cache. The durable
+ * store (a later change) replaces this for restarts.
  */
 public final class CaffeineReplayGuard implements ReplayGuard {
   private static final Logger LOG = LoggerFactory.getLogger(CaffeineReplayGuard.class);
@@ -41,12 +43,14 @@ public final class CaffeineReplayGuard implements ReplayGuard {
                   }
 
                   @Override
-                  public long expireAfterUpdate(Key key, Instant retainUntil, long currentTime, long duration) {
+                  public long expireAfterUpdate(
+                      Key key, Instant retainUntil, long currentTime, long duration) {
                     return duration;
                   }
 
                   @Override
-                  public long expireAfterRead(Key key, Instant retainUntil, long currentTime, long duration) {
+                  public long expireAfterRead(
+                      Key key, Instant retainUntil, long currentTime, long duration) {
                     return duration;
                   }
                 })
@@ -54,7 +58,8 @@ public final class CaffeineReplayGuard implements ReplayGuard {
                 (Key key, Instant retainUntil, RemovalCause cause) -> {
                   if (cause == RemovalCause.SIZE) {
                     prematureEvictions.increment();
-                    LOG.warn("replay cache full: an unexpired token id was evicted; raise token.replay-cache-size");
+                    LOG.warn(
+                        "replay cache full: an unexpired token id was evicted; raise token.replay-cache-size");
                   }
                 })
             .executor(Runnable::run)
@@ -70,7 +75,10 @@ public final class CaffeineReplayGuard implements ReplayGuard {
     return seen.asMap().putIfAbsent(new Key(issuer, jti), retainUntil) == null;
   }
 
-  /** Entries evicted for size before their token expired: a non-zero value means the cache is too small. */
+  /**
+   * Entries evicted for size before their token expired: a non-zero value means the cache is too
+   * small.
+   */
   public long prematureEvictions() {
     return prematureEvictions.sum();
   }

@@ -1,7 +1,7 @@
 package org.parcelgate.auth;
 
-import io.vertx.ext.web.handler.AuthenticationHandler;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.AuthenticationHandler;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -11,8 +11,9 @@ import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 
 /**
- * Maps the connection's client certificate (already validated by the TLS layer) to a registered, active partner.
- * A valid chain whose thumbprint is not registered, or belongs to a suspended partner, stops here.
+ * Maps the connection's client certificate (already validated by the TLS layer) to a registered,
+ * active partner. A valid chain whose thumbprint is not registered, or belongs to a suspended
+ * partner, stops here.
  */
 public final class ClientCertificateHandler implements AuthenticationHandler {
   private final Supplier<PartnerRegistry> registry;
@@ -32,7 +33,8 @@ public final class ClientCertificateHandler implements AuthenticationHandler {
             .orElseThrow(
                 () ->
                     new GatewayException(
-                        ProblemCode.UNKNOWN_CLIENT, "the client certificate is not registered to any partner"));
+                        ProblemCode.UNKNOWN_CLIENT,
+                        "the client certificate is not registered to any partner"));
     if (!partner.isActive()) {
       throw new GatewayException(ProblemCode.PARTNER_SUSPENDED, "the partner is suspended");
     }
@@ -48,7 +50,8 @@ public final class ClientCertificateHandler implements AuthenticationHandler {
       chain = null;
     }
     if (chain == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate leaf)) {
-      throw new GatewayException(ProblemCode.CLIENT_CERTIFICATE_REQUIRED, "a client certificate is required");
+      throw new GatewayException(
+          ProblemCode.CLIENT_CERTIFICATE_REQUIRED, "a client certificate is required");
     }
     return leaf;
   }

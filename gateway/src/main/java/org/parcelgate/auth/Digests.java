@@ -28,7 +28,10 @@ public final class Digests {
     return HexFormat.of().formatHex(sha256(content));
   }
 
-  /** The RFC 8705 {@code x5t#S256} thumbprint of a certificate: base64url SHA-256 of its DER encoding. */
+  /**
+   * The RFC 8705 {@code x5t#S256} thumbprint of a certificate: base64url SHA-256 of its DER
+   * encoding.
+   */
   public static String thumbprint(X509Certificate certificate) {
     try {
       return sha256Base64Url(certificate.getEncoded());

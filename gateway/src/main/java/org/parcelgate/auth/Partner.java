@@ -6,16 +6,22 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A registered partner: who it is, what it may do, which client certificates are its own and which keys sign for it.
+ * A registered partner: who it is, what it may do, which client certificates are its own and which
+ * keys sign for it.
  *
  * @param id stable partner identifier, the {@code iss} and {@code sub} of its tokens
  * @param role what the partner may call
  * @param status whether it may call at all
- * @param certificateThumbprints base64url SHA-256 thumbprints of its allowed client certificates (RFC 8705 form)
+ * @param certificateThumbprints base64url SHA-256 thumbprints of its allowed client certificates
+ *     (RFC 8705 form)
  * @param keys its public signing keys by {@code kid}
  */
 public record Partner(
-    String id, Role role, PartnerStatus status, Set<String> certificateThumbprints, Map<String, PartnerKey> keys) {
+    String id,
+    Role role,
+    PartnerStatus status,
+    Set<String> certificateThumbprints,
+    Map<String, PartnerKey> keys) {
   public Partner {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(role, "role");

@@ -20,7 +20,10 @@ public final class PartnerContext {
     ctx.put(VERIFIED, request);
   }
 
-  /** The partner of the connection's client certificate; present once {@link ClientCertificateHandler} passed. */
+  /**
+   * The partner of the connection's client certificate; present once {@link
+   * ClientCertificateHandler} passed.
+   */
   public static Partner partner(RoutingContext ctx) {
     Partner partner = ctx.get(PARTNER);
     if (partner == null) {

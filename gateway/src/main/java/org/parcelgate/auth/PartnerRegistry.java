@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * An immutable snapshot of the registered partners, looked up by certificate thumbprint or by id.
  *
- * <p>A reload builds a new snapshot and swaps it in whole; a request that already resolved its partner keeps the
- * snapshot it saw.
+ * <p>A reload builds a new snapshot and swaps it in whole; a request that already resolved its
+ * partner keeps the snapshot it saw.
  */
 public final class PartnerRegistry {
   private final Map<String, Partner> byId;
@@ -27,7 +27,8 @@ public final class PartnerRegistry {
       }
       for (String thumbprint : partner.certificateThumbprints()) {
         if (thumbprints.putIfAbsent(thumbprint, partner) != null) {
-          throw new IllegalArgumentException("certificate registered twice, second time for partner " + partner.id());
+          throw new IllegalArgumentException(
+              "certificate registered twice, second time for partner " + partner.id());
         }
       }
     }
@@ -52,7 +53,10 @@ public final class PartnerRegistry {
     return byId.size();
   }
 
-  /** SHA-256 (hex) of the registry file this snapshot was parsed from: tells operators which version is in force. */
+  /**
+   * SHA-256 (hex) of the registry file this snapshot was parsed from: tells operators which version
+   * is in force.
+   */
   public String contentHash() {
     return contentHash;
   }

@@ -15,8 +15,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads a partner registry file (JSON, described in docs/operations.md) into a {@link PartnerRegistry}, refusing the
- * whole file on the first problem: a registry is either entirely valid or not used at all.
+ * Reads a partner registry file (JSON, described in docs/operations.md) into a {@link
+ * PartnerRegistry}, refusing the whole file on the first problem: a registry is either entirely
+ * valid or not used at all.
  */
 public final class PartnerRegistryParser {
   /** Partner ids: lower-case letters, digits and dashes; safe in logs, metrics tags and URLs. */
@@ -101,7 +102,8 @@ public final class PartnerRegistryParser {
     for (Object item : list) {
       if (!(item instanceof String thumbprint) || !THUMBPRINT.matcher(thumbprint).matches()) {
         throw new RegistryException(
-            where + ".certificates must hold base64url SHA-256 thumbprints (43 characters, no padding)");
+            where
+                + ".certificates must hold base64url SHA-256 thumbprints (43 characters, no padding)");
       }
       thumbprints.add(thumbprint);
     }
@@ -144,7 +146,8 @@ public final class PartnerRegistryParser {
       throw new RegistryException(where + " is not a valid JWK");
     }
     if (jwk.isPrivate()) {
-      throw new RegistryException(where + " contains private key material; register public keys only");
+      throw new RegistryException(
+          where + " contains private key material; register public keys only");
     }
     String kid = jwk.getKeyID();
     if (kid == null || !KID.matcher(kid).matches()) {
@@ -158,10 +161,15 @@ public final class PartnerRegistryParser {
             .orElseThrow(
                 () ->
                     new RegistryException(
-                        where + " is not an EC P-256, RSA (at least 2048 bits) or Ed25519 public key"));
+                        where
+                            + " is not an EC P-256, RSA (at least 2048 bits) or Ed25519 public key"));
     if (jwk.getAlgorithm() != null && !algorithm.getName().equals(jwk.getAlgorithm().getName())) {
-      throw new RegistryException(where + " declares alg " + safe(jwk.getAlgorithm().getName())
-          + " but its key type signs with " + algorithm.getName());
+      throw new RegistryException(
+          where
+              + " declares alg "
+              + safe(jwk.getAlgorithm().getName())
+              + " but its key type signs with "
+              + algorithm.getName());
     }
     try {
       return new PartnerKey(kid, algorithm, jwk, SignatureAlgorithms.verifierFor(jwk));

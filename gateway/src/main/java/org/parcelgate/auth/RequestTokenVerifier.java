@@ -36,12 +36,14 @@ import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 
 /**
- * Verifies the signed request token ({@code Authorization: Bearer}) of one request, for a partner already identified by
- * its TLS client certificate. Every rule of docs/protocol.md is checked here and only here, explicitly: Nimbus is used
- * to parse and to verify signatures, not for its lenient default claim checks.
+ * Verifies the signed request token ({@code Authorization: Bearer}) of one request, for a partner
+ * already identified by its TLS client certificate. Every rule of docs/protocol.md is checked here
+ * and only here, explicitly: Nimbus is used to parse and to verify signatures, not for its lenient
+ * default claim checks.
  *
- * <p>Checks run cheapest and least revealing first; the replay guard is consulted last, so a token that fails any
- * other rule does not consume its {@code jti}. Pure Java and thread-safe; it does no I/O.
+ * <p>Checks run cheapest and least revealing first; the replay guard is consulted last, so a token
+ * that fails any other rule does not consume its {@code jti}. Pure Java and thread-safe; it does no
+ * I/O.
  */
 public final class RequestTokenVerifier {
   /** The only accepted {@code typ} header value. */
@@ -77,15 +79,18 @@ public final class RequestTokenVerifier {
    * @param body the exact request body bytes, or {@code null} if the request has no body
    * @throws GatewayException with the code of the first rule the token breaks
    */
-  public VerifiedRequest verify(Partner partner, String compact, String connectionThumbprint, byte[] body) {
+  public VerifiedRequest verify(
+      Partner partner, String compact, String connectionThumbprint, byte[] body) {
     SignedJWT jwt = parse(compact);
     JWSHeader header = jwt.getHeader();
     checkHeader(header);
     PartnerKey key =
-        partner.key(header.getKeyID())
+        partner
+            .key(header.getKeyID())
             .orElseThrow(() -> refuse(UNKNOWN_KEY, "the kid is not registered for this partner"));
     if (!key.algorithm().equals(header.getAlgorithm())) {
-      throw refuse(UNSUPPORTED_ALGORITHM, "the key registered under this kid signs with " + key.algorithm());
+      throw refuse(
+          UNSUPPORTED_ALGORITHM, "the key registered under this kid signs with " + key.algorithm());
     }
     checkSignature(jwt, key);
 
@@ -99,12 +104,14 @@ public final class RequestTokenVerifier {
     if (!replayGuard.firstUse(partner.id(), jti, expiresAt.plus(policy.clockSkew()))) {
       throw refuse(TOKEN_REPLAYED, "this token id has already been used");
     }
-    return new VerifiedRequest(partner, key.kid(), jti, claims.getIssueTime().toInstant(), expiresAt);
+    return new VerifiedRequest(
+        partner, key.kid(), jti, claims.getIssueTime().toInstant(), expiresAt);
   }
 
   private static SignedJWT parse(String compact) {
     if (compact == null || compact.isEmpty() || compact.length() > MAX_TOKEN_LENGTH) {
-      throw refuse(INVALID_TOKEN, "the token is empty or longer than " + MAX_TOKEN_LENGTH + " characters");
+      throw refuse(
+          INVALID_TOKEN, "the token is empty or longer than " + MAX_TOKEN_LENGTH + " characters");
     }
     JWT jwt;
     try {
@@ -132,7 +139,9 @@ public final class RequestTokenVerifier {
         || header.getJWK() != null
         || header.getX509CertURL() != null
         || header.getX509CertChain() != null) {
-      throw refuse(INVALID_TOKEN, "the headers jku, jwk, x5u and x5c are not accepted; keys come from the registry");
+      throw refuse(
+          INVALID_TOKEN,
+          "the headers jku, jwk, x5u and x5c are not accepted; keys come from the registry");
     }
     if (header.getCriticalParams() != null) {
       throw refuse(INVALID_TOKEN, "the crit header is not accepted");
@@ -170,7 +179,9 @@ public final class RequestTokenVerifier {
     String issuer = requiredString(claims, "iss");
     String subject = requiredString(claims, "sub");
     if (!partner.id().equals(issuer) || !partner.id().equals(subject)) {
-      throw refuse(ISSUER_MISMATCH, "iss and sub must both be the partner id bound to the client certificate");
+      throw refuse(
+          ISSUER_MISMATCH,
+          "iss and sub must both be the partner id bound to the client certificate");
     }
     List<String> audience = claims.getAudience();
     if (audience == null || audience.isEmpty()) {
@@ -188,7 +199,9 @@ public final class RequestTokenVerifier {
       throw refuse(INVALID_TOKEN, "exp must be later than iat");
     }
     if (Duration.between(issuedAt, expiresAt).compareTo(policy.maxLifetime()) > 0) {
-      throw refuse(TOKEN_LIFETIME_TOO_LONG, "exp - iat must not exceed " + policy.maxLifetime().toSeconds() + " s");
+      throw refuse(
+          TOKEN_LIFETIME_TOO_LONG,
+          "exp - iat must not exceed " + policy.maxLifetime().toSeconds() + " s");
     }
     Instant now = clock.instant();
     if (now.isAfter(expiresAt.plus(policy.clockSkew()))) {
@@ -219,11 +232,14 @@ public final class RequestTokenVerifier {
     } catch (ParseException e) {
       throw refuse(INVALID_TOKEN, "cnf must be a JSON object");
     }
-    if (confirmation == null || !(confirmation.get(THUMBPRINT_CONFIRMATION) instanceof String thumbprint)) {
+    if (confirmation == null
+        || !(confirmation.get(THUMBPRINT_CONFIRMATION) instanceof String thumbprint)) {
       throw refuse(INVALID_TOKEN, "the cnf claim with an x5t#S256 member is required");
     }
     if (!constantTimeEquals(thumbprint, connectionThumbprint)) {
-      throw refuse(CERTIFICATE_BINDING_MISMATCH, "cnf.x5t#S256 is not the thumbprint of this connection's certificate");
+      throw refuse(
+          CERTIFICATE_BINDING_MISMATCH,
+          "cnf.x5t#S256 is not the thumbprint of this connection's certificate");
     }
   }
 
@@ -268,12 +284,14 @@ public final class RequestTokenVerifier {
       Date date = claims.getDateClaim(name);
       return date == null ? null : date.toInstant();
     } catch (ParseException e) {
-      throw refuse(INVALID_TOKEN, "the " + name + " claim must be a number of seconds since the epoch");
+      throw refuse(
+          INVALID_TOKEN, "the " + name + " claim must be a number of seconds since the epoch");
     }
   }
 
   private static boolean constantTimeEquals(String a, String b) {
-    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    return MessageDigest.isEqual(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
   private static GatewayException refuse(ProblemCode code, String detail) {

@@ -3,7 +3,10 @@ package org.parcelgate.auth;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** What a partner is allowed to be. Each role maps to a fixed set of endpoints; see docs/protocol.md. */
+/**
+ * What a partner is allowed to be. Each role maps to a fixed set of endpoints; see
+ * docs/protocol.md.
+ */
 public enum Role {
   MARKETPLACE("marketplace"),
   CUSTOMS("customs"),

@@ -26,7 +26,8 @@ public final class RoleHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     if (!allowed.contains(PartnerContext.request(ctx).partner().role())) {
-      throw new GatewayException(ProblemCode.FORBIDDEN, "this resource is not available to the partner's role");
+      throw new GatewayException(
+          ProblemCode.FORBIDDEN, "this resource is not available to the partner's role");
     }
     ctx.next();
   }

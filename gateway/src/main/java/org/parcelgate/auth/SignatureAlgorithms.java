@@ -18,19 +18,24 @@ import java.util.Set;
 /**
  * The signature algorithms the gateway can accept, and the one rule that ties each to a key type.
  *
- * <p>Only asymmetric algorithms exist here: {@code none} and HMAC can never be configured. ECDSA verification runs on
- * the Bouncy Castle provider, measured to be several times faster than the JDK's for ES256.
+ * <p>Only asymmetric algorithms exist here: {@code none} and HMAC can never be configured. ECDSA
+ * verification runs on the Bouncy Castle provider, measured to be several times faster than the
+ * JDK's for ES256.
  */
 public final class SignatureAlgorithms {
   /** Every algorithm this build supports; the configured allow-list is a subset. */
-  public static final Set<JWSAlgorithm> SUPPORTED = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.PS256, JWSAlgorithm.EdDSA);
+  public static final Set<JWSAlgorithm> SUPPORTED =
+      Set.of(JWSAlgorithm.ES256, JWSAlgorithm.PS256, JWSAlgorithm.EdDSA);
 
   /** RSA keys shorter than this are refused when the registry is loaded. */
   public static final int MIN_RSA_BITS = 2048;
 
   private SignatureAlgorithms() {}
 
-  /** The single algorithm a public key may sign with, or empty when the key is of a kind the gateway refuses. */
+  /**
+   * The single algorithm a public key may sign with, or empty when the key is of a kind the gateway
+   * refuses.
+   */
   public static Optional<JWSAlgorithm> algorithmFor(JWK key) {
     if (key instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())) {
       return Optional.of(JWSAlgorithm.ES256);

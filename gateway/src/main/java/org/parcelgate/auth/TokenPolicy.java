@@ -13,7 +13,8 @@ import java.util.Set;
  * @param clockSkew tolerance applied to {@code iat}, {@code nbf} and {@code exp}
  * @param maxLifetime longest accepted {@code exp - iat}
  */
-public record TokenPolicy(String audience, Set<JWSAlgorithm> algorithms, Duration clockSkew, Duration maxLifetime) {
+public record TokenPolicy(
+    String audience, Set<JWSAlgorithm> algorithms, Duration clockSkew, Duration maxLifetime) {
   /** The protocol's ceiling on a token's lifetime; configuration may only lower it. */
   public static final Duration LIFETIME_CEILING = Duration.ofSeconds(300);
 
@@ -21,9 +22,12 @@ public record TokenPolicy(String audience, Set<JWSAlgorithm> algorithms, Duratio
     Objects.requireNonNull(audience, "audience");
     algorithms = Set.copyOf(algorithms);
     if (algorithms.isEmpty() || !SignatureAlgorithms.SUPPORTED.containsAll(algorithms)) {
-      throw new IllegalArgumentException("algorithms must be a non-empty subset of " + SignatureAlgorithms.SUPPORTED);
+      throw new IllegalArgumentException(
+          "algorithms must be a non-empty subset of " + SignatureAlgorithms.SUPPORTED);
     }
-    if (maxLifetime.isNegative() || maxLifetime.isZero() || maxLifetime.compareTo(LIFETIME_CEILING) > 0) {
+    if (maxLifetime.isNegative()
+        || maxLifetime.isZero()
+        || maxLifetime.compareTo(LIFETIME_CEILING) > 0) {
       throw new IllegalArgumentException("maxLifetime must be within (0, 300s]");
     }
     if (clockSkew.isNegative()) {

@@ -3,7 +3,8 @@ package org.parcelgate.auth;
 import java.time.Instant;
 
 /**
- * What a verified request token proved: which partner signed it, with which key, and its identifier.
+ * What a verified request token proved: which partner signed it, with which key, and its
+ * identifier.
  *
  * @param partner the partner bound to both the connection's certificate and the token
  * @param keyId the {@code kid} that verified the signature
@@ -11,4 +12,5 @@ import java.time.Instant;
  * @param issuedAt the token's {@code iat}
  * @param expiresAt the token's {@code exp}
  */
-public record VerifiedRequest(Partner partner, String keyId, String jti, Instant issuedAt, Instant expiresAt) {}
+public record VerifiedRequest(
+    Partner partner, String keyId, String jti, Instant issuedAt, Instant expiresAt) {}

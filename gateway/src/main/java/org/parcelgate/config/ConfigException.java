@@ -1,6 +1,9 @@
 package org.parcelgate.config;
 
-/** A configuration value is missing or wrong. The message names the key and the reason, and nothing else. */
+/**
+ * A configuration value is missing or wrong. The message names the key and the reason, and nothing
+ * else.
+ */
 public final class ConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

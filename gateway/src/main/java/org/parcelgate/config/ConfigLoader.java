@@ -20,8 +20,9 @@ import org.parcelgate.auth.TokenPolicy;
 import org.parcelgate.tls.PartnerServerOptions;
 
 /**
- * Loads the configuration: the embedded defaults, then the optional configuration file, then {@code PARCELGATE_*}
- * environment variables; validates every value and fails with a {@link ConfigException} naming the key.
+ * Loads the configuration: the embedded defaults, then the optional configuration file, then {@code
+ * PARCELGATE_*} environment variables; validates every value and fails with a {@link
+ * ConfigException} naming the key.
  */
 public final class ConfigLoader {
   /** The environment variable naming the configuration file, when {@code --config} is not given. */
@@ -34,10 +35,15 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** Reads and binds the configuration; the file reads run on a worker thread inside the config retriever. */
-  public static Future<GatewayConfig> load(Vertx vertx, Optional<Path> file, Map<String, String> environment) {
+  /**
+   * Reads and binds the configuration; the file reads run on a worker thread inside the config
+   * retriever.
+   */
+  public static Future<GatewayConfig> load(
+      Vertx vertx, Optional<Path> file, Map<String, String> environment) {
     if (file.isPresent() && !Files.isRegularFile(file.get())) {
-      return Future.failedFuture(new ConfigException("--config", "file does not exist: " + file.get()));
+      return Future.failedFuture(
+          new ConfigException("--config", "file does not exist: " + file.get()));
     }
     ConfigRetrieverOptions options =
         new ConfigRetrieverOptions()
@@ -53,12 +59,16 @@ public final class ConfigLoader {
             failure ->
                 Future.failedFuture(
                     new ConfigException(
-                        file.map(Path::toString).orElse(DEFAULTS), "cannot be read as YAML: " + failure.getMessage())))
+                        file.map(Path::toString).orElse(DEFAULTS),
+                        "cannot be read as YAML: " + failure.getMessage())))
         .compose(json -> vertx.executeBlocking(() -> bind(json, environment)));
   }
 
   private static ConfigStoreOptions yamlStore(String path) {
-    return new ConfigStoreOptions().setType("file").setFormat("yaml").setConfig(new JsonObject().put("path", path));
+    return new ConfigStoreOptions()
+        .setType("file")
+        .setFormat("yaml")
+        .setConfig(new JsonObject().put("path", path));
   }
 
   /** Binds an already merged tree; visible for tests of the validation rules. */
@@ -66,18 +76,22 @@ public final class ConfigLoader {
     ConfigTree tree = ConfigTree.of(plain(merged));
     tree.applyEnvironment(environment, Set.of(CONFIG_FILE_VARIABLE));
 
-    String gatewayId = tree.nonEmptyString("gateway.id", GATEWAY_ID, "1 to 128 characters of letters, digits and ._:/-");
+    String gatewayId =
+        tree.nonEmptyString(
+            "gateway.id", GATEWAY_ID, "1 to 128 characters of letters, digits and ._:/-");
     GatewayConfig.PartnerApi partnerApi =
         new GatewayConfig.PartnerApi(
             tree.nonEmptyString("partner-api.host", HOST, "a host name or IP address"),
             tree.integer("partner-api.port", 0, 65535),
             tree.integer("partner-api.body-limit-bytes", 1024, Integer.MAX_VALUE),
             tree.duration("partner-api.idle-timeout", Duration.ofSeconds(1), DAY),
-            tree.duration("partner-api.handshake-timeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
+            tree.duration(
+                "partner-api.handshake-timeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
             tree.duration("partner-api.shutdown-grace", Duration.ZERO, Duration.ofMinutes(10)));
     GatewayConfig.Ops ops =
         new GatewayConfig.Ops(
-            tree.nonEmptyString("ops.host", HOST, "a host name or IP address"), tree.integer("ops.port", 0, 65535));
+            tree.nonEmptyString("ops.host", HOST, "a host name or IP address"),
+            tree.integer("ops.port", 0, 65535));
     GatewayConfig.Tls tls = tls(tree);
     GatewayConfig.Registry registry =
         new GatewayConfig.Registry(
@@ -87,7 +101,8 @@ public final class ConfigLoader {
     String activeKid = tree.string("signing.active-kid");
     GatewayConfig.Signing signing =
         new GatewayConfig.Signing(
-            tree.readableFile("signing.key-file"), activeKid.isEmpty() ? Optional.empty() : Optional.of(activeKid));
+            tree.readableFile("signing.key-file"),
+            activeKid.isEmpty() ? Optional.empty() : Optional.of(activeKid));
 
     if (partnerApi.port() != 0 && partnerApi.port() == ops.port()) {
       throw new ConfigException("ops.port", "must differ from partner-api.port");
@@ -117,7 +132,8 @@ public final class ConfigLoader {
     Set<String> protocols = new LinkedHashSet<>(tree.stringList("tls.protocols", false));
     for (String protocol : protocols) {
       if (!PartnerServerOptions.PROTOCOLS.contains(protocol)) {
-        throw new ConfigException("tls.protocols", "only TLSv1.3 and TLSv1.2 are allowed, not " + protocol);
+        throw new ConfigException(
+            "tls.protocols", "only TLSv1.3 and TLSv1.2 are allowed, not " + protocol);
       }
     }
     return new GatewayConfig.Tls(
@@ -136,13 +152,16 @@ public final class ConfigLoader {
       JWSAlgorithm algorithm = JWSAlgorithm.parse(name);
       if (!SignatureAlgorithms.SUPPORTED.contains(algorithm)) {
         throw new ConfigException(
-            "token.algorithms", name + " is not allowed; choose from ES256, PS256 and EdDSA (never none or HMAC)");
+            "token.algorithms",
+            name + " is not allowed; choose from ES256, PS256 and EdDSA (never none or HMAC)");
       }
       algorithms.add(algorithm);
     }
     Duration skew = tree.duration("token.clock-skew", Duration.ZERO, Duration.ofMinutes(5));
-    Duration lifetime = tree.duration("token.max-lifetime", Duration.ofSeconds(1), TokenPolicy.LIFETIME_CEILING);
+    Duration lifetime =
+        tree.duration("token.max-lifetime", Duration.ofSeconds(1), TokenPolicy.LIFETIME_CEILING);
     int replayCacheSize = tree.integer("token.replay-cache-size", 1000, 100_000_000);
-    return new GatewayConfig.Token(new TokenPolicy(audience, algorithms, skew, lifetime), replayCacheSize);
+    return new GatewayConfig.Token(
+        new TokenPolicy(audience, algorithms, skew, lifetime), replayCacheSize);
   }
 }

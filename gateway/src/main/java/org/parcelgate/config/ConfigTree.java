@@ -15,11 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A flattened configuration: dotted leaf paths ({@code token.clock-skew}) to raw values, with typed, validating
- * readers that name the offending key when a value is wrong.
+ * A flattened configuration: dotted leaf paths ({@code token.clock-skew}) to raw values, with
+ * typed, validating readers that name the offending key when a value is wrong.
  *
- * <p>Every read is remembered, so that {@link #requireAllRead()} can refuse a key that nothing understands: a typo in
- * a configuration file stops the gateway instead of being silently ignored.
+ * <p>Every read is remembered, so that {@link #requireAllRead()} can refuse a key that nothing
+ * understands: a typo in a configuration file stops the gateway instead of being silently ignored.
  */
 final class ConfigTree {
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
@@ -51,15 +51,18 @@ final class ConfigTree {
     }
   }
 
-  /** The environment variable that overrides a path: {@code token.clock-skew} is {@code PARCELGATE_TOKEN_CLOCK_SKEW}. */
+  /**
+   * The environment variable that overrides a path: {@code token.clock-skew} is {@code
+   * PARCELGATE_TOKEN_CLOCK_SKEW}.
+   */
   static String environmentName(String path) {
     return ENV_PREFIX + path.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
   /**
-   * Applies {@code PARCELGATE_*} environment variables over the known paths. A variable that names no known setting is
-   * refused, so a misspelt override cannot silently do nothing. {@code ignored} names variables that are not settings
-   * (such as the one that points at the configuration file).
+   * Applies {@code PARCELGATE_*} environment variables over the known paths. A variable that names
+   * no known setting is refused, so a misspelt override cannot silently do nothing. {@code ignored}
+   * names variables that are not settings (such as the one that points at the configuration file).
    */
   void applyEnvironment(Map<String, String> environment, Set<String> ignored) {
     Map<String, String> pathByName = new LinkedHashMap<>();
@@ -67,7 +70,12 @@ final class ConfigTree {
       String previous = pathByName.put(environmentName(path), path);
       if (previous != null) {
         throw new IllegalStateException(
-            "settings " + previous + " and " + path + " share the variable " + environmentName(path));
+            "settings "
+                + previous
+                + " and "
+                + path
+                + " share the variable "
+                + environmentName(path));
       }
     }
     for (Map.Entry<String, String> variable : environment.entrySet()) {
@@ -77,10 +85,13 @@ final class ConfigTree {
       }
       String path = pathByName.get(name);
       if (path == null) {
-        throw new ConfigException(name, "no such setting (environment variables override keys of the configuration file)");
+        throw new ConfigException(
+            name,
+            "no such setting (environment variables override keys of the configuration file)");
       }
       Object current = values.get(path);
-      values.put(path, current instanceof List ? splitList(variable.getValue()) : variable.getValue());
+      values.put(
+          path, current instanceof List ? splitList(variable.getValue()) : variable.getValue());
     }
   }
 
@@ -149,7 +160,10 @@ final class ConfigTree {
     };
   }
 
-  /** A duration as ISO-8601 ({@code PT30S}) or a number with a unit ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}). */
+  /**
+   * A duration as ISO-8601 ({@code PT30S}) or a number with a unit ({@code 500ms}, {@code 30s},
+   * {@code 5m}, {@code 1h}).
+   */
   Duration duration(String key, Duration min, Duration max) {
     String value = string(key);
     Duration parsed;
@@ -225,7 +239,9 @@ final class ConfigTree {
     return path;
   }
 
-  /** Refuses any key that no reader asked for: it is a typo or a setting this version does not have. */
+  /**
+   * Refuses any key that no reader asked for: it is a typo or a setting this version does not have.
+   */
   void requireAllRead() {
     for (String key : values.keySet()) {
       if (!read.contains(key)) {

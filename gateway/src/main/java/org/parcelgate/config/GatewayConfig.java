@@ -8,8 +8,8 @@ import java.util.Set;
 import org.parcelgate.auth.TokenPolicy;
 
 /**
- * The gateway's whole configuration, typed and validated. Built once at start by {@link ConfigLoader}; see
- * {@code defaults.yaml} for every key and docs/operations.md for what each does.
+ * The gateway's whole configuration, typed and validated. Built once at start by {@link
+ * ConfigLoader}; see {@code defaults.yaml} for every key and docs/operations.md for what each does.
  */
 public record GatewayConfig(
     String gatewayId,

@@ -3,10 +3,12 @@ package org.parcelgate.error;
 import java.util.Objects;
 
 /**
- * The one error root of the gateway: a refusal with a stable {@link ProblemCode} and a fixed, safe detail text.
+ * The one error root of the gateway: a refusal with a stable {@link ProblemCode} and a fixed, safe
+ * detail text.
  *
- * <p>The detail must never contain client input (tokens, claims, body content) or personal data: it is written to the
- * client and to the log as it is. Instances are cheap: no stack trace is captured for client errors.
+ * <p>The detail must never contain client input (tokens, claims, body content) or personal data: it
+ * is written to the client and to the log as it is. Instances are cheap: no stack trace is captured
+ * for client errors.
  */
 public class GatewayException extends RuntimeException {
   private static final long serialVersionUID = 1L;

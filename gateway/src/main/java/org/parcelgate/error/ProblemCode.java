@@ -3,43 +3,59 @@ package org.parcelgate.error;
 /**
  * Every stable, machine-readable error code the gateway can answer with.
  *
- * <p>The {@link #code()} string is part of the protocol: integrators switch on it, so it never changes once published.
- * Each code carries its HTTP status and a short, fixed title; the human-readable {@code detail} of a problem is chosen
- * by the code that raises it and never echoes client input. docs/protocol.md lists them all.
+ * <p>The {@link #code()} string is part of the protocol: integrators switch on it, so it never
+ * changes once published. Each code carries its HTTP status and a short, fixed title; the
+ * human-readable {@code detail} of a problem is chosen by the code that raises it and never echoes
+ * client input. docs/protocol.md lists them all.
  */
 public enum ProblemCode {
-  // --- request shape -----------------------------------------------------------------------------------------------
+  // --- request shape
+  // -----------------------------------------------------------------------------------------------
   INVALID_REQUEST(400, "invalid_request", "The request is malformed"),
   BODY_TOO_LARGE(413, "body_too_large", "The request body exceeds the configured limit"),
   NOT_FOUND(404, "not_found", "No such resource"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method not allowed on this resource"),
 
-  // --- client identity (certificate to partner) --------------------------------------------------------------------
-  CLIENT_CERTIFICATE_REQUIRED(401, "client_certificate_required", "A client certificate is required"),
+  // --- client identity (certificate to partner)
+  // --------------------------------------------------------------------
+  CLIENT_CERTIFICATE_REQUIRED(
+      401, "client_certificate_required", "A client certificate is required"),
   UNKNOWN_CLIENT(401, "unknown_client", "The client certificate is not registered to any partner"),
   PARTNER_SUSPENDED(403, "partner_suspended", "The partner is suspended"),
 
-  // --- request token -----------------------------------------------------------------------------------------------
+  // --- request token
+  // -----------------------------------------------------------------------------------------------
   MISSING_TOKEN(401, "missing_token", "A signed request token is required"),
   INVALID_TOKEN(401, "invalid_token", "The request token is invalid"),
-  UNSUPPORTED_ALGORITHM(401, "unsupported_algorithm", "The token's signature algorithm is not accepted"),
+  UNSUPPORTED_ALGORITHM(
+      401, "unsupported_algorithm", "The token's signature algorithm is not accepted"),
   UNKNOWN_KEY(401, "unknown_key", "The token's key id is not registered for this partner"),
   INVALID_SIGNATURE(401, "invalid_signature", "The token's signature does not verify"),
-  ISSUER_MISMATCH(401, "issuer_mismatch", "The token's issuer or subject is not the partner of the certificate"),
+  ISSUER_MISMATCH(
+      401,
+      "issuer_mismatch",
+      "The token's issuer or subject is not the partner of the certificate"),
   AUDIENCE_MISMATCH(401, "audience_mismatch", "The token is not addressed to this gateway"),
   TOKEN_EXPIRED(401, "token_expired", "The token has expired"),
   TOKEN_NOT_YET_VALID(401, "token_not_yet_valid", "The token is issued in the future"),
-  TOKEN_LIFETIME_TOO_LONG(401, "token_lifetime_too_long", "The token's lifetime exceeds the maximum"),
+  TOKEN_LIFETIME_TOO_LONG(
+      401, "token_lifetime_too_long", "The token's lifetime exceeds the maximum"),
   TOKEN_REPLAYED(401, "token_replayed", "The token's identifier has already been used"),
   CERTIFICATE_BINDING_MISMATCH(
-      401, "certificate_binding_mismatch", "The token is not bound to the client certificate of this connection"),
-  DIGEST_MISMATCH(401, "digest_mismatch", "The body digest in the token does not match the request body"),
+      401,
+      "certificate_binding_mismatch",
+      "The token is not bound to the client certificate of this connection"),
+  DIGEST_MISMATCH(
+      401, "digest_mismatch", "The body digest in the token does not match the request body"),
 
-  // --- authorization -----------------------------------------------------------------------------------------------
+  // --- authorization
+  // -----------------------------------------------------------------------------------------------
   FORBIDDEN(403, "forbidden", "The partner's role does not allow this request"),
 
-  // --- server side -------------------------------------------------------------------------------------------------
-  SHUTTING_DOWN(503, "shutting_down", "The gateway is shutting down; retry on another instance or later"),
+  // --- server side
+  // -------------------------------------------------------------------------------------------------
+  SHUTTING_DOWN(
+      503, "shutting_down", "The gateway is shutting down; retry on another instance or later"),
   INTERNAL_ERROR(500, "internal_error", "Internal error");
 
   private final int status;
@@ -75,7 +91,10 @@ public enum ProblemCode {
     return status < 500;
   }
 
-  /** Whether this code is an authentication failure, answered with a {@code WWW-Authenticate} challenge. */
+  /**
+   * Whether this code is an authentication failure, answered with a {@code WWW-Authenticate}
+   * challenge.
+   */
   public boolean isAuthenticationFailure() {
     return status == 401;
   }

@@ -2,7 +2,9 @@ package org.parcelgate.http;
 
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Where the gateway is in its life: readiness for the ops port, refusal of new work while draining. */
+/**
+ * Where the gateway is in its life: readiness for the ops port, refusal of new work while draining.
+ */
 public final class Lifecycle {
   /** The states, in order. */
   public enum State {

@@ -10,8 +10,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
 
 /**
- * The operations port (plain HTTP, loopback by default): liveness, readiness, Prometheus metrics and operator commands.
- * It carries no partner data.
+ * The operations port (plain HTTP, loopback by default): liveness, readiness, Prometheus metrics
+ * and operator commands. It carries no partner data.
  */
 public final class OpsRouter {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -28,7 +28,11 @@ public final class OpsRouter {
   private OpsRouter() {}
 
   public static Router create(
-      Vertx vertx, Lifecycle lifecycle, PrometheusMeterRegistry registry, Supplier<JsonObject> status, Commands commands) {
+      Vertx vertx,
+      Lifecycle lifecycle,
+      PrometheusMeterRegistry registry,
+      Supplier<JsonObject> status,
+      Commands commands) {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
     router
@@ -36,7 +40,8 @@ public final class OpsRouter {
         .handler(
             ctx -> {
               Lifecycle.State state = lifecycle.state();
-              JsonObject body = status.get().put("status", state.name().toLowerCase(java.util.Locale.ROOT));
+              JsonObject body =
+                  status.get().put("status", state.name().toLowerCase(java.util.Locale.ROOT));
               json(ctx, state == Lifecycle.State.READY ? 200 : 503, body);
             });
     router
@@ -45,7 +50,11 @@ public final class OpsRouter {
             ctx ->
                 ctx.vertx()
                     .executeBlocking(registry::scrape, false)
-                    .onSuccess(text -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT).end(text))
+                    .onSuccess(
+                        text ->
+                            ctx.response()
+                                .putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT)
+                                .end(text))
                     .onFailure(ctx::fail));
     router.post("/admin/registry/reload").handler(ctx -> command(ctx, commands.reloadRegistry()));
     router.post("/admin/crls/reload").handler(ctx -> command(ctx, commands.reloadCrls()));
@@ -57,7 +66,10 @@ public final class OpsRouter {
         .onSuccess(result -> json(ctx, 200, result))
         .onFailure(
             failure ->
-                json(ctx, 422, new JsonObject().put("status", "refused").put("reason", failure.getMessage())));
+                json(
+                    ctx,
+                    422,
+                    new JsonObject().put("status", "refused").put("reason", failure.getMessage())));
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

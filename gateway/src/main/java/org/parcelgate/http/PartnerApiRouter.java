@@ -18,7 +18,8 @@ import org.parcelgate.metrics.GatewayMetrics;
 import org.parcelgate.signing.GatewaySigningKeys;
 
 /**
- * Assembles the partner API. Every request passes the same handlers in a fixed order, each with one job:
+ * Assembles the partner API. Every request passes the same handlers in a fixed order, each with one
+ * job:
  *
  * <ol>
  *   <li>request id and metrics;
@@ -76,7 +77,8 @@ public final class PartnerApiRouter {
 
   private static void refuseWhileDraining(RoutingContext ctx, Lifecycle lifecycle) {
     if (lifecycle.isDraining()) {
-      throw new GatewayException(ProblemCode.SHUTTING_DOWN, "the gateway is shutting down; retry later");
+      throw new GatewayException(
+          ProblemCode.SHUTTING_DOWN, "the gateway is shutting down; retry later");
     }
     ctx.next();
   }

@@ -10,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single failure handler: turns any failure into an {@code application/problem+json} answer with a stable code.
- * Client errors are logged in one line without a stack trace; server errors with it. Neither ever includes tokens,
- * bodies or personal data, and the client never sees a stack trace or an exception message the gateway did not write.
+ * The single failure handler: turns any failure into an {@code application/problem+json} answer
+ * with a stable code. Client errors are logged in one line without a stack trace; server errors
+ * with it. Neither ever includes tokens, bodies or personal data, and the client never sees a stack
+ * trace or an exception message the gateway did not write.
  */
 final class ProblemHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
@@ -27,7 +28,9 @@ final class ProblemHandler implements Handler<RoutingContext> {
       LOG.info(
           "refused {} {} partner={} request={} code={}",
           ctx.request().method(),
-          ctx.normalizedPath().length() > 128 ? ctx.normalizedPath().substring(0, 128) : ctx.normalizedPath(),
+          ctx.normalizedPath().length() > 128
+              ? ctx.normalizedPath().substring(0, 128)
+              : ctx.normalizedPath(),
           partner,
           RequestScope.requestId(ctx),
           code.code());
@@ -59,9 +62,15 @@ final class ProblemHandler implements Handler<RoutingContext> {
     return switch (status) {
       case 400 -> new GatewayException(ProblemCode.INVALID_REQUEST, "the request is malformed");
       case 404 -> new GatewayException(ProblemCode.NOT_FOUND, "no such resource");
-      case 405 -> new GatewayException(ProblemCode.METHOD_NOT_ALLOWED, "method not allowed on this resource");
-      case 413 -> new GatewayException(ProblemCode.BODY_TOO_LARGE, "the request body exceeds the configured limit");
-      default -> new GatewayException(ProblemCode.INTERNAL_ERROR, "internal error; quote the request id to support");
+      case 405 ->
+          new GatewayException(
+              ProblemCode.METHOD_NOT_ALLOWED, "method not allowed on this resource");
+      case 413 ->
+          new GatewayException(
+              ProblemCode.BODY_TOO_LARGE, "the request body exceeds the configured limit");
+      default ->
+          new GatewayException(
+              ProblemCode.INTERNAL_ERROR, "internal error; quote the request id to support");
     };
   }
 }

@@ -8,6 +8,7 @@ import org.parcelgate.error.ProblemCode;
 /** Writes RFC 9457 problem documents: the one place that knows their shape. */
 public final class Problems {
   public static final String MEDIA_TYPE = "application/problem+json";
+
   /** Base of the {@code type} URI; the code is appended. */
   public static final String TYPE_BASE = "urn:parcelgate:problem:";
 
@@ -28,7 +29,8 @@ public final class Problems {
   }
 
   /** Ends the response with the problem; a 401 also carries a Bearer challenge (RFC 6750). */
-  public static void write(HttpServerResponse response, ProblemCode code, String detail, String requestId) {
+  public static void write(
+      HttpServerResponse response, ProblemCode code, String detail, String requestId) {
     response
         .setStatusCode(code.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE)
@@ -39,7 +41,10 @@ public final class Problems {
     response.end(document(code, detail, requestId).encode());
   }
 
-  /** Details are written by the gateway, never copied from input; this is the last guard against control characters. */
+  /**
+   * Details are written by the gateway, never copied from input; this is the last guard against
+   * control characters.
+   */
   static String printable(String text) {
     StringBuilder out = new StringBuilder(Math.min(text.length(), 300));
     for (int i = 0; i < text.length() && out.length() < 300; i++) {

@@ -1,11 +1,14 @@
 package org.parcelgate.http;
 
-import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
 import java.time.Duration;
 import org.parcelgate.metrics.GatewayMetrics;
 
-/** First handler of every partner request: gives it an id and records its outcome and latency when it ends. */
+/**
+ * First handler of every partner request: gives it an id and records its outcome and latency when
+ * it ends.
+ */
 final class RequestMetricsHandler implements PlatformHandler {
   static final String REQUEST_ID_HEADER = "X-Request-Id";
 
@@ -25,7 +28,8 @@ final class RequestMetricsHandler implements PlatformHandler {
     ctx.addEndHandler(
         ended ->
             metrics.request(
-                RequestScope.refusal(ctx), Duration.ofNanos(System.nanoTime() - RequestScope.startNanos(ctx))));
+                RequestScope.refusal(ctx),
+                Duration.ofNanos(System.nanoTime() - RequestScope.startNanos(ctx))));
     ctx.next();
   }
 }

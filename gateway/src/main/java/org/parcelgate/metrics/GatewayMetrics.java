@@ -13,8 +13,8 @@ import org.parcelgate.error.ProblemCode;
 import org.parcelgate.tls.TlsRejection;
 
 /**
- * The gateway's own meters. Names are namespaced constants; every tag value comes from an enum, so cardinality is
- * bounded whatever clients send.
+ * The gateway's own meters. Names are namespaced constants; every tag value comes from an enum, so
+ * cardinality is bounded whatever clients send.
  */
 public final class GatewayMetrics {
   public static final String REQUESTS = "parcelgate.requests";
@@ -61,7 +61,9 @@ public final class GatewayMetrics {
         .register(registry);
   }
 
-  /** A partner request arrived; it is counted in flight until {@link #request} records its answer. */
+  /**
+   * A partner request arrived; it is counted in flight until {@link #request} records its answer.
+   */
   public void requestStarted() {
     inFlight.incrementAndGet();
   }
@@ -76,7 +78,8 @@ public final class GatewayMetrics {
             outcome,
             key ->
                 Timer.builder(REQUEST_DURATION)
-                    .description("Partner request latency, from the first handler to the end of the response")
+                    .description(
+                        "Partner request latency, from the first handler to the end of the response")
                     .tag("outcome", key)
                     .publishPercentileHistogram()
                     .register(registry))

@@ -17,8 +17,9 @@ import java.util.Set;
 import org.parcelgate.auth.SignatureAlgorithms;
 
 /**
- * The gateway's own signing keys: the active private key that signs what the gateway issues (receipts, feeds), and the
- * public keys it publishes at {@code /.well-known/jwks.json}, which include retired keys during a rotation.
+ * The gateway's own signing keys: the active private key that signs what the gateway issues
+ * (receipts, feeds), and the public keys it publishes at {@code /.well-known/jwks.json}, which
+ * include retired keys during a rotation.
  */
 public final class GatewaySigningKeys {
   private final JWK active;
@@ -57,7 +58,8 @@ public final class GatewaySigningKeys {
         throw new IOException("signing key " + key.getKeyID() + " has no private part");
       }
       if (SignatureAlgorithms.algorithmFor(key.toPublicJWK()).isEmpty()) {
-        throw new IOException("signing key " + key.getKeyID() + " is not EC P-256, RSA 2048+ or Ed25519");
+        throw new IOException(
+            "signing key " + key.getKeyID() + " is not EC P-256, RSA 2048+ or Ed25519");
       }
       publicKeys.add(key.toPublicJWK());
     }
@@ -67,7 +69,10 @@ public final class GatewaySigningKeys {
             : keys.stream()
                 .filter(key -> key.getKeyID().equals(activeKid.get()))
                 .findFirst()
-                .orElseThrow(() -> new IOException("signing.active-kid names no key of " + file.getFileName()));
+                .orElseThrow(
+                    () ->
+                        new IOException(
+                            "signing.active-kid names no key of " + file.getFileName()));
     return new GatewaySigningKeys(active, new JWKSet(publicKeys));
   }
 

@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * The certificate revocation lists in force, one per issuing CA, with their signatures checked against the issuer
- * that a certificate path actually names. Immutable apart from a memo of verified signatures.
+ * The certificate revocation lists in force, one per issuing CA, with their signatures checked
+ * against the issuer that a certificate path actually names. Immutable apart from a memo of
+ * verified signatures.
  */
 public final class CrlSet {
   private final Map<X500Principal, X509CRL> byIssuer;
@@ -25,16 +26,19 @@ public final class CrlSet {
   }
 
   /**
-   * Builds the set. Each CRL whose issuer is one of the trust anchors is verified now, so a corrupt or foreign file is
-   * refused at start or reload rather than at the first handshake; CRLs of intermediate CAs are verified on use.
+   * Builds the set. Each CRL whose issuer is one of the trust anchors is verified now, so a corrupt
+   * or foreign file is refused at start or reload rather than at the first handshake; CRLs of
+   * intermediate CAs are verified on use.
    *
-   * @throws IllegalArgumentException naming the problem if two CRLs share an issuer or a signature does not verify
+   * @throws IllegalArgumentException naming the problem if two CRLs share an issuer or a signature
+   *     does not verify
    */
   public static CrlSet of(List<X509CRL> crls, List<X509Certificate> anchors) {
     Map<X500Principal, X509CRL> byIssuer = new HashMap<>();
     for (X509CRL crl : crls) {
       if (byIssuer.putIfAbsent(crl.getIssuerX500Principal(), crl) != null) {
-        throw new IllegalArgumentException("two CRLs name the same issuer: " + crl.getIssuerX500Principal().getName());
+        throw new IllegalArgumentException(
+            "two CRLs name the same issuer: " + crl.getIssuerX500Principal().getName());
       }
     }
     CrlSet set = new CrlSet(byIssuer);
@@ -42,7 +46,9 @@ public final class CrlSet {
       X509CRL crl = byIssuer.get(anchor.getSubjectX500Principal());
       if (crl != null && !set.signatureValid(crl, anchor.getPublicKey())) {
         throw new IllegalArgumentException(
-            "the CRL of " + anchor.getSubjectX500Principal().getName() + " is not signed by that trust anchor");
+            "the CRL of "
+                + anchor.getSubjectX500Principal().getName()
+                + " is not signed by that trust anchor");
       }
     }
     return set;

@@ -12,15 +12,18 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The partner port's server options: TLS 1.3 and 1.2 only, forward-secret AEAD suites only, a client certificate
- * required and judged by the {@link PartnerTrustManager}, handshake work delegated to worker threads.
+ * The partner port's server options: TLS 1.3 and 1.2 only, forward-secret AEAD suites only, a
+ * client certificate required and judged by the {@link PartnerTrustManager}, handshake work
+ * delegated to worker threads.
  */
 public final class PartnerServerOptions {
   /** TLS 1.3 suites are all AEAD with ephemeral key exchange. */
   public static final List<String> TLS13_SUITES =
       List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
 
-  /** TLS 1.2: ECDHE key exchange with AEAD ciphers only; no RSA key transport, no CBC, no static DH. */
+  /**
+   * TLS 1.2: ECDHE key exchange with AEAD ciphers only; no RSA key transport, no CBC, no static DH.
+   */
   public static final List<String> TLS12_SUITES =
       List.of(
           "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
@@ -50,7 +53,9 @@ public final class PartnerServerOptions {
             .setSsl(true)
             .setUseAlpn(false)
             .setKeyCertOptions(
-                new PemKeyCertOptions().setCertPath(certificate.toString()).setKeyPath(privateKey.toString()))
+                new PemKeyCertOptions()
+                    .setCertPath(certificate.toString())
+                    .setKeyPath(privateKey.toString()))
             .setTrustOptions(TrustOptions.wrap(trustManager))
             .setClientAuth(ClientAuth.REQUIRED)
             .setEnabledSecureTransportProtocols(protocols)

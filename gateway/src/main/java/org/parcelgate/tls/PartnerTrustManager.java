@@ -30,13 +30,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides, during the TLS handshake, whether a client certificate chain may connect to the partner port: PKIX path
- * validation to a configured trust anchor at the injected clock's time, the {@code clientAuth} extended key usage, and
- * revocation of every certificate of the path from CRLs whose signature and freshness are checked. A missing or stale
- * CRL fails closed unless staleness is explicitly allowed.
+ * Decides, during the TLS handshake, whether a client certificate chain may connect to the partner
+ * port: PKIX path validation to a configured trust anchor at the injected clock's time, the {@code
+ * clientAuth} extended key usage, and revocation of every certificate of the path from CRLs whose
+ * signature and freshness are checked. A missing or stale CRL fails closed unless staleness is
+ * explicitly allowed.
  *
- * <p>The handshake runs this on a worker thread (the engine is configured to delegate its tasks), never on the event
- * loop. Which partner a valid certificate belongs to is decided later, by the auth package.
+ * <p>The handshake runs this on a worker thread (the engine is configured to delegate its tasks),
+ * never on the event loop. Which partner a valid certificate belongs to is decided later, by the
+ * auth package.
  */
 public final class PartnerTrustManager extends X509ExtendedTrustManager {
   private static final Logger LOG = LoggerFactory.getLogger(PartnerTrustManager.class);
@@ -53,7 +55,8 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
   /**
    * @param anchors the trust anchors (root CAs) partner certificates must chain to
    * @param crls the CRLs in force now; read on every handshake so a reload takes effect at once
-   * @param allowStaleCrl whether a CRL past its nextUpdate is still used (with a warning) instead of failing closed
+   * @param allowStaleCrl whether a CRL past its nextUpdate is still used (with a warning) instead
+   *     of failing closed
    * @param rejections told of every refusal, for metrics
    */
   public PartnerTrustManager(
@@ -96,7 +99,8 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
     PKIXCertPathValidatorResult result = validatePath(chain, now);
     checkClientUsage(chain[0]);
     X509Certificate anchor = result.getTrustAnchor().getTrustedCert();
-    // The path as validated: the chain up to (not including) the anchor; each element's issuer is the next one.
+    // The path as validated: the chain up to (not including) the anchor; each element's issuer is
+    // the next one.
     List<? extends java.security.cert.Certificate> path = pathWithoutAnchor(chain, anchor);
     for (int i = 0; i < path.size(); i++) {
       X509Certificate certificate = (X509Certificate) path.get(i);
@@ -113,16 +117,21 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
       PKIXParameters parameters = new PKIXParameters(trustAnchors);
       parameters.setRevocationEnabled(false);
       parameters.setDate(Date.from(now));
-      return (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX").validate(path, parameters);
+      return (PKIXCertPathValidatorResult)
+          CertPathValidator.getInstance("PKIX").validate(path, parameters);
     } catch (CertPathValidatorException e) {
       if (e.getReason() == BasicReason.EXPIRED || e.getReason() == BasicReason.NOT_YET_VALID) {
-        throw new CertificateRejectedException(TlsRejection.EXPIRED, "certificate outside its validity period");
+        throw new CertificateRejectedException(
+            TlsRejection.EXPIRED, "certificate outside its validity period");
       }
-      throw new CertificateRejectedException(TlsRejection.UNTRUSTED, "certificate does not chain to a trust anchor");
+      throw new CertificateRejectedException(
+          TlsRejection.UNTRUSTED, "certificate does not chain to a trust anchor");
     } catch (InvalidAlgorithmParameterException | CertificateException e) {
-      throw new CertificateRejectedException(TlsRejection.UNTRUSTED, "certificate path cannot be built");
+      throw new CertificateRejectedException(
+          TlsRejection.UNTRUSTED, "certificate path cannot be built");
     } catch (GeneralSecurityException e) {
-      throw new CertificateRejectedException(TlsRejection.UNTRUSTED, "certificate path cannot be validated");
+      throw new CertificateRejectedException(
+          TlsRejection.UNTRUSTED, "certificate path cannot be validated");
     }
   }
 
@@ -146,7 +155,8 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
     try {
       usages = leaf.getExtendedKeyUsage();
     } catch (CertificateParsingException e) {
-      throw new CertificateRejectedException(TlsRejection.NOT_CLIENT_CERTIFICATE, "unreadable extended key usage");
+      throw new CertificateRejectedException(
+          TlsRejection.NOT_CLIENT_CERTIFICATE, "unreadable extended key usage");
     }
     if (usages != null && !usages.contains(CLIENT_AUTH_EKU) && !usages.contains(ANY_EKU)) {
       throw new CertificateRejectedException(
@@ -163,18 +173,24 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
             .orElseThrow(
                 () ->
                     new CertificateRejectedException(
-                        TlsRejection.CRL_MISSING, "no CRL is configured for the certificate's issuer"));
+                        TlsRejection.CRL_MISSING,
+                        "no CRL is configured for the certificate's issuer"));
     if (!current.signatureValid(crl, issuer.getPublicKey())) {
-      throw new CertificateRejectedException(TlsRejection.CRL_INVALID, "the issuer's CRL is not signed by the issuer");
+      throw new CertificateRejectedException(
+          TlsRejection.CRL_INVALID, "the issuer's CRL is not signed by the issuer");
     }
     if (crl.getThisUpdate().toInstant().isAfter(now)) {
-      throw new CertificateRejectedException(TlsRejection.CRL_INVALID, "the issuer's CRL is not yet valid");
+      throw new CertificateRejectedException(
+          TlsRejection.CRL_INVALID, "the issuer's CRL is not yet valid");
     }
     if (crl.getNextUpdate() == null || now.isAfter(crl.getNextUpdate().toInstant())) {
       if (!allowStaleCrl) {
-        throw new CertificateRejectedException(TlsRejection.CRL_STALE, "the issuer's CRL is past its nextUpdate");
+        throw new CertificateRejectedException(
+            TlsRejection.CRL_STALE, "the issuer's CRL is past its nextUpdate");
       }
-      LOG.warn("using a stale CRL of {} because tls.allow-stale-crl is true", crl.getIssuerX500Principal().getName());
+      LOG.warn(
+          "using a stale CRL of {} because tls.allow-stale-crl is true",
+          crl.getIssuerX500Principal().getName());
     }
     if (crl.isRevoked(certificate)) {
       throw new CertificateRejectedException(TlsRejection.REVOKED, "certificate is revoked");
@@ -182,12 +198,14 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     validate(chain);
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
     validate(chain);
   }
 
@@ -198,12 +216,14 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     throw new CertificateException("this trust manager only validates clients");
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
     throw new CertificateException("this trust manager only validates clients");
   }
 

@@ -13,14 +13,18 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads certificates and CRLs (PEM or DER) with the JDK's X.509 factory. Blocking: call from a worker. */
+/**
+ * Reads certificates and CRLs (PEM or DER) with the JDK's X.509 factory. Blocking: call from a
+ * worker.
+ */
 public final class PemFiles {
   private PemFiles() {}
 
   public static List<X509Certificate> certificates(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       List<X509Certificate> certificates = new ArrayList<>();
-      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+      for (Certificate certificate :
+          CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         certificates.add((X509Certificate) certificate);
       }
       if (certificates.isEmpty()) {
@@ -34,7 +38,9 @@ public final class PemFiles {
 
   public static X509CRL crl(byte[] content) throws IOException {
     try {
-      return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new java.io.ByteArrayInputStream(content));
+      return (X509CRL)
+          CertificateFactory.getInstance("X.509")
+              .generateCRL(new java.io.ByteArrayInputStream(content));
     } catch (CertificateException | CRLException e) {
       throw new IOException("not a CRL", e);
     }

@@ -24,14 +24,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.parcelgate.http.PartnerApiRouter;
 import org.parcelgate.metrics.GatewayMetrics;
 import org.parcelgate.pki.Identity;
+import org.parcelgate.pki.RequestTokens;
 import org.parcelgate.pki.SamplePki;
 import org.parcelgate.testing.Await;
 import org.parcelgate.testing.PartnerClient;
 import org.parcelgate.testing.TestGateway;
 import org.parcelgate.testing.TestPki;
-import org.parcelgate.pki.RequestTokens;
 
-/** The ops port and the gateway's life: health, readiness, metrics, and a graceful stop that lets requests finish. */
+/**
+ * The ops port and the gateway's life: health, readiness, metrics, and a graceful stop that lets
+ * requests finish.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class LifecycleTest {
@@ -39,7 +42,9 @@ class LifecycleTest {
   private final Identity alpha = PKI.identity("marketplace-alpha");
 
   private static WebClient ops(Vertx vertx, TestGateway.Running gateway) {
-    return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.opsPort()));
+    return WebClient.create(
+        vertx,
+        new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.opsPort()));
   }
 
   @Test
@@ -54,7 +59,10 @@ class LifecycleTest {
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(ready.bodyAsJsonObject().getInteger("partners")).isEqualTo(5);
       Await.until(
-          () -> Await.result(ops.get("/metrics").send()).bodyAsString().contains("reason=\"missing_token\""),
+          () ->
+              Await.result(ops.get("/metrics").send())
+                  .bodyAsString()
+                  .contains("reason=\"missing_token\""),
           "the refusal shows in the metrics");
       String metrics = Await.result(ops.get("/metrics").send()).bodyAsString();
       assertThat(metrics)
@@ -83,7 +91,8 @@ class LifecycleTest {
                         .setKeyPath(alpha.privateKey().toString())));
     try {
       byte[] body = "0123456789".getBytes(StandardCharsets.UTF_8);
-      String token = RequestTokens.of(alpha, "ES256", TestGateway.GATEWAY_ID, Instant.now()).body(body).sign();
+      String token =
+          RequestTokens.of(alpha, "ES256", TestGateway.GATEWAY_ID, Instant.now()).body(body).sign();
       NetSocket socket = Await.result(net.connect(gateway.partnerPort(), "localhost"));
       Buffer received = Buffer.buffer();
       Promise<Void> closed = Promise.promise();
@@ -111,7 +120,9 @@ class LifecycleTest {
       Await.result(stopping);
 
       String response = received.toString(StandardCharsets.UTF_8);
-      assertThat(response).startsWith("HTTP/1.1 200").contains("\"partnerId\":\"marketplace-alpha\"");
+      assertThat(response)
+          .startsWith("HTTP/1.1 200")
+          .contains("\"partnerId\":\"marketplace-alpha\"");
     } finally {
       net.close();
       ops.close();

@@ -24,15 +24,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.parcelgate.http.PartnerApiRouter;
 import org.parcelgate.pki.Identity;
+import org.parcelgate.pki.RequestTokens;
 import org.parcelgate.pki.SamplePki;
 import org.parcelgate.pki.SigningKeys;
 import org.parcelgate.testing.Await;
 import org.parcelgate.testing.PartnerClient;
 import org.parcelgate.testing.TestGateway;
 import org.parcelgate.testing.TestPki;
-import org.parcelgate.pki.RequestTokens;
 
-/** The partner registry changes while the gateway runs: suspension, key rotation, a broken file, the file watcher. */
+/**
+ * The partner registry changes while the gateway runs: suspension, key rotation, a broken file, the
+ * file watcher.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class RegistryReloadTest {
@@ -55,7 +58,10 @@ class RegistryReloadTest {
     env.put("PARCELGATE_REGISTRY_RELOAD_INTERVAL", "200ms");
     gateway = Await.result(TestGateway.start(vertx, env, Clock.systemUTC()));
     alphaClient = PartnerClient.of(vertx, PKI, alpha, gateway.partnerPort());
-    ops = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.opsPort()));
+    ops =
+        WebClient.create(
+            vertx,
+            new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.opsPort()));
   }
 
   @AfterEach
@@ -126,21 +132,25 @@ class RegistryReloadTest {
   @Test
   void rotatesKeyByAddingThenRemovingKid() throws IOException {
     var next = SigningKeys.es256("marketplace-alpha-es256-2");
-    RequestTokens withNext = alphaToken("ES256").signWith(next, com.nimbusds.jose.JWSAlgorithm.ES256);
+    RequestTokens withNext =
+        alphaToken("ES256").signWith(next, com.nimbusds.jose.JWSAlgorithm.ES256);
     assertThat(whoamiStatus(withNext)).isEqualTo(401);
 
     JsonObject added = original.copy();
     JsonArray keys = alphaEntry(added).getJsonObject("jwks").getJsonArray("keys");
     keys.add(new JsonObject(next.toPublicJWK().toJSONString()));
     assertThat(reloadCommand(added).statusCode()).isEqualTo(200);
-    assertThat(whoamiStatus(alphaToken("ES256").signWith(next, com.nimbusds.jose.JWSAlgorithm.ES256))).isEqualTo(200);
+    assertThat(
+            whoamiStatus(alphaToken("ES256").signWith(next, com.nimbusds.jose.JWSAlgorithm.ES256)))
+        .isEqualTo(200);
     assertThat(whoamiStatus(alphaToken("ES256"))).isEqualTo(200);
 
     JsonObject removed = added.copy();
     JsonArray remaining = alphaEntry(removed).getJsonObject("jwks").getJsonArray("keys");
     remaining.remove(0);
     assertThat(reloadCommand(removed).statusCode()).isEqualTo(200);
-    HttpResponse<Buffer> old = Await.result(alphaClient.get(PartnerApiRouter.WHOAMI_PATH, alphaToken("ES256").sign()));
+    HttpResponse<Buffer> old =
+        Await.result(alphaClient.get(PartnerApiRouter.WHOAMI_PATH, alphaToken("ES256").sign()));
     assertThat(old.bodyAsJsonObject().getString("code")).isEqualTo("unknown_key");
   }
 
@@ -150,6 +160,8 @@ class RegistryReloadTest {
     alphaEntry(changed).put("status", "suspended");
     Files.writeString(registryFile, changed.encodePrettily());
 
-    Await.until(() -> whoamiStatus(alphaToken("ES256")) == 403, "the watcher reloads the suspended partner");
+    Await.until(
+        () -> whoamiStatus(alphaToken("ES256")) == 403,
+        "the watcher reloads the suspended partner");
   }
 }

@@ -57,32 +57,47 @@ class PartnerRegistryParserTest {
 
   @Test
   void refusesMalformedJson() {
-    assertThatThrownBy(() -> PartnerRegistryParser.parse("{\"partners\": [".getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () -> PartnerRegistryParser.parse("{\"partners\": [".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(RegistryException.class);
   }
 
   @Test
   void refusesPrivateKeyMaterial() {
     assertRefused(
-        r -> first(r).getJsonObject("jwks").getJsonArray("keys").add(new JsonObject(SigningKeys.es256("x").toJSONString())),
+        r ->
+            first(r)
+                .getJsonObject("jwks")
+                .getJsonArray("keys")
+                .add(new JsonObject(SigningKeys.es256("x").toJSONString())),
         "private key material");
   }
 
   @Test
   void refusesShortRsaKey() {
     var weak =
-        new com.nimbusds.jose.jwk.RSAKey.Builder((java.security.interfaces.RSAPublicKey) Keys.rsa(1024).getPublic())
+        new com.nimbusds.jose.jwk.RSAKey.Builder(
+                (java.security.interfaces.RSAPublicKey) Keys.rsa(1024).getPublic())
             .keyID("weak")
             .build();
     assertRefused(
-        r -> first(r).getJsonObject("jwks").getJsonArray("keys").add(new JsonObject(weak.toJSONString())),
+        r ->
+            first(r)
+                .getJsonObject("jwks")
+                .getJsonArray("keys")
+                .add(new JsonObject(weak.toJSONString())),
         "RSA (at least 2048 bits)");
   }
 
   @Test
   void refusesKeyWhoseDeclaredAlgDoesNotMatchItsType() {
     assertRefused(
-        r -> first(r).getJsonObject("jwks").getJsonArray("keys").getJsonObject(0).put("alg", "HS256"),
+        r ->
+            first(r)
+                .getJsonObject("jwks")
+                .getJsonArray("keys")
+                .getJsonObject(0)
+                .put("alg", "HS256"),
         "declares alg");
   }
 
@@ -109,7 +124,9 @@ class PartnerRegistryParserTest {
 
   @Test
   void refusesDuplicatePartnerId() {
-    assertRefused(r -> r.getJsonArray("partners").getJsonObject(1).put("id", first(r).getString("id")), "duplicate");
+    assertRefused(
+        r -> r.getJsonArray("partners").getJsonObject(1).put("id", first(r).getString("id")),
+        "duplicate");
   }
 
   @Test

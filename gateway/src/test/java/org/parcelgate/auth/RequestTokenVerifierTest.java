@@ -28,11 +28,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.pki.Identity;
+import org.parcelgate.pki.RequestTokens;
 import org.parcelgate.pki.SamplePki;
 import org.parcelgate.pki.SigningKeys;
 import org.parcelgate.testing.MutableClock;
 import org.parcelgate.testing.TestPki;
-import org.parcelgate.pki.RequestTokens;
 
 class RequestTokenVerifierTest {
   private static final String AUDIENCE = "parcelgate-test";
@@ -76,7 +76,8 @@ class RequestTokenVerifierTest {
 
   private void assertRefused(String token, byte[] body, ProblemCode code) {
     assertThatThrownBy(() -> verify(alpha, token, body))
-        .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.problem()).isEqualTo(code));
+        .isInstanceOfSatisfying(
+            GatewayException.class, e -> assertThat(e.problem()).isEqualTo(code));
   }
 
   @ParameterizedTest(name = "{0} signs for {1}")
@@ -104,19 +105,25 @@ class RequestTokenVerifierTest {
     assertThat(verify(alpha, alphaToken().body(body).sign(), body).jti()).isNotBlank();
   }
 
-  // --- header rules --------------------------------------------------------------------------------------------------
+  // --- header rules
+  // --------------------------------------------------------------------------------------------------
 
   @Test
   void rejectsUnsignedToken() {
     String token =
-        new PlainJWT(new JWTClaimsSet.Builder().issuer(alpha.partnerId()).subject(alpha.partnerId()).build())
+        new PlainJWT(
+                new JWTClaimsSet.Builder()
+                    .issuer(alpha.partnerId())
+                    .subject(alpha.partnerId())
+                    .build())
             .serialize();
     assertRefused(token, ProblemCode.UNSUPPORTED_ALGORITHM);
   }
 
   @Test
   void rejectsHmacTokenEvenWithPublicKeyAsSecret() throws JOSEException {
-    byte[] secret = alpha.signingKey("ES256").toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8);
+    byte[] secret =
+        alpha.signingKey("ES256").toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8);
     JWSObject jws =
         new JWSObject(
             new JWSHeader.Builder(JWSAlgorithm.HS256)
@@ -132,17 +139,21 @@ class RequestTokenVerifierTest {
   void rejectsAlgorithmMissingFromAllowList() {
     RequestTokenVerifier esOnly =
         new RequestTokenVerifier(
-            new TokenPolicy(AUDIENCE, Set.of(JWSAlgorithm.ES256), SKEW, Duration.ofSeconds(300)), replay, clock);
+            new TokenPolicy(AUDIENCE, Set.of(JWSAlgorithm.ES256), SKEW, Duration.ofSeconds(300)),
+            replay,
+            clock);
     String token = RequestTokens.of(alpha, "EdDSA", AUDIENCE, clock.instant()).sign();
     Partner partner = registry.byId(alpha.partnerId()).orElseThrow();
     assertThatThrownBy(() -> esOnly.verify(partner, token, alpha.thumbprint(), null))
         .isInstanceOfSatisfying(
-            GatewayException.class, e -> assertThat(e.problem()).isEqualTo(ProblemCode.UNSUPPORTED_ALGORITHM));
+            GatewayException.class,
+            e -> assertThat(e.problem()).isEqualTo(ProblemCode.UNSUPPORTED_ALGORITHM));
   }
 
   @Test
   void rejectsWrongType() {
-    assertRefused(alphaToken().header(h -> h.type(JOSEObjectType.JWT)).sign(), ProblemCode.INVALID_TOKEN);
+    assertRefused(
+        alphaToken().header(h -> h.type(JOSEObjectType.JWT)).sign(), ProblemCode.INVALID_TOKEN);
   }
 
   @Test
@@ -153,7 +164,8 @@ class RequestTokenVerifierTest {
   @Test
   void rejectsTokenWithEmbeddedJwk() {
     assertRefused(
-        alphaToken().header(h -> h.jwk(alpha.signingKey("ES256").toPublicJWK())).sign(), ProblemCode.INVALID_TOKEN);
+        alphaToken().header(h -> h.jwk(alpha.signingKey("ES256").toPublicJWK())).sign(),
+        ProblemCode.INVALID_TOKEN);
   }
 
   @Test
@@ -174,14 +186,19 @@ class RequestTokenVerifierTest {
   void rejectsTokenWithX5c() throws Exception {
     Base64URL der = Base64URL.encode(alpha.x509().getEncoded());
     assertRefused(
-        alphaToken().header(h -> h.x509CertChain(List.of(new com.nimbusds.jose.util.Base64(der.toString())))).sign(),
+        alphaToken()
+            .header(
+                h -> h.x509CertChain(List.of(new com.nimbusds.jose.util.Base64(der.toString()))))
+            .sign(),
         ProblemCode.INVALID_TOKEN);
   }
 
   @Test
   void rejectsTokenWithCrit() {
     assertRefused(
-        alphaToken().header(h -> h.customParam("exp-policy", "x").criticalParams(Set.of("exp-policy"))).sign(),
+        alphaToken()
+            .header(h -> h.customParam("exp-policy", "x").criticalParams(Set.of("exp-policy")))
+            .sign(),
         ProblemCode.INVALID_TOKEN);
   }
 
@@ -201,7 +218,10 @@ class RequestTokenVerifierTest {
     // Signed with alpha's EdDSA key, but naming alpha's ES256 kid.
     String esKid = alpha.signingKey("ES256").getKeyID();
     String token =
-        alphaToken().signWith(alpha.signingKey("EdDSA"), JWSAlgorithm.EdDSA).header(h -> h.keyID(esKid)).sign();
+        alphaToken()
+            .signWith(alpha.signingKey("EdDSA"), JWSAlgorithm.EdDSA)
+            .header(h -> h.keyID(esKid))
+            .sign();
     assertRefused(token, ProblemCode.UNSUPPORTED_ALGORITHM);
   }
 
@@ -215,7 +235,9 @@ class RequestTokenVerifierTest {
   @Test
   void rejectsTamperedPayload() {
     String[] parts = alphaToken().sign().split("\\.");
-    String forged = Base64URL.encode("{\"iss\":\"marketplace-alpha\",\"sub\":\"marketplace-alpha\"}").toString();
+    String forged =
+        Base64URL.encode("{\"iss\":\"marketplace-alpha\",\"sub\":\"marketplace-alpha\"}")
+            .toString();
     assertRefused(parts[0] + "." + forged + "." + parts[2], ProblemCode.INVALID_SIGNATURE);
   }
 
@@ -226,16 +248,19 @@ class RequestTokenVerifierTest {
     assertRefused("", ProblemCode.INVALID_TOKEN);
   }
 
-  // --- claim rules ---------------------------------------------------------------------------------------------------
+  // --- claim rules
+  // ---------------------------------------------------------------------------------------------------
 
   @Test
   void rejectsIssuerOfAnotherPartner() {
-    assertRefused(alphaToken().claim("iss", "marketplace-beta").sign(), ProblemCode.ISSUER_MISMATCH);
+    assertRefused(
+        alphaToken().claim("iss", "marketplace-beta").sign(), ProblemCode.ISSUER_MISMATCH);
   }
 
   @Test
   void rejectsSubjectOtherThanIssuer() {
-    assertRefused(alphaToken().claim("sub", "marketplace-beta").sign(), ProblemCode.ISSUER_MISMATCH);
+    assertRefused(
+        alphaToken().claim("sub", "marketplace-beta").sign(), ProblemCode.ISSUER_MISMATCH);
   }
 
   @Test
@@ -250,17 +275,21 @@ class RequestTokenVerifierTest {
     assertRefused(alphaToken().claim("iat", "yesterday").sign(), ProblemCode.INVALID_TOKEN);
     assertRefused(alphaToken().claim("jti", 42).sign(), ProblemCode.INVALID_TOKEN);
     assertRefused(alphaToken().claim("cnf", "thumbprint").sign(), ProblemCode.INVALID_TOKEN);
-    assertRefused(alphaToken().claim("iss", List.of("marketplace-alpha")).sign(), ProblemCode.INVALID_TOKEN);
+    assertRefused(
+        alphaToken().claim("iss", List.of("marketplace-alpha")).sign(), ProblemCode.INVALID_TOKEN);
   }
 
   @Test
   void rejectsOtherAudience() {
-    assertRefused(alphaToken().claim("aud", "another-gateway").sign(), ProblemCode.AUDIENCE_MISMATCH);
+    assertRefused(
+        alphaToken().claim("aud", "another-gateway").sign(), ProblemCode.AUDIENCE_MISMATCH);
   }
 
   @Test
   void rejectsMultipleAudiencesEvenIfOneMatches() {
-    assertRefused(alphaToken().claim("aud", List.of(AUDIENCE, "other")).sign(), ProblemCode.AUDIENCE_MISMATCH);
+    assertRefused(
+        alphaToken().claim("aud", List.of(AUDIENCE, "other")).sign(),
+        ProblemCode.AUDIENCE_MISMATCH);
   }
 
   @Test
@@ -280,13 +309,16 @@ class RequestTokenVerifierTest {
   @Test
   void rejectsIssuedAtInTheFutureBeyondSkew() {
     Instant future = clock.instant().plus(SKEW).plusSeconds(5);
-    assertRefused(alphaToken().issuedAt(future, future.plusSeconds(60)).sign(), ProblemCode.TOKEN_NOT_YET_VALID);
+    assertRefused(
+        alphaToken().issuedAt(future, future.plusSeconds(60)).sign(),
+        ProblemCode.TOKEN_NOT_YET_VALID);
   }
 
   @Test
   void acceptsIssuedAtInTheFutureWithinSkew() {
     Instant future = clock.instant().plus(SKEW).minusSeconds(5);
-    assertThat(verify(alpha, alphaToken().issuedAt(future, future.plusSeconds(60)).sign(), null)).isNotNull();
+    assertThat(verify(alpha, alphaToken().issuedAt(future, future.plusSeconds(60)).sign(), null))
+        .isNotNull();
   }
 
   @Test
@@ -299,7 +331,9 @@ class RequestTokenVerifierTest {
   @Test
   void rejectsLifetimeOverFiveMinutes() {
     Instant now = clock.instant();
-    assertRefused(alphaToken().issuedAt(now, now.plusSeconds(301)).sign(), ProblemCode.TOKEN_LIFETIME_TOO_LONG);
+    assertRefused(
+        alphaToken().issuedAt(now, now.plusSeconds(301)).sign(),
+        ProblemCode.TOKEN_LIFETIME_TOO_LONG);
   }
 
   @Test
@@ -316,18 +350,21 @@ class RequestTokenVerifierTest {
     assertThat(verify(alpha, alphaToken().jti("x".repeat(128)).sign(), null)).isNotNull();
   }
 
-  // --- binding, digest, replay ---------------------------------------------------------------------------------------
+  // --- binding, digest, replay
+  // ---------------------------------------------------------------------------------------
 
   @Test
   void rejectsTokenBoundToAnotherCertificate() {
     String betaThumbprint = pki.identity("marketplace-beta").thumbprint();
     assertRefused(
-        alphaToken().claim("cnf", Map.of("x5t#S256", betaThumbprint)).sign(), ProblemCode.CERTIFICATE_BINDING_MISMATCH);
+        alphaToken().claim("cnf", Map.of("x5t#S256", betaThumbprint)).sign(),
+        ProblemCode.CERTIFICATE_BINDING_MISMATCH);
   }
 
   @Test
   void rejectsBodyWithoutDigest() {
-    assertRefused(alphaToken().sign(), "{}".getBytes(StandardCharsets.UTF_8), ProblemCode.INVALID_TOKEN);
+    assertRefused(
+        alphaToken().sign(), "{}".getBytes(StandardCharsets.UTF_8), ProblemCode.INVALID_TOKEN);
   }
 
   @Test
@@ -339,7 +376,9 @@ class RequestTokenVerifierTest {
 
   @Test
   void rejectsDigestClaimOnRequestWithoutBodyUnlessItIsTheEmptyDigest() {
-    assertRefused(alphaToken().body("x".getBytes(StandardCharsets.UTF_8)).sign(), ProblemCode.DIGEST_MISMATCH);
+    assertRefused(
+        alphaToken().body("x".getBytes(StandardCharsets.UTF_8)).sign(),
+        ProblemCode.DIGEST_MISMATCH);
     assertThat(verify(alpha, alphaToken().body(new byte[0]).sign(), null)).isNotNull();
   }
 
@@ -361,14 +400,22 @@ class RequestTokenVerifierTest {
   void acceptsSameJtiFromAnotherPartner() {
     Identity customs = pki.identity("customs-nl");
     verify(alpha, alphaToken().jti("shared-id").sign(), null);
-    assertThat(verify(customs, RequestTokens.of(customs, "ES256", AUDIENCE, clock.instant()).jti("shared-id").sign(), null))
+    assertThat(
+            verify(
+                customs,
+                RequestTokens.of(customs, "ES256", AUDIENCE, clock.instant())
+                    .jti("shared-id")
+                    .sign(),
+                null))
         .isNotNull();
   }
 
   @Test
   void refusedTokenDoesNotConsumeItsJti() {
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-    assertRefused(alphaToken().jti("retry-me").body("other".getBytes(StandardCharsets.UTF_8)).sign(), body,
+    assertRefused(
+        alphaToken().jti("retry-me").body("other".getBytes(StandardCharsets.UTF_8)).sign(),
+        body,
         ProblemCode.DIGEST_MISMATCH);
     assertThat(verify(alpha, alphaToken().jti("retry-me").body(body).sign(), body)).isNotNull();
   }

@@ -47,7 +47,8 @@ class ConfigLoaderTest {
     assertThat(config.gatewayId()).isEqualTo(TestGateway.GATEWAY_ID);
     assertThat(config.token().policy().audience()).isEqualTo(TestGateway.GATEWAY_ID);
     assertThat(config.token().policy().clockSkew()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(config.token().policy().algorithms()).containsExactlyInAnyOrder(JWSAlgorithm.ES256, JWSAlgorithm.EdDSA);
+    assertThat(config.token().policy().algorithms())
+        .containsExactlyInAnyOrder(JWSAlgorithm.ES256, JWSAlgorithm.EdDSA);
     assertThat(config.token().policy().maxLifetime()).isEqualTo(Duration.ofSeconds(300));
     assertThat(config.ops().host()).isEqualTo("127.0.0.1");
     assertThat(config.tls().allowStaleCrl()).isFalse();
@@ -56,7 +57,8 @@ class ConfigLoaderTest {
   @Test
   void fileOverridesDefaultsAndEnvironmentOverridesFile(Vertx vertx) throws IOException {
     Path file = Files.createTempFile("parcelgate", ".yaml");
-    Files.writeString(file, "token:\n  clock-skew: 45s\n  max-lifetime: 120s\nops:\n  port: 9999\n");
+    Files.writeString(
+        file, "token:\n  clock-skew: 45s\n  max-lifetime: 120s\nops:\n  port: 9999\n");
     env.remove("PARCELGATE_OPS_PORT");
     env.put("PARCELGATE_TOKEN_MAX_LIFETIME", "60s");
 
@@ -98,7 +100,8 @@ class ConfigLoaderTest {
 
   @Test
   void refusesMissingConfigFile(Vertx vertx) {
-    assertThat(refusal(vertx, Optional.of(Path.of("does-not-exist.yaml"))).key()).isEqualTo("--config");
+    assertThat(refusal(vertx, Optional.of(Path.of("does-not-exist.yaml"))).key())
+        .isEqualTo("--config");
   }
 
   @Test
@@ -110,7 +113,8 @@ class ConfigLoaderTest {
 
   @Test
   void refusesSettingsWhoseEnvironmentNamesCollide() {
-    ConfigTree tree = ConfigTree.of(Map.of("token", Map.of("clock-skew", "1s", "clock", Map.of("skew", "2s"))));
+    ConfigTree tree =
+        ConfigTree.of(Map.of("token", Map.of("clock-skew", "1s", "clock", Map.of("skew", "2s"))));
     assertThatThrownBy(() -> tree.applyEnvironment(Map.of(), java.util.Set.of()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("PARCELGATE_TOKEN_CLOCK_SKEW");

@@ -18,16 +18,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.parcelgate.pki.Identity;
+import org.parcelgate.pki.RequestTokens;
 import org.parcelgate.pki.SamplePki;
 import org.parcelgate.testing.Await;
 import org.parcelgate.testing.PartnerClient;
 import org.parcelgate.testing.TestGateway;
 import org.parcelgate.testing.TestPki;
-import org.parcelgate.pki.RequestTokens;
 
 /**
- * The signed request token end to end, over mutual TLS: each class of refusal reaches the client as a problem document
- * with its stable code, and nothing of the token is echoed. The rule-by-rule table is in RequestTokenVerifierTest.
+ * The signed request token end to end, over mutual TLS: each class of refusal reaches the client as
+ * a problem document with its stable code, and nothing of the token is echoed. The rule-by-rule
+ * table is in RequestTokenVerifierTest.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
@@ -82,14 +83,18 @@ class PartnerRequestTokenTest {
   @Test
   void refusesTokenOfAnotherPartnerOnThisCertificate() {
     Identity beta = PKI.identity("marketplace-beta");
-    String betaToken = RequestTokens.of(beta, "PS256", TestGateway.GATEWAY_ID, Instant.now()).sign();
+    String betaToken =
+        RequestTokens.of(beta, "PS256", TestGateway.GATEWAY_ID, Instant.now()).sign();
     // beta's kid is not registered for alpha, the partner of this connection's certificate.
     assertProblem(whoami(betaToken), 401, "unknown_key");
   }
 
   @Test
   void refusesTokenBoundToAnotherCertificate() {
-    String token = token().claim("cnf", Map.of("x5t#S256", PKI.identity("marketplace-beta").thumbprint())).sign();
+    String token =
+        token()
+            .claim("cnf", Map.of("x5t#S256", PKI.identity("marketplace-beta").thumbprint()))
+            .sign();
     assertProblem(whoami(token), 401, "certificate_binding_mismatch");
   }
 
@@ -115,14 +120,18 @@ class PartnerRequestTokenTest {
     byte[] other = "{\"records\":[1]}".getBytes(StandardCharsets.UTF_8);
 
     assertProblem(
-        Await.result(alphaClient.post(PartnerApiRouter.WHOAMI_PATH, token().body(other).sign(), body)),
+        Await.result(
+            alphaClient.post(PartnerApiRouter.WHOAMI_PATH, token().body(other).sign(), body)),
         401,
         "digest_mismatch");
     assertProblem(
-        Await.result(alphaClient.post(PartnerApiRouter.WHOAMI_PATH, token().sign(), body)), 401, "invalid_token");
+        Await.result(alphaClient.post(PartnerApiRouter.WHOAMI_PATH, token().sign(), body)),
+        401,
+        "invalid_token");
     // Authentic, then refused by routing: whoami is GET only.
     assertProblem(
-        Await.result(alphaClient.post(PartnerApiRouter.WHOAMI_PATH, token().body(body).sign(), body)),
+        Await.result(
+            alphaClient.post(PartnerApiRouter.WHOAMI_PATH, token().body(body).sign(), body)),
         405,
         "method_not_allowed");
   }
@@ -131,7 +140,8 @@ class PartnerRequestTokenTest {
   void refusesBodyOverTheLimitBeforeAuthentication() {
     byte[] body = new byte[BODY_LIMIT + 1];
     assertProblem(
-        Await.result(alphaClient.post(PartnerApiRouter.WHOAMI_PATH, token().body(body).sign(), body)),
+        Await.result(
+            alphaClient.post(PartnerApiRouter.WHOAMI_PATH, token().body(body).sign(), body)),
         413,
         "body_too_large");
   }
@@ -139,7 +149,8 @@ class PartnerRequestTokenTest {
   @Test
   void answersUnknownPathsOnlyAfterAuthentication() {
     assertProblem(Await.result(alphaClient.get("/v1/nothing-here", null)), 401, "missing_token");
-    assertProblem(Await.result(alphaClient.get("/v1/nothing-here", token().sign())), 404, "not_found");
+    assertProblem(
+        Await.result(alphaClient.get("/v1/nothing-here", token().sign())), 404, "not_found");
   }
 
   @Test
@@ -158,7 +169,12 @@ class PartnerRequestTokenTest {
 
   private static double counter(String outcome, String reason) {
     var counter =
-        gateway.meters().find("parcelgate.requests").tag("outcome", outcome).tag("reason", reason).counter();
+        gateway
+            .meters()
+            .find("parcelgate.requests")
+            .tag("outcome", outcome)
+            .tag("reason", reason)
+            .counter();
     return counter == null ? 0 : counter.count();
   }
 }

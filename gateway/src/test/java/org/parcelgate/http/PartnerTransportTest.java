@@ -19,17 +19,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.parcelgate.pki.Identity;
+import org.parcelgate.pki.RequestTokens;
 import org.parcelgate.pki.SamplePki;
 import org.parcelgate.testing.Await;
 import org.parcelgate.testing.PartnerClient;
 import org.parcelgate.testing.TestGateway;
 import org.parcelgate.testing.TestPki;
-import org.parcelgate.pki.RequestTokens;
 
 /**
- * The front door over real mutual TLS against an in-process gateway: who may complete a handshake, and which
- * certificate maps to which partner. Read it as a table: no certificate, untrusted CA, expired, revoked, unregistered,
- * suspended, good.
+ * The front door over real mutual TLS against an in-process gateway: who may complete a handshake,
+ * and which certificate maps to which partner. Read it as a table: no certificate, untrusted CA,
+ * expired, revoked, unregistered, suspended, good.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
@@ -115,9 +115,14 @@ class PartnerTransportTest {
     Identity alpha = PKI.identity("marketplace-alpha");
     try (PartnerClient client =
         PartnerClient.of(
-            vertx, PKI, alpha, gateway.partnerPort(), o -> o.setEnabledSecureTransportProtocols(Set.of("TLSv1.2")))) {
+            vertx,
+            PKI,
+            alpha,
+            gateway.partnerPort(),
+            o -> o.setEnabledSecureTransportProtocols(Set.of("TLSv1.2")))) {
       String token = RequestTokens.of(alpha, "ES256", TestGateway.GATEWAY_ID, Instant.now()).sign();
-      assertThat(Await.result(client.get(PartnerApiRouter.WHOAMI_PATH, token)).statusCode()).isEqualTo(200);
+      assertThat(Await.result(client.get(PartnerApiRouter.WHOAMI_PATH, token)).statusCode())
+          .isEqualTo(200);
     }
   }
 
@@ -126,7 +131,11 @@ class PartnerTransportTest {
     Identity alpha = PKI.identity("marketplace-alpha");
     try (PartnerClient client =
         PartnerClient.of(
-            vertx, PKI, alpha, gateway.partnerPort(), o -> o.setEnabledSecureTransportProtocols(Set.of("TLSv1.1")))) {
+            vertx,
+            PKI,
+            alpha,
+            gateway.partnerPort(),
+            o -> o.setEnabledSecureTransportProtocols(Set.of("TLSv1.1")))) {
       assertThat(Await.failure(client.get(PartnerApiRouter.WHOAMI_PATH, null))).isNotNull();
     }
   }
@@ -150,7 +159,8 @@ class PartnerTransportTest {
 
   @Test
   void publishesGatewaySigningKeysWithoutPrivateParts() {
-    try (PartnerClient client = PartnerClient.of(vertx, PKI, PKI.identity("customs-nl"), gateway.partnerPort())) {
+    try (PartnerClient client =
+        PartnerClient.of(vertx, PKI, PKI.identity("customs-nl"), gateway.partnerPort())) {
       HttpResponse<Buffer> response = Await.result(client.get(PartnerApiRouter.JWKS_PATH, null));
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.getHeader("Content-Type")).isEqualTo("application/jwk-set+json");

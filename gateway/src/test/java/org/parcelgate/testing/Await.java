@@ -20,8 +20,8 @@ public final class Await {
   }
 
   /**
-   * Waits until a condition holds, for effects that complete just after a response is sent (metrics, file watchers).
-   * Bounded: fails after ten seconds.
+   * Waits until a condition holds, for effects that complete just after a response is sent
+   * (metrics, file watchers). Bounded: fails after ten seconds.
    */
   public static void until(java.util.function.BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

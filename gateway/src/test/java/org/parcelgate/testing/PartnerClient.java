@@ -9,18 +9,21 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.util.function.UnaryOperator;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.Pem;
 import org.parcelgate.pki.SamplePki;
 
-/** A mutual-TLS HTTP client presenting one identity's certificate, trusting the sample root for the server. */
+/**
+ * A mutual-TLS HTTP client presenting one identity's certificate, trusting the sample root for the
+ * server.
+ */
 public final class PartnerClient implements AutoCloseable {
   private final WebClient client;
 
@@ -34,7 +37,11 @@ public final class PartnerClient implements AutoCloseable {
 
   /** With a hook to adjust TLS options (protocols, suites) for transport tests. */
   public static PartnerClient of(
-      Vertx vertx, SamplePki pki, Identity identity, int port, UnaryOperator<WebClientOptions> adjust) {
+      Vertx vertx,
+      SamplePki pki,
+      Identity identity,
+      int port,
+      UnaryOperator<WebClientOptions> adjust) {
     WebClientOptions options =
         new WebClientOptions()
             .setDefaultHost("localhost")
@@ -70,9 +77,9 @@ public final class PartnerClient implements AutoCloseable {
   }
 
   /**
-   * Presents the identity's certificate whatever issuers the server names, like a misconfigured or hostile client
-   * would. The JDK's own key manager withholds a certificate of an issuer the server did not list, which would turn
-   * the "untrusted CA" case into "no certificate".
+   * Presents the identity's certificate whatever issuers the server names, like a misconfigured or
+   * hostile client would. The JDK's own key manager withholds a certificate of an issuer the server
+   * did not list, which would turn the "untrusted CA" case into "no certificate".
    */
   private static final class AlwaysPresentKeyManager extends X509ExtendedKeyManager {
     private static final String ALIAS = "client";

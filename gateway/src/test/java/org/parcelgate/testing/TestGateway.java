@@ -13,8 +13,8 @@ import org.parcelgate.config.ConfigLoader;
 import org.parcelgate.pki.SamplePki;
 
 /**
- * Starts a real gateway in-process on ephemeral ports, configured the way an operator would: the embedded defaults
- * overridden by {@code PARCELGATE_*} variables pointing at a generated PKI.
+ * Starts a real gateway in-process on ephemeral ports, configured the way an operator would: the
+ * embedded defaults overridden by {@code PARCELGATE_*} variables pointing at a generated PKI.
  */
 public final class TestGateway {
   public static final String GATEWAY_ID = "parcelgate-test";

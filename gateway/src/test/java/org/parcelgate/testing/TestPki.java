@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.parcelgate.pki.SamplePki;
 
-/** The project's own sample PKI, generated fresh once per test JVM so that nothing committed can expire under a test. */
+/**
+ * The project's own sample PKI, generated fresh once per test JVM so that nothing committed can
+ * expire under a test.
+ */
 public final class TestPki {
   private static SamplePki shared;
 

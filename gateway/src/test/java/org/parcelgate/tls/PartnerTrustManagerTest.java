@@ -25,7 +25,8 @@ class PartnerTrustManagerTest {
 
   private PartnerTrustManager trustManager(X509CRL crl, boolean allowStale) {
     CrlSet crls = CrlSet.of(List.of(crl), List.of(root.certificate()));
-    return new PartnerTrustManager(List.of(root.certificate()), () -> crls, allowStale, clock, rejections::add);
+    return new PartnerTrustManager(
+        List.of(root.certificate()), () -> crls, allowStale, clock, rejections::add);
   }
 
   private X509CRL freshCrl(BigInteger... revoked) {
@@ -37,9 +38,11 @@ class PartnerTrustManagerTest {
     return pki.identity("marketplace-alpha").x509();
   }
 
-  private void assertRefused(PartnerTrustManager manager, X509Certificate certificate, TlsRejection reason) {
+  private void assertRefused(
+      PartnerTrustManager manager, X509Certificate certificate, TlsRejection reason) {
     assertThatThrownBy(() -> manager.validate(new X509Certificate[] {certificate}))
-        .isInstanceOfSatisfying(CertificateRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+        .isInstanceOfSatisfying(
+            CertificateRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
     assertThat(rejections).endsWith(reason);
   }
 
@@ -52,31 +55,38 @@ class PartnerTrustManagerTest {
   @Test
   void acceptsChainThatIncludesTheRoot() {
     assertThatCode(
-            () -> trustManager(freshCrl(), false).validate(new X509Certificate[] {good(), root.certificate()}))
+            () ->
+                trustManager(freshCrl(), false)
+                    .validate(new X509Certificate[] {good(), root.certificate()}))
         .doesNotThrowAnyException();
   }
 
   @Test
   void rejectsCertificateFromUntrustedCa() {
-    assertRefused(trustManager(freshCrl(), false), pki.identity("untrusted").x509(), TlsRejection.UNTRUSTED);
+    assertRefused(
+        trustManager(freshCrl(), false), pki.identity("untrusted").x509(), TlsRejection.UNTRUSTED);
   }
 
   @Test
   void rejectsExpiredCertificate() {
-    assertRefused(trustManager(freshCrl(), false), pki.identity("expired").x509(), TlsRejection.EXPIRED);
+    assertRefused(
+        trustManager(freshCrl(), false), pki.identity("expired").x509(), TlsRejection.EXPIRED);
   }
 
   @Test
   void rejectsRevokedCertificate() {
     X509Certificate certificate = good();
     assertRefused(
-        trustManager(freshCrl(certificate.getSerialNumber()), false), certificate, TlsRejection.REVOKED);
+        trustManager(freshCrl(certificate.getSerialNumber()), false),
+        certificate,
+        TlsRejection.REVOKED);
   }
 
   @Test
   void rejectsEveryCertificateWhenCrlIsStale() {
     Instant now = clock.instant();
-    X509CRL stale = root.issueCrl(List.of(), now.minus(Duration.ofDays(8)), now.minus(Duration.ofDays(1)));
+    X509CRL stale =
+        root.issueCrl(List.of(), now.minus(Duration.ofDays(8)), now.minus(Duration.ofDays(1)));
     assertRefused(trustManager(stale, false), good(), TlsRejection.CRL_STALE);
   }
 
@@ -86,9 +96,12 @@ class PartnerTrustManagerTest {
     X509Certificate certificate = good();
     X509CRL stale =
         root.issueCrl(
-            List.of(certificate.getSerialNumber()), now.minus(Duration.ofDays(8)), now.minus(Duration.ofDays(1)));
+            List.of(certificate.getSerialNumber()),
+            now.minus(Duration.ofDays(8)),
+            now.minus(Duration.ofDays(1)));
     PartnerTrustManager lenient = trustManager(stale, true);
-    assertThatCode(() -> lenient.validate(new X509Certificate[] {pki.identity("marketplace-beta").x509()}))
+    assertThatCode(
+            () -> lenient.validate(new X509Certificate[] {pki.identity("marketplace-beta").x509()}))
         .doesNotThrowAnyException();
     assertRefused(lenient, certificate, TlsRejection.REVOKED);
   }
@@ -125,9 +138,11 @@ class PartnerTrustManagerTest {
     CertificateAuthority impostor =
         CertificateAuthority.of(
             root.certificate(),
-            CertificateAuthority.createRoot("Impostor", now.minusSeconds(60), now.plus(Duration.ofDays(1)))
+            CertificateAuthority.createRoot(
+                    "Impostor", now.minusSeconds(60), now.plus(Duration.ofDays(1)))
                 .privateKey());
-    X509CRL forged = impostor.issueCrl(List.of(), now.minusSeconds(60), now.plus(Duration.ofDays(7)));
+    X509CRL forged =
+        impostor.issueCrl(List.of(), now.minusSeconds(60), now.plus(Duration.ofDays(7)));
     assertThatThrownBy(() -> CrlSet.of(List.of(forged), List.of(root.certificate())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not signed");

@@ -48,11 +48,12 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.IPAddress;
 
 /**
- * A certificate authority of the sample PKI: an EC P-256 key pair and its certificate, able to issue TLS server and
- * client certificates and CRLs, all signed with SHA256withECDSA.
+ * A certificate authority of the sample PKI: an EC P-256 key pair and its certificate, able to
+ * issue TLS server and client certificates and CRLs, all signed with SHA256withECDSA.
  *
- * <p>Serial numbers are random positive 128-bit integers. All instants are truncated to whole seconds, the precision
- * of X.509 times. Nothing here reads the clock: every validity is given by the caller.
+ * <p>Serial numbers are random positive 128-bit integers. All instants are truncated to whole
+ * seconds, the precision of X.509 times. Nothing here reads the clock: every validity is given by
+ * the caller.
  */
 public final class CertificateAuthority {
   private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
@@ -68,30 +69,36 @@ public final class CertificateAuthority {
   }
 
   /**
-   * Creates a self-signed root CA with a new EC P-256 key: basicConstraints CA:true and keyUsage keyCertSign|cRLSign
-   * (both critical), and a subject key identifier.
+   * Creates a self-signed root CA with a new EC P-256 key: basicConstraints CA:true and keyUsage
+   * keyCertSign|cRLSign (both critical), and a subject key identifier.
    */
-  public static CertificateAuthority createRoot(String commonName, Instant notBefore, Instant notAfter) {
+  public static CertificateAuthority createRoot(
+      String commonName, Instant notBefore, Instant notAfter) {
     KeyPair keys = Keys.ecP256();
     X500Name name = commonName(commonName);
     X509v3CertificateBuilder builder =
         new JcaX509v3CertificateBuilder(
             name, serialNumber(), date(notBefore), date(notAfter), name, keys.getPublic());
     addExtension(builder, Extension.basicConstraints, true, new BasicConstraints(true));
-    addExtension(builder, Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-    addExtension(builder, Extension.subjectKeyIdentifier, false, subjectKeyIdentifier(keys.getPublic()));
+    addExtension(
+        builder, Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    addExtension(
+        builder, Extension.subjectKeyIdentifier, false, subjectKeyIdentifier(keys.getPublic()));
     return new CertificateAuthority(sign(builder, keys.getPrivate()), keys.getPrivate());
   }
 
   /**
-   * Wraps an existing CA certificate and its private key, for example the committed sample root read back from disk.
+   * Wraps an existing CA certificate and its private key, for example the committed sample root
+   * read back from disk.
    *
-   * @throws IllegalArgumentException if the key is not an EC key (this class signs with SHA256withECDSA only)
+   * @throws IllegalArgumentException if the key is not an EC key (this class signs with
+   *     SHA256withECDSA only)
    */
   public static CertificateAuthority of(X509Certificate certificate, PrivateKey privateKey) {
     Objects.requireNonNull(certificate, "certificate");
     if (!(privateKey instanceof ECPrivateKey)) {
-      throw new IllegalArgumentException("a sample CA signs with an EC key, not " + describe(privateKey));
+      throw new IllegalArgumentException(
+          "a sample CA signs with an EC key, not " + describe(privateKey));
     }
     return new CertificateAuthority(certificate, privateKey);
   }
@@ -107,9 +114,9 @@ public final class CertificateAuthority {
   }
 
   /**
-   * Issues a TLS server certificate: extendedKeyUsage serverAuth, keyUsage digitalSignature (and keyEncipherment for an
-   * RSA key), the given DNS names and IP addresses as subject alternative names, authority and subject key
-   * identifiers, basicConstraints CA:false.
+   * Issues a TLS server certificate: extendedKeyUsage serverAuth, keyUsage digitalSignature (and
+   * keyEncipherment for an RSA key), the given DNS names and IP addresses as subject alternative
+   * names, authority and subject key identifiers, basicConstraints CA:false.
    *
    * @param ipAddresses IPv4 or IPv6 literals such as {@code 127.0.0.1} or {@code ::1}
    */
@@ -125,7 +132,11 @@ public final class CertificateAuthority {
       usage |= KeyUsage.keyEncipherment;
     }
     X509v3CertificateBuilder builder = leaf(subjectKeys, commonName, notBefore, notAfter, usage);
-    addExtension(builder, Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+    addExtension(
+        builder,
+        Extension.extendedKeyUsage,
+        false,
+        new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
     List<GeneralName> names = new ArrayList<>();
     dnsNames.forEach(dns -> names.add(new GeneralName(GeneralName.dNSName, dns)));
     for (String ip : ipAddresses) {
@@ -136,30 +147,40 @@ public final class CertificateAuthority {
     }
     if (!names.isEmpty()) {
       addExtension(
-          builder, Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+          builder,
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(names.toArray(GeneralName[]::new)));
     }
     return new IssuedCertificate(sign(builder, privateKey), subjectKeys);
   }
 
   /**
-   * Issues a TLS client certificate: extendedKeyUsage clientAuth, keyUsage digitalSignature, authority and subject key
-   * identifiers, basicConstraints CA:false.
+   * Issues a TLS client certificate: extendedKeyUsage clientAuth, keyUsage digitalSignature,
+   * authority and subject key identifiers, basicConstraints CA:false.
    */
-  public IssuedCertificate issueClient(KeyPair subjectKeys, String commonName, Instant notBefore, Instant notAfter) {
+  public IssuedCertificate issueClient(
+      KeyPair subjectKeys, String commonName, Instant notBefore, Instant notAfter) {
     X509v3CertificateBuilder builder =
         leaf(subjectKeys, commonName, notBefore, notAfter, KeyUsage.digitalSignature);
-    addExtension(builder, Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+    addExtension(
+        builder,
+        Extension.extendedKeyUsage,
+        false,
+        new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
     return new IssuedCertificate(sign(builder, privateKey), subjectKeys);
   }
 
   /**
-   * Issues a version 2 CRL signed by this CA, listing each serial number as revoked at {@code thisUpdate} for reason
-   * keyCompromise, with an authority key identifier and a CRL number. The CRL number is {@code thisUpdate} in epoch
-   * seconds, so a later CRL always has a higher number than an earlier one of the same CA.
+   * Issues a version 2 CRL signed by this CA, listing each serial number as revoked at {@code
+   * thisUpdate} for reason keyCompromise, with an authority key identifier and a CRL number. The
+   * CRL number is {@code thisUpdate} in epoch seconds, so a later CRL always has a higher number
+   * than an earlier one of the same CA.
    */
   public X509CRL issueCrl(List<BigInteger> revokedSerials, Instant thisUpdate, Instant nextUpdate) {
     Instant issued = thisUpdate.truncatedTo(ChronoUnit.SECONDS);
-    X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(certificate.getSubjectX500Principal(), Date.from(issued));
+    X509v2CRLBuilder builder =
+        new JcaX509v2CRLBuilder(certificate.getSubjectX500Principal(), Date.from(issued));
     builder.setNextUpdate(date(nextUpdate));
     for (BigInteger serial : revokedSerials) {
       builder.addCRLEntry(serial, Date.from(issued), CRLReason.keyCompromise);
@@ -186,12 +207,19 @@ public final class CertificateAuthority {
             subjectKeys.getPublic());
     addExtension(builder, Extension.basicConstraints, true, new BasicConstraints(false));
     addExtension(builder, Extension.keyUsage, true, new KeyUsage(keyUsage));
-    addExtension(builder, Extension.subjectKeyIdentifier, false, subjectKeyIdentifier(subjectKeys.getPublic()));
+    addExtension(
+        builder,
+        Extension.subjectKeyIdentifier,
+        false,
+        subjectKeyIdentifier(subjectKeys.getPublic()));
     addExtension(builder, Extension.authorityKeyIdentifier, false, authorityKeyIdentifier());
     return builder;
   }
 
-  /** The key identifier of this CA's own subject key identifier, or one derived from its key when it has none. */
+  /**
+   * The key identifier of this CA's own subject key identifier, or one derived from its key when it
+   * has none.
+   */
   private AuthorityKeyIdentifier authorityKeyIdentifier() {
     byte[] extension = certificate.getExtensionValue(Extension.subjectKeyIdentifier.getId());
     if (extension == null) {
@@ -199,10 +227,12 @@ public final class CertificateAuthority {
     }
     try {
       byte[] keyId =
-          SubjectKeyIdentifier.getInstance(JcaX509ExtensionUtils.parseExtensionValue(extension)).getKeyIdentifier();
+          SubjectKeyIdentifier.getInstance(JcaX509ExtensionUtils.parseExtensionValue(extension))
+              .getKeyIdentifier();
       return new AuthorityKeyIdentifier(keyId);
     } catch (IOException e) {
-      throw new PkiException("cannot read the subject key identifier of " + certificate.getSubjectX500Principal(), e);
+      throw new PkiException(
+          "cannot read the subject key identifier of " + certificate.getSubjectX500Principal(), e);
     }
   }
 

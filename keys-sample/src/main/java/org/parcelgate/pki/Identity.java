@@ -10,11 +10,12 @@ import java.util.Objects;
 /**
  * One TLS client identity of the sample PKI: a registered partner or a test-only identity.
  *
- * @param name the identity's name: the partner id, or the test identity's name ({@code expired}, {@code revoked},
- *     {@code untrusted}, {@code unregistered})
- * @param partnerId the partner id in the registry, or {@code null} for a test-only identity that is not registered
- * @param role the partner's role ({@code marketplace}, {@code customs}, {@code privacy-officer}), or {@code null} for a
- *     test-only identity
+ * @param name the identity's name: the partner id, or the test identity's name ({@code expired},
+ *     {@code revoked}, {@code untrusted}, {@code unregistered})
+ * @param partnerId the partner id in the registry, or {@code null} for a test-only identity that is
+ *     not registered
+ * @param role the partner's role ({@code marketplace}, {@code customs}, {@code privacy-officer}),
+ *     or {@code null} for a test-only identity
  * @param certificate the client certificate's PEM file
  * @param privateKey the client certificate's PKCS#8 private key PEM file
  * @param x509 the client certificate
@@ -51,7 +52,9 @@ public record Identity(
         .orElseThrow(() -> new NoSuchElementException(name + " has no " + alg + " signing key"));
   }
 
-  /** The RFC 8705 {@code x5t#S256} thumbprint of the client certificate, as listed in the registry. */
+  /**
+   * The RFC 8705 {@code x5t#S256} thumbprint of the client certificate, as listed in the registry.
+   */
   public String thumbprint() {
     return Thumbprints.sha256(x509);
   }

@@ -9,13 +9,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The JSON of the sample's files: a small pretty printer that keeps the insertion order of maps (so files read in a
- * fixed, reviewable order) and prints lists of plain values on one line. Parsing is left to Nimbus.
+ * The JSON of the sample's files: a small pretty printer that keeps the insertion order of maps (so
+ * files read in a fixed, reviewable order) and prints lists of plain values on one line. Parsing is
+ * left to Nimbus.
  */
 final class Json {
   /** The order of JWK members in written files; any others follow alphabetically. */
   private static final List<String> JWK_MEMBER_ORDER =
-      List.of("kty", "kid", "use", "alg", "crv", "x", "y", "n", "e", "d", "p", "q", "dp", "dq", "qi");
+      List.of(
+          "kty", "kid", "use", "alg", "crv", "x", "y", "n", "e", "d", "p", "q", "dp", "dq", "qi");
 
   private Json() {}
 
@@ -28,7 +30,9 @@ final class Json {
     }
   }
 
-  /** The value (maps, lists, strings, numbers, booleans, null) as indented JSON ending in a newline. */
+  /**
+   * The value (maps, lists, strings, numbers, booleans, null) as indented JSON ending in a newline.
+   */
   static String pretty(Object value) {
     StringBuilder out = new StringBuilder();
     write(out, value, "");
@@ -51,7 +55,9 @@ final class Json {
   static Map<String, Object> ordered(JWK jwk) {
     Map<String, Object> members = new TreeMap<>(jwk.toJSONObject());
     Map<String, Object> ordered = new LinkedHashMap<>();
-    JWK_MEMBER_ORDER.stream().filter(members::containsKey).forEach(name -> ordered.put(name, members.remove(name)));
+    JWK_MEMBER_ORDER.stream()
+        .filter(members::containsKey)
+        .forEach(name -> ordered.put(name, members.remove(name)));
     ordered.putAll(members);
     return ordered;
   }

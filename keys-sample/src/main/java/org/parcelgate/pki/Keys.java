@@ -6,8 +6,8 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 
 /**
- * Fresh key pairs for certificates, made by the JDK's own providers so that the JDK's TLS engine and PKIX code accept
- * them as they are.
+ * Fresh key pairs for certificates, made by the JDK's own providers so that the JDK's TLS engine
+ * and PKIX code accept them as they are.
  */
 public final class Keys {
   private Keys() {}
@@ -26,7 +26,8 @@ public final class Keys {
   /**
    * A new RSA key pair.
    *
-   * @param bits the modulus size; the JDK refuses sizes below 512. Small sizes exist only to test their refusal.
+   * @param bits the modulus size; the JDK refuses sizes below 512. Small sizes exist only to test
+   *     their refusal.
    */
   public static KeyPair rsa(int bits) {
     try {

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code manifest.json} of a generated sample directory: everything {@link SamplePki#open(Path)} needs to find and
- * name its files. Every path in it is relative to the directory and uses {@code /}.
+ * The {@code manifest.json} of a generated sample directory: everything {@link
+ * SamplePki#open(Path)} needs to find and name its files. Every path in it is relative to the
+ * directory and uses {@code /}.
  */
 record Manifest(
     Instant generatedAt,
@@ -42,7 +43,10 @@ record Manifest(
     }
   }
 
-  /** One identity: a partner ({@code partnerId} and {@code role} set) or a test-only identity (both null). */
+  /**
+   * One identity: a partner ({@code partnerId} and {@code role} set) or a test-only identity (both
+   * null).
+   */
   record IdentityEntry(
       String name,
       String partnerId,
@@ -83,7 +87,8 @@ record Manifest(
       return false;
     }
     try {
-      return FORMAT.equals(Json.parse(Files.readString(file, StandardCharsets.UTF_8)).get("format"));
+      return FORMAT.equals(
+          Json.parse(Files.readString(file, StandardCharsets.UTF_8)).get("format"));
     } catch (IOException | RuntimeException e) {
       return false;
     }
@@ -122,7 +127,8 @@ record Manifest(
 
   private static Manifest fromJson(Map<String, Object> json) {
     if (!FORMAT.equals(json.get("format"))) {
-      throw new PkiException("unknown manifest format " + json.get("format") + ", expected " + FORMAT);
+      throw new PkiException(
+          "unknown manifest format " + json.get("format") + ", expected " + FORMAT);
     }
     Map<String, Object> rootCa = object(json.get("rootCa"));
     Map<String, Object> gateway = object(json.get("gateway"));

@@ -31,9 +31,10 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 /**
  * PEM encoding and files of certificates, CRLs and private keys.
  *
- * <p>Certificates are written as {@code CERTIFICATE}, CRLs as {@code X509 CRL} and private keys as unencrypted PKCS#8
- * {@code PRIVATE KEY} blocks (never the traditional OpenSSL {@code EC PRIVATE KEY} or {@code RSA PRIVATE KEY} forms),
- * with 64-character lines and {@code \n} line ends whatever the platform. Reading accepts what this class writes.
+ * <p>Certificates are written as {@code CERTIFICATE}, CRLs as {@code X509 CRL} and private keys as
+ * unencrypted PKCS#8 {@code PRIVATE KEY} blocks (never the traditional OpenSSL {@code EC PRIVATE
+ * KEY} or {@code RSA PRIVATE KEY} forms), with 64-character lines and {@code \n} line ends whatever
+ * the platform. Reading accepts what this class writes.
  */
 public final class Pem {
   private static final String PRIVATE_KEY = "PRIVATE KEY";
@@ -46,7 +47,8 @@ public final class Pem {
           PKCSObjectIdentifiers.id_RSASSA_PSS, "RSASSA-PSS",
           EdECObjectIdentifiers.id_Ed25519, "Ed25519",
           EdECObjectIdentifiers.id_Ed448, "Ed448");
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   private Pem() {}
 
@@ -71,15 +73,17 @@ public final class Pem {
   /** The private key as an unencrypted PKCS#8 {@code PRIVATE KEY} PEM block. */
   public static String encodePrivateKey(PrivateKey key) {
     if (!"PKCS#8".equals(key.getFormat())) {
-      throw new PkiException("a " + key.getAlgorithm() + " key in format " + key.getFormat() + " is not PKCS#8");
+      throw new PkiException(
+          "a " + key.getAlgorithm() + " key in format " + key.getFormat() + " is not PKCS#8");
     }
     return block(PRIVATE_KEY, key.getEncoded());
   }
 
   /**
-   * Writes text to a file as UTF-8, creating its parent directories and replacing what it held. A file holding a
-   * private key (a whole PEM block whose type ends in {@code PRIVATE KEY}) is made readable and writable by its owner
-   * only (POSIX mode 600) where the file system supports POSIX permissions, before its content is written.
+   * Writes text to a file as UTF-8, creating its parent directories and replacing what it held. A
+   * file holding a private key (a whole PEM block whose type ends in {@code PRIVATE KEY}) is made
+   * readable and writable by its owner only (POSIX mode 600) where the file system supports POSIX
+   * permissions, before its content is written.
    */
   public static void write(Path file, String text) {
     write(file, text, holdsPrivateKey(text));
@@ -128,8 +132,8 @@ public final class Pem {
   }
 
   /**
-   * Reads an unencrypted PKCS#8 {@code PRIVATE KEY} PEM file (EC, RSA, RSASSA-PSS, Ed25519 or Ed448) into a key of the
-   * JDK's own providers.
+   * Reads an unencrypted PKCS#8 {@code PRIVATE KEY} PEM file (EC, RSA, RSASSA-PSS, Ed25519 or
+   * Ed448) into a key of the JDK's own providers.
    */
   public static PrivateKey readPrivateKey(Path file) {
     String text;
@@ -144,7 +148,8 @@ public final class Pem {
     }
     try {
       byte[] der = Base64.getMimeDecoder().decode(block.group(2));
-      ASN1ObjectIdentifier oid = PrivateKeyInfo.getInstance(der).getPrivateKeyAlgorithm().getAlgorithm();
+      ASN1ObjectIdentifier oid =
+          PrivateKeyInfo.getInstance(der).getPrivateKeyAlgorithm().getAlgorithm();
       String algorithm = KEY_ALGORITHMS.get(oid);
       if (algorithm == null) {
         throw new PkiException("unsupported private key algorithm " + oid + " in " + file);

@@ -5,8 +5,8 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.jwk.JWK;
 import java.time.Instant;
 import java.util.HashMap;
@@ -15,10 +15,11 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
- * Builds Parcelgate request tokens for a sample identity, the way a well-behaved partner client does: {@code typ}
- * {@code parcelgate-request+jwt}, the identity's {@code kid}, {@code iss} = {@code sub} = its partner id, a two-minute
- * lifetime, a random {@code jti}, the {@code cnf.x5t#S256} binding to its certificate and, for a body, its
- * {@code body_sha256}. Tests use the hooks to break exactly one rule at a time.
+ * Builds Parcelgate request tokens for a sample identity, the way a well-behaved partner client
+ * does: {@code typ} {@code parcelgate-request+jwt}, the identity's {@code kid}, {@code iss} =
+ * {@code sub} = its partner id, a two-minute lifetime, a random {@code jti}, the {@code
+ * cnf.x5t#S256} binding to its certificate and, for a body, its {@code body_sha256}. Tests use the
+ * hooks to break exactly one rule at a time.
  */
 public final class RequestTokens {
   /** The lifetime of the tokens this builder makes. */
@@ -34,7 +35,10 @@ public final class RequestTokens {
     this.algorithm = algorithm;
   }
 
-  /** A valid token of {@code identity}, signed with its key for {@code alg}, bound to its certificate. */
+  /**
+   * A valid token of {@code identity}, signed with its key for {@code alg}, bound to its
+   * certificate.
+   */
   public static RequestTokens of(Identity identity, String alg, String audience, Instant now) {
     JWK key = identity.signingKey(alg);
     RequestTokens tokens = new RequestTokens(key, JWSAlgorithm.parse(alg));
@@ -51,7 +55,8 @@ public final class RequestTokens {
   public RequestTokens body(byte[] body) {
     try {
       byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(body);
-      return claim("body_sha256", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
+      return claim(
+          "body_sha256", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new PkiException("SHA-256 is not available", e);
     }
@@ -82,7 +87,10 @@ public final class RequestTokens {
     return this;
   }
 
-  /** Signs with another key (and its algorithm) while the header keeps whatever kid the test chooses. */
+  /**
+   * Signs with another key (and its algorithm) while the header keeps whatever kid the test
+   * chooses.
+   */
   public RequestTokens signWith(JWK key, JWSAlgorithm alg) {
     this.signingKey = key;
     this.algorithm = alg;

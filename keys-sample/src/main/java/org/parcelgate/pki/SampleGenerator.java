@@ -54,8 +54,12 @@ final class SampleGenerator {
     }
   }
 
-  /** A partner of the sample: its registry entry, its client certificate key and its signing algorithms. */
-  private record PartnerSpec(String id, String role, String status, ClientKey clientKey, List<String> algorithms) {
+  /**
+   * A partner of the sample: its registry entry, its client certificate key and its signing
+   * algorithms.
+   */
+  private record PartnerSpec(
+      String id, String role, String status, ClientKey clientKey, List<String> algorithms) {
     String kid(String algorithm) {
       return id + "-" + algorithm.toLowerCase(Locale.ROOT) + "-1";
     }
@@ -63,11 +67,24 @@ final class SampleGenerator {
 
   private static final List<PartnerSpec> PARTNERS =
       List.of(
-          new PartnerSpec("marketplace-alpha", "marketplace", "active", ClientKey.EC_P256, List.of("ES256", "EdDSA")),
-          new PartnerSpec("marketplace-beta", "marketplace", "active", ClientKey.RSA_2048, List.of("PS256")),
-          new PartnerSpec("customs-nl", "customs", "active", ClientKey.EC_P256, List.of("ES256", "EdDSA")),
-          new PartnerSpec("privacy-officer", "privacy-officer", "active", ClientKey.EC_P256, List.of("ES256")),
-          new PartnerSpec("marketplace-suspended", "marketplace", "suspended", ClientKey.EC_P256, List.of("ES256")));
+          new PartnerSpec(
+              "marketplace-alpha",
+              "marketplace",
+              "active",
+              ClientKey.EC_P256,
+              List.of("ES256", "EdDSA")),
+          new PartnerSpec(
+              "marketplace-beta", "marketplace", "active", ClientKey.RSA_2048, List.of("PS256")),
+          new PartnerSpec(
+              "customs-nl", "customs", "active", ClientKey.EC_P256, List.of("ES256", "EdDSA")),
+          new PartnerSpec(
+              "privacy-officer", "privacy-officer", "active", ClientKey.EC_P256, List.of("ES256")),
+          new PartnerSpec(
+              "marketplace-suspended",
+              "marketplace",
+              "suspended",
+              ClientKey.EC_P256,
+              List.of("ES256")));
 
   private static final String README =
       """
@@ -139,24 +156,32 @@ final class SampleGenerator {
 
   SamplePki generate() {
     CertificateAuthority root = CertificateAuthority.createRoot(ROOT_CA_NAME, validFrom, caValidTo);
-    CertificateAuthority untrusted = CertificateAuthority.createRoot(UNTRUSTED_CA_NAME, validFrom, caValidTo);
+    CertificateAuthority untrusted =
+        CertificateAuthority.createRoot(UNTRUSTED_CA_NAME, validFrom, caValidTo);
     writeCertificate(ROOT_CA_CERTIFICATE, root.certificate());
     writePrivateKey(ROOT_CA_KEY, root.privateKey());
     writeCertificate(UNTRUSTED_CA_CERTIFICATE, untrusted.certificate());
 
     IssuedCertificate server =
         root.issueServer(
-            Keys.ecP256(), SERVER_NAME, List.of("localhost"), List.of("127.0.0.1", "::1"), validFrom, validTo);
+            Keys.ecP256(),
+            SERVER_NAME,
+            List.of("localhost"),
+            List.of("127.0.0.1", "::1"),
+            validFrom,
+            validTo);
     writeCertificate(SERVER_CERTIFICATE, server.certificate());
     writePrivateKey(SERVER_KEY, server.keyPair().getPrivate());
     JWK gatewayKey = SigningKeys.es256(GATEWAY_KID);
     Manifest.KeyFile gatewayKeyFile = writeSigningKey(GATEWAY_SIGNING_KEY, gatewayKey);
     writeJson(GATEWAY_JWKS, Json.jwkSet(List.of(gatewayKey.toPublicJWK())));
 
-    List<Map<String, Object>> registry = PARTNERS.stream().map(partner -> writePartner(root, partner)).toList();
+    List<Map<String, Object>> registry =
+        PARTNERS.stream().map(partner -> writePartner(root, partner)).toList();
     writeJson(REGISTRY, Json.object("partners", registry));
 
-    writeTestIdentity("expired", root, now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
+    writeTestIdentity(
+        "expired", root, now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
     Identity revoked = writeTestIdentity("revoked", root, validFrom, validTo);
     writeTestIdentity("untrusted", untrusted, validFrom, validTo);
     writeTestIdentity("unregistered", root, validFrom, validTo);
@@ -188,11 +213,18 @@ final class SampleGenerator {
   /** Writes a partner's certificate, key and signing keys, and returns its registry entry. */
   private Map<String, Object> writePartner(CertificateAuthority root, PartnerSpec partner) {
     String dir = "partners/" + partner.id() + "/";
-    IssuedCertificate client = root.issueClient(partner.clientKey().generate(), partner.id(), validFrom, validTo);
-    List<JWK> keys = partner.algorithms().stream().map(alg -> SigningKeys.generate(alg, partner.kid(alg))).toList();
+    IssuedCertificate client =
+        root.issueClient(partner.clientKey().generate(), partner.id(), validFrom, validTo);
+    List<JWK> keys =
+        partner.algorithms().stream()
+            .map(alg -> SigningKeys.generate(alg, partner.kid(alg)))
+            .toList();
     List<Manifest.KeyFile> keyFiles =
         keys.stream()
-            .map(key -> writeSigningKey(dir + "signing-" + key.getKeyID() + ".SAMPLE-ONLY.jwk.json", key))
+            .map(
+                key ->
+                    writeSigningKey(
+                        dir + "signing-" + key.getKeyID() + ".SAMPLE-ONLY.jwk.json", key))
             .toList();
     List<JWK> publicKeys = keys.stream().map(JWK::toPublicJWK).toList();
     writeJson(dir + "jwks.json", Json.jwkSet(publicKeys));
@@ -205,9 +237,14 @@ final class SampleGenerator {
         "jwks", Json.jwkSet(publicKeys));
   }
 
-  /** Writes a test-only identity: an EC P-256 client certificate named {@code test-<name>}, no signing keys. */
-  private Identity writeTestIdentity(String name, CertificateAuthority issuer, Instant notBefore, Instant notAfter) {
-    IssuedCertificate client = issuer.issueClient(Keys.ecP256(), "test-" + name, notBefore, notAfter);
+  /**
+   * Writes a test-only identity: an EC P-256 client certificate named {@code test-<name>}, no
+   * signing keys.
+   */
+  private Identity writeTestIdentity(
+      String name, CertificateAuthority issuer, Instant notBefore, Instant notAfter) {
+    IssuedCertificate client =
+        issuer.issueClient(Keys.ecP256(), "test-" + name, notBefore, notAfter);
     return writeIdentity("tests/" + name + "/", name, null, null, client, List.of(), List.of());
   }
 

@@ -16,13 +16,13 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
- * The sample PKI of Parcelgate: a root CA and its CRL, an untrusted CA, the gateway's TLS server certificate and
- * request-signing key, the partners' client certificates and signing keys, test-only client identities, and the partner
- * registry, all as files in one directory.
+ * The sample PKI of Parcelgate: a root CA and its CRL, an untrusted CA, the gateway's TLS server
+ * certificate and request-signing key, the partners' client certificates and signing keys,
+ * test-only client identities, and the partner registry, all as files in one directory.
  *
- * <p>{@link #generate(Path, Clock)} makes a new sample; {@link #open(Path)} reads one made before (such as the
- * committed {@code keys-sample/generated}) from its {@code manifest.json}. Every key in it is a SAMPLE for development
- * and tests, never for production.
+ * <p>{@link #generate(Path, Clock)} makes a new sample; {@link #open(Path)} reads one made before
+ * (such as the committed {@code keys-sample/generated}) from its {@code manifest.json}. Every key
+ * in it is a SAMPLE for development and tests, never for production.
  */
 public final class SamplePki {
   private final Path root;
@@ -38,8 +38,8 @@ public final class SamplePki {
   }
 
   /**
-   * Generates a new sample into the directory, creating it if needed and replacing files of the same names, and returns
-   * it. All validity periods are relative to the clock's current instant.
+   * Generates a new sample into the directory, creating it if needed and replacing files of the
+   * same names, and returns it. All validity periods are relative to the clock's current instant.
    */
   public static SamplePki generate(Path directory, Clock clock) {
     return new SampleGenerator(directory.toAbsolutePath().normalize(), clock).generate();
@@ -116,22 +116,26 @@ public final class SamplePki {
     return file(manifest.gatewayJwks());
   }
 
-  /** The root CA with its private key, to issue more certificates and CRLs (a stale CRL, say) in tests. */
+  /**
+   * The root CA with its private key, to issue more certificates and CRLs (a stale CRL, say) in
+   * tests.
+   */
   public CertificateAuthority rootCa() {
     return rootCa;
   }
 
   /**
-   * An identity by name: a partner id ({@code marketplace-alpha}, {@code marketplace-beta}, {@code customs-nl},
-   * {@code privacy-officer}, {@code marketplace-suspended}) or a test identity ({@code expired}, {@code revoked},
-   * {@code untrusted}, {@code unregistered}).
+   * An identity by name: a partner id ({@code marketplace-alpha}, {@code marketplace-beta}, {@code
+   * customs-nl}, {@code privacy-officer}, {@code marketplace-suspended}) or a test identity ({@code
+   * expired}, {@code revoked}, {@code untrusted}, {@code unregistered}).
    *
    * @throws NoSuchElementException for any other name
    */
   public Identity identity(String name) {
     Identity identity = identities.get(name);
     if (identity == null) {
-      throw new NoSuchElementException("no identity '" + name + "' in the sample; known: " + identities.keySet());
+      throw new NoSuchElementException(
+          "no identity '" + name + "' in the sample; known: " + identities.keySet());
     }
     return identity;
   }
@@ -147,7 +151,8 @@ public final class SamplePki {
   }
 
   /** The identity of a manifest entry, its files resolved against the sample's root. */
-  static Identity identity(Path root, Manifest.IdentityEntry entry, X509Certificate x509, List<JWK> signingKeys) {
+  static Identity identity(
+      Path root, Manifest.IdentityEntry entry, X509Certificate x509, List<JWK> signingKeys) {
     return new Identity(
         entry.name(),
         entry.partnerId(),
@@ -176,7 +181,8 @@ public final class SamplePki {
     try {
       JWK jwk = JWK.parse(Files.readString(file, StandardCharsets.UTF_8));
       if (!keyFile.kid().equals(jwk.getKeyID())) {
-        throw new PkiException(file + " holds kid " + jwk.getKeyID() + ", the manifest says " + keyFile.kid());
+        throw new PkiException(
+            file + " holds kid " + jwk.getKeyID() + ", the manifest says " + keyFile.kid());
       }
       return jwk;
     } catch (IOException e) {

@@ -18,11 +18,12 @@ import java.util.stream.Stream;
 /**
  * Regenerates the sample PKI: {@code SamplePkiCommand <output directory>}.
  *
- * <p>In a directory that holds a sample manifest, the whole content is deleted first, so files of an older layout do
- * not linger. A directory without one is written only when none of the layout's top-level entries ({@code README.md},
- * {@code ca/}, {@code partners/} and so on) exist in it, so nothing the command does not own is ever replaced. It
- * prints which files it wrote and their validity, and exits 0 on success, 2 on a usage error and 1 on failure, with a
- * one-line message on standard error.
+ * <p>In a directory that holds a sample manifest, the whole content is deleted first, so files of
+ * an older layout do not linger. A directory without one is written only when none of the layout's
+ * top-level entries ({@code README.md}, {@code ca/}, {@code partners/} and so on) exist in it, so
+ * nothing the command does not own is ever replaced. It prints which files it wrote and their
+ * validity, and exits 0 on success, 2 on a usage error and 1 on failure, with a one-line message on
+ * standard error.
  */
 public final class SamplePkiCommand {
   static final int OK = 0;
@@ -56,7 +57,8 @@ public final class SamplePkiCommand {
       printSummary(pki, out);
       return OK;
     } catch (RuntimeException e) {
-      err.println("keys-sample: cannot generate the sample PKI in " + directory + ": " + oneLine(e));
+      err.println(
+          "keys-sample: cannot generate the sample PKI in " + directory + ": " + oneLine(e));
       return FAILED;
     }
   }
@@ -66,7 +68,10 @@ public final class SamplePkiCommand {
     return USAGE;
   }
 
-  /** Empties a directory that holds a sample, or checks that a directory without one has nothing to be replaced. */
+  /**
+   * Empties a directory that holds a sample, or checks that a directory without one has nothing to
+   * be replaced.
+   */
   private static void clear(Path directory) {
     if (!Files.exists(directory)) {
       return;
@@ -79,10 +84,16 @@ public final class SamplePkiCommand {
       return;
     }
     List<String> taken =
-        SampleGenerator.TOP_LEVEL_ENTRIES.stream().filter(name -> Files.exists(directory.resolve(name))).toList();
+        SampleGenerator.TOP_LEVEL_ENTRIES.stream()
+            .filter(name -> Files.exists(directory.resolve(name)))
+            .toList();
     if (!taken.isEmpty()) {
       throw new PkiException(
-          "it holds no " + Manifest.FILE + " but already has " + taken + "; refusing to replace them");
+          "it holds no "
+              + Manifest.FILE
+              + " but already has "
+              + taken
+              + "; refusing to replace them");
     }
   }
 
@@ -92,13 +103,15 @@ public final class SamplePkiCommand {
           directory,
           new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+                throws IOException {
               Files.delete(file);
               return FileVisitResult.CONTINUE;
             }
 
             @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure)
+                throws IOException {
               if (failure != null) {
                 throw failure;
               }
@@ -118,7 +131,10 @@ public final class SamplePkiCommand {
     out.println("Wrote the Parcelgate sample PKI (SAMPLE keys, never for production) to " + root);
     out.println("generated at " + pki.generatedAt());
     try (Stream<Path> files = Files.walk(root)) {
-      files.filter(Files::isRegularFile).sorted().forEach(file -> out.println(describe(root, file)));
+      files
+          .filter(Files::isRegularFile)
+          .sorted()
+          .forEach(file -> out.println(describe(root, file)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + root, e);
     }

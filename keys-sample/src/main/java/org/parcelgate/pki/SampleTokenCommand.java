@@ -8,15 +8,15 @@ import java.time.Clock;
 import java.util.NoSuchElementException;
 
 /**
- * Prints a fresh request token for a sample partner, so a developer can call a gateway running on the sample
- * identities with curl:
+ * Prints a fresh request token for a sample partner, so a developer can call a gateway running on
+ * the sample identities with curl:
  *
  * <pre>
  * ./mvnw -q -pl keys-sample exec:java@token -Dexec.args="marketplace-alpha ES256 [BODY_FILE] [AUDIENCE]"
  * </pre>
  *
- * <p>The sample directory comes from the system property {@code parcelgate.sample.dir}. Exit codes: 0 printed, 2 usage
- * error, 1 failure.
+ * <p>The sample directory comes from the system property {@code parcelgate.sample.dir}. Exit codes:
+ * 0 printed, 2 usage error, 1 failure.
  */
 public final class SampleTokenCommand {
   /** The audience of the gateway's embedded defaults. */
@@ -34,7 +34,8 @@ public final class SampleTokenCommand {
       err.println("usage: SampleTokenCommand PARTNER ALG [BODY_FILE|-] [AUDIENCE]");
       err.println("  PARTNER  a sample partner id, e.g. marketplace-alpha");
       err.println("  ALG      ES256, PS256 or EdDSA (a signing key of that partner)");
-      err.println("  BODY_FILE  the exact request body, to bind it with body_sha256 ('-' for none)");
+      err.println(
+          "  BODY_FILE  the exact request body, to bind it with body_sha256 ('-' for none)");
       err.println("  AUDIENCE the gateway id (default " + DEFAULT_AUDIENCE + ")");
       return 2;
     }

@@ -17,10 +17,11 @@ import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 
 /**
- * Request-signing keys as private JWKs, each with its {@code kid}, its {@code alg} and {@code use} = {@code sig}.
+ * Request-signing keys as private JWKs, each with its {@code kid}, its {@code alg} and {@code use}
+ * = {@code sig}.
  *
- * <p>Ed25519 keys are made by Nimbus, which uses Tink for them; Nimbus's {@link Ed25519Signer} needs Tink at run time
- * too.
+ * <p>Ed25519 keys are made by Nimbus, which uses Tink for them; Nimbus's {@link Ed25519Signer}
+ * needs Tink at run time too.
  */
 public final class SigningKeys {
   private SigningKeys() {}
@@ -75,18 +76,21 @@ public final class SigningKeys {
       case "ES256" -> es256(kid);
       case "PS256" -> ps256(kid);
       case "EdDSA" -> eddsa(kid);
-      default -> throw new IllegalArgumentException("no sample signing keys for algorithm " + algorithm);
+      default ->
+          throw new IllegalArgumentException("no sample signing keys for algorithm " + algorithm);
     };
   }
 
   /**
-   * A Nimbus signer for a private JWK made here: {@link ECDSASigner}, {@link RSASSASigner} or {@link Ed25519Signer}.
+   * A Nimbus signer for a private JWK made here: {@link ECDSASigner}, {@link RSASSASigner} or
+   * {@link Ed25519Signer}.
    *
    * @throws IllegalArgumentException if the JWK is public or of another type
    */
   public static JWSSigner signer(JWK privateKey) {
     if (!privateKey.isPrivate()) {
-      throw new IllegalArgumentException("JWK " + privateKey.getKeyID() + " is public and cannot sign");
+      throw new IllegalArgumentException(
+          "JWK " + privateKey.getKeyID() + " is public and cannot sign");
     }
     try {
       if (privateKey instanceof ECKey ec) {

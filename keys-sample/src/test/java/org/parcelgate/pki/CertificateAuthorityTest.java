@@ -41,8 +41,10 @@ class CertificateAuthorityTest {
     assertThat(root.getSigAlgName()).isEqualTo("SHA256withECDSA");
     assertThat(root.getPublicKey().getAlgorithm()).isEqualTo("EC");
     assertThat(root.getBasicConstraints()).isEqualTo(Integer.MAX_VALUE);
-    assertThat(root.getCriticalExtensionOIDs()).containsExactlyInAnyOrder(BASIC_CONSTRAINTS, KEY_USAGE);
-    assertThat(root.getKeyUsage()).containsExactly(false, false, false, false, false, true, true, false, false);
+    assertThat(root.getCriticalExtensionOIDs())
+        .containsExactlyInAnyOrder(BASIC_CONSTRAINTS, KEY_USAGE);
+    assertThat(root.getKeyUsage())
+        .containsExactly(false, false, false, false, false, true, true, false, false);
     assertThat(root.getExtensionValue(SUBJECT_KEY_ID)).isNotNull();
     assertThat(root.getNotBefore().toInstant()).isEqualTo(Instant.parse("2026-02-28T12:00:00Z"));
     assertThat(ca.privateKey().getAlgorithm()).isEqualTo("EC");
@@ -53,12 +55,15 @@ class CertificateAuthorityTest {
     X509Certificate client = ca.issueClient(Keys.ecP256(), "partner-1", FROM, TO).certificate();
     client.verify(ca.certificate().getPublicKey());
 
-    assertThat(client.getIssuerX500Principal()).isEqualTo(ca.certificate().getSubjectX500Principal());
+    assertThat(client.getIssuerX500Principal())
+        .isEqualTo(ca.certificate().getSubjectX500Principal());
     assertThat(client.getSubjectX500Principal().getName()).isEqualTo("CN=partner-1");
     assertThat(client.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
-    assertThat(client.getKeyUsage()).containsExactly(true, false, false, false, false, false, false, false, false);
+    assertThat(client.getKeyUsage())
+        .containsExactly(true, false, false, false, false, false, false, false, false);
     assertThat(client.getBasicConstraints()).isEqualTo(-1);
-    assertThat(client.getCriticalExtensionOIDs()).containsExactlyInAnyOrder(BASIC_CONSTRAINTS, KEY_USAGE);
+    assertThat(client.getCriticalExtensionOIDs())
+        .containsExactlyInAnyOrder(BASIC_CONSTRAINTS, KEY_USAGE);
     assertThat(client.getExtensionValue(SUBJECT_KEY_ID)).isNotNull();
     assertThat(client.getSubjectAlternativeNames()).isNull();
     AuthorityKeyIdentifier aki = authorityKeyIdentifier(client.getExtensionValue(AUTHORITY_KEY_ID));
@@ -70,9 +75,11 @@ class CertificateAuthorityTest {
   @Test
   void rsaServerCertificateAlsoAllowsKeyEncipherment() throws GeneralSecurityException {
     X509Certificate rsa =
-        ca.issueServer(Keys.rsa(2048), "rsa-server", List.of("localhost"), List.of(), FROM, TO).certificate();
+        ca.issueServer(Keys.rsa(2048), "rsa-server", List.of("localhost"), List.of(), FROM, TO)
+            .certificate();
     X509Certificate ec =
-        ca.issueServer(Keys.ecP256(), "ec-server", List.of(), List.of("10.0.0.1"), FROM, TO).certificate();
+        ca.issueServer(Keys.ecP256(), "ec-server", List.of(), List.of("10.0.0.1"), FROM, TO)
+            .certificate();
 
     assertThat(rsa.getKeyUsage()).startsWith(true, false, true, false);
     assertThat(ec.getKeyUsage()).startsWith(true, false, false, false);
@@ -84,7 +91,8 @@ class CertificateAuthorityTest {
   @Test
   void serverCertificateRefusesAnIpAddressThatIsNotALiteral() {
     assertThatThrownBy(
-            () -> ca.issueServer(Keys.ecP256(), "server", List.of(), List.of("localhost"), FROM, TO))
+            () ->
+                ca.issueServer(Keys.ecP256(), "server", List.of(), List.of("localhost"), FROM, TO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("localhost");
   }
@@ -93,7 +101,8 @@ class CertificateAuthorityTest {
   void serialNumbersArePositiveRandom128BitIntegers() {
     Set<BigInteger> serials = new HashSet<>();
     for (int i = 0; i < 20; i++) {
-      BigInteger serial = ca.issueClient(Keys.ecP256(), "c" + i, FROM, TO).certificate().getSerialNumber();
+      BigInteger serial =
+          ca.issueClient(Keys.ecP256(), "c" + i, FROM, TO).certificate().getSerialNumber();
       assertThat(serial.signum()).isPositive();
       assertThat(serial.bitLength()).isLessThanOrEqualTo(128);
       serials.add(serial);
@@ -104,7 +113,8 @@ class CertificateAuthorityTest {
 
   @Test
   void crlCarriesAuthorityKeyIdentifierNumberAndKeyCompromiseReason() throws Exception {
-    BigInteger revoked = ca.issueClient(Keys.ecP256(), "bad", FROM, TO).certificate().getSerialNumber();
+    BigInteger revoked =
+        ca.issueClient(Keys.ecP256(), "bad", FROM, TO).certificate().getSerialNumber();
     X509CRL crl = ca.issueCrl(List.of(revoked), NOW, NOW.plus(Duration.ofDays(7)));
     crl.verify(ca.certificate().getPublicKey());
 
@@ -114,10 +124,14 @@ class CertificateAuthorityTest {
     assertThat(crl.getThisUpdate().toInstant()).isEqualTo(Instant.parse("2026-03-01T12:00:00Z"));
     assertThat(crl.getRevokedCertificate(revoked).getRevocationReason())
         .isEqualTo(java.security.cert.CRLReason.KEY_COMPROMISE);
-    assertThat(crl.getRevokedCertificate(revoked).getRevocationDate()).isEqualTo(crl.getThisUpdate());
-    assertThat(authorityKeyIdentifier(crl.getExtensionValue(AUTHORITY_KEY_ID)).getKeyIdentifierOctets())
+    assertThat(crl.getRevokedCertificate(revoked).getRevocationDate())
+        .isEqualTo(crl.getThisUpdate());
+    assertThat(
+            authorityKeyIdentifier(crl.getExtensionValue(AUTHORITY_KEY_ID))
+                .getKeyIdentifierOctets())
         .isEqualTo(subjectKeyIdentifier(ca.certificate()));
-    X509CRL later = ca.issueCrl(List.of(), NOW.plus(Duration.ofHours(1)), NOW.plus(Duration.ofDays(7)));
+    X509CRL later =
+        ca.issueCrl(List.of(), NOW.plus(Duration.ofHours(1)), NOW.plus(Duration.ofDays(7)));
     assertThat(crlNumber(later)).isGreaterThan(crlNumber(crl));
     assertThat(later.getRevokedCertificates()).isNull();
   }
@@ -125,7 +139,9 @@ class CertificateAuthorityTest {
   @Test
   void wrapsAnExistingCaButOnlyWithAnEcKey() throws GeneralSecurityException {
     CertificateAuthority same = CertificateAuthority.of(ca.certificate(), ca.privateKey());
-    same.issueClient(Keys.ecP256(), "x", FROM, TO).certificate().verify(ca.certificate().getPublicKey());
+    same.issueClient(Keys.ecP256(), "x", FROM, TO)
+        .certificate()
+        .verify(ca.certificate().getPublicKey());
 
     assertThatThrownBy(() -> CertificateAuthority.of(ca.certificate(), Keys.rsa(2048).getPrivate()))
         .isInstanceOf(IllegalArgumentException.class);
@@ -137,18 +153,21 @@ class CertificateAuthorityTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static AuthorityKeyIdentifier authorityKeyIdentifier(byte[] extension) throws IOException {
+  private static AuthorityKeyIdentifier authorityKeyIdentifier(byte[] extension)
+      throws IOException {
     return AuthorityKeyIdentifier.getInstance(JcaX509ExtensionUtils.parseExtensionValue(extension));
   }
 
   private static byte[] subjectKeyIdentifier(X509Certificate certificate) throws IOException {
     return SubjectKeyIdentifier.getInstance(
-            JcaX509ExtensionUtils.parseExtensionValue(certificate.getExtensionValue(SUBJECT_KEY_ID)))
+            JcaX509ExtensionUtils.parseExtensionValue(
+                certificate.getExtensionValue(SUBJECT_KEY_ID)))
         .getKeyIdentifier();
   }
 
   private static BigInteger crlNumber(X509CRL crl) throws IOException {
-    return ASN1Integer.getInstance(JcaX509ExtensionUtils.parseExtensionValue(crl.getExtensionValue(CRL_NUMBER)))
+    return ASN1Integer.getInstance(
+            JcaX509ExtensionUtils.parseExtensionValue(crl.getExtensionValue(CRL_NUMBER)))
         .getValue();
   }
 }

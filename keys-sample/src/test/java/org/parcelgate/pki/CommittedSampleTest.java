@@ -12,8 +12,9 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
- * The committed sample in {@code keys-sample/generated} opens and does not expire unnoticed: this fails a year before
- * any of its good certificates or its CRL would, which is the time to regenerate it.
+ * The committed sample in {@code keys-sample/generated} opens and does not expire unnoticed: this
+ * fails a year before any of its good certificates or its CRL would, which is the time to
+ * regenerate it.
  */
 class CommittedSampleTest {
   private static final Path COMMITTED = Path.of("generated");
@@ -29,7 +30,8 @@ class CommittedSampleTest {
     for (Identity partner : sample.partners()) {
       assertThat(Pkix.validate(partner.x509(), root, inAYear)).as(partner.name()).isNotNull();
     }
-    assertThat(Pkix.validate(Pem.readCertificate(sample.serverCertificate()), root, inAYear)).isNotNull();
+    assertThat(Pkix.validate(Pem.readCertificate(sample.serverCertificate()), root, inAYear))
+        .isNotNull();
     assertThat(crl.getNextUpdate().toInstant()).isAfter(inAYear);
     assertThat(crl.isRevoked(sample.identity("revoked").x509())).isTrue();
   }

@@ -10,7 +10,17 @@ class JsonTest {
   @Test
   void printsMembersInInsertionOrderAndPlainListsOnOneLine() {
     Object value =
-        Json.object("z", "last?", "a", List.of("x", "y"), "n", 1, "o", List.of(Map.of("k", true)), "e", null);
+        Json.object(
+            "z",
+            "last?",
+            "a",
+            List.of("x", "y"),
+            "n",
+            1,
+            "o",
+            List.of(Map.of("k", true)),
+            "e",
+            null);
 
     String json = Json.pretty(value);
 

@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The JDK's own TLS engine accepts the sample as it is: the server certificate for {@code localhost} and partner
- * client certificates, EC and RSA. The JDK checks certificates against the real time, so this sample is generated with
- * the system clock.
+ * The JDK's own TLS engine accepts the sample as it is: the server certificate for {@code
+ * localhost} and partner client certificates, EC and RSA. The JDK checks certificates against the
+ * real time, so this sample is generated with the system clock.
  */
 @Timeout(30)
 class MutualTlsTest {
@@ -71,7 +71,10 @@ class MutualTlsTest {
     SSLContext server = context(Pem.readCertificate(pki.serverCertificate()), pki.serverKey());
     SSLContext clientContext = context(client.x509(), client.privateKey());
     try (SSLServerSocket listener =
-        (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        (SSLServerSocket)
+            server
+                .getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       listener.setNeedClientAuth(true);
       listener.setSoTimeout(10_000);
       CompletableFuture<X509Certificate> seen =
@@ -86,10 +89,14 @@ class MutualTlsTest {
                 }
               });
       try (Socket raw = new Socket()) {
-        raw.connect(new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()), 10_000);
+        raw.connect(
+            new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()), 10_000);
         raw.setSoTimeout(10_000);
         try (SSLSocket socket =
-            (SSLSocket) clientContext.getSocketFactory().createSocket(raw, "localhost", listener.getLocalPort(), true)) {
+            (SSLSocket)
+                clientContext
+                    .getSocketFactory()
+                    .createSocket(raw, "localhost", listener.getLocalPort(), true)) {
           SSLParameters parameters = socket.getSSLParameters();
           parameters.setEndpointIdentificationAlgorithm("HTTPS");
           socket.setSSLParameters(parameters);
@@ -106,7 +113,8 @@ class MutualTlsTest {
       throws GeneralSecurityException, IOException {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
-    keys.setKeyEntry("key", Pem.readPrivateKey(privateKey), PASSWORD, new Certificate[] {certificate});
+    keys.setKeyEntry(
+        "key", Pem.readPrivateKey(privateKey), PASSWORD, new Certificate[] {certificate});
     KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("SunX509");
     keyManagers.init(keys, PASSWORD);
     KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -115,14 +123,17 @@ class MutualTlsTest {
     TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
     trustManagers.init(trust);
     SSLContext context = SSLContext.getInstance("TLSv1.3");
-    KeyManager[] presentAlways = {new AlwaysPresent((X509ExtendedKeyManager) keyManagers.getKeyManagers()[0])};
+    KeyManager[] presentAlways = {
+      new AlwaysPresent((X509ExtendedKeyManager) keyManagers.getKeyManagers()[0])
+    };
     context.init(presentAlways, trustManagers.getTrustManagers(), null);
     return context;
   }
 
   /**
-   * Presents its one certificate whatever issuers the peer asks for. The JDK's own key manager would withhold a
-   * certificate of an issuer the server does not list, and the server would then see no certificate at all.
+   * Presents its one certificate whatever issuers the peer asks for. The JDK's own key manager
+   * would withhold a certificate of an issuer the server does not list, and the server would then
+   * see no certificate at all.
    */
   private static final class AlwaysPresent extends X509ExtendedKeyManager {
     private final X509ExtendedKeyManager delegate;

@@ -31,7 +31,9 @@ class PemTest {
       Path file = directory.resolve(keys.getPrivate().getAlgorithm() + ".SAMPLE-ONLY.key.pem");
       Pem.write(file, pem);
 
-      assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----\n").endsWith("\n-----END PRIVATE KEY-----\n");
+      assertThat(pem)
+          .startsWith("-----BEGIN PRIVATE KEY-----\n")
+          .endsWith("\n-----END PRIVATE KEY-----\n");
       assertThat(pem.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(64));
       PrivateKey read = Pem.readPrivateKey(file);
       assertThat(read.getAlgorithm()).isEqualTo(keys.getPrivate().getAlgorithm());
@@ -41,7 +43,8 @@ class PemTest {
 
   @Test
   void certificatesAndCrlsRoundTrip() {
-    CertificateAuthority ca = CertificateAuthority.createRoot("Pem Root", NOW, NOW.plus(Duration.ofDays(1)));
+    CertificateAuthority ca =
+        CertificateAuthority.createRoot("Pem Root", NOW, NOW.plus(Duration.ofDays(1)));
     X509CRL crl = ca.issueCrl(List.of(), NOW, NOW.plus(Duration.ofDays(1)));
     Path certificateFile = directory.resolve("nested/dir/ca.crt.pem");
     Path crlFile = directory.resolve("ca.crl.pem");
@@ -65,11 +68,14 @@ class PemTest {
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
 
     Pem.write(key, Pem.encodePrivateKey(Keys.ecP256().getPrivate()));
-    Pem.write(certificate, Pem.encode(CertificateAuthority.createRoot("X", NOW, NOW).certificate()));
+    Pem.write(
+        certificate, Pem.encode(CertificateAuthority.createRoot("X", NOW, NOW).certificate()));
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+        .isEqualTo("rw-------");
     assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(certificate))).isNotEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(certificate)))
+        .isNotEqualTo("rw-------");
   }
 
   @Test

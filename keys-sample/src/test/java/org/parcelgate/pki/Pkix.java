@@ -20,22 +20,29 @@ final class Pkix {
   private Pkix() {}
 
   /** Validates without revocation checking. */
-  static PKIXCertPathValidatorResult validate(X509Certificate leaf, X509Certificate anchor, Instant at)
-      throws GeneralSecurityException {
+  static PKIXCertPathValidatorResult validate(
+      X509Certificate leaf, X509Certificate anchor, Instant at) throws GeneralSecurityException {
     return validate(leaf, anchor, at, null);
   }
 
-  /** Validates with revocation checked against the given CRL only, or without revocation checking when it is null. */
-  static PKIXCertPathValidatorResult validate(X509Certificate leaf, X509Certificate anchor, Instant at, X509CRL crl)
+  /**
+   * Validates with revocation checked against the given CRL only, or without revocation checking
+   * when it is null.
+   */
+  static PKIXCertPathValidatorResult validate(
+      X509Certificate leaf, X509Certificate anchor, Instant at, X509CRL crl)
       throws GeneralSecurityException {
     PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
     parameters.setDate(Date.from(at));
     parameters.setRevocationEnabled(crl != null);
     if (crl != null) {
-      parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(List.of(crl))));
+      parameters.addCertStore(
+          CertStore.getInstance("Collection", new CollectionCertStoreParameters(List.of(crl))));
     }
     return (PKIXCertPathValidatorResult)
         CertPathValidator.getInstance("PKIX")
-            .validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(leaf)), parameters);
+            .validate(
+                CertificateFactory.getInstance("X.509").generateCertPath(List.of(leaf)),
+                parameters);
   }
 }

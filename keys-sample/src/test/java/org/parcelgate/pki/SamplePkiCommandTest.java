@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SamplePkiCommandTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
 
   @TempDir Path directory;
 
@@ -31,7 +32,8 @@ class SamplePkiCommandTest {
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("SAMPLE")
         .contains("ca/root-ca.crt.pem")
-        .contains("CN=Parcelgate Sample Root CA, valid 2026-02-28T12:00:00Z to 2056-03-01T12:00:00Z")
+        .contains(
+            "CN=Parcelgate Sample Root CA, valid 2026-02-28T12:00:00Z to 2056-03-01T12:00:00Z")
         .contains("partners/marketplace-beta/signing-marketplace-beta-ps256-1.SAMPLE-ONLY.jwk.json")
         .contains("CRL, 1 revoked");
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
@@ -84,7 +86,8 @@ class SamplePkiCommandTest {
     assertThat(run()).isEqualTo(2);
     assertThat(run("a", "b")).isEqualTo(2);
     assertThat(run(" ")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: SamplePkiCommand <output directory>");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("usage: SamplePkiCommand <output directory>");
   }
 
   private int run(String... args) {

@@ -60,8 +60,14 @@ class SamplePkiTest {
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
   private static final List<String> PARTNERS =
-      List.of("marketplace-alpha", "marketplace-beta", "customs-nl", "privacy-officer", "marketplace-suspended");
-  private static final List<String> TEST_IDENTITIES = List.of("expired", "revoked", "untrusted", "unregistered");
+      List.of(
+          "marketplace-alpha",
+          "marketplace-beta",
+          "customs-nl",
+          "privacy-officer",
+          "marketplace-suspended");
+  private static final List<String> TEST_IDENTITIES =
+      List.of("expired", "revoked", "untrusted", "unregistered");
 
   @TempDir static Path directory;
   private static SamplePki pki;
@@ -77,9 +83,11 @@ class SamplePkiTest {
   void generatesChainThatValidatesAgainstRoot() throws GeneralSecurityException {
     assertThat(root.getSubjectX500Principal().getName()).isEqualTo("CN=Parcelgate Sample Root CA");
     root.verify(root.getPublicKey());
-    List<String> chained = Stream.concat(PARTNERS.stream(), Stream.of("revoked", "unregistered")).toList();
+    List<String> chained =
+        Stream.concat(PARTNERS.stream(), Stream.of("revoked", "unregistered")).toList();
     for (String name : chained) {
-      assertThat(Pkix.validate(pki.identity(name).x509(), root, NOW).getTrustAnchor().getTrustedCert())
+      assertThat(
+              Pkix.validate(pki.identity(name).x509(), root, NOW).getTrustAnchor().getTrustedCert())
           .as(name)
           .isEqualTo(root);
     }
@@ -97,7 +105,9 @@ class SamplePkiTest {
 
   @Test
   void everyPrivateKeyFileMatchesItsCertificate() throws GeneralSecurityException {
-    assertKeyMatches(Pem.readPrivateKey(pki.serverKey()), Pem.readCertificate(pki.serverCertificate()).getPublicKey());
+    assertKeyMatches(
+        Pem.readPrivateKey(pki.serverKey()),
+        Pem.readCertificate(pki.serverCertificate()).getPublicKey());
     assertKeyMatches(pki.rootCa().privateKey(), root.getPublicKey());
     for (Identity identity : pki.identities()) {
       assertKeyMatches(Pem.readPrivateKey(identity.privateKey()), identity.x509().getPublicKey());
@@ -106,13 +116,17 @@ class SamplePkiTest {
 
   @Test
   void partnerClientCertificatesUseTheirKeyTypesAndNames() {
-    assertThat(pki.identity("marketplace-beta").x509().getPublicKey().getAlgorithm()).isEqualTo("RSA");
-    for (String name : List.of("marketplace-alpha", "customs-nl", "privacy-officer", "marketplace-suspended")) {
+    assertThat(pki.identity("marketplace-beta").x509().getPublicKey().getAlgorithm())
+        .isEqualTo("RSA");
+    for (String name :
+        List.of("marketplace-alpha", "customs-nl", "privacy-officer", "marketplace-suspended")) {
       assertThat(pki.identity(name).x509().getPublicKey().getAlgorithm()).as(name).isEqualTo("EC");
-      assertThat(pki.identity(name).x509().getSubjectX500Principal().getName()).isEqualTo("CN=" + name);
+      assertThat(pki.identity(name).x509().getSubjectX500Principal().getName())
+          .isEqualTo("CN=" + name);
     }
     for (String name : TEST_IDENTITIES) {
-      assertThat(pki.identity(name).x509().getSubjectX500Principal().getName()).isEqualTo("CN=test-" + name);
+      assertThat(pki.identity(name).x509().getSubjectX500Principal().getName())
+          .isEqualTo("CN=test-" + name);
       assertThat(pki.identity(name).partnerId()).isNull();
       assertThat(pki.identity(name).signingKeys()).isEmpty();
     }
@@ -156,7 +170,8 @@ class SamplePkiTest {
     expired.checkValidity(Date.from(NOW.minus(Duration.ofDays(10))));
 
     assertThat(expired.getNotAfter().toInstant()).isEqualTo(NOW.minus(Duration.ofDays(1)));
-    assertThatThrownBy(() -> expired.checkValidity(Date.from(NOW))).isInstanceOf(CertificateExpiredException.class);
+    assertThatThrownBy(() -> expired.checkValidity(Date.from(NOW)))
+        .isInstanceOf(CertificateExpiredException.class);
     assertThatThrownBy(() -> Pkix.validate(expired, root, NOW))
         .isInstanceOf(CertPathValidatorException.class)
         .extracting(e -> ((CertPathValidatorException) e).getReason())
@@ -168,7 +183,8 @@ class SamplePkiTest {
     X509Certificate untrusted = pki.identity("untrusted").x509();
     X509Certificate untrustedCa = Pem.readCertificate(pki.untrustedCaCertificate());
 
-    assertThat(untrusted.getIssuerX500Principal().getName()).isEqualTo("CN=Parcelgate Sample Untrusted CA");
+    assertThat(untrusted.getIssuerX500Principal().getName())
+        .isEqualTo("CN=Parcelgate Sample Untrusted CA");
     assertThat(Pkix.validate(untrusted, untrustedCa, NOW)).isNotNull();
     assertThatThrownBy(() -> Pkix.validate(untrusted, root, NOW))
         .isInstanceOf(CertPathValidatorException.class)
@@ -182,20 +198,24 @@ class SamplePkiTest {
 
     assertThat(server.getSubjectX500Principal().getName()).isEqualTo("CN=parcelgate-gateway");
     assertThat(server.getSubjectAlternativeNames())
-        .containsExactly(List.of(2, "localhost"), List.of(7, "127.0.0.1"), List.of(7, "0:0:0:0:0:0:0:1"));
+        .containsExactly(
+            List.of(2, "localhost"), List.of(7, "127.0.0.1"), List.of(7, "0:0:0:0:0:0:0:1"));
     assertThat(server.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
     assertThat(server.getPublicKey().getAlgorithm()).isEqualTo("EC");
     assertThat(server.getBasicConstraints()).isEqualTo(-1);
-    assertThat(Files.readString(pki.serverCertificate(), StandardCharsets.US_ASCII)
-            .split("-----BEGIN CERTIFICATE-----", -1))
+    assertThat(
+            Files.readString(pki.serverCertificate(), StandardCharsets.US_ASCII)
+                .split("-----BEGIN CERTIFICATE-----", -1))
         .as("leaf only")
         .hasSize(2);
   }
 
   @Test
-  void registryListsEveryPartnerWithThumbprintAndPublicKeysOnly() throws IOException, ParseException {
+  void registryListsEveryPartnerWithThumbprintAndPublicKeysOnly()
+      throws IOException, ParseException {
     String text = Files.readString(pki.registry());
-    Map<String, Object>[] partners = JSONObjectUtils.getJSONObjectArray(JSONObjectUtils.parse(text), "partners");
+    Map<String, Object>[] partners =
+        JSONObjectUtils.getJSONObjectArray(JSONObjectUtils.parse(text), "partners");
 
     assertThat(Stream.of(partners).map(p -> p.get("id"))).containsExactlyElementsOf(PARTNERS);
     for (Map<String, Object> partner : partners) {
@@ -204,13 +224,18 @@ class SamplePkiTest {
       assertThat(partner.get("role")).isEqualTo(identity.role());
       assertThat(partner.get("status"))
           .isEqualTo(identity.name().equals("marketplace-suspended") ? "suspended" : "active");
-      assertThat(JSONObjectUtils.getStringList(partner, "certificates")).containsExactly(identity.thumbprint());
+      assertThat(JSONObjectUtils.getStringList(partner, "certificates"))
+          .containsExactly(identity.thumbprint());
       JWKSet jwks = JWKSet.parse(JSONObjectUtils.getJSONObject(partner, "jwks"));
       assertThat(jwks.getKeys())
-          .containsExactlyElementsOf(identity.signingKeys().stream().map(JWK::toPublicJWK).toList());
+          .containsExactlyElementsOf(
+              identity.signingKeys().stream().map(JWK::toPublicJWK).toList());
       assertThat(jwks.getKeys()).allSatisfy(key -> assertPublicSigningKey(key));
     }
-    assertThat(text).doesNotContain("\"d\"").doesNotContain("test-").startsWith("{\n  \"partners\": [\n    {\n");
+    assertThat(text)
+        .doesNotContain("\"d\"")
+        .doesNotContain("test-")
+        .startsWith("{\n  \"partners\": [\n    {\n");
     for (String name : TEST_IDENTITIES) {
       assertThat(text).doesNotContain(pki.identity(name).thumbprint());
     }
@@ -226,7 +251,9 @@ class SamplePkiTest {
     for (Path file : jwksFiles) {
       String text = Files.readString(file);
       assertThat(text).as(file.toString()).doesNotContain("\"d\"");
-      assertThat(JWKSet.parse(text).getKeys()).isNotEmpty().allSatisfy(key -> assertPublicSigningKey(key));
+      assertThat(JWKSet.parse(text).getKeys())
+          .isNotEmpty()
+          .allSatisfy(key -> assertPublicSigningKey(key));
     }
     assertThat(JWKSet.parse(Files.readString(pki.gatewayJwks())).getKeys())
         .singleElement()
@@ -241,7 +268,10 @@ class SamplePkiTest {
     }
     boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     String usual =
-        posix ? PosixFilePermissions.toString(Files.getPosixFilePermissions(Files.createFile(probe.resolve("f")))) : "";
+        posix
+            ? PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(Files.createFile(probe.resolve("f"))))
+            : "";
     int privateFiles = 0;
     for (Path file : files) {
       String text = Files.readString(file);
@@ -279,21 +309,28 @@ class SamplePkiTest {
     assertThat(opened.root()).isEqualTo(pki.root());
     assertThat(opened.generatedAt()).isEqualTo(NOW);
     assertThat(files(opened)).containsExactlyElementsOf(files(pki));
-    assertThat(files(opened)).allSatisfy(file -> assertThat(file).isRegularFile().startsWith(pki.root()));
+    assertThat(files(opened))
+        .allSatisfy(file -> assertThat(file).isRegularFile().startsWith(pki.root()));
     assertThat(opened.rootCa().certificate()).isEqualTo(pki.rootCa().certificate());
-    assertThat(opened.rootCa().privateKey().getEncoded()).isEqualTo(pki.rootCa().privateKey().getEncoded());
+    assertThat(opened.rootCa().privateKey().getEncoded())
+        .isEqualTo(pki.rootCa().privateKey().getEncoded());
     assertThat(opened.identities()).containsExactlyElementsOf(pki.identities());
     assertThat(opened.partners()).extracting(Identity::name).containsExactlyElementsOf(PARTNERS);
 
     String manifest = Files.readString(directory.resolve("manifest.json"));
-    assertThat(manifest).doesNotContain(directory.toAbsolutePath().toString()).doesNotContain("\"/");
+    assertThat(manifest)
+        .doesNotContain(directory.toAbsolutePath().toString())
+        .doesNotContain("\"/");
   }
 
   @Test
   void openedRootCaIssuesCrlsThatVerifyAgainstTheTrustAnchor() throws GeneralSecurityException {
     CertificateAuthority ca = SamplePki.open(directory).rootCa();
     X509CRL stale =
-        ca.issueCrl(List.of(BigInteger.TEN), NOW.minus(Duration.ofDays(20)), NOW.minus(Duration.ofDays(10)));
+        ca.issueCrl(
+            List.of(BigInteger.TEN),
+            NOW.minus(Duration.ofDays(20)),
+            NOW.minus(Duration.ofDays(10)));
 
     stale.verify(root.getPublicKey());
     assertThat(stale.getNextUpdate().toInstant()).isBefore(NOW);
@@ -306,7 +343,9 @@ class SamplePkiTest {
     String text = Files.readString(manifest);
     Files.writeString(manifest, text.replace("\"ca/root-ca.crt.pem\"", "\"../root-ca.crt.pem\""));
 
-    assertThatThrownBy(() -> SamplePki.open(other)).isInstanceOf(PkiException.class).hasMessageContaining("leaves");
+    assertThatThrownBy(() -> SamplePki.open(other))
+        .isInstanceOf(PkiException.class)
+        .hasMessageContaining("leaves");
   }
 
   @Test
@@ -316,14 +355,16 @@ class SamplePkiTest {
         .hasMessageContaining("marketplace-alpha");
     assertThatThrownBy(() -> pki.identity("marketplace-beta").signingKey("ES256"))
         .isInstanceOf(NoSuchElementException.class);
-    assertThat(pki.identity("customs-nl").signingKey("EdDSA").getKeyID()).isEqualTo("customs-nl-eddsa-1");
+    assertThat(pki.identity("customs-nl").signingKey("EdDSA").getKeyID())
+        .isEqualTo("customs-nl-eddsa-1");
   }
 
   @Test
   void signingKeysSignAndVerifyForEachAlgorithm() throws Exception {
     Map<String, List<String>> expected =
         Map.of(
-            "marketplace-alpha", List.of("marketplace-alpha-es256-1:ES256", "marketplace-alpha-eddsa-1:EdDSA"),
+            "marketplace-alpha",
+                List.of("marketplace-alpha-es256-1:ES256", "marketplace-alpha-eddsa-1:EdDSA"),
             "marketplace-beta", List.of("marketplace-beta-ps256-1:PS256"),
             "customs-nl", List.of("customs-nl-es256-1:ES256", "customs-nl-eddsa-1:EdDSA"),
             "privacy-officer", List.of("privacy-officer-es256-1:ES256"),
@@ -340,7 +381,9 @@ class SamplePkiTest {
     }
     JWK gateway = JWK.parse(Files.readString(pki.gatewaySigningKey()));
     assertThat(gateway.getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
-    assertSignsAndVerifies(gateway, JWKSet.parse(Files.readString(pki.gatewayJwks())).getKeyByKeyId("gateway-es256-1"));
+    assertSignsAndVerifies(
+        gateway,
+        JWKSet.parse(Files.readString(pki.gatewayJwks())).getKeyByKeyId("gateway-es256-1"));
   }
 
   @Test
@@ -364,7 +407,8 @@ class SamplePkiTest {
         sample.gatewayJwks());
   }
 
-  private static void assertSignsAndVerifies(JWK privateKey, JWK publicKey) throws JOSEException, ParseException {
+  private static void assertSignsAndVerifies(JWK privateKey, JWK publicKey)
+      throws JOSEException, ParseException {
     assertThat(privateKey.isPrivate()).isTrue();
     assertThat(publicKey).isEqualTo(privateKey.toPublicJWK());
     JWSAlgorithm alg = JWSAlgorithm.parse(privateKey.getAlgorithm().getName());
@@ -380,9 +424,13 @@ class SamplePkiTest {
       signer = new Ed25519Signer(privateKey.toOctetKeyPair());
       verifier = new Ed25519Verifier(publicKey.toOctetKeyPair());
     }
-    JWSObject jws = new JWSObject(new JWSHeader.Builder(alg).keyID(privateKey.getKeyID()).build(), new Payload("{}"));
+    JWSObject jws =
+        new JWSObject(
+            new JWSHeader.Builder(alg).keyID(privateKey.getKeyID()).build(), new Payload("{}"));
     jws.sign(signer);
-    assertThat(JWSObject.parse(jws.serialize()).verify(verifier)).as(privateKey.getKeyID()).isTrue();
+    assertThat(JWSObject.parse(jws.serialize()).verify(verifier))
+        .as(privateKey.getKeyID())
+        .isTrue();
 
     JWSObject viaHelper = new JWSObject(new JWSHeader(alg), new Payload("{}"));
     viaHelper.sign(SigningKeys.signer(privateKey));
@@ -391,11 +439,9 @@ class SamplePkiTest {
 
   private static JWKSet registeredKeys() throws IOException, ParseException {
     Map<String, Object>[] partners =
-        JSONObjectUtils.getJSONObjectArray(JSONObjectUtils.parse(Files.readString(pki.registry())), "partners");
-    return new JWKSet(
-        Stream.of(partners)
-            .flatMap(partner -> parseKeys(partner).stream())
-            .toList());
+        JSONObjectUtils.getJSONObjectArray(
+            JSONObjectUtils.parse(Files.readString(pki.registry())), "partners");
+    return new JWKSet(Stream.of(partners).flatMap(partner -> parseKeys(partner).stream()).toList());
   }
 
   private static List<JWK> parseKeys(Map<String, Object> partner) {
@@ -415,7 +461,8 @@ class SamplePkiTest {
     assertThat(key).isInstanceOfAny(ECKey.class, RSAKey.class, OctetKeyPair.class);
   }
 
-  private static void assertKeyMatches(PrivateKey privateKey, PublicKey publicKey) throws GeneralSecurityException {
+  private static void assertKeyMatches(PrivateKey privateKey, PublicKey publicKey)
+      throws GeneralSecurityException {
     String algorithm =
         switch (publicKey.getAlgorithm()) {
           case "EC" -> "SHA256withECDSA";

@@ -24,14 +24,16 @@ class SigningKeysTest {
   @Test
   void generatesByAlgorithmNameAndRefusesOthers() {
     assertThat(SigningKeys.generate("EdDSA", "k").getAlgorithm()).isEqualTo(JWSAlgorithm.EdDSA);
-    assertThatThrownBy(() -> SigningKeys.generate("HS256", "k")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SigningKeys.generate("HS256", "k"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void signerRefusesAPublicKey() {
     JWK publicKey = SigningKeys.es256("k").toPublicJWK();
 
-    assertThatThrownBy(() -> SigningKeys.signer(publicKey)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SigningKeys.signer(publicKey))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static void assertKey(JWK key, String kid, JWSAlgorithm alg, KeyType type) {
