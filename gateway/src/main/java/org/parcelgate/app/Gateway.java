@@ -125,11 +125,11 @@ public final class Gateway {
     PartnerTrustManager trustManager =
         new PartnerTrustManager(
             anchors, crls, config.tls().allowStaleCrl(), clock, metrics::tlsRejected);
+    CaffeineReplayGuard replayGuard =
+        new CaffeineReplayGuard(config.token().replayCacheSize(), clock);
+    metrics.replayGuard(replayGuard);
     RequestTokenVerifier verifier =
-        new RequestTokenVerifier(
-            config.token().policy(),
-            new CaffeineReplayGuard(config.token().replayCacheSize(), clock),
-            clock);
+        new RequestTokenVerifier(config.token().policy(), replayGuard, clock);
     GatewayConfig.PartnerApi api = config.partnerApi();
     HttpServerOptions partnerOptions =
         PartnerServerOptions.create(

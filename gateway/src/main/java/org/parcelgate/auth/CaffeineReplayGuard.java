@@ -7,7 +7,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +25,7 @@ public final class CaffeineReplayGuard implements ReplayGuard {
 
   private final Clock clock;
   private final Cache<Key, Instant> seen;
-  private final LongAdder prematureEvictions = new LongAdder();
+  private final AtomicLong prematureEvictions = new AtomicLong();
 
   private record Key(String issuer, String jti) {}
 
@@ -57,9 +57,15 @@ public final class CaffeineReplayGuard implements ReplayGuard {
             .removalListener(
                 (Key key, Instant retainUntil, RemovalCause cause) -> {
                   if (cause == RemovalCause.SIZE) {
-                    prematureEvictions.increment();
-                    LOG.warn(
-                        "replay cache full: an unexpired token id was evicted; raise token.replay-cache-size");
+                    long evicted = prematureEvictions.incrementAndGet();
+                    // Throttled: under sustained overload every insert evicts, and the log must not
+                    // flood.
+                    if (evicted == 1 || evicted % 10_000 == 0) {
+                      LOG.warn(
+                          "replay cache full: {} unexpired token ids evicted so far;"
+                              + " raise token.replay-cache-size",
+                          evicted);
+                    }
                   }
                 })
             .executor(Runnable::run)
@@ -80,7 +86,7 @@ public final class CaffeineReplayGuard implements ReplayGuard {
    * small.
    */
   public long prematureEvictions() {
-    return prematureEvictions.sum();
+    return prematureEvictions.get();
   }
 
   public long size() {

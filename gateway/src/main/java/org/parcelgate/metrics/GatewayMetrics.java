@@ -1,6 +1,7 @@
 package org.parcelgate.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,6 +10,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.parcelgate.auth.CaffeineReplayGuard;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.tls.TlsRejection;
 
@@ -22,6 +24,8 @@ public final class GatewayMetrics {
   public static final String REQUESTS_IN_FLIGHT = "parcelgate.requests.in_flight";
   public static final String TLS_REJECTED = "parcelgate.tls.rejected";
   public static final String REGISTRY_RELOADS = "parcelgate.registry.reloads";
+  public static final String REPLAY_CACHE_SIZE = "parcelgate.replay.cache.size";
+  public static final String REPLAY_PREMATURE_EVICTIONS = "parcelgate.replay.premature_evictions";
 
   public static final String OUTCOME_ACCEPTED = "accepted";
   public static final String OUTCOME_REJECTED = "rejected";
@@ -84,6 +88,20 @@ public final class GatewayMetrics {
                     .publishPercentileHistogram()
                     .register(registry))
         .record(duration);
+  }
+
+  /**
+   * Exposes the replay guard's size and its early evictions (non-zero means the bound is too
+   * small).
+   */
+  public void replayGuard(CaffeineReplayGuard guard) {
+    Gauge.builder(REPLAY_CACHE_SIZE, guard, CaffeineReplayGuard::size)
+        .description("Token ids remembered against replay")
+        .register(registry);
+    FunctionCounter.builder(
+            REPLAY_PREMATURE_EVICTIONS, guard, CaffeineReplayGuard::prematureEvictions)
+        .description("Token ids evicted for size before their token expired")
+        .register(registry);
   }
 
   public void tlsRejected(TlsRejection reason) {
