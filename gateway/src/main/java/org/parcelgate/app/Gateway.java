@@ -26,6 +26,7 @@ import org.parcelgate.http.OpsRouter;
 import org.parcelgate.http.PartnerApiRouter;
 import org.parcelgate.metrics.GatewayMetrics;
 import org.parcelgate.signing.GatewaySigningKeys;
+import org.parcelgate.tls.CertificateRecheckHandler;
 import org.parcelgate.tls.CrlSet;
 import org.parcelgate.tls.PartnerServerOptions;
 import org.parcelgate.tls.PartnerTrustManager;
@@ -144,12 +145,14 @@ public final class Gateway {
     partnerServer =
         vertx
             .createHttpServer(partnerOptions)
+            .invalidRequestHandler(PartnerApiRouter.invalidRequests(metrics))
             .requestHandler(
                 PartnerApiRouter.create(
                     vertx,
                     lifecycle,
                     metrics,
                     api.bodyLimitBytes(),
+                    new CertificateRecheckHandler(trustManager),
                     new ClientCertificateHandler(registry),
                     new RequestTokenHandler(verifier),
                     signingKeys));

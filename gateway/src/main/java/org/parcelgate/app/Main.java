@@ -17,8 +17,9 @@ import org.parcelgate.config.ConfigLoader;
 import org.parcelgate.config.GatewayConfig;
 
 /**
- * Starts the gateway: {@code java -jar parcelgate-gateway.jar [--config FILE]}. Exit codes: 0 after
- * a clean stop, 1 if the gateway could not start, 2 for a usage or configuration error.
+ * Starts the gateway: {@code java -jar parcelgate-gateway.jar [--config FILE]}. Exit codes: 1 if
+ * the gateway could not start, 2 for a usage or configuration error; a stop by signal drains
+ * gracefully and then ends with the signal's usual status (143 for SIGTERM).
  */
 public final class Main {
   private Main() {}

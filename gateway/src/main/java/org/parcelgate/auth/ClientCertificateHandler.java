@@ -1,7 +1,7 @@
 package org.parcelgate.auth;
 
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.AuthenticationHandler;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.parcelgate.error.ProblemCode;
  * active partner. A valid chain whose thumbprint is not registered, or belongs to a suspended
  * partner, stops here.
  */
-public final class ClientCertificateHandler implements AuthenticationHandler {
+public final class ClientCertificateHandler implements SecurityPolicyHandler {
   private final Supplier<PartnerRegistry> registry;
 
   public ClientCertificateHandler(Supplier<PartnerRegistry> registry) {

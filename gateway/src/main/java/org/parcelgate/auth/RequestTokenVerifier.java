@@ -132,7 +132,8 @@ public final class RequestTokenVerifier {
     if (!policy.algorithms().contains(header.getAlgorithm())) {
       throw refuse(UNSUPPORTED_ALGORITHM, "accepted algorithms are " + algorithmNames());
     }
-    if (!TOKEN_TYPE.equals(header.getType())) {
+    // JOSEObjectType.equals ignores case; the protocol wants the exact value.
+    if (header.getType() == null || !TOKEN_TYPE.getType().equals(header.getType().getType())) {
       throw refuse(INVALID_TOKEN, "the typ header must be " + TOKEN_TYPE);
     }
     if (header.getJWKURL() != null

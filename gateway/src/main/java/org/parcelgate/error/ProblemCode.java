@@ -12,14 +12,38 @@ public enum ProblemCode {
   // --- request shape
   // -----------------------------------------------------------------------------------------------
   INVALID_REQUEST(400, "invalid_request", "The request is malformed"),
+  URI_TOO_LONG(414, "uri_too_long", "The request line is too long"),
+  HEADERS_TOO_LARGE(431, "headers_too_large", "The request headers are too large"),
   BODY_TOO_LARGE(413, "body_too_large", "The request body exceeds the configured limit"),
   NOT_FOUND(404, "not_found", "No such resource"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method not allowed on this resource"),
+
+  // --- batches: the container as a whole (nothing of such a batch is stored)
+  // ---------------------------------------
+  UNSUPPORTED_MEDIA_TYPE(
+      415, "unsupported_media_type", "The request body's media type is not accepted here"),
+  INVALID_CONTAINER(
+      400, "invalid_container", "The body is not a well-formed Avro object container file"),
+  UNSUPPORTED_CODEC(400, "unsupported_codec", "The container's compression codec is not accepted"),
+  UNKNOWN_WRITER_SCHEMA(
+      400, "unknown_writer_schema", "The container's writer schema is not a registered version"),
+  MALFORMED_RECORD(400, "malformed_record", "A record cannot be decoded with its writer schema"),
+  TOO_MANY_RECORDS(
+      413, "too_many_records", "The batch holds more records than the configured limit"),
+  DECOMPRESSED_TOO_LARGE(
+      413, "decompressed_too_large", "The batch decompresses to more than the configured limit"),
+  VALUE_TOO_LARGE(
+      413, "value_too_large", "A string, bytes or collection value exceeds the configured limit"),
+  EMPTY_BATCH(400, "empty_batch", "The batch holds no record"),
 
   // --- client identity (certificate to partner)
   // --------------------------------------------------------------------
   CLIENT_CERTIFICATE_REQUIRED(
       401, "client_certificate_required", "A client certificate is required"),
+  CLIENT_CERTIFICATE_REJECTED(
+      401,
+      "client_certificate_rejected",
+      "The client certificate was revoked or expired since the handshake"),
   UNKNOWN_CLIENT(401, "unknown_client", "The client certificate is not registered to any partner"),
   PARTNER_SUSPENDED(403, "partner_suspended", "The partner is suspended"),
 
@@ -92,10 +116,20 @@ public enum ProblemCode {
   }
 
   /**
-   * Whether this code is an authentication failure, answered with a {@code WWW-Authenticate}
-   * challenge.
+   * The RFC 6750 {@code WWW-Authenticate} challenge for this refusal, or {@code null}: a plain
+   * Bearer challenge when no token was sent, {@code error="invalid_token"} when the token was
+   * refused, none for certificate problems.
    */
-  public boolean isAuthenticationFailure() {
-    return status == 401;
+  public String bearerChallenge() {
+    if (this == MISSING_TOKEN) {
+      return "Bearer";
+    }
+    if (status != 401
+        || this == UNKNOWN_CLIENT
+        || this == CLIENT_CERTIFICATE_REQUIRED
+        || this == CLIENT_CERTIFICATE_REJECTED) {
+      return null;
+    }
+    return "Bearer error=\"invalid_token\"";
   }
 }

@@ -1,21 +1,21 @@
 package org.parcelgate.http;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.PlatformHandler;
 import org.parcelgate.auth.ClientCertificateHandler;
 import org.parcelgate.auth.PartnerContext;
 import org.parcelgate.auth.RequestTokenHandler;
 import org.parcelgate.auth.RoleHandler;
 import org.parcelgate.auth.VerifiedRequest;
-import org.parcelgate.error.GatewayException;
-import org.parcelgate.error.ProblemCode;
 import org.parcelgate.metrics.GatewayMetrics;
 import org.parcelgate.signing.GatewaySigningKeys;
+import org.parcelgate.tls.CertificateRecheckHandler;
 
 /**
  * Assembles the partner API. Every request passes the same handlers in a fixed order, each with one
@@ -23,9 +23,11 @@ import org.parcelgate.signing.GatewaySigningKeys;
  *
  * <ol>
  *   <li>request id and metrics;
- *   <li>refusal while the gateway drains;
+ *   <li>admission: refusal while the gateway drains, and of paths that cannot be decoded;
+ *   <li>the connection's certificate re-checked against the CRLs in force (resumed sessions,
+ *       reloads);
+ *   <li>client certificate to registered, active partner, before any body byte is read;
  *   <li>body, bounded by the configured limit (needed whole for the digest check);
- *   <li>client certificate to registered, active partner;
  *   <li>signed request token (everything except the public key set);
  *   <li>role, per route;
  *   <li>the endpoint, which never re-checks what a handler already proved.
@@ -42,6 +44,7 @@ public final class PartnerApiRouter {
       Lifecycle lifecycle,
       GatewayMetrics metrics,
       int bodyLimitBytes,
+      CertificateRecheckHandler recheck,
       ClientCertificateHandler certificates,
       RequestTokenHandler tokens,
       GatewaySigningKeys signingKeys) {
@@ -51,9 +54,10 @@ public final class PartnerApiRouter {
     router
         .route()
         .handler(new RequestMetricsHandler(metrics))
-        .handler((PlatformHandler) ctx -> refuseWhileDraining(ctx, lifecycle))
-        .handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes).setHandleFileUploads(false))
+        .handler(new AdmissionHandler(lifecycle))
+        .handler(recheck)
         .handler(certificates)
+        .handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes).setHandleFileUploads(false))
         .failureHandler(problems);
 
     String jwks = signingKeys.publishedKeys().toString();
@@ -69,18 +73,17 @@ public final class PartnerApiRouter {
     router.route().handler(tokens);
     router.get(WHOAMI_PATH).handler(RoleHandler.anyRole()).handler(PartnerApiRouter::whoami);
 
-    for (int status : new int[] {400, 404, 405, 413, 500}) {
+    for (int status : new int[] {400, 404, 405, 413, 414, 415, 431, 500}) {
       router.errorHandler(status, problems);
     }
     return router;
   }
 
-  private static void refuseWhileDraining(RoutingContext ctx, Lifecycle lifecycle) {
-    if (lifecycle.isDraining()) {
-      throw new GatewayException(
-          ProblemCode.SHUTTING_DOWN, "the gateway is shutting down; retry later");
-    }
-    ctx.next();
+  /**
+   * The handler for requests the HTTP decoder could not parse; install it on the partner server.
+   */
+  public static Handler<HttpServerRequest> invalidRequests(GatewayMetrics metrics) {
+    return new InvalidRequests(metrics);
   }
 
   private static void whoami(RoutingContext ctx) {

@@ -28,9 +28,7 @@ final class ProblemHandler implements Handler<RoutingContext> {
       LOG.info(
           "refused {} {} partner={} request={} code={}",
           ctx.request().method(),
-          ctx.normalizedPath().length() > 128
-              ? ctx.normalizedPath().substring(0, 128)
-              : ctx.normalizedPath(),
+          loggablePath(ctx),
           partner,
           RequestScope.requestId(ctx),
           code.code());
@@ -53,7 +51,18 @@ final class ProblemHandler implements Handler<RoutingContext> {
     Problems.write(ctx.response(), code, problem.detail(), RequestScope.requestId(ctx));
   }
 
-  private static GatewayException classify(RoutingContext ctx) {
+  /** The raw path, printable ASCII only and bounded: log lines carry no control characters. */
+  static String loggablePath(RoutingContext ctx) {
+    String path = ctx.request().path();
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; path != null && i < path.length() && out.length() < 128; i++) {
+      char c = path.charAt(i);
+      out.append(c >= 0x21 && c < 0x7f ? c : '?');
+    }
+    return out.toString();
+  }
+
+  static GatewayException classify(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof GatewayException known) {
       return known;
@@ -68,6 +77,12 @@ final class ProblemHandler implements Handler<RoutingContext> {
       case 413 ->
           new GatewayException(
               ProblemCode.BODY_TOO_LARGE, "the request body exceeds the configured limit");
+      case 414 -> new GatewayException(ProblemCode.URI_TOO_LONG, "the request line is too long");
+      case 415 ->
+          new GatewayException(
+              ProblemCode.UNSUPPORTED_MEDIA_TYPE, "this resource does not accept that media type");
+      case 431 ->
+          new GatewayException(ProblemCode.HEADERS_TOO_LARGE, "the request headers are too large");
       default ->
           new GatewayException(
               ProblemCode.INTERNAL_ERROR, "internal error; quote the request id to support");

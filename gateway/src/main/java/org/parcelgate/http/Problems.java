@@ -35,8 +35,8 @@ public final class Problems {
         .setStatusCode(code.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE)
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-    if (code.isAuthenticationFailure()) {
-      response.putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    if (code.bearerChallenge() != null) {
+      response.putHeader("WWW-Authenticate", code.bearerChallenge());
     }
     response.end(document(code, detail, requestId).encode());
   }

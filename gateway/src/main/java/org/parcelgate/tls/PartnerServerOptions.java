@@ -64,6 +64,8 @@ public final class PartnerServerOptions {
             .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
             .setIdleTimeout((int) idleTimeout.toSeconds())
             .setIdleTimeoutUnit(TimeUnit.SECONDS)
+            // Room for an 8 KiB token plus ordinary headers; anything larger is refused with 431.
+            .setMaxHeaderSize(16 * 1024)
             .setCompressionSupported(false)
             .setDecompressionSupported(false);
     TLS13_SUITES.forEach(options::addEnabledCipherSuite);

@@ -51,6 +51,7 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
   private final boolean allowStaleCrl;
   private final Clock clock;
   private final Consumer<TlsRejection> rejections;
+  private final Set<X509CRL> staleWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param anchors the trust anchors (root CAs) partner certificates must chain to
@@ -93,7 +94,7 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
 
   private void doValidate(X509Certificate[] chain) throws CertificateRejectedException {
     if (chain == null || chain.length == 0) {
-      throw new CertificateRejectedException(TlsRejection.NO_CERTIFICATE, "no client certificate");
+      throw new CertificateRejectedException(TlsRejection.UNTRUSTED, "no client certificate");
     }
     Instant now = clock.instant();
     PKIXCertPathValidatorResult result = validatePath(chain, now);
@@ -107,6 +108,48 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
       X509Certificate issuer = i + 1 < path.size() ? (X509Certificate) path.get(i + 1) : anchor;
       checkRevocation(certificate, issuer, now);
     }
+  }
+
+  /**
+   * Re-checks, for one request, a chain that passed a handshake earlier: the leaf must still be
+   * within its validity and no certificate of the path may be revoked under the CRLs in force now.
+   * A resumed TLS session skips the trust manager, and a keep-alive connection outlives a CRL
+   * reload; this closes both gaps. Cheap: no path building, CRL signatures are verified once per
+   * CRL.
+   */
+  public void recheck(List<X509Certificate> chain) throws CertificateRejectedException {
+    try {
+      if (chain.isEmpty()) {
+        throw new CertificateRejectedException(TlsRejection.UNTRUSTED, "no client certificate");
+      }
+      Instant now = clock.instant();
+      X509Certificate leaf = chain.get(0);
+      if (now.isAfter(leaf.getNotAfter().toInstant())
+          || now.isBefore(leaf.getNotBefore().toInstant())) {
+        throw new CertificateRejectedException(
+            TlsRejection.EXPIRED, "certificate outside its validity period");
+      }
+      List<X509Certificate> path = pathWithoutAnchors(chain.toArray(new X509Certificate[0]));
+      for (int i = 0; i < path.size(); i++) {
+        X509Certificate certificate = path.get(i);
+        X509Certificate issuer = i + 1 < path.size() ? path.get(i + 1) : anchorFor(certificate);
+        checkRevocation(certificate, issuer, now);
+      }
+    } catch (CertificateRejectedException e) {
+      rejections.accept(e.reason());
+      throw e;
+    }
+  }
+
+  private X509Certificate anchorFor(X509Certificate certificate)
+      throws CertificateRejectedException {
+    for (X509Certificate anchor : anchors) {
+      if (anchor.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+        return anchor;
+      }
+    }
+    throw new CertificateRejectedException(
+        TlsRejection.UNTRUSTED, "certificate does not chain to a trust anchor");
   }
 
   private PKIXCertPathValidatorResult validatePath(X509Certificate[] chain, Instant now)
@@ -188,9 +231,11 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
         throw new CertificateRejectedException(
             TlsRejection.CRL_STALE, "the issuer's CRL is past its nextUpdate");
       }
-      LOG.warn(
-          "using a stale CRL of {} because tls.allow-stale-crl is true",
-          crl.getIssuerX500Principal().getName());
+      if (staleWarned.add(crl)) {
+        LOG.warn(
+            "using a stale CRL of {} because tls.allow-stale-crl is true",
+            crl.getIssuerX500Principal().getName());
+      }
     }
     if (crl.isRevoked(certificate)) {
       throw new CertificateRejectedException(TlsRejection.REVOKED, "certificate is revoked");

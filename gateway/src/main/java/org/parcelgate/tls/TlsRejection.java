@@ -2,7 +2,6 @@ package org.parcelgate.tls;
 
 /** Why a client certificate was refused during the handshake; a bounded metrics tag. */
 public enum TlsRejection {
-  NO_CERTIFICATE("no_certificate"),
   UNTRUSTED("untrusted"),
   EXPIRED("expired"),
   NOT_CLIENT_CERTIFICATE("not_client_certificate"),

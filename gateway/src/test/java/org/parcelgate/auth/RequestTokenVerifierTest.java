@@ -157,6 +157,13 @@ class RequestTokenVerifierTest {
   }
 
   @Test
+  void rejectsTypeInOtherCase() {
+    assertRefused(
+        alphaToken().header(h -> h.type(new JOSEObjectType("PARCELGATE-REQUEST+JWT"))).sign(),
+        ProblemCode.INVALID_TOKEN);
+  }
+
+  @Test
   void rejectsMissingType() {
     assertRefused(alphaToken().header(h -> h.type(null)).sign(), ProblemCode.INVALID_TOKEN);
   }

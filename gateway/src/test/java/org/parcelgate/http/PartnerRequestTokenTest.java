@@ -66,7 +66,7 @@ class PartnerRequestTokenTest {
   void refusesRequestWithoutToken() {
     HttpResponse<Buffer> response = whoami(null);
     assertProblem(response, 401, "missing_token");
-    assertThat(response.getHeader("WWW-Authenticate")).startsWith("Bearer");
+    assertThat(response.getHeader("WWW-Authenticate")).isEqualTo("Bearer");
   }
 
   @Test
@@ -144,6 +144,19 @@ class PartnerRequestTokenTest {
             alphaClient.post(PartnerApiRouter.WHOAMI_PATH, token().body(body).sign(), body)),
         413,
         "body_too_large");
+  }
+
+  @Test
+  void answersUndecodablePathAndOversizedHeadersWithProblems() {
+    assertProblem(Await.result(alphaClient.get("/v1/%zz", token().sign())), 400, "invalid_request");
+    HttpResponse<Buffer> tooLarge =
+        Await.result(
+            alphaClient
+                .request(HttpMethod.GET, PartnerApiRouter.WHOAMI_PATH)
+                .putHeader("X-Filler", "x".repeat(20_000))
+                .send());
+    assertThat(tooLarge.statusCode()).isEqualTo(431);
+    assertThat(tooLarge.bodyAsJsonObject().getString("code")).isEqualTo("headers_too_large");
   }
 
   @Test

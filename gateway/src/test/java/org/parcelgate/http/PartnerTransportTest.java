@@ -101,6 +101,7 @@ class PartnerTransportTest {
     try (PartnerClient client = PartnerClient.of(vertx, PKI, unregistered, gateway.partnerPort())) {
       HttpResponse<Buffer> response = Await.result(client.get(PartnerApiRouter.WHOAMI_PATH, null));
       assertProblem(response, 401, "unknown_client");
+      assertThat(response.getHeader("WWW-Authenticate")).isNull();
     }
   }
 

@@ -1,0 +1,35 @@
+package org.parcelgate.http;
+
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
+import java.net.URI;
+import java.net.URISyntaxException;
+import org.parcelgate.error.GatewayException;
+import org.parcelgate.error.ProblemCode;
+
+/**
+ * Lets a request in only while the gateway is not draining, and only with a path the router can
+ * decode: a malformed percent-escape would otherwise fail deep in route matching as a server error.
+ */
+final class AdmissionHandler implements PlatformHandler {
+  private final Lifecycle lifecycle;
+
+  AdmissionHandler(Lifecycle lifecycle) {
+    this.lifecycle = lifecycle;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (lifecycle.isDraining()) {
+      throw new GatewayException(
+          ProblemCode.SHUTTING_DOWN, "the gateway is shutting down; retry later");
+    }
+    try {
+      new URI(null, null, ctx.request().path(), null).getPath();
+      URI.create(ctx.request().uri().startsWith("/") ? ctx.request().uri() : "/");
+    } catch (IllegalArgumentException | URISyntaxException e) {
+      throw new GatewayException(ProblemCode.INVALID_REQUEST, "the request path cannot be decoded");
+    }
+    ctx.next();
+  }
+}
