@@ -23,7 +23,11 @@ class ArchitectureTest {
               "org.parcelgate.error..",
               "org.parcelgate.auth..",
               "org.parcelgate.tls..",
-              "org.parcelgate.signing..")
+              "org.parcelgate.signing..",
+              "org.parcelgate.validation..",
+              "org.parcelgate.ingest..",
+              "org.parcelgate.privacy..",
+              "org.parcelgate.store..")
           .and()
           .haveSimpleNameNotEndingWith("Handler")
           .and()

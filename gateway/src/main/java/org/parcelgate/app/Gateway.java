@@ -18,19 +18,29 @@ import org.parcelgate.auth.CaffeineReplayGuard;
 import org.parcelgate.auth.ClientCertificateHandler;
 import org.parcelgate.auth.PartnerRegistry;
 import org.parcelgate.auth.PartnerRegistryParser;
+import org.parcelgate.auth.ReplayGuard;
 import org.parcelgate.auth.RequestTokenHandler;
 import org.parcelgate.auth.RequestTokenVerifier;
 import org.parcelgate.config.GatewayConfig;
+import org.parcelgate.http.BatchEndpoints;
 import org.parcelgate.http.Lifecycle;
 import org.parcelgate.http.OpsRouter;
 import org.parcelgate.http.PartnerApiRouter;
+import org.parcelgate.ingest.AvroLimits;
+import org.parcelgate.ingest.BatchDecoder;
+import org.parcelgate.ingest.IngestService;
+import org.parcelgate.ingest.WriterSchemas;
 import org.parcelgate.metrics.GatewayMetrics;
 import org.parcelgate.signing.GatewaySigningKeys;
+import org.parcelgate.signing.ReceiptSigner;
+import org.parcelgate.store.EmbeddedStore;
+import org.parcelgate.store.GatewayStore;
 import org.parcelgate.tls.CertificateRecheckHandler;
 import org.parcelgate.tls.CrlSet;
 import org.parcelgate.tls.PartnerServerOptions;
 import org.parcelgate.tls.PartnerTrustManager;
 import org.parcelgate.tls.PemFiles;
+import org.parcelgate.validation.TransactionValidator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +57,9 @@ public final class Gateway {
   private final Lifecycle lifecycle;
   private final Reloader<PartnerRegistry> registry;
   private final Reloader<CrlSet> crls;
+  private final GatewayStore store;
   private HttpServer partnerServer;
+  private long purgeTimer = -1;
   private HttpServer opsServer;
 
   private Gateway(
@@ -55,12 +67,14 @@ public final class Gateway {
       GatewayConfig config,
       Lifecycle lifecycle,
       Reloader<PartnerRegistry> registry,
-      Reloader<CrlSet> crls) {
+      Reloader<CrlSet> crls,
+      GatewayStore store) {
     this.vertx = vertx;
     this.config = config;
     this.lifecycle = lifecycle;
     this.registry = registry;
     this.crls = crls;
+    this.store = store;
   }
 
   /**
@@ -71,6 +85,21 @@ public final class Gateway {
       Vertx vertx, GatewayConfig config, PrometheusMeterRegistry meterRegistry, Clock clock) {
     GatewayMetrics metrics = new GatewayMetrics(meterRegistry);
     Lifecycle lifecycle = new Lifecycle();
+    WriterSchemas schemas;
+    try {
+      GatewayConfig.Ingest ingest = config.ingest();
+      // Before anything decodes Avro: its limits are read once, when its classes load.
+      AvroLimits.apply(
+          ingest.maxStringBytes(),
+          ingest.maxBytesLength(),
+          ingest.maxCollectionItems(),
+          ingest.limits().maxDecompressedBytes());
+      schemas = WriterSchemas.shipped();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new StartupException("cannot set up batch decoding", e));
+    }
+    Future<GatewayStore> store =
+        vertx.executeBlocking(() -> EmbeddedStore.open(config.store().dataDirectory()));
     Future<List<X509Certificate>> anchors =
         vertx.executeBlocking(() -> loadAnchors(config.tls().trustAnchors()));
     Future<GatewaySigningKeys> signingKeys =
@@ -84,11 +113,15 @@ public final class Gateway {
             List.of(config.registry().file()),
             contents -> PartnerRegistryParser.parse(contents.get(0)),
             metrics::registryReload);
-    return Future.all(anchors, signingKeys, registry.reload())
+    return Future.join(anchors, signingKeys, registry.reload(), store)
         .recover(
             failure ->
-                Future.failedFuture(
-                    new StartupException("cannot load keys, certificates or registry", failure)))
+                closeQuietly(vertx, store)
+                    .transform(
+                        closed ->
+                            Future.failedFuture(
+                                new StartupException(
+                                    "cannot load keys, certificates, registry or store", failure))))
         .compose(
             loaded -> {
               Reloader<CrlSet> crls =
@@ -98,7 +131,8 @@ public final class Gateway {
                       config.tls().crls(),
                       contents -> parseCrls(contents, anchors.result()),
                       success -> {});
-              Gateway gateway = new Gateway(vertx, config, lifecycle, registry, crls);
+              Gateway gateway =
+                  new Gateway(vertx, config, lifecycle, registry, crls, store.result());
               return crls.reload()
                   .recover(
                       failure ->
@@ -110,6 +144,7 @@ public final class Gateway {
                               meterRegistry,
                               anchors.result(),
                               signingKeys.result(),
+                              schemas,
                               clock))
                   .recover(
                       failure ->
@@ -122,13 +157,25 @@ public final class Gateway {
       PrometheusMeterRegistry meterRegistry,
       List<X509Certificate> anchors,
       GatewaySigningKeys signingKeys,
+      WriterSchemas schemas,
       Clock clock) {
     PartnerTrustManager trustManager =
         new PartnerTrustManager(
             anchors, crls, config.tls().allowStaleCrl(), clock, metrics::tlsRejected);
-    CaffeineReplayGuard replayGuard =
-        new CaffeineReplayGuard(config.token().replayCacheSize(), clock);
-    metrics.replayGuard(replayGuard);
+    CaffeineReplayGuard recent = new CaffeineReplayGuard(config.token().replayCacheSize(), clock);
+    metrics.replayGuard(recent);
+    // The in-memory guard answers repeats cheaply; the store makes a first use durable across
+    // restarts.
+    ReplayGuard replayGuard =
+        (issuer, jti, retainUntil) ->
+            recent.firstUse(issuer, jti, retainUntil) && store.firstUse(issuer, jti, retainUntil);
+    IngestService ingest =
+        new IngestService(
+            new BatchDecoder(schemas, config.ingest().limits()),
+            new TransactionValidator(config.validation(), clock),
+            store,
+            new ReceiptSigner(signingKeys, config.gatewayId()),
+            clock);
     RequestTokenVerifier verifier =
         new RequestTokenVerifier(config.token().policy(), replayGuard, clock);
     GatewayConfig.PartnerApi api = config.partnerApi();
@@ -155,7 +202,8 @@ public final class Gateway {
                     new CertificateRecheckHandler(trustManager),
                     new ClientCertificateHandler(registry),
                     new RequestTokenHandler(verifier),
-                    signingKeys));
+                    signingKeys,
+                    new BatchEndpoints(ingest)));
     opsServer =
         vertx
             .createHttpServer(
@@ -169,6 +217,14 @@ public final class Gateway {
             listening -> {
               registry.watch(config.registry().reloadInterval());
               crls.watch(config.tls().reloadInterval());
+              purgeTimer =
+                  vertx.setPeriodic(
+                      config.store().purgeInterval().toMillis(),
+                      id ->
+                          vertx
+                              .executeBlocking(
+                                  () -> store.purgeExpiredTokenIds(clock.instant()), false)
+                              .onFailure(e -> LOG.warn("purging expired token ids failed", e)));
               lifecycle.ready();
               LOG.info(
                   "gateway {} ready: partner API https://{}:{} , ops http://{}:{} , {} partners",
@@ -260,9 +316,25 @@ public final class Gateway {
         partnerServer == null
             ? Future.succeededFuture()
             : partnerServer.shutdown(grace, TimeUnit.MILLISECONDS);
+    if (purgeTimer >= 0) {
+      vertx.cancelTimer(purgeTimer);
+    }
     return partner
         .eventually(() -> opsServer == null ? Future.succeededFuture() : opsServer.close())
+        .eventually(() -> vertx.executeBlocking(() -> closeStore(store)))
         .onComplete(done -> LOG.info("gateway {} stopped", config.gatewayId()));
+  }
+
+  private static Void closeStore(GatewayStore store) {
+    store.close();
+    return null;
+  }
+
+  private static Future<Void> closeQuietly(Vertx vertx, Future<GatewayStore> store) {
+    if (store.succeeded()) {
+      return vertx.executeBlocking(() -> closeStore(store.result()));
+    }
+    return Future.succeededFuture();
   }
 
   private Future<Void> closeServers() {
@@ -270,6 +342,8 @@ public final class Gateway {
     Future<Void> ops = opsServer == null ? Future.succeededFuture() : opsServer.close();
     registry.stop();
     crls.stop();
-    return Future.join(partner, ops).mapEmpty();
+    return Future.join(partner, ops)
+        .eventually(() -> vertx.executeBlocking(() -> closeStore(store)))
+        .mapEmpty();
   }
 }

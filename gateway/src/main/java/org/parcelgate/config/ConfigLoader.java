@@ -17,7 +17,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.parcelgate.auth.SignatureAlgorithms;
 import org.parcelgate.auth.TokenPolicy;
+import org.parcelgate.ingest.IngestLimits;
 import org.parcelgate.tls.PartnerServerOptions;
+import org.parcelgate.validation.ValidationPolicy;
 
 /**
  * Loads the configuration: the embedded defaults, then the optional configuration file, then {@code
@@ -104,11 +106,32 @@ public final class ConfigLoader {
             tree.readableFile("signing.key-file"),
             activeKid.isEmpty() ? Optional.empty() : Optional.of(activeKid));
 
+    GatewayConfig.Store store =
+        new GatewayConfig.Store(
+            Path.of(
+                tree.nonEmptyString("store.data-directory", Pattern.compile(".+"), "a directory")),
+            tree.duration("store.purge-interval", Duration.ofSeconds(1), DAY));
+    GatewayConfig.Ingest ingest =
+        new GatewayConfig.Ingest(
+            new IngestLimits(
+                tree.integer("ingest.max-records", 1, 1_000_000),
+                tree.integer("ingest.max-decompressed-bytes", 1024, Integer.MAX_VALUE)),
+            tree.integer("ingest.max-string-bytes", 64, 16 * 1024 * 1024),
+            tree.integer("ingest.max-bytes-length", 64, 64 * 1024 * 1024),
+            tree.integer("ingest.max-collection-items", 1, 10_000_000));
+    ValidationPolicy defaults = ValidationPolicy.defaults();
+    ValidationPolicy validation =
+        new ValidationPolicy(
+            tree.duration("validation.clock-skew", Duration.ZERO, Duration.ofHours(1)),
+            tree.duration("validation.max-order-age", Duration.ofDays(1), Duration.ofDays(3660)),
+            defaults.genericDescriptions());
+
     if (partnerApi.port() != 0 && partnerApi.port() == ops.port()) {
       throw new ConfigException("ops.port", "must differ from partner-api.port");
     }
     tree.requireAllRead();
-    return new GatewayConfig(gatewayId, partnerApi, ops, tls, registry, token, signing);
+    return new GatewayConfig(
+        gatewayId, partnerApi, ops, tls, registry, token, signing, store, ingest, validation);
   }
 
   /** The JSON tree as plain maps and lists: the typed binding does not see Vert.x types. */

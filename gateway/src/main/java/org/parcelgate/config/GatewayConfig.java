@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.parcelgate.auth.TokenPolicy;
+import org.parcelgate.ingest.IngestLimits;
+import org.parcelgate.validation.ValidationPolicy;
 
 /**
  * The gateway's whole configuration, typed and validated. Built once at start by {@link
@@ -18,7 +20,10 @@ public record GatewayConfig(
     Tls tls,
     Registry registry,
     Token token,
-    Signing signing) {
+    Signing signing,
+    Store store,
+    Ingest ingest,
+    ValidationPolicy validation) {
 
   /** The mutual-TLS port partners call. */
   public record PartnerApi(
@@ -47,6 +52,13 @@ public record GatewayConfig(
 
   /** Request-token rules and the replay guard's bound. */
   public record Token(TokenPolicy policy, int replayCacheSize) {}
+
+  /** The embedded store. */
+  public record Store(Path dataDirectory, Duration purgeInterval) {}
+
+  /** Batch limits: the gateway's own, and Avro's JVM-wide decoder limits. */
+  public record Ingest(
+      IngestLimits limits, int maxStringBytes, int maxBytesLength, int maxCollectionItems) {}
 
   /** The gateway's own signing keys. */
   public record Signing(Path keyFile, Optional<String> activeKid) {}

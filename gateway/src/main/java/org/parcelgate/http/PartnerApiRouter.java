@@ -47,7 +47,8 @@ public final class PartnerApiRouter {
       CertificateRecheckHandler recheck,
       ClientCertificateHandler certificates,
       RequestTokenHandler tokens,
-      GatewaySigningKeys signingKeys) {
+      GatewaySigningKeys signingKeys,
+      BatchEndpoints batches) {
     Router router = Router.router(vertx);
     ProblemHandler problems = new ProblemHandler();
 
@@ -72,6 +73,7 @@ public final class PartnerApiRouter {
 
     router.route().handler(tokens);
     router.get(WHOAMI_PATH).handler(RoleHandler.anyRole()).handler(PartnerApiRouter::whoami);
+    batches.mount(router);
 
     for (int status : new int[] {400, 404, 405, 413, 414, 415, 431, 500}) {
       router.errorHandler(status, problems);

@@ -24,7 +24,16 @@ public final class Await {
    * (metrics, file watchers). Bounded: fails after ten seconds.
    */
   public static void until(java.util.function.BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    until(condition, what, java.time.Duration.ofSeconds(10));
+  }
+
+  /**
+   * As {@link #until(java.util.function.BooleanSupplier, String)}, with a longer bound (process
+   * start-up).
+   */
+  public static void until(
+      java.util.function.BooleanSupplier condition, String what, java.time.Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting until " + what);

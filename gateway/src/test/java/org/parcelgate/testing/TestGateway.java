@@ -35,6 +35,10 @@ public final class TestGateway {
     env.put("PARCELGATE_REGISTRY_FILE", pki.registry().toString());
     env.put("PARCELGATE_REGISTRY_RELOAD_INTERVAL", "1h");
     env.put("PARCELGATE_SIGNING_KEY_FILE", pki.gatewaySigningKey().toString());
+    // A fresh, empty store for every gateway a test starts.
+    env.put(
+        "PARCELGATE_STORE_DATA_DIRECTORY",
+        TestPki.temporaryDirectory("parcelgate-data").toString());
     return env;
   }
 

@@ -73,7 +73,8 @@ class RevocationWhileConnectedTest {
       // per-request check refuses it all the same.
       HttpResponse<Buffer> resumed = whoami(client, alpha);
       assertThat(resumed.statusCode()).isEqualTo(401);
-      assertThat(resumed.bodyAsJsonObject().getString("code")).isEqualTo("client_certificate_rejected");
+      assertThat(resumed.bodyAsJsonObject().getString("code"))
+          .isEqualTo("client_certificate_rejected");
     } finally {
       ops.close();
       Await.result(gateway.gateway().stop());

@@ -1,0 +1,287 @@
+package org.parcelgate.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.parcelgate.store.EmbeddedStore;
+import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.IndexEntry;
+import org.parcelgate.store.NewBatch;
+
+/**
+ * Stored records per second, batches of 1,000 records, one commit per batch, on the embedded
+ * database with the store's durability settings.
+ *
+ * <ul>
+ *   <li>{@code storeBatch}: the store's design through {@link GatewayStore#commit}: one batch row,
+ *       one blob row with the accepted records, 1,000 narrow index rows.
+ *   <li>{@code baselineWideRows}: the naive design in the same engine and settings, as well as it
+ *       can be done: one wide row per record (every field a column) plus a child row per line item
+ *       (two per record), all with JDBC batching, one commit per batch.
+ * </ul>
+ *
+ * Both report records per second (an operation is one record). The database grows during the trial,
+ * as in production; each trial starts from an empty one in a temporary folder.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 3, time = 5)
+@Fork(1)
+@State(Scope.Benchmark)
+public class StoreBenchmark {
+  static final int BATCH = 1_000;
+  static final int ITEMS_PER_RECORD = 2;
+
+  /**
+   * Bytes per accepted record in the blob: a Transaction with the buyer block emptied and two line
+   * items is a few hundred bytes of Avro binary; random bytes, so nothing compresses.
+   */
+  @Param({"600"})
+  public int recordBytes;
+
+  private Path directory;
+  private GatewayStore store;
+  private Connection baseline;
+  private PreparedStatement wideRow;
+  private PreparedStatement itemRow;
+  private byte[] records;
+  private long batches;
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    directory = Files.createTempDirectory("parcelgate-store-bench");
+    store = EmbeddedStore.open(directory.resolve("store"));
+    records = new byte[BATCH * recordBytes];
+    new Random(42).nextBytes(records);
+    baseline = EmbeddedStore.connect(Files.createDirectories(directory.resolve("baseline")));
+    try (Statement ddl = baseline.createStatement()) {
+      ddl.execute(Naive.TRANSACTION_TABLE);
+      ddl.execute(Naive.ITEM_TABLE);
+      ddl.execute("CREATE INDEX naive_tracking ON naive_transaction (shipment_tracking_number)");
+      ddl.execute("CREATE INDEX naive_seller ON naive_transaction (marketplace_id, seller_id)");
+    }
+    baseline.setAutoCommit(false);
+    wideRow = baseline.prepareStatement(Naive.insert("naive_transaction", Naive.TRANSACTION));
+    itemRow = baseline.prepareStatement(Naive.insert("naive_line_item", Naive.ITEM));
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws Exception {
+    store.close();
+    wideRow.close();
+    itemRow.close();
+    baseline.close();
+    try (Stream<Path> files = Files.walk(directory)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void storeBatch() {
+    long batch = ++batches;
+    List<IndexEntry> entries = new ArrayList<>(BATCH);
+    for (int i = 0; i < BATCH; i++) {
+      String id = "tx-" + batch + "-" + i;
+      entries.add(
+          new IndexEntry(
+              id, 1, i, digest(batch, i), "TRK" + batch + "x" + i, "seller-" + i % 97, "FR"));
+    }
+    store.commit(
+        new NewBatch(
+            "batch-" + batch,
+            "marketplace-alpha",
+            digest(batch, -1),
+            "jti-" + batch,
+            Instant.now(),
+            "fingerprint-v2",
+            BATCH,
+            BATCH,
+            0,
+            "receipt-jws-of-about-this-length-".repeat(20),
+            "{\"result\":\"of about this length\"}".repeat(40),
+            records,
+            entries));
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void baselineWideRows() throws SQLException {
+    long batch = ++batches;
+    for (int i = 0; i < BATCH; i++) {
+      String id = "tx-" + batch + "-" + i;
+      int column = 1;
+      wideRow.setString(column++, "marketplace-alpha");
+      wideRow.setString(column++, id);
+      wideRow.setInt(column++, 1);
+      wideRow.setString(column++, "batch-" + batch);
+      wideRow.setString(column++, digest(batch, i));
+      for (Naive.Column c : Naive.TRANSACTION.subList(5, Naive.TRANSACTION.size())) {
+        if (c.number()) {
+          wideRow.setLong(column++, batch * 1_000 + i);
+        } else {
+          wideRow.setString(
+              column++,
+              c.name().equals("shipment_tracking_number") ? "TRK" + batch + "x" + i : c.sample());
+        }
+      }
+      wideRow.addBatch();
+      for (int line = 1; line <= ITEMS_PER_RECORD; line++) {
+        int item = 1;
+        itemRow.setString(item++, "marketplace-alpha");
+        itemRow.setString(item++, id);
+        itemRow.setInt(item++, 1);
+        itemRow.setInt(item++, line);
+        for (Naive.Column c : Naive.ITEM.subList(4, Naive.ITEM.size())) {
+          if (c.number()) {
+            itemRow.setLong(item++, line * 100L + i);
+          } else {
+            itemRow.setString(item++, c.sample());
+          }
+        }
+        itemRow.addBatch();
+      }
+    }
+    wideRow.executeBatch();
+    itemRow.executeBatch();
+    baseline.commit();
+  }
+
+  private static String digest(long batch, int record) {
+    return String.format("%064x", batch * 1_000_003L + record);
+  }
+
+  /** The naive schema: every field of a Transaction a column, line items in a child table. */
+  static final class Naive {
+    record Column(String name, boolean number, String sample) {}
+
+    static Column text(String name, String sample) {
+      return new Column(name, false, sample);
+    }
+
+    static Column number(String name) {
+      return new Column(name, true, null);
+    }
+
+    static final List<Column> TRANSACTION =
+        List.of(
+            text("marketplace_id", null),
+            text("transaction_id", null),
+            number("version"),
+            text("batch_id", null),
+            text("record_sha256", null),
+            number("order_time"),
+            text("ioss_number", "IM2500000001"),
+            text("seller_id", "seller-0042"),
+            text("seller_name", "Example Trading Co. Ltd"),
+            text("seller_type", "BUSINESS"),
+            text("seller_vat_number", "FR12345678901"),
+            text("seller_ioss_number", "IM2500000001"),
+            text("seller_eori", "FR1234567890123"),
+            text("seller_tin", "123456789"),
+            text("seller_tin_country", "CN"),
+            text("seller_country", "CN"),
+            text("seller_address_line1", "88 Example Road"),
+            text("seller_address_line2", "Building 3"),
+            text("seller_address_city", "Shenzhen"),
+            text("seller_address_postal_code", "518000"),
+            text("seller_address_region", "Guangdong"),
+            text("seller_address_country", "CN"),
+            text("seller_verification_status", "VERIFIED"),
+            text("buyer_id", ""),
+            text("buyer_name", ""),
+            text("buyer_email", ""),
+            text("buyer_phone", ""),
+            text("buyer_country", "FR"),
+            text("amounts_currency", "EUR"),
+            number("amounts_goods_value_minor"),
+            number("amounts_shipping_minor"),
+            number("amounts_insurance_minor"),
+            number("amounts_discount_minor"),
+            number("amounts_tax_collected_minor"),
+            number("amounts_total_paid_minor"),
+            text("payment_id", "pay-000000000042"),
+            number("payment_time"),
+            number("payment_amount_minor"),
+            text("payment_currency", "EUR"),
+            text("payment_method", "CARD"),
+            text("payment_payer_country", "FR"),
+            text("payment_provider", "Example Payments"),
+            text("shipment_tracking_number", null),
+            text("shipment_carrier", "Example Post"),
+            text("shipment_dispatch_country", "CN"),
+            text("shipment_destination_country", "FR"),
+            number("shipment_packages"),
+            number("shipment_gross_mass_grams"));
+
+    static final List<Column> ITEM =
+        List.of(
+            text("marketplace_id", null),
+            text("transaction_id", null),
+            number("version"),
+            number("line_number"),
+            text("sku", "SKU-000042"),
+            text("description", "Cotton T-shirt, short sleeves"),
+            text("hs_code", "610910"),
+            number("quantity"),
+            text("unit", "PCE"),
+            number("unit_price_minor"),
+            number("line_total_minor"),
+            text("origin_country", "CN"),
+            number("gross_mass_grams"),
+            text("brand", "Example"),
+            text("listing_url", "https://marketplace.example/item/42"));
+
+    static final String TRANSACTION_TABLE =
+        create("naive_transaction", TRANSACTION, "marketplace_id, transaction_id, version");
+    static final String ITEM_TABLE =
+        create("naive_line_item", ITEM, "marketplace_id, transaction_id, version, line_number");
+
+    static String create(String table, List<Column> columns, String key) {
+      StringBuilder sql = new StringBuilder("CREATE TABLE ").append(table).append(" (");
+      for (Column c : columns) {
+        sql.append(c.name()).append(c.number() ? " BIGINT NOT NULL, " : " VARCHAR(255), ");
+      }
+      return sql.append("PRIMARY KEY (").append(key).append("))").toString();
+    }
+
+    static String insert(String table, List<Column> columns) {
+      return "INSERT INTO "
+          + table
+          + " ("
+          + String.join(", ", columns.stream().map(Column::name).toList())
+          + ") VALUES ("
+          + "?, ".repeat(columns.size() - 1)
+          + "?)";
+    }
+
+    private Naive() {}
+  }
+}

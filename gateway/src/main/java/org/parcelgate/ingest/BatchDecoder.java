@@ -1,0 +1,292 @@
+package org.parcelgate.ingest;
+
+import static org.parcelgate.error.ProblemCode.DECOMPRESSED_TOO_LARGE;
+import static org.parcelgate.error.ProblemCode.EMPTY_BATCH;
+import static org.parcelgate.error.ProblemCode.INVALID_CONTAINER;
+import static org.parcelgate.error.ProblemCode.MALFORMED_RECORD;
+import static org.parcelgate.error.ProblemCode.TOO_MANY_RECORDS;
+import static org.parcelgate.error.ProblemCode.UNKNOWN_WRITER_SCHEMA;
+import static org.parcelgate.error.ProblemCode.UNSUPPORTED_CODEC;
+import static org.parcelgate.error.ProblemCode.VALUE_TOO_LARGE;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+import org.apache.avro.Schema;
+import org.apache.avro.SystemLimitException;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.parcelgate.error.GatewayException;
+import org.parcelgate.schema.Transaction;
+
+/**
+ * Decodes one batch, an Avro object container file of {@link Transaction} records, under the
+ * configured limits.
+ *
+ * <p>The container framing (magic, metadata, sync marker, blocks) is read here rather than by
+ * Avro's {@code DataFileStream}, so that every hostile shape has its own refusal and no limit
+ * depends on a codec's cooperation: block counts and sizes are checked against what remains before
+ * anything is allocated, deflate output is bounded across the whole batch, every block must end
+ * exactly after its records and be followed by the file's sync marker, and nothing may follow the
+ * last block. Records are decoded with the registered copy of the writer schema, resolved to the
+ * gateway's reader schema. CPU-bound and synchronous: run it on a worker thread.
+ */
+public final class BatchDecoder {
+  private static final byte[] MAGIC = {'O', 'b', 'j', 1};
+  private static final int SYNC_SIZE = 16;
+  private static final int MAX_METADATA_ENTRIES = 64;
+  private static final int MAX_METADATA_VALUE = 1 << 20;
+
+  private final WriterSchemas schemas;
+  private final IngestLimits limits;
+
+  public BatchDecoder(WriterSchemas schemas, IngestLimits limits) {
+    this.schemas = schemas;
+    this.limits = limits;
+  }
+
+  /**
+   * A decoded batch: the registered writer schema it was written with and its records, in order.
+   */
+  public record DecodedBatch(WriterSchemas.WriterSchema writer, List<Transaction> records) {}
+
+  public DecodedBatch decode(byte[] container) {
+    Cursor in = new Cursor(container);
+    if (!Arrays.equals(in.fixed(MAGIC.length, "magic"), MAGIC)) {
+      throw refuse(
+          INVALID_CONTAINER, "the body does not start with the Avro object container magic");
+    }
+    Map<String, byte[]> metadata = metadata(in);
+    WriterSchemas.WriterSchema writer = writerSchema(metadata.get("avro.schema"));
+    Codec codec = codec(metadata.get("avro.codec"));
+    byte[] sync = in.fixed(SYNC_SIZE, "sync marker");
+
+    SpecificDatumReader<Transaction> reader =
+        new SpecificDatumReader<>(writer.schema(), Transaction.getClassSchema());
+    List<Transaction> records = new ArrayList<>();
+    long decompressedBudget = limits.maxDecompressedBytes();
+    BinaryDecoder decoder = null;
+    while (!in.atEnd()) {
+      long count = in.varLong("block count");
+      long size = in.varLong("block size");
+      if (count < 1) {
+        throw refuse(INVALID_CONTAINER, "a block declares no records");
+      }
+      if (count > limits.maxRecords() - records.size()) {
+        throw refuse(
+            TOO_MANY_RECORDS, "the batch holds more than " + limits.maxRecords() + " records");
+      }
+      if (size < 0 || size > in.remaining()) {
+        throw refuse(INVALID_CONTAINER, "a block is truncated or declares an impossible size");
+      }
+      byte[] block = codec.decompress(in.fixed((int) size, "block"), decompressedBudget);
+      decompressedBudget -= block.length;
+      decoder = DecoderFactory.get().binaryDecoder(block, decoder);
+      for (long i = 0; i < count; i++) {
+        records.add(record(reader, decoder, records.size()));
+      }
+      if (!isEnd(decoder)) {
+        throw refuse(INVALID_CONTAINER, "a block holds bytes after its declared records");
+      }
+      if (!Arrays.equals(in.fixed(SYNC_SIZE, "sync marker"), sync)) {
+        throw refuse(INVALID_CONTAINER, "a block is not followed by the file's sync marker");
+      }
+    }
+    if (records.isEmpty()) {
+      throw refuse(EMPTY_BATCH, "the container holds no record");
+    }
+    return new DecodedBatch(writer, records);
+  }
+
+  private static Map<String, byte[]> metadata(Cursor in) {
+    Map<String, byte[]> metadata = new HashMap<>();
+    long entries = in.varLong("metadata");
+    while (entries != 0) {
+      if (entries < 0) {
+        // A negative count is followed by the block's byte size, which we do not need.
+        entries = -entries;
+        in.varLong("metadata block size");
+      }
+      if (metadata.size() + entries > MAX_METADATA_ENTRIES) {
+        throw refuse(INVALID_CONTAINER, "the container header has too many metadata entries");
+      }
+      for (long i = 0; i < entries; i++) {
+        String key = new String(in.bytes("metadata key", 256), StandardCharsets.UTF_8);
+        metadata.put(key, in.bytes("metadata value", MAX_METADATA_VALUE));
+      }
+      entries = in.varLong("metadata");
+    }
+    return metadata;
+  }
+
+  private WriterSchemas.WriterSchema writerSchema(byte[] json) {
+    if (json == null) {
+      throw refuse(INVALID_CONTAINER, "the container header has no avro.schema");
+    }
+    Schema schema;
+    try {
+      schema = new Schema.Parser().parse(new String(json, StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      throw refuse(UNKNOWN_WRITER_SCHEMA, "the container's writer schema cannot be parsed");
+    }
+    return schemas
+        .byFingerprint(WriterSchemas.fingerprint(schema))
+        .orElseThrow(
+            () ->
+                refuse(
+                    UNKNOWN_WRITER_SCHEMA,
+                    "the writer schema's fingerprint is not registered; write with a published version"));
+  }
+
+  private static Codec codec(byte[] name) {
+    String codec = name == null ? "null" : new String(name, StandardCharsets.UTF_8);
+    return switch (codec) {
+      case "null" -> Codec.NULL;
+      case "deflate" -> Codec.DEFLATE;
+      default -> throw refuse(UNSUPPORTED_CODEC, "accepted codecs are null and deflate");
+    };
+  }
+
+  private static Transaction record(
+      SpecificDatumReader<Transaction> reader, BinaryDecoder decoder, int index) {
+    try {
+      return reader.read(null, decoder);
+    } catch (SystemLimitException e) {
+      throw refuse(
+          VALUE_TOO_LARGE, "record " + index + " holds a value over the configured limits");
+    } catch (EOFException e) {
+      throw refuse(MALFORMED_RECORD, "record " + index + " ends before its block does");
+    } catch (IOException | RuntimeException e) {
+      // Hostile bytes can surface as any runtime exception inside the decoder (bad union index, bad
+      // enum
+      // ordinal, negative length...): all of them are the client's, none may become a 500.
+      throw refuse(
+          MALFORMED_RECORD, "record " + index + " cannot be decoded with its writer schema");
+    }
+  }
+
+  private static boolean isEnd(BinaryDecoder decoder) {
+    try {
+      return decoder.isEnd();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static GatewayException refuse(org.parcelgate.error.ProblemCode code, String detail) {
+    return new GatewayException(code, detail);
+  }
+
+  /**
+   * The codecs accepted: raw bytes, and raw deflate (RFC 1951, as Avro writes it) inflated under a
+   * budget.
+   */
+  private enum Codec {
+    NULL {
+      @Override
+      byte[] decompress(byte[] block, long budget) {
+        if (block.length > budget) {
+          throw refuse(DECOMPRESSED_TOO_LARGE, "the batch is larger than the configured limit");
+        }
+        return block;
+      }
+    },
+    DEFLATE {
+      @Override
+      byte[] decompress(byte[] block, long budget) {
+        Inflater inflater = new Inflater(true);
+        try {
+          inflater.setInput(block);
+          ByteArrayOutputStream out =
+              new ByteArrayOutputStream(Math.min(block.length * 4, 1 << 20));
+          byte[] chunk = new byte[64 * 1024];
+          while (!inflater.finished()) {
+            int n = inflater.inflate(chunk);
+            if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+              throw refuse(INVALID_CONTAINER, "a deflate block is truncated");
+            }
+            if (out.size() + (long) n > budget) {
+              throw refuse(
+                  DECOMPRESSED_TOO_LARGE,
+                  "the batch decompresses to more than the configured limit");
+            }
+            out.write(chunk, 0, n);
+          }
+          if (inflater.getRemaining() > 0) {
+            throw refuse(INVALID_CONTAINER, "a deflate block has bytes after its end");
+          }
+          return out.toByteArray();
+        } catch (DataFormatException e) {
+          throw refuse(INVALID_CONTAINER, "a deflate block is corrupt");
+        } finally {
+          inflater.end();
+        }
+      }
+    };
+
+    abstract byte[] decompress(byte[] block, long budget);
+  }
+
+  /**
+   * Reads the container's framing: fixed bytes and Avro zig-zag varints, with bounds checked before
+   * allocation.
+   */
+  private static final class Cursor {
+    private final byte[] bytes;
+    private int position;
+
+    Cursor(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    boolean atEnd() {
+      return position == bytes.length;
+    }
+
+    int remaining() {
+      return bytes.length - position;
+    }
+
+    byte[] fixed(int length, String what) {
+      if (length > remaining()) {
+        throw refuse(INVALID_CONTAINER, "the container is truncated in its " + what);
+      }
+      byte[] out = Arrays.copyOfRange(bytes, position, position + length);
+      position += length;
+      return out;
+    }
+
+    byte[] bytes(String what, int max) {
+      long length = varLong(what);
+      if (length < 0 || length > max || length > remaining()) {
+        throw refuse(
+            INVALID_CONTAINER, "the container header's " + what + " has an impossible length");
+      }
+      return fixed((int) length, what);
+    }
+
+    long varLong(String what) {
+      long value = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        if (atEnd()) {
+          throw refuse(INVALID_CONTAINER, "the container is truncated in its " + what);
+        }
+        int b = bytes[position++] & 0xff;
+        value |= (long) (b & 0x7f) << shift;
+        if ((b & 0x80) == 0) {
+          return (value >>> 1) ^ -(value & 1);
+        }
+      }
+      throw refuse(INVALID_CONTAINER, "the container has an over-long number in its " + what);
+    }
+  }
+}

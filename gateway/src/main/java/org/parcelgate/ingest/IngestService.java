@@ -1,0 +1,253 @@
+package org.parcelgate.ingest;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.parcelgate.auth.Digests;
+import org.parcelgate.privacy.InterimBuyerRedaction;
+import org.parcelgate.schema.Transaction;
+import org.parcelgate.signing.Receipt;
+import org.parcelgate.signing.ReceiptSigner;
+import org.parcelgate.store.BatchRecord;
+import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.IndexEntry;
+import org.parcelgate.store.NewBatch;
+import org.parcelgate.store.StoreConflictException;
+import org.parcelgate.store.TransactionVersion;
+import org.parcelgate.validation.BatchValidation;
+import org.parcelgate.validation.TransactionValidator;
+import org.parcelgate.validation.Violation;
+
+/**
+ * Takes one authenticated batch from its bytes to a committed, receipted result: idempotency by
+ * body digest, decoding under limits, validation per record, the transaction-id and amendment rules
+ * against what is stored, removal of the buyer block, one store transaction, a signed receipt.
+ * Plain Java and blocking (the store is JDBC): the HTTP layer runs it on a worker thread.
+ */
+public final class IngestService {
+  /** Attempts when a concurrent batch wins a unique key between our read and our commit. */
+  private static final int COMMIT_ATTEMPTS = 3;
+
+  private final BatchDecoder decoder;
+  private final TransactionValidator validator;
+  private final GatewayStore store;
+  private final ReceiptSigner receipts;
+  private final Clock clock;
+
+  public IngestService(
+      BatchDecoder decoder,
+      TransactionValidator validator,
+      GatewayStore store,
+      ReceiptSigner receipts,
+      Clock clock) {
+    this.decoder = decoder;
+    this.validator = validator;
+    this.store = store;
+    this.receipts = receipts;
+    this.clock = clock;
+  }
+
+  /** One batch as it arrived, after authentication. */
+  public record Submission(String marketplaceId, String requestJti, byte[] body) {}
+
+  /**
+   * The answer to a submission: the outcome's JSON, and whether it repeats an earlier identical
+   * submission (the gateway answers 200 then, 202 for a new batch).
+   */
+  public record Result(String batchId, boolean repeated, String json) {}
+
+  /**
+   * @throws org.parcelgate.error.GatewayException if the container as a whole is refused; nothing
+   *     is stored then
+   */
+  public Result ingest(Submission submission) {
+    String bodySha256 = Digests.sha256Base64Url(submission.body());
+    Optional<BatchRecord> earlier = store.batchByBodyDigest(submission.marketplaceId(), bodySha256);
+    if (earlier.isPresent()) {
+      return repeat(earlier.get());
+    }
+    BatchDecoder.DecodedBatch batch = decoder.decode(submission.body());
+    BatchValidation validation = validator.validateBatch(batch.records());
+    Instant receivedAt = clock.instant();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return commit(submission, bodySha256, receivedAt, batch, validation);
+      } catch (StoreConflictException conflict) {
+        Optional<BatchRecord> concurrent =
+            store.batchByBodyDigest(submission.marketplaceId(), bodySha256);
+        if (concurrent.isPresent()) {
+          return repeat(concurrent.get());
+        }
+        if (attempt == COMMIT_ATTEMPTS) {
+          throw conflict;
+        }
+      }
+    }
+  }
+
+  /** The stored answer of a batch, for the marketplace that sent it only. */
+  public Optional<String> batchJson(String marketplaceId, String batchId) {
+    return store.batch(marketplaceId, batchId).map(BatchRecord::resultJson);
+  }
+
+  private static Result repeat(BatchRecord earlier) {
+    return new Result(earlier.batchId(), true, earlier.resultJson());
+  }
+
+  private Result commit(
+      Submission submission,
+      String bodySha256,
+      Instant receivedAt,
+      BatchDecoder.DecodedBatch batch,
+      BatchValidation validation) {
+    List<Transaction> records = batch.records();
+    Map<Integer, List<BatchOutcome.FieldError>> errors = new LinkedHashMap<>();
+    for (Violation violation : validation.violations()) {
+      errors
+          .computeIfAbsent(violation.recordIndex(), index -> new ArrayList<>())
+          .add(
+              new BatchOutcome.FieldError(
+                  violation.field(), violation.code().code(), violation.message()));
+    }
+
+    Map<Integer, String> digests = new HashMap<>();
+    Set<String> ids = new LinkedHashSet<>();
+    for (int index : validation.acceptedIndexes()) {
+      digests.put(index, Digests.sha256Hex(encode(records.get(index))));
+      ids.add(records.get(index).getTransactionId());
+    }
+    Map<String, TransactionVersion> stored = store.latestVersions(submission.marketplaceId(), ids);
+
+    List<Integer> unchanged = new ArrayList<>();
+    List<BatchOutcome.Version> versions = new ArrayList<>();
+    List<IndexEntry> entries = new ArrayList<>();
+    List<Transaction> accepted = new ArrayList<>();
+    for (int index : validation.acceptedIndexes()) {
+      Transaction record = records.get(index);
+      TransactionVersion latest = stored.get(record.getTransactionId());
+      String digest = digests.get(index);
+      int version;
+      if (latest == null) {
+        if (record.getAmendment()) {
+          errors.put(index, List.of(AmendmentRules.AMENDS_NOTHING));
+          continue;
+        }
+        version = 1;
+      } else if (latest.recordSha256().equals(digest)) {
+        unchanged.add(index);
+        continue;
+      } else if (!record.getAmendment()) {
+        errors.put(index, List.of(AmendmentRules.CONFLICT));
+        continue;
+      } else {
+        version = latest.version() + 1;
+      }
+      versions.add(new BatchOutcome.Version(index, version));
+      accepted.add(InterimBuyerRedaction.redact(record));
+      entries.add(
+          new IndexEntry(
+              record.getTransactionId(),
+              version,
+              index,
+              digest,
+              record.getShipment().getTrackingNumber(),
+              record.getSeller().getSellerId(),
+              record.getShipment().getDestinationCountry()));
+    }
+
+    String batchId = UUID.randomUUID().toString();
+    List<BatchOutcome.RecordError> rejected = new ArrayList<>();
+    errors.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> rejected.add(new BatchOutcome.RecordError(e.getKey(), e.getValue())));
+    String receipt =
+        receipts.sign(
+            new Receipt(
+                batchId,
+                submission.marketplaceId(),
+                bodySha256,
+                submission.requestJti(),
+                receivedAt,
+                batch.writer().fingerprint(),
+                records.size(),
+                versions.size(),
+                unchanged.size(),
+                rejected.size()));
+    BatchOutcome outcome =
+        new BatchOutcome(
+            batchId,
+            receivedAt,
+            batch.writer().version(),
+            batch.writer().fingerprint(),
+            records.size(),
+            rejected,
+            unchanged,
+            versions,
+            receipt);
+    String json = outcome.toJson();
+    store.commit(
+        new NewBatch(
+            batchId,
+            submission.marketplaceId(),
+            bodySha256,
+            submission.requestJti(),
+            receivedAt,
+            batch.writer().fingerprint(),
+            records.size(),
+            versions.size(),
+            rejected.size(),
+            receipt,
+            json,
+            container(accepted),
+            entries));
+    return new Result(batchId, false, json);
+  }
+
+  /**
+   * A record's canonical bytes: encoded with the reader schema, so a v1 and a v2 copy of it compare
+   * equal.
+   */
+  private static byte[] encode(Transaction record) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    try {
+      new SpecificDatumWriter<>(Transaction.class).write(record, encoder);
+      encoder.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * The accepted, redacted records as an Avro object container (self-describing for later readers).
+   */
+  private static byte[] container(List<Transaction> records) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(records.size() * 512 + 16 * 1024);
+    try (DataFileWriter<Transaction> writer =
+        new DataFileWriter<>(new SpecificDatumWriter<>(Transaction.class))) {
+      writer.create(Transaction.getClassSchema(), out);
+      for (Transaction record : records) {
+        writer.append(record);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}

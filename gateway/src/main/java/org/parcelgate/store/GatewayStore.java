@@ -1,0 +1,86 @@
+package org.parcelgate.store;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The gateway's durable state: token ids for replay protection, and the batches marketplaces
+ * pushed, with their receipts, accepted records and a narrow index of those records.
+ *
+ * <p>Plain Java and blocking JDBC underneath: call it from worker threads, never from an event
+ * loop. Implementations are thread-safe. Nothing here carries engine-specific types, so an adapter
+ * for a database server (PostgreSQL) can stand behind the same interface; see {@code
+ * docs/storage.md}.
+ *
+ * <p>Failures of the database itself surface as the unchecked {@link StoreException}; a violated
+ * unique key as its subclass {@link StoreConflictException}.
+ */
+public interface GatewayStore extends AutoCloseable {
+
+  /**
+   * Durable replay protection: records the first use of {@code (issuer, jti)}.
+   *
+   * <p>Atomic under concurrency (a unique key decides, so of many concurrent callers with the same
+   * pair exactly one gets {@code true}) and durable across restarts once it returned.
+   *
+   * @param retainUntil until when the pair must be remembered (after it, the token would be refused
+   *     as expired anyway)
+   * @return {@code true} for a first use; {@code false} if the pair is already recorded and its
+   *     {@code retainUntil} is not yet past. A recorded pair whose {@code retainUntil} is past
+   *     counts as unused: it is recorded again with the new {@code retainUntil} and {@code true}
+   *     returned.
+   */
+  boolean firstUse(String issuer, String jti, Instant retainUntil);
+
+  /**
+   * Deletes the token ids whose {@code retainUntil} is before {@code now}.
+   *
+   * @return how many were deleted
+   */
+  int purgeExpiredTokenIds(Instant now);
+
+  /** The batch this marketplace sent with this body digest, if any (the idempotency look-up). */
+  Optional<BatchRecord> batchByBodyDigest(String marketplaceId, String bodySha256);
+
+  /** The batch with this id, only if this marketplace sent it. */
+  Optional<BatchRecord> batch(String marketplaceId, String batchId);
+
+  /**
+   * The accepted records of a batch exactly as {@link NewBatch#acceptedRecords()} held them, only
+   * if this marketplace sent it. Empty also for a batch that accepted no record.
+   */
+  Optional<byte[]> acceptedRecords(String marketplaceId, String batchId);
+
+  /**
+   * For each given id already stored for this marketplace: its latest (highest) version and that
+   * version's record digest. Ids never stored are absent from the map.
+   */
+  Map<String, TransactionVersion> latestVersions(
+      String marketplaceId, Collection<String> transactionIds);
+
+  /**
+   * Every stored version of every transaction with this tracking number, of any marketplace, in
+   * marketplace, transaction id and version order.
+   */
+  List<StoredTransaction> transactionsByTrackingNumber(String trackingNumber);
+
+  /**
+   * Stores the whole batch in one database transaction: the batch row with receipt and result, the
+   * accepted records, and one index row per accepted record. Durable once it returns.
+   *
+   * @throws StoreConflictException when a unique key is violated: the same {@code (marketplace,
+   *     bodySha256)} or the same {@code (marketplace, transactionId, version)} stored by a
+   *     concurrent batch or repeated within this one, or the same batch id. Nothing of the batch is
+   *     stored then.
+   * @throws IllegalArgumentException when a text value exceeds its column (see {@link Limits});
+   *     nothing is stored then
+   */
+  void commit(NewBatch batch);
+
+  /** Releases the database: connections, files, locks. Idempotent. */
+  @Override
+  void close();
+}

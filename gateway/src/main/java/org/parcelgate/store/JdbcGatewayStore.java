@@ -1,0 +1,364 @@
+package org.parcelgate.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@link GatewayStore} over JDBC in standard SQL: the engine-specific parts are the {@link
+ * Dialect}, the connection factory behind the {@link ConnectionPool}, and the migration files.
+ *
+ * <p>Instants are stored as microseconds since the epoch in {@code BIGINT} columns: the same in
+ * every engine, exact, and comparable in SQL.
+ */
+final class JdbcGatewayStore implements GatewayStore {
+  /** Ids per {@code IN (...)} list when looking up latest versions. */
+  static final int IN_LIST_SIZE = 500;
+
+  private static final String INSERT_TOKEN_ID =
+      "INSERT INTO token_id (issuer, jti, retain_until_micros) VALUES (?, ?, ?)";
+  private static final String RENEW_EXPIRED_TOKEN_ID =
+      "UPDATE token_id SET retain_until_micros = ?"
+          + " WHERE issuer = ? AND jti = ? AND retain_until_micros < ?";
+  private static final String PURGE_TOKEN_IDS =
+      "DELETE FROM token_id WHERE retain_until_micros < ?";
+
+  private static final String BATCH_COLUMNS =
+      "SELECT batch_id, marketplace_id, body_sha256, received_at_micros, record_count,"
+          + " accepted_count, rejected_count, receipt_jws, result_json FROM batch";
+  private static final String BATCH_BY_DIGEST =
+      BATCH_COLUMNS + " WHERE marketplace_id = ? AND body_sha256 = ?";
+  private static final String BATCH_BY_ID =
+      BATCH_COLUMNS + " WHERE batch_id = ? AND marketplace_id = ?";
+  private static final String ACCEPTED_RECORDS =
+      "SELECT r.records FROM batch b JOIN batch_records r ON r.batch_id = b.batch_id"
+          + " WHERE b.batch_id = ? AND b.marketplace_id = ?";
+  private static final String BY_TRACKING_NUMBER =
+      "SELECT marketplace_id, batch_id, transaction_id, version, record_index, record_sha256,"
+          + " tracking_number, seller_id, destination_country FROM transaction_index"
+          + " WHERE tracking_number = ? ORDER BY marketplace_id, transaction_id, version";
+
+  private static final String INSERT_BATCH =
+      "INSERT INTO batch (batch_id, marketplace_id, body_sha256, request_jti, received_at_micros,"
+          + " writer_schema_fingerprint, record_count, accepted_count, rejected_count, receipt_jws,"
+          + " result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_RECORDS =
+      "INSERT INTO batch_records (batch_id, records) VALUES (?, ?)";
+  private static final String INSERT_INDEX =
+      "INSERT INTO transaction_index (marketplace_id, transaction_id, version, batch_id,"
+          + " accepted_position, record_index, record_sha256, tracking_number, seller_id,"
+          + " destination_country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private final ConnectionPool pool;
+  private final Dialect dialect;
+  private final Clock clock;
+
+  JdbcGatewayStore(ConnectionPool pool, Dialect dialect, Clock clock) {
+    this.pool = pool;
+    this.dialect = dialect;
+    this.clock = clock;
+  }
+
+  /** Brings the schema up to date; called once, before the store is handed out. */
+  void migrate() {
+    run(
+        connection ->
+            Migrations.migrate(connection, Migrations.load(dialect.migrationFolder()), clock));
+  }
+
+  /** The migrations recorded in this database, for tests and operators. */
+  List<Migrations.Applied> appliedMigrations() {
+    return run(Migrations::applied);
+  }
+
+  @Override
+  public boolean firstUse(String issuer, String jti, Instant retainUntil) {
+    Limits.check(issuer, "issuer");
+    Limits.check(jti, "jti");
+    long until = micros(retainUntil);
+    return run(
+        connection -> {
+          try (PreparedStatement insert = connection.prepareStatement(INSERT_TOKEN_ID)) {
+            insert.setString(1, issuer);
+            insert.setString(2, jti);
+            insert.setLong(3, until);
+            insert.executeUpdate();
+            return true;
+          } catch (SQLException e) {
+            if (!dialect.isUniqueViolation(e)) {
+              throw e;
+            }
+          }
+          // Recorded already: a first use again only if the record had expired (not purged yet).
+          try (PreparedStatement renew = connection.prepareStatement(RENEW_EXPIRED_TOKEN_ID)) {
+            renew.setLong(1, until);
+            renew.setString(2, issuer);
+            renew.setString(3, jti);
+            renew.setLong(4, micros(clock.instant()));
+            return renew.executeUpdate() == 1;
+          }
+        });
+  }
+
+  @Override
+  public int purgeExpiredTokenIds(Instant now) {
+    long before = micros(now);
+    return run(
+        connection -> {
+          try (PreparedStatement purge = connection.prepareStatement(PURGE_TOKEN_IDS)) {
+            purge.setLong(1, before);
+            return purge.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public Optional<BatchRecord> batchByBodyDigest(String marketplaceId, String bodySha256) {
+    return oneBatch(BATCH_BY_DIGEST, marketplaceId, bodySha256);
+  }
+
+  @Override
+  public Optional<BatchRecord> batch(String marketplaceId, String batchId) {
+    return oneBatch(BATCH_BY_ID, batchId, marketplaceId);
+  }
+
+  private Optional<BatchRecord> oneBatch(String sql, String first, String second) {
+    return run(
+        connection -> {
+          try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, first);
+            select.setString(2, second);
+            try (ResultSet row = select.executeQuery()) {
+              if (!row.next()) {
+                return Optional.empty();
+              }
+              return Optional.of(
+                  new BatchRecord(
+                      row.getString(1),
+                      row.getString(2),
+                      row.getString(3),
+                      instant(row.getLong(4)),
+                      row.getInt(5),
+                      row.getInt(6),
+                      row.getInt(7),
+                      row.getString(8),
+                      row.getString(9)));
+            }
+          }
+        });
+  }
+
+  @Override
+  public Optional<byte[]> acceptedRecords(String marketplaceId, String batchId) {
+    return run(
+        connection -> {
+          try (PreparedStatement select = connection.prepareStatement(ACCEPTED_RECORDS)) {
+            select.setString(1, batchId);
+            select.setString(2, marketplaceId);
+            try (ResultSet row = select.executeQuery()) {
+              return row.next() ? Optional.of(row.getBytes(1)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  @Override
+  public Map<String, TransactionVersion> latestVersions(
+      String marketplaceId, Collection<String> transactionIds) {
+    List<String> ids = List.copyOf(transactionIds);
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    return run(
+        connection -> {
+          Map<String, TransactionVersion> latest = new HashMap<>();
+          for (int from = 0; from < ids.size(); from += IN_LIST_SIZE) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST_SIZE));
+            String sql =
+                "SELECT transaction_id, version, record_sha256 FROM transaction_index"
+                    + " WHERE marketplace_id = ? AND transaction_id IN ("
+                    + "?, ".repeat(chunk.size() - 1)
+                    + "?)";
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+              select.setString(1, marketplaceId);
+              for (int i = 0; i < chunk.size(); i++) {
+                select.setString(i + 2, chunk.get(i));
+              }
+              try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                  TransactionVersion found =
+                      new TransactionVersion(rows.getString(1), rows.getInt(2), rows.getString(3));
+                  latest.merge(
+                      found.transactionId(), found, (a, b) -> a.version() >= b.version() ? a : b);
+                }
+              }
+            }
+          }
+          return latest;
+        });
+  }
+
+  @Override
+  public List<StoredTransaction> transactionsByTrackingNumber(String trackingNumber) {
+    return run(
+        connection -> {
+          try (PreparedStatement select = connection.prepareStatement(BY_TRACKING_NUMBER)) {
+            select.setString(1, trackingNumber);
+            List<StoredTransaction> found = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                found.add(
+                    new StoredTransaction(
+                        rows.getString(1),
+                        rows.getString(2),
+                        new IndexEntry(
+                            rows.getString(3),
+                            rows.getInt(4),
+                            rows.getInt(5),
+                            rows.getString(6),
+                            rows.getString(7),
+                            rows.getString(8),
+                            rows.getString(9))));
+              }
+            }
+            return found;
+          }
+        });
+  }
+
+  @Override
+  public void commit(NewBatch batch) {
+    check(batch);
+    run(
+        connection -> {
+          connection.setAutoCommit(false);
+          try {
+            insertBatch(connection, batch);
+            connection.commit();
+          } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+          } finally {
+            connection.setAutoCommit(true);
+          }
+          return null;
+        });
+  }
+
+  private static void insertBatch(Connection connection, NewBatch batch) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_BATCH)) {
+      insert.setString(1, batch.batchId());
+      insert.setString(2, batch.marketplaceId());
+      insert.setString(3, batch.bodySha256());
+      insert.setString(4, batch.requestJti());
+      insert.setLong(5, micros(batch.receivedAt()));
+      insert.setString(6, batch.writerSchemaFingerprint());
+      insert.setInt(7, batch.recordCount());
+      insert.setInt(8, batch.acceptedCount());
+      insert.setInt(9, batch.rejectedCount());
+      insert.setString(10, batch.receiptJws());
+      insert.setString(11, batch.resultJson());
+      insert.executeUpdate();
+    }
+    if (batch.acceptedRecords().length > 0) {
+      try (PreparedStatement insert = connection.prepareStatement(INSERT_RECORDS)) {
+        insert.setString(1, batch.batchId());
+        insert.setBytes(2, batch.acceptedRecords());
+        insert.executeUpdate();
+      }
+    }
+    if (batch.entries().isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_INDEX)) {
+      int position = 0;
+      for (IndexEntry entry : batch.entries()) {
+        insert.setString(1, batch.marketplaceId());
+        insert.setString(2, entry.transactionId());
+        insert.setInt(3, entry.version());
+        insert.setString(4, batch.batchId());
+        insert.setInt(5, position++);
+        insert.setInt(6, entry.recordIndex());
+        insert.setString(7, entry.recordSha256());
+        setNullable(insert, 8, entry.trackingNumber());
+        setNullable(insert, 9, entry.sellerId());
+        setNullable(insert, 10, entry.destinationCountry());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  private static void check(NewBatch batch) {
+    Limits.check(batch.batchId(), "batchId");
+    Limits.check(batch.marketplaceId(), "marketplaceId");
+    Limits.check(batch.bodySha256(), "bodySha256");
+    Limits.check(batch.requestJti(), "requestJti");
+    Limits.check(batch.writerSchemaFingerprint(), "writerSchemaFingerprint");
+    for (IndexEntry entry : batch.entries()) {
+      Limits.check(entry.transactionId(), "transactionId");
+      Limits.check(entry.recordSha256(), "recordSha256");
+      Limits.check(entry.trackingNumber(), "trackingNumber");
+      Limits.check(entry.sellerId(), "sellerId");
+      Limits.check(entry.destinationCountry(), "destinationCountry");
+    }
+  }
+
+  private static void setNullable(PreparedStatement statement, int index, String value)
+      throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.VARCHAR);
+    } else {
+      statement.setString(index, value);
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  /** Work on one borrowed connection. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  <T> T run(Work<T> work) {
+    Connection connection = pool.borrow();
+    boolean reusable = false;
+    try {
+      T result = work.run(connection);
+      reusable = true;
+      return result;
+    } catch (SQLException e) {
+      if (dialect.isUniqueViolation(e)) {
+        reusable = true;
+        throw new StoreConflictException(
+            "a batch with this body digest, batch id or transaction version is already stored");
+      }
+      throw new StoreException("the database refused or failed: SQLState " + e.getSQLState(), e);
+    } finally {
+      pool.release(connection, reusable);
+    }
+  }
+
+  static long micros(Instant instant) {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+  }
+
+  static Instant instant(long micros) {
+    return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+  }
+}

@@ -1,0 +1,398 @@
+package org.parcelgate.validation;
+
+import static org.parcelgate.validation.ViolationCode.AMOUNT_OVERFLOW;
+import static org.parcelgate.validation.ViolationCode.BLANK_FIELD;
+import static org.parcelgate.validation.ViolationCode.DESTINATION_MISMATCH;
+import static org.parcelgate.validation.ViolationCode.DUPLICATE_LINE_NUMBER;
+import static org.parcelgate.validation.ViolationCode.DUPLICATE_TRANSACTION_ID;
+import static org.parcelgate.validation.ViolationCode.EMPTY_DESCRIPTION;
+import static org.parcelgate.validation.ViolationCode.GENERIC_DESCRIPTION;
+import static org.parcelgate.validation.ViolationCode.GOODS_VALUE_MISMATCH;
+import static org.parcelgate.validation.ViolationCode.INVALID_COUNTRY;
+import static org.parcelgate.validation.ViolationCode.INVALID_CURRENCY;
+import static org.parcelgate.validation.ViolationCode.INVALID_EORI;
+import static org.parcelgate.validation.ViolationCode.INVALID_HS_CODE;
+import static org.parcelgate.validation.ViolationCode.INVALID_IOSS_NUMBER;
+import static org.parcelgate.validation.ViolationCode.INVALID_TRANSACTION_ID;
+import static org.parcelgate.validation.ViolationCode.INVALID_UNIT;
+import static org.parcelgate.validation.ViolationCode.INVALID_VAT_NUMBER;
+import static org.parcelgate.validation.ViolationCode.LINE_TOTAL_MISMATCH;
+import static org.parcelgate.validation.ViolationCode.NEGATIVE_AMOUNT;
+import static org.parcelgate.validation.ViolationCode.NON_POSITIVE_QUANTITY;
+import static org.parcelgate.validation.ViolationCode.NO_LINE_ITEMS;
+import static org.parcelgate.validation.ViolationCode.ORDER_TIME_IN_FUTURE;
+import static org.parcelgate.validation.ViolationCode.ORDER_TIME_TOO_OLD;
+import static org.parcelgate.validation.ViolationCode.PAYMENT_AMOUNT_MISMATCH;
+import static org.parcelgate.validation.ViolationCode.PAYMENT_BEFORE_ORDER;
+import static org.parcelgate.validation.ViolationCode.PAYMENT_CURRENCY_MISMATCH;
+import static org.parcelgate.validation.ViolationCode.TOTAL_PAID_MISMATCH;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.parcelgate.schema.Address;
+import org.parcelgate.schema.Amounts;
+import org.parcelgate.schema.LineItem;
+import org.parcelgate.schema.Transaction;
+
+/**
+ * The data rules of a transaction: formats, consistency of amounts, the order/payment and
+ * order/shipment matches, plausibility of times, and goods descriptions that actually describe.
+ * Every violation names the record, the field path, a stable code and a fixed message; messages
+ * never repeat the record's values.
+ *
+ * <p>Amounts are integers in minor units of one currency, so every sum is exact and no rounding
+ * rule is needed: the gateway compares them for equality. Plain Java, thread-safe, no I/O.
+ */
+public final class TransactionValidator {
+  private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+  private static final Set<String> CURRENCIES =
+      Currency.getAvailableCurrencies().stream()
+          .map(Currency::getCurrencyCode)
+          .collect(Collectors.toSet());
+  private static final Pattern HS_CODE = Pattern.compile("\\d{6}|\\d{8}|\\d{10}");
+  private static final Pattern UNIT = Pattern.compile("[A-Z0-9]{2,3}");
+  private static final Pattern IOSS = Pattern.compile("IM\\d{10}");
+  private static final Pattern EORI = Pattern.compile("[A-Z]{2}[A-Z0-9]{1,15}");
+  private static final Pattern TRANSACTION_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
+  private static final Pattern LETTERS = Pattern.compile("\\p{L}");
+
+  /**
+   * National formats after the EU VAT prefix (VIES), including EL for Greece and XI for Northern
+   * Ireland.
+   */
+  private static final Map<String, Pattern> VAT_FORMATS =
+      Map.ofEntries(
+          Map.entry("AT", Pattern.compile("U\\d{8}")),
+          Map.entry("BE", Pattern.compile("[01]\\d{9}")),
+          Map.entry("BG", Pattern.compile("\\d{9,10}")),
+          Map.entry("CY", Pattern.compile("\\d{8}[A-Z]")),
+          Map.entry("CZ", Pattern.compile("\\d{8,10}")),
+          Map.entry("DE", Pattern.compile("\\d{9}")),
+          Map.entry("DK", Pattern.compile("\\d{8}")),
+          Map.entry("EE", Pattern.compile("\\d{9}")),
+          Map.entry("EL", Pattern.compile("\\d{9}")),
+          Map.entry("ES", Pattern.compile("[A-Z0-9]\\d{7}[A-Z0-9]")),
+          Map.entry("FI", Pattern.compile("\\d{8}")),
+          Map.entry("FR", Pattern.compile("[A-HJ-NP-Z0-9]{2}\\d{9}")),
+          Map.entry("HR", Pattern.compile("\\d{11}")),
+          Map.entry("HU", Pattern.compile("\\d{8}")),
+          Map.entry("IE", Pattern.compile("\\d{7}[A-W][A-IW]?|\\d[A-Z+*]\\d{5}[A-W]")),
+          Map.entry("IT", Pattern.compile("\\d{11}")),
+          Map.entry("LT", Pattern.compile("\\d{9}|\\d{12}")),
+          Map.entry("LU", Pattern.compile("\\d{8}")),
+          Map.entry("LV", Pattern.compile("\\d{11}")),
+          Map.entry("MT", Pattern.compile("\\d{8}")),
+          Map.entry("NL", Pattern.compile("\\d{9}B\\d{2}")),
+          Map.entry("PL", Pattern.compile("\\d{10}")),
+          Map.entry("PT", Pattern.compile("\\d{9}")),
+          Map.entry("RO", Pattern.compile("\\d{2,10}")),
+          Map.entry("SE", Pattern.compile("\\d{12}")),
+          Map.entry("SI", Pattern.compile("\\d{8}")),
+          Map.entry("SK", Pattern.compile("\\d{10}")),
+          Map.entry("XI", Pattern.compile("\\d{9}|\\d{12}|GD\\d{3}|HA\\d{3}")));
+
+  private final ValidationPolicy policy;
+  private final Clock clock;
+  private final Set<String> generic;
+
+  public TransactionValidator(ValidationPolicy policy, Clock clock) {
+    this.policy = policy;
+    this.clock = clock;
+    this.generic =
+        policy.genericDescriptions().stream()
+            .map(TransactionValidator::normalize)
+            .collect(Collectors.toSet());
+  }
+
+  /**
+   * Judges every record, and flags second and later occurrences of a transaction id in the batch.
+   */
+  public BatchValidation validateBatch(List<Transaction> records) {
+    List<Integer> accepted = new ArrayList<>();
+    List<Violation> violations = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int index = 0; index < records.size(); index++) {
+      List<Violation> found = new ArrayList<>(validate(index, records.get(index)));
+      if (!seen.add(records.get(index).getTransactionId())) {
+        found.add(
+            new Violation(
+                index,
+                "transactionId",
+                DUPLICATE_TRANSACTION_ID,
+                "an earlier record of this batch has the same transaction id"));
+      }
+      if (found.isEmpty()) {
+        accepted.add(index);
+      }
+      violations.addAll(found);
+    }
+    return new BatchValidation(accepted, violations);
+  }
+
+  /** All violations of one record; empty when it is valid. */
+  public List<Violation> validate(int recordIndex, Transaction transaction) {
+    Check check = new Check(recordIndex);
+    String id = transaction.getTransactionId();
+    if (id == null || !TRANSACTION_ID.matcher(id).matches()) {
+      check.add(
+          "transactionId", INVALID_TRANSACTION_ID, "must be 1 to 128 printable ASCII characters");
+    }
+    times(check, transaction);
+    if (transaction.getIossNumber() != null
+        && !IOSS.matcher(transaction.getIossNumber()).matches()) {
+      check.add("iossNumber", INVALID_IOSS_NUMBER, "must be IM followed by 10 digits");
+    }
+    seller(check, transaction);
+    buyer(check, transaction);
+    items(check, transaction.getItems());
+    amounts(check, transaction);
+    payment(check, transaction);
+    shipment(check, transaction);
+    return check.violations;
+  }
+
+  private void times(Check check, Transaction transaction) {
+    Instant now = clock.instant();
+    Instant ordered = transaction.getOrderTime();
+    if (ordered.isAfter(now.plus(policy.clockSkew()))) {
+      check.add("orderTime", ORDER_TIME_IN_FUTURE, "the order time lies in the future");
+    } else if (ordered.isBefore(now.minus(policy.maxOrderAge()))) {
+      check.add(
+          "orderTime",
+          ORDER_TIME_TOO_OLD,
+          "the order is older than " + policy.maxOrderAge().toDays() + " days");
+    }
+    if (transaction.getPayment().getTime().isBefore(ordered.minus(policy.clockSkew()))) {
+      check.add("payment.time", PAYMENT_BEFORE_ORDER, "the payment precedes the order");
+    }
+  }
+
+  private static void seller(Check check, Transaction transaction) {
+    var seller = transaction.getSeller();
+    check.notBlank("seller.sellerId", seller.getSellerId());
+    check.notBlank("seller.name", seller.getName());
+    check.country("seller.country", seller.getCountry());
+    address(check, "seller.address", seller.getAddress());
+    if (seller.getVatNumber() != null && !validVat(seller.getVatNumber())) {
+      check.add(
+          "seller.vatNumber",
+          INVALID_VAT_NUMBER,
+          "must be an EU country prefix followed by that country's VAT number format");
+    }
+    if (seller.getIossNumber() != null && !IOSS.matcher(seller.getIossNumber()).matches()) {
+      check.add("seller.iossNumber", INVALID_IOSS_NUMBER, "must be IM followed by 10 digits");
+    }
+    if (seller.getEori() != null
+        && (!EORI.matcher(seller.getEori()).matches()
+            || !COUNTRIES.contains(seller.getEori().substring(0, 2)))) {
+      check.add(
+          "seller.eori",
+          INVALID_EORI,
+          "must be a country code followed by 1 to 15 letters or digits");
+    }
+    if (seller.getTinCountry() != null) {
+      check.country("seller.tinCountry", seller.getTinCountry());
+    }
+  }
+
+  private static void buyer(Check check, Transaction transaction) {
+    var buyer = transaction.getBuyer();
+    check.notBlank("buyer.buyerId", buyer.getBuyerId());
+    check.notBlank("buyer.name", buyer.getName());
+    address(check, "buyer.address", buyer.getAddress());
+  }
+
+  private static void address(Check check, String path, Address address) {
+    check.notBlank(path + ".line1", address.getLine1());
+    check.notBlank(path + ".city", address.getCity());
+    check.country(path + ".country", address.getCountry());
+  }
+
+  private void items(Check check, List<LineItem> items) {
+    if (items.isEmpty()) {
+      check.add("items", NO_LINE_ITEMS, "a transaction needs at least one line item");
+      return;
+    }
+    Set<Integer> lineNumbers = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      LineItem item = items.get(i);
+      String path = "items[" + i + "]";
+      if (item.getLineNumber() < 1) {
+        check.add(path + ".lineNumber", NON_POSITIVE_QUANTITY, "line numbers start at 1");
+      } else if (!lineNumbers.add(item.getLineNumber())) {
+        check.add(path + ".lineNumber", DUPLICATE_LINE_NUMBER, "another line has the same number");
+      }
+      description(check, path + ".description", item.getDescription());
+      if (!HS_CODE.matcher(item.getHsCode()).matches()) {
+        check.add(path + ".hsCode", INVALID_HS_CODE, "must be 6, 8 or 10 digits");
+      }
+      if (item.getQuantity() <= 0) {
+        check.add(path + ".quantity", NON_POSITIVE_QUANTITY, "must be positive");
+      }
+      if (!UNIT.matcher(item.getUnit()).matches()) {
+        check.add(path + ".unit", INVALID_UNIT, "must be a UN/ECE Recommendation 20 unit code");
+      }
+      check.nonNegative(path + ".unitPriceMinor", item.getUnitPriceMinor());
+      check.nonNegative(path + ".lineTotalMinor", item.getLineTotalMinor());
+      check.country(path + ".originCountry", item.getOriginCountry());
+      if (item.getGrossMassGrams() != null) {
+        check.nonNegative(path + ".grossMassGrams", item.getGrossMassGrams());
+      }
+      if (item.getQuantity() > 0 && item.getUnitPriceMinor() >= 0) {
+        try {
+          if (Math.multiplyExact(item.getQuantity(), item.getUnitPriceMinor())
+              != item.getLineTotalMinor()) {
+            check.add(
+                path + ".lineTotalMinor", LINE_TOTAL_MISMATCH, "must be quantity times unit price");
+          }
+        } catch (ArithmeticException e) {
+          check.add(
+              path + ".lineTotalMinor", AMOUNT_OVERFLOW, "quantity times unit price overflows");
+        }
+      }
+    }
+  }
+
+  private void description(Check check, String path, String description) {
+    String normalized = normalize(description);
+    if (!LETTERS.matcher(normalized).results().skip(2).findFirst().isPresent()) {
+      check.add(path, EMPTY_DESCRIPTION, "must describe the goods in at least 3 letters");
+    } else if (generic.contains(normalized)) {
+      check.add(path, GENERIC_DESCRIPTION, "must say what the goods are, not a generic word");
+    }
+  }
+
+  private static void amounts(Check check, Transaction transaction) {
+    Amounts amounts = transaction.getAmounts();
+    if (!CURRENCIES.contains(amounts.getCurrency())) {
+      check.add("amounts.currency", INVALID_CURRENCY, "must be an ISO 4217 currency code");
+    }
+    check.nonNegative("amounts.goodsValueMinor", amounts.getGoodsValueMinor());
+    check.nonNegative("amounts.shippingMinor", amounts.getShippingMinor());
+    check.nonNegative("amounts.insuranceMinor", amounts.getInsuranceMinor());
+    check.nonNegative("amounts.discountMinor", amounts.getDiscountMinor());
+    check.nonNegative("amounts.taxCollectedMinor", amounts.getTaxCollectedMinor());
+    check.nonNegative("amounts.totalPaidMinor", amounts.getTotalPaidMinor());
+    try {
+      long goods = 0;
+      for (LineItem item : transaction.getItems()) {
+        goods = Math.addExact(goods, item.getLineTotalMinor());
+      }
+      if (goods != amounts.getGoodsValueMinor()) {
+        check.add(
+            "amounts.goodsValueMinor", GOODS_VALUE_MISMATCH, "must be the sum of the line totals");
+      }
+      long total =
+          Math.subtractExact(
+              Math.addExact(
+                  Math.addExact(
+                      Math.addExact(amounts.getGoodsValueMinor(), amounts.getShippingMinor()),
+                      amounts.getInsuranceMinor()),
+                  amounts.getTaxCollectedMinor()),
+              amounts.getDiscountMinor());
+      if (total != amounts.getTotalPaidMinor()) {
+        check.add(
+            "amounts.totalPaidMinor",
+            TOTAL_PAID_MISMATCH,
+            "must be goods + shipping + insurance + tax - discount");
+      }
+    } catch (ArithmeticException e) {
+      check.add("amounts", AMOUNT_OVERFLOW, "the amounts overflow when added");
+    }
+  }
+
+  private static void payment(Check check, Transaction transaction) {
+    var payment = transaction.getPayment();
+    check.notBlank("payment.paymentId", payment.getPaymentId());
+    check.nonNegative("payment.amountMinor", payment.getAmountMinor());
+    if (!CURRENCIES.contains(payment.getCurrency())) {
+      check.add("payment.currency", INVALID_CURRENCY, "must be an ISO 4217 currency code");
+    } else if (!payment.getCurrency().equals(transaction.getAmounts().getCurrency())) {
+      check.add(
+          "payment.currency", PAYMENT_CURRENCY_MISMATCH, "must be the currency of the amounts");
+    }
+    if (payment.getAmountMinor() != transaction.getAmounts().getTotalPaidMinor()) {
+      check.add("payment.amountMinor", PAYMENT_AMOUNT_MISMATCH, "must equal the total paid");
+    }
+    check.country("payment.payerCountry", payment.getPayerCountry());
+  }
+
+  private static void shipment(Check check, Transaction transaction) {
+    var shipment = transaction.getShipment();
+    check.notBlank("shipment.trackingNumber", shipment.getTrackingNumber());
+    check.notBlank("shipment.carrier", shipment.getCarrier());
+    check.country("shipment.dispatchCountry", shipment.getDispatchCountry());
+    boolean destinationValid =
+        check.country("shipment.destinationCountry", shipment.getDestinationCountry());
+    if (shipment.getPackages() <= 0) {
+      check.add("shipment.packages", NON_POSITIVE_QUANTITY, "must be positive");
+    }
+    check.nonNegative("shipment.grossMassGrams", shipment.getGrossMassGrams());
+    if (destinationValid
+        && !shipment
+            .getDestinationCountry()
+            .equals(transaction.getBuyer().getAddress().getCountry())) {
+      check.add(
+          "shipment.destinationCountry",
+          DESTINATION_MISMATCH,
+          "must be the country of the buyer's address");
+    }
+  }
+
+  private static boolean validVat(String vat) {
+    if (vat.length() < 4) {
+      return false;
+    }
+    Pattern national = VAT_FORMATS.get(vat.substring(0, 2));
+    return national != null && national.matcher(vat.substring(2)).matches();
+  }
+
+  private static String normalize(String text) {
+    return text.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+  }
+
+  /** Collects the violations of one record. */
+  private static final class Check {
+    private final int recordIndex;
+    private final List<Violation> violations = new ArrayList<>();
+
+    Check(int recordIndex) {
+      this.recordIndex = recordIndex;
+    }
+
+    void add(String field, ViolationCode code, String message) {
+      violations.add(new Violation(recordIndex, field, code, message));
+    }
+
+    boolean notBlank(String field, String value) {
+      if (value == null || value.isBlank()) {
+        add(field, BLANK_FIELD, "must not be empty");
+        return false;
+      }
+      return true;
+    }
+
+    boolean country(String field, String value) {
+      if (!COUNTRIES.contains(value)) {
+        add(field, INVALID_COUNTRY, "must be an ISO 3166-1 alpha-2 country code");
+        return false;
+      }
+      return true;
+    }
+
+    void nonNegative(String field, long amount) {
+      if (amount < 0) {
+        add(field, NEGATIVE_AMOUNT, "must not be negative");
+      }
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package org.parcelgate.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.file.CodecFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.parcelgate.error.GatewayException;
+import org.parcelgate.error.ProblemCode;
+import org.parcelgate.schema.Transaction;
+import org.parcelgate.schema.sample.SampleTransactions;
+import org.parcelgate.testing.Containers;
+import org.parcelgate.testing.TestAvroLimits;
+
+/**
+ * Decoding batches: both writer versions, both codecs, and every hostile container shape refused
+ * with its code.
+ */
+class BatchDecoderTest {
+  private static final Instant ORDERED = Instant.parse("2026-11-20T10:15:30Z");
+  private final List<Transaction> three = SampleTransactions.batch(3, ORDERED);
+  private final BatchDecoder decoder =
+      new BatchDecoder(WriterSchemas.shipped(), new IngestLimits(100, 1 << 20));
+
+  @BeforeAll
+  static void limits() {
+    TestAvroLimits.apply();
+  }
+
+  private void assertRefused(byte[] container, ProblemCode code) {
+    assertRefused(decoder, container, code);
+  }
+
+  private static void assertRefused(BatchDecoder decoder, byte[] container, ProblemCode code) {
+    assertThatThrownBy(() -> decoder.decode(container))
+        .isInstanceOfSatisfying(
+            GatewayException.class, e -> assertThat(e.problem()).isEqualTo(code));
+  }
+
+  @Test
+  void decodesV2WithNullAndDeflateCodecs() {
+    for (CodecFactory codec : List.of(CodecFactory.nullCodec(), CodecFactory.deflateCodec(9))) {
+      BatchDecoder.DecodedBatch batch =
+          decoder.decode(Containers.write(three, Containers.v2(), codec));
+      assertThat(batch.writer().version()).isEqualTo(2);
+      assertThat(batch.records()).isEqualTo(three);
+    }
+  }
+
+  @Test
+  void decodesV1WriterIntoTheV2Reader() {
+    BatchDecoder.DecodedBatch batch =
+        decoder.decode(Containers.write(three, Containers.v1(), CodecFactory.deflateCodec(6)));
+    assertThat(batch.writer().version()).isEqualTo(1);
+    assertThat(batch.records()).hasSize(3);
+    assertThat(batch.records().get(0).getTransactionId())
+        .isEqualTo(three.get(0).getTransactionId());
+    assertThat(batch.records().get(0).getItems().get(0).getBrand()).isNull();
+  }
+
+  @Test
+  void decodesManyBlocks() {
+    List<Transaction> many = SampleTransactions.batch(60, ORDERED);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (var file =
+        new org.apache.avro.file.DataFileWriter<Transaction>(
+            new org.apache.avro.specific.SpecificDatumWriter<>(Transaction.class))) {
+      file.setSyncInterval(64);
+      file.create(Transaction.getClassSchema(), out);
+      for (Transaction t : many) {
+        file.append(t);
+      }
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    assertThat(decoder.decode(out.toByteArray()).records()).isEqualTo(many);
+  }
+
+  @Test
+  void refusesUnregisteredWriterSchema() {
+    Schema other =
+        SchemaBuilder.record("Transaction")
+            .namespace("org.parcelgate.schema")
+            .fields()
+            .requiredString("transactionId")
+            .endRecord();
+    byte[] container = Containers.write(List.of(), other, CodecFactory.nullCodec());
+    assertRefused(container, ProblemCode.UNKNOWN_WRITER_SCHEMA);
+  }
+
+  @Test
+  void refusesUnknownCodec() {
+    byte[] container = Containers.write(three, Containers.v2(), CodecFactory.nullCodec());
+    assertRefused(
+        replace(container, "avro.codec\bnull", "avro.codec\bzstd"), ProblemCode.UNSUPPORTED_CODEC);
+  }
+
+  @Test
+  void refusesBodyThatIsNotAContainer() {
+    assertRefused(
+        "{\"transactions\":[]}".getBytes(StandardCharsets.UTF_8), ProblemCode.INVALID_CONTAINER);
+    assertRefused(new byte[0], ProblemCode.INVALID_CONTAINER);
+  }
+
+  @Test
+  void refusesTruncatedBlock() {
+    byte[] container = Containers.write(three, Containers.v2(), CodecFactory.deflateCodec(6));
+    assertRefused(Arrays.copyOf(container, container.length - 30), ProblemCode.INVALID_CONTAINER);
+  }
+
+  @Test
+  void refusesWrongSyncMarker() {
+    byte[] container = Containers.write(three, Containers.v2(), CodecFactory.nullCodec());
+    container[container.length - 1] ^= 0x5a;
+    assertRefused(container, ProblemCode.INVALID_CONTAINER);
+  }
+
+  @Test
+  void refusesTrailingGarbage() {
+    byte[] container = Containers.write(three, Containers.v2(), CodecFactory.nullCodec());
+    byte[] garbage = Arrays.copyOf(container, container.length + 7);
+    assertRefused(garbage, ProblemCode.INVALID_CONTAINER);
+  }
+
+  @Test
+  void refusesEmptyBatch() {
+    assertRefused(
+        Containers.write(List.of(), Containers.v2(), CodecFactory.nullCodec()),
+        ProblemCode.EMPTY_BATCH);
+  }
+
+  @Test
+  void refusesMoreRecordsThanTheLimit() {
+    BatchDecoder small = new BatchDecoder(WriterSchemas.shipped(), new IngestLimits(2, 1 << 20));
+    assertRefused(small, Containers.write(three), ProblemCode.TOO_MANY_RECORDS);
+  }
+
+  @Test
+  void refusesDeflateBombOverTheDecompressedLimit() {
+    BatchDecoder small = new BatchDecoder(WriterSchemas.shipped(), new IngestLimits(100, 2048));
+    assertRefused(small, Containers.write(three), ProblemCode.DECOMPRESSED_TOO_LARGE);
+  }
+
+  @Test
+  void refusesStringOverTheAvroLimit() {
+    Transaction record = SampleTransactions.valid(1, ORDERED);
+    record.getItems().get(0).setDescription("x".repeat(16385));
+    assertRefused(Containers.write(List.of(record)), ProblemCode.VALUE_TOO_LARGE);
+  }
+
+  @Test
+  void refusesHugeDeclaredLengthWithoutAllocatingIt() {
+    byte[] container =
+        Containers.write(three.subList(0, 1), Containers.v2(), CodecFactory.nullCodec());
+    int record = RecordOffsets.firstRecord(container);
+    // transactionId's length: a varint claiming about 2^40 bytes. It must be a 4xx, never an
+    // allocation of that size.
+    byte[] hostile = RecordOffsets.spliceVarint(container, record, 1L << 40);
+    assertThatThrownBy(() -> decoder.decode(hostile))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e ->
+                assertThat(e.problem())
+                    .isIn(
+                        ProblemCode.VALUE_TOO_LARGE,
+                        ProblemCode.MALFORMED_RECORD,
+                        ProblemCode.INVALID_CONTAINER));
+  }
+
+  @Test
+  void refusesOutOfRangeUnionIndex() {
+    Transaction one = three.get(0);
+    byte[] container = Containers.write(List.of(one), Containers.v2(), CodecFactory.nullCodec());
+    int union = RecordOffsets.iossUnionIndex(container, one);
+    byte[] hostile = container.clone();
+    hostile[union] = 0x0a; // zig-zag 5: a branch the union does not have
+    assertRefused(hostile, ProblemCode.MALFORMED_RECORD);
+  }
+
+  private static byte[] replace(byte[] bytes, String from, String to) {
+    byte[] f = from.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] t = to.getBytes(StandardCharsets.ISO_8859_1);
+    for (int i = 0; i + f.length <= bytes.length; i++) {
+      if (Arrays.equals(Arrays.copyOfRange(bytes, i, i + f.length), f)) {
+        byte[] out = bytes.clone();
+        System.arraycopy(t, 0, out, i, t.length);
+        return out;
+      }
+    }
+    throw new AssertionError("pattern not found");
+  }
+}
