@@ -203,7 +203,7 @@ public final class Gateway {
                     new ClientCertificateHandler(registry),
                     new RequestTokenHandler(verifier),
                     signingKeys,
-                    new BatchEndpoints(ingest)));
+                    new BatchEndpoints(ingest, metrics)));
     opsServer =
         vertx
             .createHttpServer(

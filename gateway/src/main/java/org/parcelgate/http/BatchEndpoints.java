@@ -11,6 +11,9 @@ import org.parcelgate.auth.VerifiedRequest;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.ingest.IngestService;
+import org.parcelgate.metrics.GatewayMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/batches} and {@code GET /v1/batches/{id}}, for marketplaces. Decoding, validation
@@ -25,10 +28,14 @@ public final class BatchEndpoints {
   private static final Pattern BATCH_ID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-  private final IngestService ingest;
+  private static final Logger LOG = LoggerFactory.getLogger(BatchEndpoints.class);
 
-  public BatchEndpoints(IngestService ingest) {
+  private final IngestService ingest;
+  private final GatewayMetrics metrics;
+
+  public BatchEndpoints(IngestService ingest, GatewayMetrics metrics) {
     this.ingest = ingest;
+    this.metrics = metrics;
   }
 
   void mount(Router router) {
@@ -50,13 +57,25 @@ public final class BatchEndpoints {
     ctx.vertx()
         .executeBlocking(() -> ingest.ingest(submission), false)
         .onSuccess(
-            result ->
-                ctx.response()
-                    .setStatusCode(result.repeated() ? 200 : 202)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .putHeader(HttpHeaders.LOCATION, BATCHES_PATH + "/" + result.batchId())
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                    .end(result.json()))
+            result -> {
+              metrics.batch(
+                  result.repeated(), result.accepted(), result.unchanged(), result.rejected());
+              LOG.info(
+                  "batch {} from {} {}: records={} accepted={} unchanged={} rejected={}",
+                  result.batchId(),
+                  submission.marketplaceId(),
+                  result.repeated() ? "repeated" : "stored",
+                  result.records(),
+                  result.accepted(),
+                  result.unchanged(),
+                  result.rejected());
+              ctx.response()
+                  .setStatusCode(result.repeated() ? 200 : 202)
+                  .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                  .putHeader(HttpHeaders.LOCATION, BATCHES_PATH + "/" + result.batchId())
+                  .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                  .end(result.json());
+            })
         .onFailure(ctx::fail);
   }
 

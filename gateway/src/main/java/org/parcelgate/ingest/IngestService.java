@@ -69,7 +69,14 @@ public final class IngestService {
    * The answer to a submission: the outcome's JSON, and whether it repeats an earlier identical
    * submission (the gateway answers 200 then, 202 for a new batch).
    */
-  public record Result(String batchId, boolean repeated, String json) {}
+  public record Result(
+      String batchId,
+      boolean repeated,
+      int records,
+      int accepted,
+      int unchanged,
+      int rejected,
+      String json) {}
 
   /**
    * @throws org.parcelgate.error.GatewayException if the container as a whole is refused; nothing
@@ -106,7 +113,14 @@ public final class IngestService {
   }
 
   private static Result repeat(BatchRecord earlier) {
-    return new Result(earlier.batchId(), true, earlier.resultJson());
+    return new Result(
+        earlier.batchId(),
+        true,
+        earlier.recordCount(),
+        earlier.acceptedCount(),
+        earlier.recordCount() - earlier.acceptedCount() - earlier.rejectedCount(),
+        earlier.rejectedCount(),
+        earlier.resultJson());
   }
 
   private Result commit(
@@ -215,7 +229,8 @@ public final class IngestService {
             json,
             container(accepted),
             entries));
-    return new Result(batchId, false, json);
+    return new Result(
+        batchId, false, records.size(), versions.size(), unchanged.size(), rejected.size(), json);
   }
 
   /**

@@ -24,6 +24,8 @@ public final class GatewayMetrics {
   public static final String REQUESTS_IN_FLIGHT = "parcelgate.requests.in_flight";
   public static final String TLS_REJECTED = "parcelgate.tls.rejected";
   public static final String REGISTRY_RELOADS = "parcelgate.registry.reloads";
+  public static final String BATCHES = "parcelgate.batches";
+  public static final String RECORDS = "parcelgate.records";
   public static final String REPLAY_CACHE_SIZE = "parcelgate.replay.cache.size";
   public static final String REPLAY_PREMATURE_EVICTIONS = "parcelgate.replay.premature_evictions";
 
@@ -106,6 +108,19 @@ public final class GatewayMetrics {
 
   public void tlsRejected(TlsRejection reason) {
     tlsRejected.get(reason).increment();
+  }
+
+  /**
+   * A batch was answered: a new one (202) or a repeat of an earlier body (200), and its records'
+   * fates.
+   */
+  public void batch(boolean repeated, int accepted, int unchanged, int rejected) {
+    registry.counter(BATCHES, "outcome", repeated ? "repeated" : "stored").increment();
+    if (!repeated) {
+      registry.counter(RECORDS, "outcome", "accepted").increment(accepted);
+      registry.counter(RECORDS, "outcome", "unchanged").increment(unchanged);
+      registry.counter(RECORDS, "outcome", "rejected").increment(rejected);
+    }
   }
 
   public void registryReload(boolean success) {

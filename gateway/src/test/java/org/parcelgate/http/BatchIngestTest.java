@@ -150,6 +150,9 @@ class BatchIngestTest {
     assertThat(first.statusCode()).isEqualTo(202);
     assertThat(retry.statusCode()).isEqualTo(200);
     assertThat(retry.bodyAsString()).isEqualTo(first.bodyAsString());
+    assertThat(
+            gateway.meters().get("parcelgate.batches").tag("outcome", "repeated").counter().count())
+        .isGreaterThanOrEqualTo(1);
   }
 
   @Test
