@@ -1,0 +1,113 @@
+package org.parcelgate.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parcelgate.pki.SamplePki;
+import org.parcelgate.schema.Transaction;
+import org.parcelgate.schema.sample.SampleTransactions;
+import org.parcelgate.signing.GatewaySigningKeys;
+import org.parcelgate.signing.ReceiptSigner;
+import org.parcelgate.store.EmbeddedStore;
+import org.parcelgate.store.GatewayStore;
+import org.parcelgate.testing.Containers;
+import org.parcelgate.testing.TestAvroLimits;
+import org.parcelgate.testing.TestPki;
+import org.parcelgate.validation.TransactionValidator;
+import org.parcelgate.validation.ValidationPolicy;
+
+/** The ingest pipeline against a real embedded store, without HTTP: what reaches the disk. */
+class IngestServiceTest {
+  private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+  private static final String MARKER = "CANARY-7f3a9";
+
+  @BeforeAll
+  static void limits() {
+    TestAvroLimits.apply();
+  }
+
+  @Test
+  void storesNoBuyerPersonalData(@TempDir Path data) throws Exception {
+    List<Transaction> records = SampleTransactions.batch(2, NOW.minusSeconds(3600));
+    for (Transaction record : records) {
+      var buyer = record.getBuyer();
+      buyer.setBuyerId(MARKER + "-id");
+      buyer.setName(MARKER + "-name");
+      buyer.setEmail(MARKER + "@mail.example");
+      buyer.setPhone("+31" + MARKER);
+      buyer.setTaxId(MARKER + "-tax");
+      buyer.getAddress().setLine1(MARKER + " street 1");
+      buyer.getAddress().setCity(MARKER + "-city");
+      buyer.getAddress().setPostalCode(MARKER + "-zip");
+    }
+    String batchId;
+    try (GatewayStore store = EmbeddedStore.open(data, Clock.fixed(NOW, ZoneOffset.UTC))) {
+      IngestService ingest = service(store);
+      IngestService.Result result =
+          ingest.ingest(
+              new IngestService.Submission(
+                  "marketplace-alpha", "jti-1", Containers.write(records)));
+      assertThat(result.accepted()).isEqualTo(2);
+      batchId = result.batchId();
+
+      Optional<byte[]> stored = store.acceptedRecords("marketplace-alpha", batchId);
+      assertThat(stored).isPresent();
+      List<Transaction> kept = read(stored.get());
+      assertThat(kept).hasSize(2);
+      for (Transaction record : kept) {
+        assertThat(record.getBuyer().getName()).isEmpty();
+        assertThat(record.getBuyer().getEmail()).isNull();
+        assertThat(record.getBuyer().getAddress().getCountry())
+            .isEqualTo(record.getShipment().getDestinationCountry());
+        assertThat(record.getSeller().getName()).isNotEmpty();
+      }
+      assertThat(new String(stored.get(), StandardCharsets.ISO_8859_1)).doesNotContain(MARKER);
+    }
+    // And nowhere in the data directory's files.
+    try (Stream<Path> files = Files.walk(data)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
+            .as(file.getFileName().toString())
+            .doesNotContain(MARKER);
+      }
+    }
+  }
+
+  private static IngestService service(GatewayStore store) throws IOException {
+    SamplePki pki = TestPki.shared();
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    return new IngestService(
+        new BatchDecoder(WriterSchemas.shipped(), new IngestLimits(1000, 1 << 24)),
+        new TransactionValidator(ValidationPolicy.defaults(), clock),
+        store,
+        new ReceiptSigner(
+            GatewaySigningKeys.load(pki.gatewaySigningKey(), Optional.empty()), "parcelgate-test"),
+        clock);
+  }
+
+  private static List<Transaction> read(byte[] container) throws IOException {
+    List<Transaction> records = new ArrayList<>();
+    try (DataFileStream<Transaction> stream =
+        new DataFileStream<>(
+            new ByteArrayInputStream(container), new SpecificDatumReader<>(Transaction.class))) {
+      stream.forEach(records::add);
+    }
+    return records;
+  }
+}
