@@ -6,6 +6,7 @@ import static org.parcelgate.validation.ViolationCode.DESTINATION_MISMATCH;
 import static org.parcelgate.validation.ViolationCode.DUPLICATE_LINE_NUMBER;
 import static org.parcelgate.validation.ViolationCode.DUPLICATE_TRANSACTION_ID;
 import static org.parcelgate.validation.ViolationCode.EMPTY_DESCRIPTION;
+import static org.parcelgate.validation.ViolationCode.FIELD_TOO_LONG;
 import static org.parcelgate.validation.ViolationCode.GENERIC_DESCRIPTION;
 import static org.parcelgate.validation.ViolationCode.GOODS_VALUE_MISMATCH;
 import static org.parcelgate.validation.ViolationCode.INVALID_COUNTRY;
@@ -64,6 +65,7 @@ public final class TransactionValidator {
   private static final Pattern EORI = Pattern.compile("[A-Z]{2}[A-Z0-9]{1,15}");
   private static final Pattern TRANSACTION_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
   private static final Pattern LETTERS = Pattern.compile("\\p{L}");
+  private static final int MAX_IDENTIFIER_LENGTH = 128;
 
   /**
    * National formats after the EU VAT prefix (VIES), including EL for Greece and XI for Northern
@@ -178,7 +180,7 @@ public final class TransactionValidator {
 
   private static void seller(Check check, Transaction transaction) {
     var seller = transaction.getSeller();
-    check.notBlank("seller.sellerId", seller.getSellerId());
+    check.identifier("seller.sellerId", seller.getSellerId());
     check.notBlank("seller.name", seller.getName());
     check.country("seller.country", seller.getCountry());
     address(check, "seller.address", seller.getAddress());
@@ -206,7 +208,7 @@ public final class TransactionValidator {
 
   private static void buyer(Check check, Transaction transaction) {
     var buyer = transaction.getBuyer();
-    check.notBlank("buyer.buyerId", buyer.getBuyerId());
+    check.identifier("buyer.buyerId", buyer.getBuyerId());
     check.notBlank("buyer.name", buyer.getName());
     address(check, "buyer.address", buyer.getAddress());
   }
@@ -312,7 +314,7 @@ public final class TransactionValidator {
 
   private static void payment(Check check, Transaction transaction) {
     var payment = transaction.getPayment();
-    check.notBlank("payment.paymentId", payment.getPaymentId());
+    check.identifier("payment.paymentId", payment.getPaymentId());
     check.nonNegative("payment.amountMinor", payment.getAmountMinor());
     if (!CURRENCIES.contains(payment.getCurrency())) {
       check.add("payment.currency", INVALID_CURRENCY, "must be an ISO 4217 currency code");
@@ -328,8 +330,8 @@ public final class TransactionValidator {
 
   private static void shipment(Check check, Transaction transaction) {
     var shipment = transaction.getShipment();
-    check.notBlank("shipment.trackingNumber", shipment.getTrackingNumber());
-    check.notBlank("shipment.carrier", shipment.getCarrier());
+    check.identifier("shipment.trackingNumber", shipment.getTrackingNumber());
+    check.identifier("shipment.carrier", shipment.getCarrier());
     check.country("shipment.dispatchCountry", shipment.getDispatchCountry());
     boolean destinationValid =
         check.country("shipment.destinationCountry", shipment.getDestinationCountry());
@@ -379,6 +381,13 @@ public final class TransactionValidator {
         return false;
       }
       return true;
+    }
+
+    /** Identifiers are indexed and matched by customs: not blank, at most 128 characters. */
+    void identifier(String field, String value) {
+      if (notBlank(field, value) && value.length() > MAX_IDENTIFIER_LENGTH) {
+        add(field, FIELD_TOO_LONG, "must be at most " + MAX_IDENTIFIER_LENGTH + " characters");
+      }
     }
 
     boolean country(String field, String value) {

@@ -9,6 +9,10 @@ import java.util.Locale;
 public enum ViolationCode {
   /** A required text is empty or only spaces. */
   BLANK_FIELD,
+  /**
+   * An identifier (seller, buyer, payment, tracking number, carrier) is longer than 128 characters.
+   */
+  FIELD_TOO_LONG,
   /** The transaction id is longer than 128 characters or not printable ASCII. */
   INVALID_TRANSACTION_ID,
   /** Not an ISO 3166-1 alpha-2 country code. */

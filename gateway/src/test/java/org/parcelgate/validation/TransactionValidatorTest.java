@@ -288,6 +288,18 @@ class TransactionValidatorTest {
   }
 
   @Test
+  void rejectsIdentifiersLongerThan128Characters() {
+    assertOnly(
+        t -> t.getShipment().setTrackingNumber("T".repeat(129)),
+        "shipment.trackingNumber",
+        ViolationCode.FIELD_TOO_LONG);
+    assertOnly(
+        t -> t.getSeller().setSellerId("s".repeat(300)),
+        "seller.sellerId",
+        ViolationCode.FIELD_TOO_LONG);
+  }
+
+  @Test
   void rejectsBlankRequiredText() {
     assertOnly(
         t -> t.getShipment().setTrackingNumber(""),
