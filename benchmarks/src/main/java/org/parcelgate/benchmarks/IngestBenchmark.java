@@ -1,0 +1,111 @@
+package org.parcelgate.benchmarks;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import org.parcelgate.ingest.AvroLimits;
+import org.parcelgate.ingest.BatchDecoder;
+import org.parcelgate.ingest.IngestLimits;
+import org.parcelgate.ingest.WriterSchemas;
+import org.parcelgate.schema.Transaction;
+import org.parcelgate.schema.sample.SampleTransactions;
+import org.parcelgate.validation.TransactionValidator;
+import org.parcelgate.validation.ValidationPolicy;
+
+/**
+ * Records per second through the CPU-bound part of ingest, one batch of 1,000 records per
+ * invocation.
+ *
+ * <ul>
+ *   <li>{@code plainAvroDecode}: the baseline, Avro's own {@code DataFileStream} into the generated
+ *       classes;
+ *   <li>{@code gatewayDecode}: the gateway's {@link BatchDecoder}, with its framing checks, bounded
+ *       inflation and writer-schema resolution;
+ *   <li>{@code gatewayDecodeAndValidate}: that plus {@link TransactionValidator} on every record.
+ * </ul>
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@State(Scope.Benchmark)
+public class IngestBenchmark {
+  static final int RECORDS = 1_000;
+
+  @Param({"null", "deflate"})
+  public String codec;
+
+  private byte[] container;
+  private BatchDecoder decoder;
+  private TransactionValidator validator;
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    AvroLimits.apply(16384, 65536, 10000, 134217728L);
+    Instant now = Instant.parse("2026-11-28T12:00:00Z");
+    List<Transaction> records = SampleTransactions.batch(RECORDS, now.minusSeconds(3600));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (DataFileWriter<Transaction> writer =
+        new DataFileWriter<>(new SpecificDatumWriter<>(Transaction.class))) {
+      writer.setCodec(
+          codec.equals("deflate") ? CodecFactory.deflateCodec(6) : CodecFactory.nullCodec());
+      writer.create(Transaction.getClassSchema(), out);
+      for (Transaction record : records) {
+        writer.append(record);
+      }
+    }
+    container = out.toByteArray();
+    decoder = new BatchDecoder(WriterSchemas.shipped(), new IngestLimits(10_000, 1L << 30));
+    validator =
+        new TransactionValidator(ValidationPolicy.defaults(), Clock.fixed(now, ZoneOffset.UTC));
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(RECORDS)
+  public void plainAvroDecode(Blackhole sink) throws IOException {
+    try (DataFileStream<Transaction> stream =
+        new DataFileStream<>(
+            new ByteArrayInputStream(container), new SpecificDatumReader<>(Transaction.class))) {
+      for (Transaction record : stream) {
+        sink.consume(record);
+      }
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(RECORDS)
+  public Object gatewayDecode() {
+    return decoder.decode(container);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(RECORDS)
+  public Object gatewayDecodeAndValidate() {
+    return validator.validateBatch(decoder.decode(container).records());
+  }
+}
