@@ -1,29 +1,40 @@
 package org.parcelgate.validation;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * The tunable parts of validation.
  *
- * @param clockSkew tolerance for order and payment times slightly in the future
+ * @param clockSkew tolerance for clocks that disagree: an order or payment time up to this far in
+ *     the future is accepted, and so is a payment up to this long before its order
  * @param maxOrderAge orders placed longer ago than this are refused as implausible
- * @param genericDescriptions descriptions that say nothing about the goods (compared
- *     case-insensitively, with spaces collapsed)
+ * @param genericDescriptions goods descriptions that say nothing about the goods; a description is
+ *     refused when it equals one of them after both are normalized (white space collapsed,
+ *     punctuation at either end removed, lower-cased)
  */
 public record ValidationPolicy(
     Duration clockSkew, Duration maxOrderAge, Set<String> genericDescriptions) {
   /**
-   * Words advance-cargo systems refuse as goods descriptions, after the WCO and EU ICS2 guidance on
-   * unacceptable terms, plus obvious variants.
+   * The default generic descriptions: the ones advance-cargo systems refuse (domain primer: gift,
+   * goods, parts, accessories, samples), the unacceptable examples of the ICS2 and WCO guidance on
+   * goods descriptions (apparel, electronics, equipment, household goods, machinery, spare parts,
+   * textiles, toys, said to contain, ...), and obvious variants. A description is compared as a
+   * whole: "toys" is refused, "wooden toy train" is not.
    */
   public static final Set<String> GENERIC_DESCRIPTIONS =
       Set.of(
           "gift",
           "gifts",
+          "gift items",
           "present",
+          "presents",
           "goods",
           "good",
+          "various goods",
+          "consumer goods",
+          "household goods",
           "parts",
           "part",
           "spare parts",
@@ -31,15 +42,22 @@ public record ValidationPolicy(
           "accessory",
           "sample",
           "samples",
+          "free sample",
           "item",
           "items",
           "product",
           "products",
           "merchandise",
           "general merchandise",
+          "general cargo",
+          "cargo",
+          "consolidated",
+          "freight all kinds",
+          "fak",
+          "said to contain",
+          "stc",
           "stuff",
           "various",
-          "various goods",
           "misc",
           "miscellaneous",
           "other",
@@ -49,23 +67,37 @@ public record ValidationPolicy(
           "commodity",
           "commodities",
           "daily necessities",
-          "consumer goods",
           "personal effects",
-          "gift items",
-          "free sample",
-          "n/a",
-          "na",
-          "none",
+          "apparel",
+          "clothes",
+          "clothing",
+          "garments",
+          "textiles",
+          "electronics",
+          "electronic goods",
+          "equipment",
+          "appliances",
+          "machinery",
+          "tools",
+          "toys",
+          "novelties",
+          "food",
+          "foodstuff",
+          "chemicals",
           "unknown",
+          "none",
           "test");
 
   public ValidationPolicy {
+    Objects.requireNonNull(clockSkew, "clockSkew");
+    Objects.requireNonNull(maxOrderAge, "maxOrderAge");
     genericDescriptions = Set.copyOf(genericDescriptions);
     if (clockSkew.isNegative() || maxOrderAge.isNegative() || maxOrderAge.isZero()) {
       throw new IllegalArgumentException("clockSkew must be >= 0 and maxOrderAge > 0");
     }
   }
 
+  /** Clock skew 5 minutes, maximum order age 400 days, {@link #GENERIC_DESCRIPTIONS}. */
   public static ValidationPolicy defaults() {
     return new ValidationPolicy(Duration.ofMinutes(5), Duration.ofDays(400), GENERIC_DESCRIPTIONS);
   }

@@ -17,77 +17,125 @@ import org.parcelgate.schema.Transaction;
 import org.parcelgate.schema.VerificationStatus;
 
 /**
- * Deterministic, valid, internally consistent transactions for tests, demos and benchmarks: order
- * {@code n} always has the same ids, goods and amounts (in EUR cents), its lines add up, its
- * payment matches the total and its shipment goes to the buyer's country. The personal data in it
- * is made up.
+ * Deterministic, valid, internally consistent transactions for tests, demos and benchmarks.
+ *
+ * <p>Order {@code n} always has the same content for the same order time: two or three lines of
+ * specific goods with real 6, 8 or 10-digit HS codes; amounts in EUR cents that add up exactly
+ * (line total = quantity x unit price, goods value = sum of lines, total paid = goods + shipping +
+ * insurance + VAT - discount, the VAT at the destination's standard rate on goods and shipping); a
+ * goods value below EUR 150, so the consignment's IOSS number is plausible; a payment of exactly
+ * the total, one minute after the order, from the buyer's country; a shipment to the buyer's EU
+ * country. The seller is a business established in China with a Dutch VAT number and EORI, as a
+ * non-EU seller registered in the EU would have.
+ *
+ * <p>{@code transactionId} ({@code ORD-n}), {@code payment.paymentId} ({@code PAY-n}), {@code
+ * buyer.buyerId} and {@code shipment.trackingNumber} (a UPU S10 number whose serial is {@code n})
+ * are unique per {@code n}. Every name, address and identifier is made up; the personal data is
+ * fake but shaped like the real thing, so privacy code has something to work on.
  */
 public final class SampleTransactions {
-  private static final String[] DESTINATIONS = {"NL", "DE", "FR", "BE", "IT", "ES"};
-  private static final String[][] GOODS = {
-    {"Bluetooth over-ear headphones with charging case", "851830", "CN"},
-    {"Stainless steel kitchen knife set, 5 pieces", "82119100", "CN"},
-    {"Women's cotton knitted pullover", "6110200010", "BD"},
-    {"Children's wooden building blocks, 100 pieces", "950300", "VN"},
-    {"USB-C charging cable, braided, 2 m", "85444290", "CN"},
-    {"Ceramic coffee mug with printed design", "691200", "TR"},
+  /** The largest order number: the tracking number's serial has eight digits. */
+  public static final int MAX_ORDER_NUMBER = 99_999_999;
+
+  /** The consignment's IOSS number (the marketplace's, as deemed supplier): IM + 528 (NL) + 7. */
+  public static final String MARKETPLACE_IOSS = "IM5280000012";
+
+  private static final int SELLERS = 50;
+
+  /** Destination country, city, postal code and the standard VAT rate in percent. */
+  private record Destination(String country, String city, String postalCode, int vatPercent) {}
+
+  private static final Destination[] DESTINATIONS = {
+    new Destination("NL", "Utrecht", "3511 AB", 21),
+    new Destination("DE", "Leipzig", "04109", 19),
+    new Destination("FR", "Lyon", "69002", 20),
+    new Destination("BE", "Gent", "9000", 21),
+    new Destination("IT", "Bologna", "40121", 22),
+    new Destination("ES", "Valencia", "46001", 21),
+  };
+
+  /** Description, HS code, country of origin, brand (or null), gross mass of one unit in grams. */
+  private record Goods(
+      String description, String hsCode, String origin, String brand, long gramsPerUnit) {}
+
+  private static final Goods[] GOODS = {
+    new Goods("Bluetooth over-ear headphones with charging case", "851830", "CN", "Sonoro", 310),
+    new Goods("Stainless steel kitchen knife set, 5 pieces", "82119200", "CN", null, 820),
+    new Goods("Women's cotton knitted pullover", "6110209900", "BD", null, 290),
+    new Goods("Children's wooden building blocks, 100 pieces", "950300", "VN", "Kubi", 1150),
+    new Goods("USB-C charging cable, braided, 2 m", "85444290", "CN", "Voltline", 60),
+    new Goods("Ceramic coffee mug with printed design", "691200", "TR", null, 380),
+    new Goods("LED desk lamp with USB charging port", "940521", "CN", "Lumio", 900),
+    new Goods("Men's cotton T-shirt, printed, short sleeves", "6109100010", "PK", null, 180),
   };
 
   private SampleTransactions() {}
 
-  /** Order number {@code n}, placed at {@code orderTime} and paid a minute later. */
+  /**
+   * Order number {@code n}, placed at {@code orderTime} and paid a minute later.
+   *
+   * @throws IllegalArgumentException if {@code n} is not between 0 and {@link #MAX_ORDER_NUMBER}
+   */
   public static Transaction valid(int n, Instant orderTime) {
-    String destination = DESTINATIONS[Math.floorMod(n, DESTINATIONS.length)];
-    List<LineItem> items = new ArrayList<>();
-    long goods = 0;
-    int lines = 2 + Math.floorMod(n, 2);
+    if (n < 0 || n > MAX_ORDER_NUMBER) {
+      throw new IllegalArgumentException("order number must be 0.." + MAX_ORDER_NUMBER);
+    }
+    Destination destination = DESTINATIONS[n % DESTINATIONS.length];
+    int lines = 2 + n % 2;
+    List<LineItem> items = new ArrayList<>(lines);
+    long goodsValue = 0;
+    long grossMass = 0;
     for (int line = 1; line <= lines; line++) {
-      String[] kind = GOODS[Math.floorMod(n + line, GOODS.length)];
-      long quantity = 1 + Math.floorMod(n * 7 + line, 3);
-      long unitPrice = 499 + Math.floorMod(n * 131 + line * 17, 2500);
+      Goods goods = GOODS[(n + line) % GOODS.length];
+      long quantity = 1 + (n + line) % 2;
+      long unitPrice = 199 + (n * 131L + line * 17L) % 1800;
       long lineTotal = quantity * unitPrice;
-      goods += lineTotal;
+      long mass = quantity * goods.gramsPerUnit();
+      goodsValue += lineTotal;
+      grossMass += mass;
       items.add(
           LineItem.newBuilder()
               .setLineNumber(line)
               .setSku("SKU-" + n + "-" + line)
-              .setDescription(kind[0])
-              .setHsCode(kind[1])
+              .setDescription(goods.description())
+              .setHsCode(goods.hsCode())
               .setQuantity(quantity)
               .setUnit("H87")
               .setUnitPriceMinor(unitPrice)
               .setLineTotalMinor(lineTotal)
-              .setOriginCountry(kind[2])
-              .setGrossMassGrams(250L * quantity)
-              .setBrand(null)
+              .setOriginCountry(goods.origin())
+              .setGrossMassGrams(mass)
+              .setBrand(goods.brand())
               .setListingUrl("https://marketplace.example/listing/" + n + "-" + line)
               .build());
     }
     long shipping = 399;
-    long insurance = 0;
-    long discount = Math.floorMod(n, 3) == 0 ? 100 : 0;
-    long tax = (goods + shipping) * 21 / 100;
-    long total = goods + shipping + insurance + tax - discount;
-    Instant paid = orderTime.plus(Duration.ofMinutes(1));
+    long insurance = n % 4 == 0 ? 150 : 0;
+    long discount = n % 3 == 0 ? 100 : 0;
+    // VAT on goods and shipping less the discount, rounded half up to the cent.
+    long taxable = goodsValue + shipping + insurance - discount;
+    long tax = (taxable * destination.vatPercent() + 50) / 100;
+    long total = goodsValue + shipping + insurance + tax - discount;
+    int seller = n % SELLERS;
     return Transaction.newBuilder()
         .setTransactionId("ORD-" + n)
         .setAmendment(false)
         .setOrderTime(orderTime)
-        .setIossNumber("IM5280000012")
+        .setIossNumber(MARKETPLACE_IOSS)
         .setSeller(
             Seller.newBuilder()
-                .setSellerId("seller-" + Math.floorMod(n, 50))
-                .setName("Shenzhen Example Trading Co., Ltd. " + Math.floorMod(n, 50))
+                .setSellerId("seller-" + seller)
+                .setName("Shenzhen Example Trading Co., Ltd. " + seller)
                 .setType(SellerType.BUSINESS)
-                .setVatNumber("NL123456789B01")
+                .setVatNumber(String.format("NL%09dB01", 826_000_000 + seller))
                 .setIossNumber(null)
-                .setEori("CN1234567890" + Math.floorMod(n, 10))
-                .setTin("91440300MA5F" + String.format("%06d", Math.floorMod(n, 1_000_000)))
+                .setEori(String.format("NL%09d", 826_000_000 + seller))
+                .setTin(String.format("91440300MA5F%06d", seller))
                 .setTinCountry("CN")
                 .setCountry("CN")
                 .setAddress(
                     Address.newBuilder()
-                        .setLine1("88 Example Road, Nanshan District")
+                        .setLine1((88 + seller) + " Example Road, Nanshan District")
                         .setLine2(null)
                         .setCity("Shenzhen")
                         .setPostalCode("518000")
@@ -101,15 +149,15 @@ public final class SampleTransactions {
                 .setBuyerId("buyer-" + n)
                 .setName("Sample Buyer " + n)
                 .setEmail("buyer" + n + "@mail.example")
-                .setPhone("+31600" + String.format("%06d", Math.floorMod(n, 1_000_000)))
+                .setPhone(String.format("+31600%06d", n % 1_000_000))
                 .setAddress(
                     Address.newBuilder()
-                        .setLine1(n + " Sample Street")
+                        .setLine1((1 + n % 200) + " Sample Street")
                         .setLine2(null)
-                        .setCity("Sampletown")
-                        .setPostalCode("1234 AB")
+                        .setCity(destination.city())
+                        .setPostalCode(destination.postalCode())
                         .setRegion(null)
-                        .setCountry(destination)
+                        .setCountry(destination.country())
                         .build())
                 .setTaxId(null)
                 .build())
@@ -117,7 +165,7 @@ public final class SampleTransactions {
         .setAmounts(
             Amounts.newBuilder()
                 .setCurrency("EUR")
-                .setGoodsValueMinor(goods)
+                .setGoodsValueMinor(goodsValue)
                 .setShippingMinor(shipping)
                 .setInsuranceMinor(insurance)
                 .setDiscountMinor(discount)
@@ -127,21 +175,21 @@ public final class SampleTransactions {
         .setPayment(
             Payment.newBuilder()
                 .setPaymentId("PAY-" + n)
-                .setTime(paid)
+                .setTime(orderTime.plus(Duration.ofMinutes(1)))
                 .setAmountMinor(total)
                 .setCurrency("EUR")
                 .setMethod(PaymentMethod.CARD)
-                .setPayerCountry(destination)
+                .setPayerCountry(destination.country())
                 .setProvider("Example Payments B.V.")
                 .build())
         .setShipment(
             Shipment.newBuilder()
-                .setTrackingNumber("TRK" + String.format("%010d", n))
+                .setTrackingNumber(trackingNumber(n))
                 .setCarrier("Example Parcel Service")
                 .setDispatchCountry("CN")
-                .setDestinationCountry(destination)
+                .setDestinationCountry(destination.country())
                 .setPackages(1)
-                .setGrossMassGrams(300L * lines)
+                .setGrossMassGrams(grossMass + 120)
                 .build())
         .build();
   }
@@ -151,12 +199,33 @@ public final class SampleTransactions {
     return batch(1, count, orderTime);
   }
 
-  /** Orders {@code first..first+count-1}. */
+  /** Orders {@code first..first+count-1}, all placed at {@code orderTime}. */
   public static List<Transaction> batch(int first, int count, Instant orderTime) {
     List<Transaction> records = new ArrayList<>(count);
     for (int n = first; n < first + count; n++) {
       records.add(valid(n, orderTime));
     }
     return records;
+  }
+
+  /**
+   * A UPU S10 item identifier for order {@code n}: service {@code LX}, the 8-digit serial {@code
+   * n}, its check digit (weights 8 6 4 2 3 5 9 7, 11 minus the sum modulo 11, 10 becomes 0 and 11
+   * becomes 5), and the country of posting {@code CN}.
+   */
+  static String trackingNumber(int n) {
+    String serial = String.format("%08d", n);
+    int[] weights = {8, 6, 4, 2, 3, 5, 9, 7};
+    int sum = 0;
+    for (int i = 0; i < 8; i++) {
+      sum += (serial.charAt(i) - '0') * weights[i];
+    }
+    int check = 11 - sum % 11;
+    if (check == 10) {
+      check = 0;
+    } else if (check == 11) {
+      check = 5;
+    }
+    return "LX" + serial + check + "CN";
   }
 }
