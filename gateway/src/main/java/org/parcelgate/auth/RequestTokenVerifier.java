@@ -42,8 +42,8 @@ import org.parcelgate.error.ProblemCode;
  * default claim checks.
  *
  * <p>Checks run cheapest and least revealing first; the replay guard is consulted last, so a token
- * that fails any other rule does not consume its {@code jti}. Pure Java and thread-safe; it does no
- * I/O.
+ * that fails any other rule does not consume its {@code jti}. Pure Java and thread-safe; its only
+ * I/O is the replay guard's, which the gateway backs with the store: call it from a worker thread.
  */
 public final class RequestTokenVerifier {
   /** The only accepted {@code typ} header value. */
