@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,18 +35,21 @@ import org.parcelgate.store.NewBatch;
 
 /**
  * Stored records per second, batches of 1,000 records, one commit per batch, on the embedded
- * database with the store's durability settings.
+ * database with the store's durability settings (SQLite, write-ahead log fsynced at every commit).
  *
  * <ul>
  *   <li>{@code storeBatch}: the store's design through {@link GatewayStore#commit}: one batch row,
- *       one blob row with the accepted records, 1,000 narrow index rows.
- *   <li>{@code baselineWideRows}: the naive design in the same engine and settings, as well as it
- *       can be done: one wide row per record (every field a column) plus a child row per line item
- *       (two per record), all with JDBC batching, one commit per batch.
+ *       one row with the accepted records as one blob, 1,000 narrow index rows.
+ *   <li>{@code baselineWideRows}: the naive design in the same engine, file and settings, done as
+ *       well as it can be: one wide row per record (every field a column) plus a child row per line
+ *       item (two per record), JDBC batching, one commit per batch, the same key.
  * </ul>
  *
- * Both report records per second (an operation is one record). The database grows during the trial,
- * as in production; each trial starts from an empty one in a temporary folder.
+ * Both report records per second (an operation is one record). Keys look like production: ordered
+ * transaction ids by default ({@code transactionIds=random} for UUIDs), tracking numbers in random
+ * order, 10,000 sellers. {@code trackingIndex=true} adds an index on the tracking number to both
+ * designs, to measure what a per-record index on a random key costs. The database grows during the
+ * trial, as in production; each trial starts from an empty one in a temporary folder.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -56,6 +60,9 @@ import org.parcelgate.store.NewBatch;
 public class StoreBenchmark {
   static final int BATCH = 1_000;
   static final int ITEMS_PER_RECORD = 2;
+  static final int SELLERS = 10_000;
+  static final String RECEIPT = "receipt-jws-of-about-this-length-".repeat(20);
+  static final String RESULT = "{\"result\":\"of about this length\"}".repeat(40);
 
   /**
    * Bytes per accepted record in the blob: a Transaction with the buyer block emptied and two line
@@ -64,26 +71,52 @@ public class StoreBenchmark {
   @Param({"600"})
   public int recordBytes;
 
+  /** {@code ordered} (order numbers counting up) or {@code random} (UUIDs). */
+  @Param({"ordered"})
+  public String transactionIds;
+
+  /** Whether both designs also index the tracking number. */
+  @Param({"false"})
+  public boolean trackingIndex;
+
   private Path directory;
   private GatewayStore store;
   private Connection baseline;
   private PreparedStatement wideRow;
   private PreparedStatement itemRow;
   private byte[] records;
+  private Random random;
   private long batches;
+  private long transactions;
+
+  private final String[] ids = new String[BATCH];
+  private final String[] digests = new String[BATCH];
+  private final String[] trackingNumbers = new String[BATCH];
+  private final String[] sellers = new String[BATCH];
+  private String batchId;
+  private NewBatch next;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     directory = Files.createTempDirectory("parcelgate-store-bench");
-    store = EmbeddedStore.open(directory.resolve("store"));
+    random = new Random(42);
     records = new byte[BATCH * recordBytes];
-    new Random(42).nextBytes(records);
+    random.nextBytes(records);
+    Path storeDirectory = directory.resolve("store");
+    store = EmbeddedStore.open(storeDirectory);
+    if (trackingIndex) {
+      try (Connection connection = EmbeddedStore.connect(storeDirectory);
+          Statement ddl = connection.createStatement()) {
+        ddl.execute("CREATE INDEX bench_tracking ON transaction_index (tracking_number)");
+      }
+    }
     baseline = EmbeddedStore.connect(Files.createDirectories(directory.resolve("baseline")));
     try (Statement ddl = baseline.createStatement()) {
       ddl.execute(Naive.TRANSACTION_TABLE);
       ddl.execute(Naive.ITEM_TABLE);
-      ddl.execute("CREATE INDEX naive_tracking ON naive_transaction (shipment_tracking_number)");
-      ddl.execute("CREATE INDEX naive_seller ON naive_transaction (marketplace_id, seller_id)");
+      if (trackingIndex) {
+        ddl.execute("CREATE INDEX naive_tracking ON naive_transaction (shipment_tracking_number)");
+      }
     }
     baseline.setAutoCommit(false);
     wideRow = baseline.prepareStatement(Naive.insert("naive_transaction", Naive.TRANSACTION));
@@ -103,20 +136,25 @@ public class StoreBenchmark {
     }
   }
 
-  @Benchmark
-  @OperationsPerInvocation(BATCH)
-  public void storeBatch() {
+  /**
+   * The next batch's values, made before the timer starts: generating ids is the caller's cost, not
+   * the store's. An invocation takes milliseconds, so the per-invocation overhead is negligible.
+   */
+  @Setup(Level.Invocation)
+  public void prepareBatch() {
     long batch = ++batches;
+    batchId = "batch-" + batch;
     List<IndexEntry> entries = new ArrayList<>(BATCH);
     for (int i = 0; i < BATCH; i++) {
-      String id = "tx-" + batch + "-" + i;
-      entries.add(
-          new IndexEntry(
-              id, 1, i, digest(batch, i), "TRK" + batch + "x" + i, "seller-" + i % 97, "FR"));
+      ids[i] = nextTransactionId();
+      digests[i] = digest(batch, i);
+      trackingNumbers[i] = trackingNumber();
+      sellers[i] = "seller-" + random.nextInt(SELLERS);
+      entries.add(new IndexEntry(ids[i], 1, i, digests[i], trackingNumbers[i], sellers[i], "FR"));
     }
-    store.commit(
+    next =
         new NewBatch(
-            "batch-" + batch,
+            batchId,
             "marketplace-alpha",
             digest(batch, -1),
             "jti-" + batch,
@@ -125,38 +163,44 @@ public class StoreBenchmark {
             BATCH,
             BATCH,
             0,
-            "receipt-jws-of-about-this-length-".repeat(20),
-            "{\"result\":\"of about this length\"}".repeat(40),
+            RECEIPT,
+            RESULT,
             records,
-            entries));
+            entries);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void storeBatch() {
+    store.commit(next);
   }
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void baselineWideRows() throws SQLException {
-    long batch = ++batches;
     for (int i = 0; i < BATCH; i++) {
-      String id = "tx-" + batch + "-" + i;
       int column = 1;
       wideRow.setString(column++, "marketplace-alpha");
-      wideRow.setString(column++, id);
+      wideRow.setString(column++, ids[i]);
       wideRow.setInt(column++, 1);
-      wideRow.setString(column++, "batch-" + batch);
-      wideRow.setString(column++, digest(batch, i));
+      wideRow.setString(column++, batchId);
+      wideRow.setString(column++, digests[i]);
       for (Naive.Column c : Naive.TRANSACTION.subList(5, Naive.TRANSACTION.size())) {
         if (c.number()) {
-          wideRow.setLong(column++, batch * 1_000 + i);
+          wideRow.setLong(column++, batches * 1_000 + i);
+        } else if (c.name().equals("shipment_tracking_number")) {
+          wideRow.setString(column++, trackingNumbers[i]);
+        } else if (c.name().equals("seller_id")) {
+          wideRow.setString(column++, sellers[i]);
         } else {
-          wideRow.setString(
-              column++,
-              c.name().equals("shipment_tracking_number") ? "TRK" + batch + "x" + i : c.sample());
+          wideRow.setString(column++, c.sample());
         }
       }
       wideRow.addBatch();
       for (int line = 1; line <= ITEMS_PER_RECORD; line++) {
         int item = 1;
         itemRow.setString(item++, "marketplace-alpha");
-        itemRow.setString(item++, id);
+        itemRow.setString(item++, ids[i]);
         itemRow.setInt(item++, 1);
         itemRow.setInt(item++, line);
         for (Naive.Column c : Naive.ITEM.subList(4, Naive.ITEM.size())) {
@@ -172,6 +216,23 @@ public class StoreBenchmark {
     wideRow.executeBatch();
     itemRow.executeBatch();
     baseline.commit();
+  }
+
+  private String nextTransactionId() {
+    long n = ++transactions;
+    return transactionIds.equals("random")
+        ? new UUID(random.nextLong(), random.nextLong()).toString()
+        : String.format("ORD-%012d", n);
+  }
+
+  /** Two letters, nine digits, two letters, as the UPU S10 tracking numbers of postal items. */
+  private String trackingNumber() {
+    return new StringBuilder(13)
+        .append((char) ('A' + random.nextInt(26)))
+        .append((char) ('A' + random.nextInt(26)))
+        .append(String.format("%09d", random.nextInt(1_000_000_000)))
+        .append("CN")
+        .toString();
   }
 
   private static String digest(long batch, int record) {

@@ -4,13 +4,19 @@ import java.sql.SQLException;
 
 /**
  * What differs between database engines behind {@link JdbcGatewayStore}: where the engine's
- * migrations live and how it reports a violated unique key. Everything else is standard SQL over
- * JDBC.
+ * migrations live, how it reports a violated unique key, and whether it takes one writer at a time.
+ * Everything else is standard SQL over JDBC.
  */
 interface Dialect {
-  /** The classpath folder of this engine's migrations, holding an {@code index} file. */
+  /** The classpath folder (relative to this package) of this engine's migrations. */
   String migrationFolder();
 
   /** Whether this exception, as thrown by the engine's driver, reports a violated unique key. */
   boolean isUniqueViolation(SQLException e);
+
+  /**
+   * Whether the engine admits one writing transaction at a time. The store then queues its writers
+   * on a fair lock in the JVM instead of letting them poll the engine's busy handler.
+   */
+  boolean singleWriter();
 }

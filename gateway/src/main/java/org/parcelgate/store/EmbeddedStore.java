@@ -4,15 +4,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Opens the embedded store: a database in a file under a data directory, no server needed. */
+/**
+ * Opens the embedded store: an SQLite database in one file ({@value SqliteDialect#FILE_NAME}, with
+ * its {@code -wal} and {@code -shm} companions) under a data directory. No server, nothing to
+ * install: the driver carries the engine. See {@code docs/storage.md} for why SQLite and which
+ * settings.
+ */
 public final class EmbeddedStore {
-  /** Connections kept open: enough for the worker pool's concurrent look-ups. */
+  /**
+   * Connections kept open. Readers run in parallel (write-ahead log); writers take turns on a lock,
+   * so more connections than this would only wait.
+   */
   static final int POOL_SIZE = 8;
 
+  /** How long a caller waits for a free connection before {@link StoreException}. */
   static final Duration BORROW_TIMEOUT = Duration.ofSeconds(30);
 
   private EmbeddedStore() {}
@@ -23,27 +33,22 @@ public final class EmbeddedStore {
   }
 
   /**
-   * Opens (creating if needed) the store in this directory and brings its schema up to date.
+   * Opens (creating the directory and the database if needed) the store in this directory and
+   * applies the migrations it has not seen yet. Blocking: call it from a worker thread.
    *
    * @param clock decides whether a recorded token id has expired
-   * @throws StoreException if the database cannot be opened or migrated
+   * @throws StoreException if the database cannot be opened or its schema does not match
+   * @throws UncheckedIOException if the directory cannot be created
    */
   public static GatewayStore open(Path dataDirectory, Clock clock) {
-    return open(
-        dataDirectory,
-        clock,
-        EmbeddedEngine.valueOf(System.getProperty("parcelgate.store.engine", "H2")));
-  }
-
-  static GatewayStore open(Path dataDirectory, Clock clock, EmbeddedEngine engine) {
     try {
       Files.createDirectories(dataDirectory);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data directory", e);
     }
     ConnectionPool pool =
-        new ConnectionPool(() -> engine.connect(dataDirectory), POOL_SIZE, BORROW_TIMEOUT);
-    JdbcGatewayStore store = new JdbcGatewayStore(pool, engine, clock);
+        new ConnectionPool(() -> SqliteDialect.connect(dataDirectory), POOL_SIZE, BORROW_TIMEOUT);
+    JdbcGatewayStore store = new JdbcGatewayStore(pool, new SqliteDialect(), clock);
     try {
       store.migrate();
       return store;
@@ -53,9 +58,12 @@ public final class EmbeddedStore {
     }
   }
 
-  /** A plain connection with the store's settings, for the benchmark's baseline. */
-  public static java.sql.Connection connect(Path dataDirectory) throws SQLException {
-    return EmbeddedEngine.valueOf(System.getProperty("parcelgate.store.engine", "H2"))
-        .connect(dataDirectory);
+  /**
+   * A plain connection to the database in this directory (which must exist), with the store's
+   * settings: for maintenance tools and for the benchmark's baseline in the same engine. It
+   * bypasses every rule of the store; the caller closes it.
+   */
+  public static Connection connect(Path dataDirectory) throws SQLException {
+    return SqliteDialect.connect(dataDirectory);
   }
 }

@@ -2,7 +2,6 @@ package org.parcelgate.store;
 
 import java.time.Instant;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -60,12 +59,6 @@ public interface GatewayStore extends AutoCloseable {
    */
   Map<String, TransactionVersion> latestVersions(
       String marketplaceId, Collection<String> transactionIds);
-
-  /**
-   * Every stored version of every transaction with this tracking number, of any marketplace, in
-   * marketplace, transaction id and version order.
-   */
-  List<StoredTransaction> transactionsByTrackingNumber(String trackingNumber);
 
   /**
    * Stores the whole batch in one database transaction: the batch row with receipt and result, the

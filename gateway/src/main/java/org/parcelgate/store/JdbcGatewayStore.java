@@ -8,12 +8,15 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@link GatewayStore} over JDBC in standard SQL: the engine-specific parts are the {@link
@@ -44,10 +47,6 @@ final class JdbcGatewayStore implements GatewayStore {
   private static final String ACCEPTED_RECORDS =
       "SELECT r.records FROM batch b JOIN batch_records r ON r.batch_id = b.batch_id"
           + " WHERE b.batch_id = ? AND b.marketplace_id = ?";
-  private static final String BY_TRACKING_NUMBER =
-      "SELECT marketplace_id, batch_id, transaction_id, version, record_index, record_sha256,"
-          + " tracking_number, seller_id, destination_country FROM transaction_index"
-          + " WHERE tracking_number = ? ORDER BY marketplace_id, transaction_id, version";
 
   private static final String INSERT_BATCH =
       "INSERT INTO batch (batch_id, marketplace_id, body_sha256, request_jti, received_at_micros,"
@@ -64,15 +63,21 @@ final class JdbcGatewayStore implements GatewayStore {
   private final Dialect dialect;
   private final Clock clock;
 
+  /**
+   * Held by writers when the engine takes one writer at a time; fair, so writers queue in order.
+   */
+  private final Lock writeLock;
+
   JdbcGatewayStore(ConnectionPool pool, Dialect dialect, Clock clock) {
     this.pool = pool;
     this.dialect = dialect;
     this.clock = clock;
+    this.writeLock = dialect.singleWriter() ? new ReentrantLock(true) : new NoLock();
   }
 
   /** Brings the schema up to date; called once, before the store is handed out. */
   void migrate() {
-    run(
+    write(
         connection ->
             Migrations.migrate(connection, Migrations.load(dialect.migrationFolder()), clock));
   }
@@ -87,7 +92,7 @@ final class JdbcGatewayStore implements GatewayStore {
     Limits.check(issuer, "issuer");
     Limits.check(jti, "jti");
     long until = micros(retainUntil);
-    return run(
+    return write(
         connection -> {
           try (PreparedStatement insert = connection.prepareStatement(INSERT_TOKEN_ID)) {
             insert.setString(1, issuer);
@@ -114,7 +119,7 @@ final class JdbcGatewayStore implements GatewayStore {
   @Override
   public int purgeExpiredTokenIds(Instant now) {
     long before = micros(now);
-    return run(
+    return write(
         connection -> {
           try (PreparedStatement purge = connection.prepareStatement(PURGE_TOKEN_IDS)) {
             purge.setLong(1, before);
@@ -210,37 +215,9 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
-  public List<StoredTransaction> transactionsByTrackingNumber(String trackingNumber) {
-    return run(
-        connection -> {
-          try (PreparedStatement select = connection.prepareStatement(BY_TRACKING_NUMBER)) {
-            select.setString(1, trackingNumber);
-            List<StoredTransaction> found = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-              while (rows.next()) {
-                found.add(
-                    new StoredTransaction(
-                        rows.getString(1),
-                        rows.getString(2),
-                        new IndexEntry(
-                            rows.getString(3),
-                            rows.getInt(4),
-                            rows.getInt(5),
-                            rows.getString(6),
-                            rows.getString(7),
-                            rows.getString(8),
-                            rows.getString(9))));
-              }
-            }
-            return found;
-          }
-        });
-  }
-
-  @Override
   public void commit(NewBatch batch) {
     check(batch);
-    run(
+    write(
         connection -> {
           connection.setAutoCommit(false);
           try {
@@ -354,11 +331,48 @@ final class JdbcGatewayStore implements GatewayStore {
     }
   }
 
+  /** Like {@link #run}, holding the write lock. */
+  private <T> T write(Work<T> work) {
+    writeLock.lock();
+    try {
+      return run(work);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   static long micros(Instant instant) {
     return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
   }
 
   static Instant instant(long micros) {
     return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+  }
+
+  /** The write lock of an engine that takes concurrent writers itself. */
+  private static final class NoLock implements Lock {
+    @Override
+    public void lock() {}
+
+    @Override
+    public void lockInterruptibly() {}
+
+    @Override
+    public boolean tryLock() {
+      return true;
+    }
+
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) {
+      return true;
+    }
+
+    @Override
+    public void unlock() {}
+
+    @Override
+    public Condition newCondition() {
+      throw new UnsupportedOperationException();
+    }
   }
 }

@@ -1,7 +1,7 @@
--- The first schema of the store. Standard SQL; CLOB and BLOB hold values of unbounded length.
--- Instants are microseconds since the epoch (BIGINT). No foreign keys: every batch is written in
--- one transaction by the store itself, and an engine-checked reference per index row would cost
--- a look-up per record.
+-- The first schema of the store: standard SQL, written to be safe to run again (IF NOT EXISTS).
+-- Instants are microseconds since the epoch (BIGINT). CLOB and BLOB hold values of unbounded length
+-- (a PostgreSQL migration would say TEXT and BYTEA). No foreign keys: the store writes each batch in
+-- one transaction itself, and a checked reference per index row would cost a look-up per record.
 
 -- Replay protection: the first use of each (issuer, jti), kept until retain_until.
 CREATE TABLE IF NOT EXISTS token_id (
@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS token_id (
 );
 CREATE INDEX IF NOT EXISTS token_id_retain_until ON token_id (retain_until_micros);
 
--- One row per batch: what the marketplace is answered with, for repeats and status queries.
+-- One row per batch: what the marketplace was answered, for repeats and status queries.
 CREATE TABLE IF NOT EXISTS batch (
   batch_id VARCHAR(255) NOT NULL PRIMARY KEY,
   marketplace_id VARCHAR(255) NOT NULL,
@@ -34,7 +34,10 @@ CREATE TABLE IF NOT EXISTS batch_records (
   records BLOB NOT NULL
 );
 
--- One narrow row per accepted record version: what is looked up, and where the record is.
+-- One narrow row per stored version of a transaction. The key decides uniqueness and answers
+-- latest-version look-ups; accepted_position locates the record in its batch's records.
+-- tracking_number and seller_id are kept for look-ups but not indexed on the commit path: an
+-- index on a random key costs about four times the throughput (docs/storage.md).
 CREATE TABLE IF NOT EXISTS transaction_index (
   marketplace_id VARCHAR(255) NOT NULL,
   transaction_id VARCHAR(255) NOT NULL,
@@ -48,5 +51,3 @@ CREATE TABLE IF NOT EXISTS transaction_index (
   destination_country VARCHAR(255),
   PRIMARY KEY (marketplace_id, transaction_id, version)
 );
-CREATE INDEX IF NOT EXISTS transaction_index_tracking ON transaction_index (tracking_number);
-CREATE INDEX IF NOT EXISTS transaction_index_seller ON transaction_index (marketplace_id, seller_id);

@@ -1,0 +1,49 @@
+package org.parcelgate.store;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+/** Small batches for the store's tests. */
+final class Batches {
+  static final Instant RECEIVED = Instant.parse("2026-03-01T10:15:30.123456Z");
+
+  private Batches() {}
+
+  static IndexEntry entry(String transactionId, int version) {
+    return new IndexEntry(
+        transactionId,
+        version,
+        0,
+        digest(transactionId + "/" + version),
+        "LX" + Math.abs(transactionId.hashCode()) + "CN",
+        "seller-1",
+        "FR");
+  }
+
+  static NewBatch batch(
+      String batchId, String marketplaceId, String bodySha256, List<IndexEntry> entries) {
+    return new NewBatch(
+        batchId,
+        marketplaceId,
+        bodySha256,
+        "jti-" + batchId,
+        RECEIVED,
+        "fingerprint-v2",
+        entries.size() + 1,
+        entries.size(),
+        1,
+        "receipt-of-" + batchId,
+        "{\"batchId\":\"" + batchId + "\"}",
+        ("records of " + batchId).getBytes(StandardCharsets.UTF_8),
+        entries);
+  }
+
+  static NewBatch batch(String batchId, String marketplaceId, IndexEntry... entries) {
+    return batch(batchId, marketplaceId, digest("body of " + batchId), List.of(entries));
+  }
+
+  static String digest(String text) {
+    return String.format("%064x", text.hashCode() & 0xffffffffL);
+  }
+}
