@@ -1,0 +1,104 @@
+package org.parcelgate.conformance;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.parcelgate.pki.Identity;
+import org.parcelgate.pki.Pem;
+import org.parcelgate.pki.RequestTokens;
+
+/** A partner as the protocol sees it: its certificate on the connection, its keys on the tokens. */
+final class Partners {
+  static final String BATCH_MEDIA_TYPE = "application/vnd.parcelgate.batch+avro";
+
+  private final Target target;
+  private final Identity identity;
+  private final HttpClient client;
+
+  Partners(Target target, Identity identity) {
+    this.target = target;
+    this.identity = identity;
+    this.client =
+        HttpClient.newBuilder()
+            .sslContext(sslContext(target, identity))
+            .connectTimeout(Duration.ofSeconds(10))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+  }
+
+  private static SSLContext sslContext(Target target, Identity identity) {
+    try {
+      char[] password = "conformance".toCharArray();
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      keys.setKeyEntry(
+          "client",
+          Pem.readPrivateKey(identity.privateKey()),
+          password,
+          new Certificate[] {identity.x509()});
+      KeyManagerFactory keyManagers =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keyManagers.init(keys, password);
+      KeyStore anchors = KeyStore.getInstance("PKCS12");
+      anchors.load(null, null);
+      X509Certificate anchor = Pem.readCertificate(target.pki.trustAnchor());
+      anchors.setCertificateEntry("anchor", anchor);
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(anchors);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build the TLS context of " + identity.name(), e);
+    }
+  }
+
+  Identity identity() {
+    return identity;
+  }
+
+  RequestTokens token(String alg) {
+    return RequestTokens.of(identity, alg, target.audience, Instant.now());
+  }
+
+  RequestTokens token() {
+    return token(identity.signingKeys().get(0).getAlgorithm().getName());
+  }
+
+  HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET();
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> postBatch(byte[] body, String token)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri("/v1/batches"))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", BATCH_MEDIA_TYPE)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return target.base.resolve(path);
+  }
+}

@@ -1,0 +1,193 @@
+package org.parcelgate.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.parcelgate.pki.Identity;
+import org.parcelgate.schema.AvroTrust;
+import org.parcelgate.schema.Transaction;
+import org.parcelgate.schema.sample.SampleTransactions;
+
+/**
+ * The partner protocol as docs/protocol.md states it, checked from outside: status and problem
+ * {@code code} of each good path and each class of refusal. Runs against {@link Target}.
+ */
+@ExtendWith(ConformanceReport.class)
+class ProtocolConformanceTest {
+  private static Target target;
+
+  @BeforeAll
+  static void target() {
+    AvroTrust.install();
+    target = Target.get();
+  }
+
+  private static Partners partner(String name) {
+    return new Partners(target, target.pki.identity(name));
+  }
+
+  private static String code(HttpResponse<String> response) throws Exception {
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    return JSONObjectUtils.parse(response.body()).get("code").toString();
+  }
+
+  private static void assertProblem(HttpResponse<String> response, int status, String code)
+      throws Exception {
+    assertThat(response.statusCode()).as("status of %s", response.body()).isEqualTo(status);
+    assertThat(code(response)).isEqualTo(code);
+  }
+
+  @Test
+  void acceptsEveryRegisteredActivePartnerWithEachOfItsKeys() throws Exception {
+    for (Identity identity : target.pki.partners()) {
+      if (identity.partnerId().equals("marketplace-suspended")) {
+        continue;
+      }
+      Partners partner = new Partners(target, identity);
+      for (var key : identity.signingKeys()) {
+        String alg = key.getAlgorithm().getName();
+        HttpResponse<String> response = partner.get("/v1/whoami", partner.token(alg).sign());
+        assertThat(response.statusCode()).as("%s with %s", identity.name(), alg).isEqualTo(200);
+        Map<String, Object> body = JSONObjectUtils.parse(response.body());
+        assertThat(body.get("partnerId")).isEqualTo(identity.partnerId());
+        assertThat(body.get("role")).isEqualTo(identity.role());
+      }
+    }
+  }
+
+  @Test
+  void refusesRequestWithoutToken() throws Exception {
+    assertProblem(partner("marketplace-alpha").get("/v1/whoami", null), 401, "missing_token");
+  }
+
+  @Test
+  void refusesReplayedToken() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    String token = alpha.token().sign();
+    assertThat(alpha.get("/v1/whoami", token).statusCode()).isEqualTo(200);
+    assertProblem(alpha.get("/v1/whoami", token), 401, "token_replayed");
+  }
+
+  @Test
+  void refusesTokenBoundToAnotherCertificate() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    String thumbprint = target.pki.identity("marketplace-beta").thumbprint();
+    String token = alpha.token().claim("cnf", Map.of("x5t#S256", thumbprint)).sign();
+    assertProblem(alpha.get("/v1/whoami", token), 401, "certificate_binding_mismatch");
+  }
+
+  @Test
+  void refusesTokenForAnotherAudience() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    assertProblem(
+        alpha.get("/v1/whoami", alpha.token().claim("aud", "elsewhere").sign()),
+        401,
+        "audience_mismatch");
+  }
+
+  @Test
+  void refusesExpiredToken() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    Instant past = Instant.now().minusSeconds(3600);
+    String token = alpha.token().issuedAt(past, past.plusSeconds(120)).sign();
+    assertProblem(alpha.get("/v1/whoami", token), 401, "token_expired");
+  }
+
+  @Test
+  void refusesUnregisteredCertificate() throws Exception {
+    assertProblem(partner("unregistered").get("/v1/whoami", null), 401, "unknown_client");
+  }
+
+  @Test
+  void refusesSuspendedPartner() throws Exception {
+    Partners suspended = partner("marketplace-suspended");
+    assertProblem(suspended.get("/v1/whoami", suspended.token().sign()), 403, "partner_suspended");
+  }
+
+  @Test
+  void refusesHandshakeWithRevokedOrExpiredCertificate() {
+    for (String name : List.of("revoked", "expired")) {
+      assertThatThrownBy(() -> partner(name).get("/v1/whoami", null))
+          .as(name)
+          .isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void acceptsABatchAndSignsAReceiptThenRecognizesItsRetry() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    byte[] body = batch(3);
+
+    HttpResponse<String> first = alpha.postBatch(body, alpha.token().body(body).sign());
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+    Map<String, Object> outcome = JSONObjectUtils.parse(first.body());
+    assertThat(((Number) outcome.get("accepted")).intValue()).isEqualTo(3);
+
+    SignedJWT receipt = SignedJWT.parse(outcome.get("receipt").toString());
+    JWKSet keys = JWKSet.parse(alpha.get("/.well-known/jwks.json", null).body());
+    var key = keys.getKeyByKeyId(receipt.getHeader().getKeyID());
+    assertThat(key).isNotNull();
+    assertThat(receipt.verify(new ECDSAVerifier(key.toECKey()))).isTrue();
+    assertThat(receipt.getJWTClaimsSet().getStringClaim("batch_id"))
+        .isEqualTo(outcome.get("batchId"));
+
+    HttpResponse<String> retry = alpha.postBatch(body, alpha.token().body(body).sign());
+    assertThat(retry.statusCode()).isEqualTo(200);
+    assertThat(retry.body()).isEqualTo(first.body());
+  }
+
+  @Test
+  void refusesBatchWhoseBodyIsNotTheSignedOne() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    byte[] signed = batch(1);
+    byte[] sent = batch(1);
+    assertProblem(alpha.postBatch(sent, alpha.token().body(signed).sign()), 401, "digest_mismatch");
+  }
+
+  @Test
+  void refusesBatchThatIsNotAnAvroContainer() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    byte[] body = "{\"transactions\": []}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertProblem(alpha.postBatch(body, alpha.token().body(body).sign()), 400, "invalid_container");
+  }
+
+  @Test
+  void refusesBatchesFromCustoms() throws Exception {
+    Partners customs = partner("customs-nl");
+    byte[] body = batch(1);
+    assertProblem(customs.postBatch(body, customs.token().body(body).sign()), 403, "forbidden");
+  }
+
+  /** A valid batch of orders whose numbers no earlier run used. */
+  private static byte[] batch(int count) throws IOException {
+    int first = (int) Math.floorMod(System.nanoTime() / 1000, 90_000_000L) + 1;
+    List<Transaction> records =
+        SampleTransactions.batch(first, count, Instant.now().minusSeconds(3600));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (DataFileWriter<Transaction> writer =
+        new DataFileWriter<>(new SpecificDatumWriter<>(Transaction.class))) {
+      writer.setCodec(CodecFactory.deflateCodec(6));
+      writer.create(Transaction.getClassSchema(), out);
+      for (Transaction record : records) {
+        writer.append(record);
+      }
+    }
+    return out.toByteArray();
+  }
+}
