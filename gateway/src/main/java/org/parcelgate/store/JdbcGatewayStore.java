@@ -13,8 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -64,7 +62,8 @@ final class JdbcGatewayStore implements GatewayStore {
   private final Clock clock;
 
   /**
-   * Held by writers when the engine takes one writer at a time; fair, so writers queue in order.
+   * Held by writers when the engine takes one writer at a time (fair, so writers queue in order);
+   * null when the engine takes concurrent writers itself.
    */
   private final Lock writeLock;
 
@@ -72,7 +71,7 @@ final class JdbcGatewayStore implements GatewayStore {
     this.pool = pool;
     this.dialect = dialect;
     this.clock = clock;
-    this.writeLock = dialect.singleWriter() ? new ReentrantLock(true) : new NoLock();
+    this.writeLock = dialect.singleWriter() ? new ReentrantLock(true) : null;
   }
 
   /** Brings the schema up to date; called once, before the store is handed out. */
@@ -333,6 +332,9 @@ final class JdbcGatewayStore implements GatewayStore {
 
   /** Like {@link #run}, holding the write lock. */
   private <T> T write(Work<T> work) {
+    if (writeLock == null) {
+      return run(work);
+    }
     writeLock.lock();
     try {
       return run(work);
@@ -347,32 +349,5 @@ final class JdbcGatewayStore implements GatewayStore {
 
   static Instant instant(long micros) {
     return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
-  }
-
-  /** The write lock of an engine that takes concurrent writers itself. */
-  private static final class NoLock implements Lock {
-    @Override
-    public void lock() {}
-
-    @Override
-    public void lockInterruptibly() {}
-
-    @Override
-    public boolean tryLock() {
-      return true;
-    }
-
-    @Override
-    public boolean tryLock(long time, TimeUnit unit) {
-      return true;
-    }
-
-    @Override
-    public void unlock() {}
-
-    @Override
-    public Condition newCondition() {
-      throw new UnsupportedOperationException();
-    }
   }
 }
