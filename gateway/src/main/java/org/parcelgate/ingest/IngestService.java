@@ -153,24 +153,19 @@ public final class IngestService {
     List<Transaction> accepted = new ArrayList<>();
     for (int index : validation.acceptedIndexes()) {
       Transaction record = records.get(index);
-      TransactionVersion latest = stored.get(record.getTransactionId());
       String digest = digests.get(index);
-      int version;
-      if (latest == null) {
-        if (record.getAmendment()) {
-          errors.put(index, List.of(AmendmentRules.AMENDS_NOTHING));
-          continue;
-        }
-        version = 1;
-      } else if (latest.recordSha256().equals(digest)) {
+      AmendmentRules.Decision decision =
+          AmendmentRules.decide(
+              record.getAmendment(), stored.get(record.getTransactionId()), digest);
+      if (decision instanceof AmendmentRules.Unchanged) {
         unchanged.add(index);
         continue;
-      } else if (!record.getAmendment()) {
-        errors.put(index, List.of(AmendmentRules.CONFLICT));
-        continue;
-      } else {
-        version = latest.version() + 1;
       }
+      if (decision instanceof AmendmentRules.Refuse refuse) {
+        errors.put(index, List.of(refuse.error()));
+        continue;
+      }
+      int version = ((AmendmentRules.Store) decision).version();
       versions.add(new BatchOutcome.Version(index, version));
       accepted.add(InterimBuyerRedaction.redact(record));
       entries.add(
