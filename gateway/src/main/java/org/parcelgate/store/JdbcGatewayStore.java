@@ -217,19 +217,13 @@ final class JdbcGatewayStore implements GatewayStore {
   public void commit(NewBatch batch) {
     check(batch);
     write(
-        connection -> {
-          connection.setAutoCommit(false);
-          try {
-            insertBatch(connection, batch);
-            connection.commit();
-          } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-          } finally {
-            connection.setAutoCommit(true);
-          }
-          return null;
-        });
+        connection ->
+            inTransaction(
+                connection,
+                c -> {
+                  insertBatch(c, batch);
+                  return null;
+                }));
   }
 
   private static void insertBatch(Connection connection, NewBatch batch) throws SQLException {
@@ -309,6 +303,23 @@ final class JdbcGatewayStore implements GatewayStore {
   @FunctionalInterface
   interface Work<T> {
     T run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} as one database transaction on {@code connection}: all of it, or none of it.
+   */
+  static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      T result = work.run(connection);
+      connection.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
   }
 
   <T> T run(Work<T> work) {

@@ -128,30 +128,26 @@ final class Migrations {
 
   private static void apply(Connection connection, Migration migration, Instant now)
       throws SQLException {
-    connection.setAutoCommit(false);
-    try {
-      try (Statement statement = connection.createStatement()) {
-        for (String sql : statements(migration.sql())) {
-          statement.execute(sql);
-        }
-      }
-      try (PreparedStatement record =
-          connection.prepareStatement(
-              "INSERT INTO schema_version (version, description, checksum, applied_at_micros)"
-                  + " VALUES (?, ?, ?, ?)")) {
-        record.setInt(1, migration.version());
-        record.setString(2, migration.description());
-        record.setString(3, migration.checksum());
-        record.setLong(4, JdbcGatewayStore.micros(now));
-        record.executeUpdate();
-      }
-      connection.commit();
-    } catch (SQLException | RuntimeException e) {
-      connection.rollback();
-      throw e;
-    } finally {
-      connection.setAutoCommit(true);
-    }
+    JdbcGatewayStore.inTransaction(
+        connection,
+        c -> {
+          try (Statement statement = c.createStatement()) {
+            for (String sql : statements(migration.sql())) {
+              statement.execute(sql);
+            }
+          }
+          try (PreparedStatement record =
+              c.prepareStatement(
+                  "INSERT INTO schema_version (version, description, checksum, applied_at_micros)"
+                      + " VALUES (?, ?, ?, ?)")) {
+            record.setInt(1, migration.version());
+            record.setString(2, migration.description());
+            record.setString(3, migration.checksum());
+            record.setLong(4, JdbcGatewayStore.micros(now));
+            record.executeUpdate();
+          }
+          return null;
+        });
   }
 
   static List<String> statements(String script) {

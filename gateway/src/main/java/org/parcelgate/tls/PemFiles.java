@@ -45,12 +45,4 @@ public final class PemFiles {
       throw new IOException("not a CRL", e);
     }
   }
-
-  public static X509CRL crl(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(in);
-    } catch (CertificateException | CRLException e) {
-      throw new IOException("not a CRL file: " + file.getFileName(), e);
-    }
-  }
 }
