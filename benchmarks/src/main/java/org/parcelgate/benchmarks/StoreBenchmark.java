@@ -31,6 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.store.GatewayStore;
 import org.parcelgate.store.IndexEntry;
+import org.parcelgate.store.LogAppend;
+import org.parcelgate.store.MinimizedBatch;
 import org.parcelgate.store.NewBatch;
 
 /**
@@ -63,6 +65,15 @@ public class StoreBenchmark {
   static final int SELLERS = 10_000;
   static final String RECEIPT = "receipt-jws-of-about-this-length-".repeat(20);
   static final String RESULT = "{\"result\":\"of about this length\"}".repeat(40);
+
+  /** A minimization log entry of the shipped customs policy is about 4 KB over 60 field paths. */
+  static final String LOG_ENTRY =
+      "{\"path\":\"items[].description\",\"action\":\"mask\"}".repeat(80);
+
+  static final List<LogAppend.Count> LOG_COUNTS =
+      java.util.stream.IntStream.range(0, 60)
+          .mapToObj(i -> new LogAppend.Count("field." + i, "keep", BATCH))
+          .toList();
 
   /**
    * Bytes per accepted record in the blob: a Transaction with the buyer block emptied and two line
@@ -165,8 +176,26 @@ public class StoreBenchmark {
             0,
             RECEIPT,
             RESULT,
-            records,
-            entries);
+            entries,
+            List.of(
+                new MinimizedBatch(
+                    "customs-nl",
+                    "customs-default",
+                    1,
+                    "policy-sha256",
+                    1,
+                    "minimized-fingerprint",
+                    BATCH,
+                    records)),
+            List.of(
+                new LogAppend(
+                    "minimization",
+                    Instant.now(),
+                    "marketplace-alpha",
+                    "customs-nl",
+                    LOG_ENTRY,
+                    digests[0].getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    LOG_COUNTS)));
   }
 
   @Benchmark

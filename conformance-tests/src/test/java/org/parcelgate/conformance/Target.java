@@ -69,6 +69,7 @@ final class Target {
       env.put("PARCELGATE_TLS_CRLS", pki.crl().toString());
       env.put("PARCELGATE_REGISTRY_FILE", pki.registry().toString());
       env.put("PARCELGATE_SIGNING_KEY_FILE", pki.gatewaySigningKey().toString());
+      env.put("PARCELGATE_PRIVACY_PSEUDONYM_KEY_FILE", pki.pseudonymKeys().toString());
       env.put("PARCELGATE_STORE_DATA_DIRECTORY", root.resolve("data").toString());
       Vertx vertx = Vertx.vertx();
       Gateway gateway =

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -26,11 +27,24 @@ import org.parcelgate.http.BatchEndpoints;
 import org.parcelgate.http.Lifecycle;
 import org.parcelgate.http.OpsRouter;
 import org.parcelgate.http.PartnerApiRouter;
+import org.parcelgate.http.PrivacyEndpoints;
 import org.parcelgate.ingest.AvroLimits;
 import org.parcelgate.ingest.BatchDecoder;
 import org.parcelgate.ingest.IngestService;
 import org.parcelgate.ingest.WriterSchemas;
 import org.parcelgate.metrics.GatewayMetrics;
+import org.parcelgate.privacy.MinimizationLog;
+import org.parcelgate.privacy.MinimizationPolicy;
+import org.parcelgate.privacy.Minimizer;
+import org.parcelgate.privacy.PolicyException;
+import org.parcelgate.privacy.PolicySources;
+import org.parcelgate.privacy.PseudonymKeys;
+import org.parcelgate.privacy.Pseudonymizer;
+import org.parcelgate.privacy.RecipientPolicies;
+import org.parcelgate.schema.Transaction;
+import org.parcelgate.signing.CheckpointSigner;
+import org.parcelgate.signing.CheckpointVerifier;
+import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.signing.GatewaySigningKeys;
 import org.parcelgate.signing.ReceiptSigner;
 import org.parcelgate.store.EmbeddedStore;
@@ -102,6 +116,8 @@ public final class Gateway {
         vertx.executeBlocking(() -> EmbeddedStore.open(config.store().dataDirectory()));
     Future<List<X509Certificate>> anchors =
         vertx.executeBlocking(() -> loadAnchors(config.tls().trustAnchors()));
+    Future<RecipientPolicies> recipients =
+        vertx.executeBlocking(() -> recipients(config.privacy()));
     Future<GatewaySigningKeys> signingKeys =
         vertx.executeBlocking(
             () ->
@@ -113,7 +129,7 @@ public final class Gateway {
             List.of(config.registry().file()),
             contents -> PartnerRegistryParser.parse(contents.get(0)),
             metrics::registryReload);
-    return Future.join(anchors, signingKeys, registry.reload(), store)
+    return Future.join(List.of(anchors, signingKeys, registry.reload(), store, recipients))
         .recover(
             failure ->
                 closeQuietly(vertx, store)
@@ -121,7 +137,9 @@ public final class Gateway {
                         closed ->
                             Future.failedFuture(
                                 new StartupException(
-                                    "cannot load keys, certificates, registry or store", failure))))
+                                    "cannot load keys, certificates, registry, store or privacy"
+                                        + " policies",
+                                    failure))))
         .compose(
             loaded -> {
               Reloader<CrlSet> crls =
@@ -145,6 +163,7 @@ public final class Gateway {
                               anchors.result(),
                               signingKeys.result(),
                               schemas,
+                              recipients.result(),
                               clock))
                   .recover(
                       failure ->
@@ -158,6 +177,7 @@ public final class Gateway {
       List<X509Certificate> anchors,
       GatewaySigningKeys signingKeys,
       WriterSchemas schemas,
+      RecipientPolicies recipients,
       Clock clock) {
     PartnerTrustManager trustManager =
         new PartnerTrustManager(
@@ -169,12 +189,20 @@ public final class Gateway {
     ReplayGuard replayGuard =
         (issuer, jti, retainUntil) ->
             recent.firstUse(issuer, jti, retainUntil) && store.firstUse(issuer, jti, retainUntil);
+    GatewaySigner signer = new GatewaySigner(signingKeys, config.gatewayId());
     IngestService ingest =
         new IngestService(
             new BatchDecoder(schemas, config.ingest().limits()),
             new TransactionValidator(config.validation(), clock),
             store,
-            new ReceiptSigner(signingKeys, config.gatewayId()),
+            recipients,
+            new ReceiptSigner(signer),
+            clock);
+    MinimizationLog minimizationLog =
+        new MinimizationLog(
+            store,
+            new CheckpointSigner(signer),
+            new CheckpointVerifier(signingKeys.publishedKeys()),
             clock);
     RequestTokenVerifier verifier =
         new RequestTokenVerifier(config.token().policy(), replayGuard, clock);
@@ -203,7 +231,8 @@ public final class Gateway {
                     new ClientCertificateHandler(registry),
                     new RequestTokenHandler(verifier),
                     signingKeys,
-                    new BatchEndpoints(ingest, metrics)));
+                    new BatchEndpoints(ingest, metrics),
+                    new PrivacyEndpoints(minimizationLog)));
     opsServer =
         vertx
             .createHttpServer(
@@ -270,6 +299,54 @@ public final class Gateway {
         .put("partners", current.size())
         .put("registrySha256", current.contentHash())
         .put("crls", crls.get().size());
+  }
+
+  /**
+   * Reads the pseudonym keys and every recipient's policy, and compiles each policy against the
+   * transaction schema: a policy that does not fit stops the start.
+   */
+  private static RecipientPolicies recipients(GatewayConfig.Privacy privacy) throws IOException {
+    if (privacy.recipients().isEmpty()) {
+      LOG.warn(
+          "no recipients of minimized records are configured: batches are stored without any"
+              + " copy of their records");
+      return new RecipientPolicies(List.of());
+    }
+    PseudonymKeys keys =
+        privacy.pseudonymKeys().isPresent()
+            ? PseudonymKeys.parse(
+                privacy.pseudonymKeys().get().bytes(), PseudonymKeys.ENVIRONMENT_VARIABLE)
+            : PseudonymKeys.parse(
+                Files.readAllBytes(privacy.pseudonymKeyFile().orElseThrow()),
+                "the pseudonym key store file");
+    List<Minimizer> minimizers = new ArrayList<>();
+    for (GatewayConfig.Recipient recipient : privacy.recipients()) {
+      MinimizationPolicy policy;
+      if (recipient.policy() instanceof GatewayConfig.PolicySource.File file) {
+        policy = MinimizationPolicy.parse(Files.readAllBytes(file.path()), file.path().toString());
+      } else {
+        String name = ((GatewayConfig.PolicySource.Builtin) recipient.policy()).name();
+        policy = MinimizationPolicy.parse(PolicySources.builtin(name), "builtin:" + name);
+      }
+      Pseudonymizer pseudonyms =
+          keys.active(recipient.id())
+              .orElseThrow(
+                  () ->
+                      new PolicyException(
+                          "the pseudonym key store has no key for recipient " + recipient.id()));
+      Minimizer minimizer = Minimizer.compile(policy, Transaction.getClassSchema(), pseudonyms);
+      LOG.info(
+          "recipient {}: policy {} version {} (sha256 {}), pseudonym key version {}; dropped by"
+              + " default: {}",
+          recipient.id(),
+          policy.id(),
+          policy.version(),
+          policy.sha256(),
+          minimizer.keyVersion(),
+          minimizer.droppedByDefault().isEmpty() ? "none" : minimizer.droppedByDefault());
+      minimizers.add(minimizer);
+    }
+    return new RecipientPolicies(minimizers);
   }
 
   private static List<X509Certificate> loadAnchors(List<Path> files) throws IOException {

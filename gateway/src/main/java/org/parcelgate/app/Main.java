@@ -17,14 +17,21 @@ import org.parcelgate.config.ConfigLoader;
 import org.parcelgate.config.GatewayConfig;
 
 /**
- * Starts the gateway: {@code java -jar parcelgate-gateway.jar [--config FILE]}. Exit codes: 1 if
- * the gateway could not start, 2 for a usage or configuration error; a stop by signal drains
- * gracefully and then ends with the signal's usual status (143 for SIGTERM).
+ * Starts the gateway: {@code java -jar parcelgate-gateway.jar [--config FILE]}; or, with {@code
+ * verify-log}, verifies an exported minimization log offline (see {@link VerifyLogCommand}). Exit
+ * codes: 1 if the gateway could not start, 2 for a usage or configuration error; a stop by signal
+ * drains gracefully and then ends with the signal's usual status (143 for SIGTERM).
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals(VerifyLogCommand.NAME)) {
+      System.exit(
+          VerifyLogCommand.run(
+              java.util.Arrays.asList(args).subList(1, args.length), System.out, System.err));
+      return;
+    }
     Optional<Path> configFile;
     try {
       configFile = configFile(args);

@@ -7,7 +7,12 @@ import java.util.Set;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 
-/** Lets a request through only if its authenticated partner has one of the route's roles. */
+/**
+ * Lets a request through only if the partner of its client certificate has one of the route's
+ * roles. On token routes it runs after the token handler, which proved the token is that partner's;
+ * on certificate-only routes (the privacy officers' review page) the certificate alone identifies
+ * the partner.
+ */
 public final class RoleHandler implements Handler<RoutingContext> {
   private final Set<Role> allowed;
 
@@ -25,7 +30,7 @@ public final class RoleHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (!allowed.contains(PartnerContext.request(ctx).partner().role())) {
+    if (!allowed.contains(PartnerContext.partner(ctx).role())) {
       throw new GatewayException(
           ProblemCode.FORBIDDEN, "this resource is not available to the partner's role");
     }

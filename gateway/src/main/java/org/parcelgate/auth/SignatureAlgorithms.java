@@ -50,7 +50,7 @@ public final class SignatureAlgorithms {
   }
 
   /** A verifier for a public key whose algorithm was established by {@link #algorithmFor}. */
-  static JWSVerifier verifierFor(JWK key) throws JOSEException {
+  public static JWSVerifier verifierFor(JWK key) throws JOSEException {
     if (key instanceof ECKey ec) {
       ECDSAVerifier verifier = new ECDSAVerifier(ec);
       verifier.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());

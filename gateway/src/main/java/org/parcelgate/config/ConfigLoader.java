@@ -10,7 +10,10 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -18,6 +21,7 @@ import java.util.regex.Pattern;
 import org.parcelgate.auth.SignatureAlgorithms;
 import org.parcelgate.auth.TokenPolicy;
 import org.parcelgate.ingest.IngestLimits;
+import org.parcelgate.privacy.PseudonymKeys;
 import org.parcelgate.tls.PartnerServerOptions;
 import org.parcelgate.validation.ValidationPolicy;
 
@@ -34,6 +38,8 @@ public final class ConfigLoader {
   private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
   private static final Duration DAY = Duration.ofDays(1);
+  private static final Pattern RECIPIENT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  private static final String BUILTIN = "builtin:";
 
   private ConfigLoader() {}
 
@@ -76,7 +82,8 @@ public final class ConfigLoader {
   /** Binds an already merged tree; visible for tests of the validation rules. */
   static GatewayConfig bind(JsonObject merged, Map<String, String> environment) {
     ConfigTree tree = ConfigTree.of(plain(merged));
-    tree.applyEnvironment(environment, Set.of(CONFIG_FILE_VARIABLE));
+    tree.applyEnvironment(
+        environment, Set.of(CONFIG_FILE_VARIABLE, PseudonymKeys.ENVIRONMENT_VARIABLE));
 
     String gatewayId =
         tree.nonEmptyString(
@@ -126,12 +133,24 @@ public final class ConfigLoader {
             tree.duration("validation.max-order-age", Duration.ofDays(1), Duration.ofDays(3660)),
             defaults.genericDescriptions());
 
+    GatewayConfig.Privacy privacy = privacy(tree, environment);
+
     if (partnerApi.port() != 0 && partnerApi.port() == ops.port()) {
       throw new ConfigException("ops.port", "must differ from partner-api.port");
     }
     tree.requireAllRead();
     return new GatewayConfig(
-        gatewayId, partnerApi, ops, tls, registry, token, signing, store, ingest, validation);
+        gatewayId,
+        partnerApi,
+        ops,
+        tls,
+        registry,
+        token,
+        signing,
+        store,
+        ingest,
+        validation,
+        privacy);
   }
 
   /** The JSON tree as plain maps and lists: the typed binding does not see Vert.x types. */
@@ -167,6 +186,53 @@ public final class ConfigLoader {
         tree.bool("tls.allow-stale-crl"),
         Set.copyOf(protocols),
         tree.duration("tls.reload-interval", Duration.ofMillis(100), DAY));
+  }
+
+  private static GatewayConfig.Privacy privacy(ConfigTree tree, Map<String, String> environment) {
+    List<GatewayConfig.Recipient> recipients = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (String entry : tree.stringList("privacy.recipients", true)) {
+      int equals = entry.indexOf('=');
+      String id = equals < 0 ? "" : entry.substring(0, equals).strip();
+      String source = equals < 0 ? "" : entry.substring(equals + 1).strip();
+      if (!RECIPIENT_ID.matcher(id).matches() || source.isEmpty()) {
+        throw new ConfigException(
+            "privacy.recipients",
+            "each entry is <recipient id>=<policy file or builtin:name>, with a recipient id of"
+                + " lower-case letters, digits and dashes");
+      }
+      if (!ids.add(id)) {
+        throw new ConfigException("privacy.recipients", "recipient " + id + " is listed twice");
+      }
+      GatewayConfig.PolicySource policy;
+      if (source.startsWith(BUILTIN)) {
+        policy = new GatewayConfig.PolicySource.Builtin(source.substring(BUILTIN.length()));
+      } else {
+        Path file = Path.of(source);
+        if (!Files.isReadable(file) || !Files.isRegularFile(file)) {
+          throw new ConfigException(
+              "privacy.recipients", "the policy file of " + id + " is not a readable file");
+        }
+        policy = new GatewayConfig.PolicySource.File(file);
+      }
+      recipients.add(new GatewayConfig.Recipient(id, policy));
+    }
+    String keyFile = tree.string("privacy.pseudonym-key-file");
+    Optional<Secret> inline =
+        Optional.ofNullable(environment.get(PseudonymKeys.ENVIRONMENT_VARIABLE))
+            .filter(value -> !value.isBlank())
+            .map(Secret::new);
+    Optional<Path> file = Optional.empty();
+    if (inline.isEmpty() && !keyFile.isEmpty()) {
+      file = Optional.of(tree.readableFile("privacy.pseudonym-key-file"));
+    }
+    if (!recipients.isEmpty() && inline.isEmpty() && file.isEmpty()) {
+      throw new ConfigException(
+          "privacy.pseudonym-key-file",
+          "recipients need pseudonym keys: name a key store file or set "
+              + PseudonymKeys.ENVIRONMENT_VARIABLE);
+    }
+    return new GatewayConfig.Privacy(List.copyOf(recipients), file, inline);
   }
 
   private static GatewayConfig.Token token(ConfigTree tree, String audience) {

@@ -23,7 +23,8 @@ public record GatewayConfig(
     Signing signing,
     Store store,
     Ingest ingest,
-    ValidationPolicy validation) {
+    ValidationPolicy validation,
+    Privacy privacy) {
 
   /** The mutual-TLS port partners call. */
   public record PartnerApi(
@@ -62,4 +63,30 @@ public record GatewayConfig(
 
   /** The gateway's own signing keys. */
   public record Signing(Path keyFile, Optional<String> activeKid) {}
+
+  /**
+   * Data minimization: the recipients, each with its policy, and where the pseudonym keys come
+   * from.
+   *
+   * @param pseudonymKeyFile the key store file; empty when the keys come from the environment
+   * @param pseudonymKeys the key store itself, from the environment; wins over the file
+   */
+  public record Privacy(
+      List<Recipient> recipients,
+      Optional<Path> pseudonymKeyFile,
+      Optional<Secret> pseudonymKeys) {}
+
+  /**
+   * A recipient of minimized records and its policy.
+   *
+   * @param policy a policy file, or the name of a policy shipped with the gateway
+   */
+  public record Recipient(String id, PolicySource policy) {}
+
+  /** Where a policy comes from: a file, or a policy shipped with the gateway ({@code builtin:}). */
+  public sealed interface PolicySource {
+    record File(Path path) implements PolicySource {}
+
+    record Builtin(String name) implements PolicySource {}
+  }
 }

@@ -76,6 +76,11 @@ public enum ProblemCode {
   // -----------------------------------------------------------------------------------------------
   FORBIDDEN(403, "forbidden", "The partner's role does not allow this request"),
 
+  // --- minimization log
+  // -------------------------------------------------------------------------------------------
+  INVALID_LOG_RANGE(
+      400, "invalid_log_range", "The log index or tree size is outside the minimization log"),
+
   // --- server side
   // -------------------------------------------------------------------------------------------------
   SHUTTING_DOWN(

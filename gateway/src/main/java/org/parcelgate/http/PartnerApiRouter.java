@@ -28,7 +28,8 @@ import org.parcelgate.tls.CertificateRecheckHandler;
  *       reloads);
  *   <li>client certificate to registered, active partner, before any body byte is read;
  *   <li>body, bounded by the configured limit (needed whole for the digest check);
- *   <li>signed request token (everything except the public key set);
+ *   <li>signed request token (everything except the public key set and the privacy officers' review
+ *       page, which a browser reaches with its client certificate alone);
  *   <li>role, per route;
  *   <li>the endpoint, which never re-checks what a handler already proved.
  * </ol>
@@ -48,7 +49,8 @@ public final class PartnerApiRouter {
       ClientCertificateHandler certificates,
       RequestTokenHandler tokens,
       GatewaySigningKeys signingKeys,
-      BatchEndpoints batches) {
+      BatchEndpoints batches,
+      PrivacyEndpoints privacy) {
     Router router = Router.router(vertx);
     ProblemHandler problems = new ProblemHandler();
 
@@ -71,9 +73,13 @@ public final class PartnerApiRouter {
                     .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
                     .end(jwks));
 
+    // The privacy officers' review page: a browser presents the certificate, it cannot sign tokens.
+    privacy.mountPage(router);
+
     router.route().handler(tokens);
     router.get(WHOAMI_PATH).handler(RoleHandler.anyRole()).handler(PartnerApiRouter::whoami);
     batches.mount(router);
+    privacy.mount(router);
 
     for (int status : new int[] {400, 404, 405, 413, 414, 415, 431, 500}) {
       router.errorHandler(status, problems);

@@ -14,12 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.parcelgate.auth.Digests;
-import org.parcelgate.privacy.InterimBuyerRedaction;
+import org.parcelgate.privacy.RecipientPolicies;
 import org.parcelgate.schema.Transaction;
 import org.parcelgate.signing.Receipt;
 import org.parcelgate.signing.ReceiptSigner;
@@ -36,8 +35,9 @@ import org.parcelgate.validation.Violation;
 /**
  * Takes one authenticated batch from its bytes to a committed, receipted result: idempotency by
  * body digest, decoding under limits, validation per record, the transaction-id and amendment rules
- * against what is stored, removal of the buyer block, one store transaction, a signed receipt.
- * Plain Java and blocking (the store is JDBC): the HTTP layer runs it on a worker thread.
+ * against what is stored, minimization for each recipient by its policy (with the minimization log
+ * entries), one store transaction, a signed receipt. The raw records never reach the store. Plain
+ * Java and blocking (the store is JDBC): the HTTP layer runs it on a worker thread.
  */
 public final class IngestService {
   /** Attempts when a concurrent batch wins a unique key between our read and our commit. */
@@ -46,6 +46,7 @@ public final class IngestService {
   private final BatchDecoder decoder;
   private final TransactionValidator validator;
   private final GatewayStore store;
+  private final RecipientPolicies recipients;
   private final ReceiptSigner receipts;
   private final Clock clock;
 
@@ -53,11 +54,13 @@ public final class IngestService {
       BatchDecoder decoder,
       TransactionValidator validator,
       GatewayStore store,
+      RecipientPolicies recipients,
       ReceiptSigner receipts,
       Clock clock) {
     this.decoder = decoder;
     this.validator = validator;
     this.store = store;
+    this.recipients = recipients;
     this.receipts = receipts;
     this.clock = clock;
   }
@@ -167,7 +170,7 @@ public final class IngestService {
       }
       int version = ((AmendmentRules.Store) decision).version();
       versions.add(new BatchOutcome.Version(index, version));
-      accepted.add(InterimBuyerRedaction.redact(record));
+      accepted.add(record);
       entries.add(
           new IndexEntry(
               record.getTransactionId(),
@@ -209,6 +212,9 @@ public final class IngestService {
             versions,
             receipt);
     String json = outcome.toJson();
+    RecipientPolicies.Outcome minimized =
+        recipients.minimize(
+            receivedAt, batchId, submission.marketplaceId(), records.size(), accepted);
     store.commit(
         new NewBatch(
             batchId,
@@ -222,8 +228,9 @@ public final class IngestService {
             rejected.size(),
             receipt,
             json,
-            container(accepted),
-            entries));
+            entries,
+            minimized.copies(),
+            minimized.log()));
     return new Result(
         batchId, false, records.size(), versions.size(), unchanged.size(), rejected.size(), json);
   }
@@ -238,23 +245,6 @@ public final class IngestService {
     try {
       new SpecificDatumWriter<>(Transaction.class).write(record, encoder);
       encoder.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  /**
-   * The accepted, redacted records as an Avro object container (self-describing for later readers).
-   */
-  private static byte[] container(List<Transaction> records) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(records.size() * 512 + 16 * 1024);
-    try (DataFileWriter<Transaction> writer =
-        new DataFileWriter<>(new SpecificDatumWriter<>(Transaction.class))) {
-      writer.create(Transaction.getClassSchema(), out);
-      for (Transaction record : records) {
-        writer.append(record);
-      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

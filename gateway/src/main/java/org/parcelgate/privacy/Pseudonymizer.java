@@ -8,9 +8,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Keyed pseudonyms for one recipient: {@code HMAC-SHA-256(secret, fieldPath || 0x00 || value)},
- * written as {@code p<keyVersion>_<base64url>}. The same value in the same field always gives the
- * same pseudonym for this recipient and key version, so a customs administration can link a buyer's
+ * Keyed pseudonyms for one recipient: {@code HMAC-SHA-256(secret, fieldPath || 0x00 || scope ||
+ * 0x00 || value)}, written as {@code p<keyVersion>_<base64url>}. The scope is the marketplace the
+ * value came from: a buyer id means nothing outside its marketplace, so the same id at two
+ * marketplaces must not look like one buyer. The same value in the same field always gives the same
+ * pseudonym for this recipient and key version, so a customs administration can link a buyer's
  * orders (split consignments) without learning who the buyer is; another recipient, with another
  * secret, gets unrelated pseudonyms and cannot link its data with this one's. Rotating the key (a
  * new version) deliberately breaks linkability across the rotation.
@@ -54,13 +56,15 @@ public final class Pseudonymizer {
 
   /**
    * The pseudonym of {@code value} in the field {@code fieldPath} (for example {@code
-   * buyer.email}).
+   * buyer.buyerId}) from the marketplace {@code scope}.
    */
-  public String pseudonym(String fieldPath, String value) {
+  public String pseudonym(String fieldPath, String scope, String value) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
       mac.update(fieldPath.getBytes(StandardCharsets.UTF_8));
+      mac.update((byte) 0);
+      mac.update(scope.getBytes(StandardCharsets.UTF_8));
       mac.update((byte) 0);
       byte[] digest = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
       return "p"

@@ -2,6 +2,7 @@ package org.parcelgate.store;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,10 +49,10 @@ public interface GatewayStore extends AutoCloseable {
   Optional<BatchRecord> batch(String marketplaceId, String batchId);
 
   /**
-   * The accepted records of a batch exactly as {@link NewBatch#acceptedRecords()} held them, only
-   * if this marketplace sent it. Empty also for a batch that accepted no record.
+   * A recipient's minimized copy of a batch's accepted records, as {@link NewBatch#minimized()}
+   * held it. Empty for an unknown batch or recipient, and for a batch that accepted no record.
    */
-  Optional<byte[]> acceptedRecords(String marketplaceId, String batchId);
+  Optional<MinimizedBatch> minimizedRecords(String batchId, String recipient);
 
   /**
    * For each given id already stored for this marketplace: its latest (highest) version and that
@@ -61,8 +62,9 @@ public interface GatewayStore extends AutoCloseable {
       String marketplaceId, Collection<String> transactionIds);
 
   /**
-   * Stores the whole batch in one database transaction: the batch row with receipt and result, the
-   * accepted records, and one index row per accepted record. Durable once it returns.
+   * Stores the whole batch in one database transaction: the batch row with receipt and result, each
+   * recipient's minimized records, one index row per accepted record, and the batch's entries of
+   * the minimization log. Durable once it returns.
    *
    * @throws StoreConflictException when a unique key is violated: the same {@code (marketplace,
    *     bodySha256)} or the same {@code (marketplace, transactionId, version)} stored by a
@@ -72,6 +74,40 @@ public interface GatewayStore extends AutoCloseable {
    *     nothing is stored then
    */
   void commit(NewBatch batch);
+
+  /**
+   * Appends one entry to the minimization log in its own transaction, at the next index.
+   *
+   * @return the entry's index
+   */
+  long appendLog(LogAppend entry);
+
+  /** How many entries the minimization log holds: the size of its Merkle tree. */
+  long logSize();
+
+  /** The stored leaf hashes of the first {@code size} entries, in index order. */
+  List<byte[]> leafHashes(long size);
+
+  /** The entries with indexes in {@code [from, to)}, in index order. */
+  List<LogRow> logRange(long from, long to);
+
+  /** The entries matching a filter, newest first. */
+  List<LogRow> logEntries(LogQuery query);
+
+  /**
+   * Values touched per time bucket, field path and action, over the minimization entries matching
+   * the filter (its kind, index and limit are ignored), oldest bucket first.
+   */
+  List<ActionCount> actionCounts(LogQuery filter, java.time.Duration bucket);
+
+  /** Stores a signed checkpoint; storing one of a size already stored changes nothing. */
+  void saveCheckpoint(StoredCheckpoint checkpoint);
+
+  /** The checkpoint of the largest tree, if any was signed. */
+  Optional<StoredCheckpoint> latestCheckpoint();
+
+  /** Every stored checkpoint, smallest tree first. */
+  List<StoredCheckpoint> checkpoints();
 
   /** Releases the database: connections, files, locks. Idempotent. */
   @Override

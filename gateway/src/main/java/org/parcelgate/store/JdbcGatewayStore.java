@@ -42,16 +42,11 @@ final class JdbcGatewayStore implements GatewayStore {
       BATCH_COLUMNS + " WHERE marketplace_id = ? AND body_sha256 = ?";
   private static final String BATCH_BY_ID =
       BATCH_COLUMNS + " WHERE batch_id = ? AND marketplace_id = ?";
-  private static final String ACCEPTED_RECORDS =
-      "SELECT r.records FROM batch b JOIN batch_records r ON r.batch_id = b.batch_id"
-          + " WHERE b.batch_id = ? AND b.marketplace_id = ?";
 
   private static final String INSERT_BATCH =
       "INSERT INTO batch (batch_id, marketplace_id, body_sha256, request_jti, received_at_micros,"
           + " writer_schema_fingerprint, record_count, accepted_count, rejected_count, receipt_jws,"
           + " result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  private static final String INSERT_RECORDS =
-      "INSERT INTO batch_records (batch_id, records) VALUES (?, ?)";
   private static final String INSERT_INDEX =
       "INSERT INTO transaction_index (marketplace_id, transaction_id, version, batch_id,"
           + " accepted_position, record_index, record_sha256, tracking_number, seller_id,"
@@ -164,17 +159,8 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
-  public Optional<byte[]> acceptedRecords(String marketplaceId, String batchId) {
-    return run(
-        connection -> {
-          try (PreparedStatement select = connection.prepareStatement(ACCEPTED_RECORDS)) {
-            select.setString(1, batchId);
-            select.setString(2, marketplaceId);
-            try (ResultSet row = select.executeQuery()) {
-              return row.next() ? Optional.of(row.getBytes(1)) : Optional.empty();
-            }
-          }
-        });
+  public Optional<MinimizedBatch> minimizedRecords(String batchId, String recipient) {
+    return run(connection -> LogTables.minimized(connection, batchId, recipient));
   }
 
   @Override
@@ -241,12 +227,9 @@ final class JdbcGatewayStore implements GatewayStore {
       insert.setString(11, batch.resultJson());
       insert.executeUpdate();
     }
-    if (batch.acceptedRecords().length > 0) {
-      try (PreparedStatement insert = connection.prepareStatement(INSERT_RECORDS)) {
-        insert.setString(1, batch.batchId());
-        insert.setBytes(2, batch.acceptedRecords());
-        insert.executeUpdate();
-      }
+    LogTables.insertMinimized(connection, batch.batchId(), batch.minimized());
+    if (!batch.log().isEmpty()) {
+      LogTables.append(connection, batch.log());
     }
     if (batch.entries().isEmpty()) {
       return;
@@ -276,12 +259,29 @@ final class JdbcGatewayStore implements GatewayStore {
     Limits.check(batch.bodySha256(), "bodySha256");
     Limits.check(batch.requestJti(), "requestJti");
     Limits.check(batch.writerSchemaFingerprint(), "writerSchemaFingerprint");
+    for (MinimizedBatch copy : batch.minimized()) {
+      Limits.check(copy.recipient(), "recipient");
+      Limits.check(copy.policyId(), "policyId");
+      Limits.check(copy.policySha256(), "policySha256");
+      Limits.check(copy.schemaFingerprint(), "schemaFingerprint");
+    }
+    batch.log().forEach(JdbcGatewayStore::check);
     for (IndexEntry entry : batch.entries()) {
       Limits.check(entry.transactionId(), "transactionId");
       Limits.check(entry.recordSha256(), "recordSha256");
       Limits.check(entry.trackingNumber(), "trackingNumber");
       Limits.check(entry.sellerId(), "sellerId");
       Limits.check(entry.destinationCountry(), "destinationCountry");
+    }
+  }
+
+  private static void check(LogAppend entry) {
+    Limits.check(entry.kind(), "kind");
+    Limits.check(entry.marketplaceId(), "marketplaceId");
+    Limits.check(entry.recipient(), "recipient");
+    for (LogAppend.Count count : entry.counts()) {
+      Limits.check(count.path(), "path");
+      Limits.check(count.action(), "action");
     }
   }
 
@@ -292,6 +292,59 @@ final class JdbcGatewayStore implements GatewayStore {
     } else {
       statement.setString(index, value);
     }
+  }
+
+  @Override
+  public long appendLog(LogAppend entry) {
+    check(entry);
+    return write(connection -> inTransaction(connection, c -> LogTables.append(c, List.of(entry))));
+  }
+
+  @Override
+  public long logSize() {
+    return run(LogTables::size);
+  }
+
+  @Override
+  public List<byte[]> leafHashes(long size) {
+    return run(connection -> LogTables.leafHashes(connection, size));
+  }
+
+  @Override
+  public List<LogRow> logRange(long from, long to) {
+    return run(connection -> LogTables.range(connection, from, to));
+  }
+
+  @Override
+  public List<LogRow> logEntries(LogQuery query) {
+    return run(connection -> LogTables.entries(connection, query));
+  }
+
+  @Override
+  public List<ActionCount> actionCounts(LogQuery filter, java.time.Duration bucket) {
+    return run(connection -> LogTables.actionCounts(connection, filter, bucket));
+  }
+
+  @Override
+  public void saveCheckpoint(StoredCheckpoint checkpoint) {
+    write(
+        connection ->
+            inTransaction(
+                connection,
+                c -> {
+                  LogTables.saveCheckpoint(c, checkpoint);
+                  return null;
+                }));
+  }
+
+  @Override
+  public Optional<StoredCheckpoint> latestCheckpoint() {
+    return run(connection -> LogTables.checkpoints(connection, true).stream().findFirst());
+  }
+
+  @Override
+  public List<StoredCheckpoint> checkpoints() {
+    return run(connection -> LogTables.checkpoints(connection, false));
   }
 
   @Override

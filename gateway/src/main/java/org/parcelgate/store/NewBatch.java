@@ -13,10 +13,10 @@ import java.util.Objects;
  * @param writerSchemaFingerprint the registered writer schema the batch was written with
  * @param receiptJws the signed receipt, as sent to the marketplace
  * @param resultJson the answer sent to the marketplace, replayed for repeats and status queries
- * @param acceptedRecords the accepted records as Avro binary: opaque bytes to the store, kept
- *     together in one row. The store neither parses nor copies them; the caller makes sure they
- *     hold no raw personal data and does not change the array afterwards. May be empty.
  * @param entries one index row per accepted record
+ * @param minimized per recipient, the accepted records minimized by its policy: the only copy of
+ *     the records the store keeps, so raw personal data never reaches it
+ * @param log the batch's entries of the minimization log, appended in this order
  */
 public record NewBatch(
     String batchId,
@@ -30,8 +30,9 @@ public record NewBatch(
     int rejectedCount,
     String receiptJws,
     String resultJson,
-    byte[] acceptedRecords,
-    List<IndexEntry> entries) {
+    List<IndexEntry> entries,
+    List<MinimizedBatch> minimized,
+    List<LogAppend> log) {
   public NewBatch {
     Objects.requireNonNull(batchId, "batchId");
     Objects.requireNonNull(marketplaceId, "marketplaceId");
@@ -41,8 +42,9 @@ public record NewBatch(
     Objects.requireNonNull(writerSchemaFingerprint, "writerSchemaFingerprint");
     Objects.requireNonNull(receiptJws, "receiptJws");
     Objects.requireNonNull(resultJson, "resultJson");
-    Objects.requireNonNull(acceptedRecords, "acceptedRecords");
     entries = List.copyOf(entries);
+    minimized = List.copyOf(minimized);
+    log = List.copyOf(log);
     if (recordCount < 0 || acceptedCount < 0 || rejectedCount < 0) {
       throw new IllegalArgumentException("counts must not be negative");
     }

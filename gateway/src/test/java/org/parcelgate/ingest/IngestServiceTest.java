@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileStream;
-import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,9 +28,11 @@ import org.parcelgate.signing.GatewaySigningKeys;
 import org.parcelgate.signing.ReceiptSigner;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.MinimizedBatch;
 import org.parcelgate.testing.Containers;
 import org.parcelgate.testing.TestAvroLimits;
 import org.parcelgate.testing.TestPki;
+import org.parcelgate.testing.TestPrivacy;
 import org.parcelgate.validation.TransactionValidator;
 import org.parcelgate.validation.ValidationPolicy;
 
@@ -43,7 +47,7 @@ class IngestServiceTest {
   }
 
   @Test
-  void storesNoBuyerPersonalData(@TempDir Path data) throws Exception {
+  void storesOnlyTheMinimizedCopyOfRecords(@TempDir Path data) throws Exception {
     List<Transaction> records = SampleTransactions.batch(2, NOW.minusSeconds(3600));
     for (Transaction record : records) {
       var buyer = record.getBuyer();
@@ -66,18 +70,23 @@ class IngestServiceTest {
       assertThat(result.accepted()).isEqualTo(2);
       batchId = result.batchId();
 
-      Optional<byte[]> stored = store.acceptedRecords("marketplace-alpha", batchId);
-      assertThat(stored).isPresent();
-      List<Transaction> kept = read(stored.get());
+      MinimizedBatch stored = store.minimizedRecords(batchId, TestPrivacy.RECIPIENT).orElseThrow();
+      List<GenericRecord> kept = read(stored.records());
       assertThat(kept).hasSize(2);
-      for (Transaction record : kept) {
-        assertThat(record.getBuyer().getName()).isEmpty();
-        assertThat(record.getBuyer().getEmail()).isNull();
-        assertThat(record.getBuyer().getAddress().getCountry())
-            .isEqualTo(record.getShipment().getDestinationCountry());
-        assertThat(record.getSeller().getName()).isNotEmpty();
+      for (GenericRecord record : kept) {
+        GenericRecord buyer = (GenericRecord) record.get("buyer");
+        assertThat(buyer.getSchema().getFields())
+            .extracting(Schema.Field::name)
+            .containsExactly("buyerId", "address");
+        assertThat(buyer.get("buyerId").toString()).startsWith("p1_").doesNotContain(MARKER);
+        GenericRecord address = (GenericRecord) buyer.get("address");
+        assertThat(address.getSchema().getFields())
+            .extracting(Schema.Field::name)
+            .containsExactly("postalCode", "country");
+        assertThat(((GenericRecord) record.get("seller")).get("name").toString()).isNotEmpty();
       }
-      assertThat(new String(stored.get(), StandardCharsets.ISO_8859_1)).doesNotContain(MARKER);
+      assertThat(new String(stored.records(), StandardCharsets.ISO_8859_1)).doesNotContain(MARKER);
+      assertThat(store.logSize()).as("one log entry for the batch and its recipient").isEqualTo(1);
     }
     // And nowhere in the data directory's files.
     try (Stream<Path> files = Files.walk(data)) {
@@ -96,16 +105,16 @@ class IngestServiceTest {
         new BatchDecoder(WriterSchemas.shipped(), new IngestLimits(1000, 1 << 24)),
         new TransactionValidator(ValidationPolicy.defaults(), clock),
         store,
+        TestPrivacy.recipients(),
         new ReceiptSigner(
             GatewaySigningKeys.load(pki.gatewaySigningKey(), Optional.empty()), "parcelgate-test"),
         clock);
   }
 
-  private static List<Transaction> read(byte[] container) throws IOException {
-    List<Transaction> records = new ArrayList<>();
-    try (DataFileStream<Transaction> stream =
-        new DataFileStream<>(
-            new ByteArrayInputStream(container), new SpecificDatumReader<>(Transaction.class))) {
+  private static List<GenericRecord> read(byte[] container) throws IOException {
+    List<GenericRecord> records = new ArrayList<>();
+    try (DataFileStream<GenericRecord> stream =
+        new DataFileStream<>(new ByteArrayInputStream(container), new GenericDatumReader<>())) {
       stream.forEach(records::add);
     }
     return records;

@@ -18,8 +18,8 @@ class PseudonymizerTest {
 
   @Test
   void sameValueInSameFieldGivesTheSamePseudonym() {
-    assertThat(customsNl.pseudonym("buyer.email", "buyer@mail.example"))
-        .isEqualTo(customsNl.pseudonym("buyer.email", "buyer@mail.example"))
+    assertThat(customsNl.pseudonym("buyer.email", "marketplace-alpha", "buyer@mail.example"))
+        .isEqualTo(customsNl.pseudonym("buyer.email", "marketplace-alpha", "buyer@mail.example"))
         .startsWith("p1_")
         .hasSize(3 + 43)
         .doesNotContain("buyer");
@@ -27,23 +27,29 @@ class PseudonymizerTest {
 
   @Test
   void otherValuesAndOtherFieldsGiveOtherPseudonyms() {
-    assertThat(customsNl.pseudonym("buyer.email", "a@mail.example"))
-        .isNotEqualTo(customsNl.pseudonym("buyer.email", "b@mail.example"))
-        .isNotEqualTo(customsNl.pseudonym("buyer.buyerId", "a@mail.example"));
+    assertThat(customsNl.pseudonym("buyer.email", "marketplace-alpha", "a@mail.example"))
+        .isNotEqualTo(customsNl.pseudonym("buyer.email", "marketplace-alpha", "b@mail.example"))
+        .isNotEqualTo(customsNl.pseudonym("buyer.buyerId", "marketplace-alpha", "a@mail.example"));
+  }
+
+  @Test
+  void theSameIdAtTwoMarketplacesIsNotOneBuyer() {
+    assertThat(customsNl.pseudonym("buyer.buyerId", "marketplace-alpha", "buyer-7"))
+        .isNotEqualTo(customsNl.pseudonym("buyer.buyerId", "marketplace-beta", "buyer-7"));
   }
 
   @Test
   void twoRecipientsCannotLinkTheirPseudonyms() {
     Pseudonymizer customsDe = new Pseudonymizer("customs-de", 1, secret('b'));
-    assertThat(customsNl.pseudonym("buyer.buyerId", "buyer-7"))
-        .isNotEqualTo(customsDe.pseudonym("buyer.buyerId", "buyer-7"));
+    assertThat(customsNl.pseudonym("buyer.buyerId", "marketplace-alpha", "buyer-7"))
+        .isNotEqualTo(customsDe.pseudonym("buyer.buyerId", "marketplace-alpha", "buyer-7"));
   }
 
   @Test
   void rotationChangesEveryPseudonymAndNamesTheVersion() {
     Pseudonymizer rotated = new Pseudonymizer("customs-nl", 2, secret('c'));
-    String before = customsNl.pseudonym("buyer.buyerId", "buyer-7");
-    String after = rotated.pseudonym("buyer.buyerId", "buyer-7");
+    String before = customsNl.pseudonym("buyer.buyerId", "marketplace-alpha", "buyer-7");
+    String after = rotated.pseudonym("buyer.buyerId", "marketplace-alpha", "buyer-7");
     assertThat(after).startsWith("p2_");
     assertThat(after.substring(3)).isNotEqualTo(before.substring(3));
   }

@@ -7,6 +7,7 @@ import java.util.List;
 /** Small batches for the store's tests. */
 final class Batches {
   static final Instant RECEIVED = Instant.parse("2026-03-01T10:15:30.123456Z");
+  static final String RECIPIENT = "customs-nl";
 
   private Batches() {}
 
@@ -35,8 +36,36 @@ final class Batches {
         1,
         "receipt-of-" + batchId,
         "{\"batchId\":\"" + batchId + "\"}",
-        ("records of " + batchId).getBytes(StandardCharsets.UTF_8),
-        entries);
+        entries,
+        entries.isEmpty()
+            ? List.of()
+            : List.of(
+                new MinimizedBatch(
+                    RECIPIENT,
+                    "customs-default",
+                    1,
+                    "policy-sha256",
+                    1,
+                    "minimized-fingerprint",
+                    entries.size(),
+                    ("records of " + batchId).getBytes(StandardCharsets.UTF_8))),
+        entries.isEmpty() ? List.of() : List.of(logEntry(batchId, marketplaceId)));
+  }
+
+  /** A log entry as the ingest writes one per batch and recipient; its text is not parsed. */
+  static LogAppend logEntry(String batchId, String marketplaceId) {
+    String text = "{\"kind\":\"minimization\",\"batchId\":\"" + batchId + "\"}";
+    return new LogAppend(
+        "minimization",
+        RECEIVED,
+        marketplaceId,
+        RECIPIENT,
+        text,
+        digest(text).getBytes(StandardCharsets.UTF_8),
+        List.of(
+            new LogAppend.Count("buyer.buyerId", "pseudonymize", 2),
+            new LogAppend.Count("buyer.name", "drop", 2),
+            new LogAppend.Count("buyer.email", "drop", 0)));
   }
 
   static NewBatch batch(String batchId, String marketplaceId, IndexEntry... entries) {

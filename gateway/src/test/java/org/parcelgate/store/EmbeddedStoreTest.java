@@ -76,24 +76,28 @@ class EmbeddedStoreTest {
 
     assertThat(store.batch("beta", "b-1")).isEmpty();
     assertThat(store.batchByBodyDigest("beta", stored.bodySha256())).isEmpty();
-    assertThat(store.acceptedRecords("beta", "b-1")).isEmpty();
   }
 
   @Test
   void doesNotFindUnknownBatch() {
     assertThat(store.batch("alpha", "nope")).isEmpty();
     assertThat(store.batchByBodyDigest("alpha", digest("nope"))).isEmpty();
-    assertThat(store.acceptedRecords("alpha", "nope")).isEmpty();
+    assertThat(store.minimizedRecords("nope", Batches.RECIPIENT)).isEmpty();
   }
 
   @Test
-  void returnsAcceptedRecordsAsStored() {
+  void returnsMinimizedRecordsAsStoredPerRecipient() {
     store.commit(batch("b-1", "alpha", entry("t-1", 1)));
 
-    assertThat(store.acceptedRecords("alpha", "b-1"))
+    assertThat(store.minimizedRecords("b-1", Batches.RECIPIENT))
         .hasValueSatisfying(
-            bytes ->
-                assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("records of b-1"));
+            copy -> {
+              assertThat(new String(copy.records(), StandardCharsets.UTF_8))
+                  .isEqualTo("records of b-1");
+              assertThat(copy.policyId()).isEqualTo("customs-default");
+              assertThat(copy.recordCount()).isEqualTo(1);
+            });
+    assertThat(store.minimizedRecords("b-1", "customs-other")).isEmpty();
   }
 
   @Test
@@ -111,13 +115,15 @@ class EmbeddedStoreTest {
             5,
             "receipt",
             "{}",
-            new byte[0],
+            List.of(),
+            List.of(),
             List.of());
     store.commit(nothing);
 
     assertThat(store.batch("alpha", "b-0"))
         .hasValueSatisfying(b -> assertThat(b.rejectedCount()).isEqualTo(5));
-    assertThat(store.acceptedRecords("alpha", "b-0")).isEmpty();
+    assertThat(store.minimizedRecords("b-0", Batches.RECIPIENT)).isEmpty();
+    assertThat(store.logSize()).isZero();
   }
 
   @Test
@@ -141,7 +147,8 @@ class EmbeddedStoreTest {
 
     assertThat(store.batch("alpha", "b-1")).isEmpty();
     assertThat(store.batchByBodyDigest("alpha", broken.bodySha256())).isEmpty();
-    assertThat(store.acceptedRecords("alpha", "b-1")).isEmpty();
+    assertThat(store.minimizedRecords("b-1", Batches.RECIPIENT)).isEmpty();
+    assertThat(store.logSize()).as("no log entry of a batch that is not stored").isZero();
     assertThat(store.latestVersions("alpha", List.of("t-1", "t-2"))).isEmpty();
     // And the store is still usable: the same batch, fixed, goes in.
     store.commit(batch("b-1", "alpha", entry("t-1", 1), entry("t-2", 1)));
@@ -344,8 +351,9 @@ class EmbeddedStoreTest {
   @Test
   void migrationsRunOnceAndAreRecorded() {
     List<Migrations.Applied> applied = ((JdbcGatewayStore) store).appliedMigrations();
-    assertThat(applied).extracting(Migrations.Applied::version).containsExactly(1);
+    assertThat(applied).extracting(Migrations.Applied::version).containsExactly(1, 2);
     assertThat(applied.get(0).description()).isEqualTo("create tables");
+    assertThat(applied.get(1).description()).isEqualTo("minimization log");
     assertThat(applied.get(0).appliedAt()).isEqualTo(NOW);
     assertThat(applied.get(0).checksum())
         .isEqualTo(Migrations.load(new SqliteDialect().migrationFolder()).get(0).checksum());
@@ -374,7 +382,7 @@ class EmbeddedStoreTest {
     store.close();
     execute(
         "INSERT INTO schema_version (version, description, checksum, applied_at_micros)"
-            + " VALUES (2, 'from the future', 'x', 0)");
+            + " VALUES (99, 'from the future', 'x', 0)");
 
     assertThatThrownBy(() -> EmbeddedStore.open(data, clock))
         .isInstanceOf(StoreException.class)
@@ -425,7 +433,8 @@ class EmbeddedStoreTest {
         b.rejectedCount(),
         b.receiptJws(),
         b.resultJson(),
-        b.acceptedRecords(),
-        b.entries());
+        b.entries(),
+        b.minimized(),
+        b.log());
   }
 }

@@ -57,13 +57,15 @@ class KilledProcessTest {
         next++;
       }
       assertThat(store.latestVersions("alpha", CommittingProcess.ids(next))).isEmpty();
-      assertThat(store.acceptedRecords("alpha", "b-" + next)).isEmpty();
+      assertThat(store.minimizedRecords("b-" + next, Batches.RECIPIENT)).isEmpty();
     }
   }
 
   private static void assertWhole(GatewayStore store, int n) {
     assertThat(store.batch("alpha", "b-" + n)).as("batch b-%d", n).isPresent();
-    assertThat(store.acceptedRecords("alpha", "b-" + n)).as("records of b-%d", n).isPresent();
+    assertThat(store.minimizedRecords("b-" + n, Batches.RECIPIENT))
+        .as("records of b-%d", n)
+        .isPresent();
     assertThat(store.latestVersions("alpha", CommittingProcess.ids(n)))
         .as("index rows of b-%d", n)
         .hasSize(CommittingProcess.RECORDS);

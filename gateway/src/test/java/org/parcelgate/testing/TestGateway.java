@@ -35,6 +35,7 @@ public final class TestGateway {
     env.put("PARCELGATE_REGISTRY_FILE", pki.registry().toString());
     env.put("PARCELGATE_REGISTRY_RELOAD_INTERVAL", "1h");
     env.put("PARCELGATE_SIGNING_KEY_FILE", pki.gatewaySigningKey().toString());
+    env.put("PARCELGATE_PRIVACY_PSEUDONYM_KEY_FILE", pki.pseudonymKeys().toString());
     // A fresh, empty store for every gateway a test starts.
     env.put(
         "PARCELGATE_STORE_DATA_DIRECTORY",

@@ -33,10 +33,15 @@ final class SampleGenerator {
   private static final String SERVER_KEY = "gateway/server.SAMPLE-ONLY.key.pem";
   private static final String GATEWAY_SIGNING_KEY = "gateway/signing.SAMPLE-ONLY.jwk.json";
   private static final String GATEWAY_JWKS = "gateway/jwks.json";
+  static final String PSEUDONYM_KEYS = "privacy/pseudonym-keys.SAMPLE-ONLY.json";
+
+  /** The recipients of minimized records the sample gives a pseudonym key. */
+  private static final List<String> RECIPIENTS = List.of("customs-nl");
 
   /** The entries the layout writes at the top of its directory. */
   static final List<String> TOP_LEVEL_ENTRIES =
-      List.of("README.md", Manifest.FILE, "ca", "gateway", "partners", "registry", "tests");
+      List.of(
+          "README.md", Manifest.FILE, "ca", "gateway", "partners", "privacy", "registry", "tests");
 
   /** The key of a client certificate. */
   private enum ClientKey {
@@ -122,6 +127,8 @@ final class SampleGenerator {
       (`%9$s`) and its public JWK set |
       | `partners/<id>/client.crt.pem`, `client.SAMPLE-ONLY.key.pem` | a partner's TLS client certificate and key |
       | `partners/<id>/signing-<kid>.SAMPLE-ONLY.jwk.json`, `jwks.json` | its private signing JWKs and public JWK set |
+      | `privacy/pseudonym-keys.SAMPLE-ONLY.json` | the pseudonym key store: one random key (version 1) per \
+      recipient of minimized records |
       | `registry/partners.json` | the partner registry: id, role, status, certificate thumbprints (`x5t#S256`), \
       public JWKs |
       | `tests/<name>/client.crt.pem`, `client.SAMPLE-ONLY.key.pem` | test-only client identities, not in the registry |
@@ -179,6 +186,7 @@ final class SampleGenerator {
     List<Map<String, Object>> registry =
         PARTNERS.stream().map(partner -> writePartner(root, partner)).toList();
     writeJson(REGISTRY, Json.object("partners", registry));
+    writePseudonymKeys();
 
     writeTestIdentity(
         "expired", root, now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
@@ -275,6 +283,25 @@ final class SampleGenerator {
 
   private void writeCertificate(String file, X509Certificate certificate) {
     write(file, Pem.encode(certificate));
+  }
+
+  /** One random 32-byte pseudonym secret, key version 1, per recipient. */
+  private void writePseudonymKeys() {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    Map<String, Object> rings = new java.util.LinkedHashMap<>();
+    for (String recipient : RECIPIENTS) {
+      byte[] secret = new byte[32];
+      random.nextBytes(secret);
+      rings.put(
+          recipient,
+          Json.object(
+              "active",
+              1,
+              "keys",
+              Json.object(
+                  "1", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret))));
+    }
+    writeJson(PSEUDONYM_KEYS, Json.object("recipients", rings));
   }
 
   private void writePrivateKey(String file, PrivateKey key) {

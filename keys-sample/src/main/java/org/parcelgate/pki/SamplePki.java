@@ -116,6 +116,11 @@ public final class SamplePki {
     return file(manifest.gatewayJwks());
   }
 
+  /** The pseudonym key store of the recipients of minimized records (customs-nl). */
+  public Path pseudonymKeys() {
+    return root.resolve(SampleGenerator.PSEUDONYM_KEYS);
+  }
+
   /**
    * The root CA with its private key, to issue more certificates and CRLs (a stale CRL, say) in
    * tests.

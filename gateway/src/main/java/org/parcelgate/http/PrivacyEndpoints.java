@@ -1,0 +1,477 @@
+package org.parcelgate.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.parcelgate.auth.PartnerContext;
+import org.parcelgate.auth.Role;
+import org.parcelgate.auth.RoleHandler;
+import org.parcelgate.error.GatewayException;
+import org.parcelgate.error.ProblemCode;
+import org.parcelgate.privacy.MinimizationLog;
+import org.parcelgate.store.ActionCount;
+import org.parcelgate.store.LogQuery;
+import org.parcelgate.store.LogRow;
+import org.parcelgate.store.StoredCheckpoint;
+
+/**
+ * The privacy officers' access to the minimization log, in two forms with the same handlers:
+ *
+ * <ul>
+ *   <li>{@code /v1/privacy/...}: the JSON API, behind the signed request token like every API call;
+ *   <li>{@code /privacy/}: the review page and its {@code /privacy/api/...} calls, for a browser,
+ *       authenticated by the officer's client certificate alone (a browser cannot sign request
+ *       tokens). Read-only; served with a strict content security policy.
+ * </ul>
+ *
+ * Reads of log content (entries, aggregates, exports) are appended to the log before they are
+ * answered. Everything touching the store runs on a worker thread.
+ */
+public final class PrivacyEndpoints {
+  public static final String API_PATH = "/v1/privacy";
+  public static final String PAGE_PATH = "/privacy/";
+
+  /** Entries one export answers at most; {@code Parcelgate-Next-Start} names the next page. */
+  static final int EXPORT_PAGE = 100_000;
+
+  private static final int DEFAULT_LIMIT = 100;
+  private static final int MAX_LIMIT = 1000;
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final DateTimeFormatter DAY =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter HOUR =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:00'Z'").withZone(ZoneOffset.UTC);
+  private static final String CSV_HEADER =
+      "index,time,kind,batch_id,marketplace,recipient,policy_id,policy_version,policy_sha256,"
+          + "key_version,records_in,records_out,path,action,values,officer,resource\r\n";
+  private static final String PAGE_SECURITY_POLICY =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+          + " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+  private final MinimizationLog log;
+  private final Map<String, PageFile> page;
+
+  private record PageFile(String contentType, Buffer content) {}
+
+  /** A page of entries and the log's size when it was read. */
+  private record Entries(List<LogRow> rows, long treeSize) {}
+
+  /** An export's entries, where it stopped, and the log's size. */
+  private record Export(List<LogRow> rows, long stop, long treeSize) {}
+
+  public PrivacyEndpoints(MinimizationLog log) {
+    this.log = log;
+    this.page =
+        Map.of(
+            "index.html", pageFile("index.html", "text/html; charset=utf-8"),
+            "app.js", pageFile("app.js", "text/javascript; charset=utf-8"),
+            "app.css", pageFile("app.css", "text/css; charset=utf-8"));
+  }
+
+  /** The page and its calls: mount before the token handler. */
+  void mountPage(Router router) {
+    RoleHandler officers = RoleHandler.require(Role.PRIVACY_OFFICER);
+    router
+        .get("/privacy")
+        .handler(officers)
+        .handler(ctx -> ctx.redirect(PAGE_PATH).onFailure(ctx::fail));
+    router.get(PAGE_PATH).handler(officers).handler(ctx -> servePage(ctx, "index.html"));
+    router.get(PAGE_PATH + "app.js").handler(officers).handler(ctx -> servePage(ctx, "app.js"));
+    router.get(PAGE_PATH + "app.css").handler(officers).handler(ctx -> servePage(ctx, "app.css"));
+    mountApi(router, PAGE_PATH + "api", officers);
+  }
+
+  /** The API: mount after the token handler. */
+  void mount(Router router) {
+    mountApi(router, API_PATH, RoleHandler.require(Role.PRIVACY_OFFICER));
+  }
+
+  private void mountApi(Router router, String base, RoleHandler officers) {
+    router.get(base + "/entries").handler(officers).handler(this::entries);
+    router.get(base + "/stats").handler(officers).handler(this::stats);
+    router.get(base + "/export").handler(officers).handler(this::export);
+    router.get(base + "/checkpoint").handler(officers).handler(this::checkpoint);
+    router.get(base + "/proofs/inclusion").handler(officers).handler(this::inclusion);
+    router.get(base + "/proofs/consistency").handler(officers).handler(this::consistency);
+    router.get(base + "/verification").handler(officers).handler(this::verification);
+  }
+
+  private void entries(RoutingContext ctx) {
+    Filter filter = Filter.of(ctx);
+    int limit = integer(ctx, "limit", 1, MAX_LIMIT).map(Long::intValue).orElse(DEFAULT_LIMIT);
+    Optional<Long> before = integer(ctx, "before", 0, Long.MAX_VALUE);
+    LogQuery query = filter.query(Optional.empty(), before, limit, false);
+    blocking(
+            ctx,
+            () -> {
+              log.recordRead(officer(ctx), "entries", filter.describe());
+              return new Entries(log.entries(query), log.size());
+            })
+        .onSuccess(
+            found -> {
+              JsonArray entries = new JsonArray();
+              found.rows().forEach(row -> entries.add(entry(row)));
+              json(ctx, new JsonObject().put("entries", entries).put("treeSize", found.treeSize()));
+            });
+  }
+
+  private void stats(RoutingContext ctx) {
+    Filter filter = Filter.of(ctx);
+    String bucket = Optional.ofNullable(ctx.request().getParam("bucket")).orElse("day");
+    if (!bucket.equals("day") && !bucket.equals("hour")) {
+      throw invalid("bucket is day or hour");
+    }
+    Duration width = bucket.equals("day") ? Duration.ofDays(1) : Duration.ofHours(1);
+    DateTimeFormatter format = bucket.equals("day") ? DAY : HOUR;
+    LogQuery query = filter.query(Optional.empty(), Optional.empty(), 0, true);
+    blocking(
+            ctx,
+            () -> {
+              log.recordRead(officer(ctx), "stats", filter.describe() + "&bucket=" + bucket);
+              return log.actionCounts(query, width);
+            })
+        .onSuccess(
+            counts -> {
+              JsonArray series = new JsonArray();
+              for (ActionCount count : counts) {
+                series.add(
+                    new JsonObject()
+                        .put("period", format.format(count.bucketStart()))
+                        .put("path", count.path())
+                        .put("action", count.action())
+                        .put("values", count.values()));
+              }
+              json(ctx, new JsonObject().put("bucket", bucket).put("series", series));
+            });
+  }
+
+  private void export(RoutingContext ctx) {
+    Filter filter = Filter.of(ctx);
+    String format = Optional.ofNullable(ctx.request().getParam("format")).orElse("jsonl");
+    if (!format.equals("jsonl") && !format.equals("csv")) {
+      throw invalid("format is jsonl or csv");
+    }
+    long start = integer(ctx, "start", 0, Long.MAX_VALUE).orElse(0L);
+    Optional<Long> end = integer(ctx, "end", 0, Long.MAX_VALUE);
+    blocking(
+            ctx,
+            () -> {
+              long size = log.size();
+              long stop = Math.min(end.orElse(size), Math.min(size, start + EXPORT_PAGE));
+              log.recordRead(
+                  officer(ctx),
+                  "export",
+                  filter.describe() + "&format=" + format + "&start=" + start + "&end=" + stop);
+              List<LogRow> rows =
+                  log.entries(
+                      filter.query(
+                          Optional.of(start),
+                          Optional.of(stop),
+                          (int) Math.max(0, stop - start),
+                          true));
+              return new Export(rows, stop, size);
+            })
+        .onSuccess(
+            found -> {
+              List<LogRow> rows = found.rows();
+              long stop = found.stop();
+              long size = found.treeSize();
+              StringBuilder body = new StringBuilder(rows.size() * 1024);
+              if (format.equals("jsonl")) {
+                rows.forEach(row -> body.append(row.entry()).append('\n'));
+              } else {
+                body.append(CSV_HEADER);
+                rows.forEach(row -> csv(row, body));
+              }
+              if (stop < Math.min(size, end.orElse(size))) {
+                ctx.response().putHeader("Parcelgate-Next-Start", Long.toString(stop));
+              }
+              ctx.response()
+                  .putHeader(
+                      HttpHeaders.CONTENT_TYPE,
+                      format.equals("jsonl")
+                          ? "application/jsonl; charset=utf-8"
+                          : "text/csv; charset=utf-8")
+                  .putHeader(
+                      "Content-Disposition",
+                      "attachment; filename=\"minimization-log-"
+                          + start
+                          + "-"
+                          + stop
+                          + "."
+                          + format
+                          + "\"")
+                  .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                  .end(body.toString());
+            });
+  }
+
+  private void checkpoint(RoutingContext ctx) {
+    blocking(ctx, log::checkpoint).onSuccess(checkpoint -> json(ctx, checkpointJson(checkpoint)));
+  }
+
+  private void inclusion(RoutingContext ctx) {
+    long index = integer(ctx, "index", 0, Long.MAX_VALUE).orElseThrow(() -> invalid("index"));
+    long size = integer(ctx, "treeSize", 1, Long.MAX_VALUE).orElseThrow(() -> invalid("treeSize"));
+    blocking(ctx, () -> log.inclusionProof(index, size))
+        .onSuccess(
+            proof ->
+                json(
+                    ctx,
+                    new JsonObject()
+                        .put("index", proof.index())
+                        .put("treeSize", proof.treeSize())
+                        .put("leafHash", proof.leafHash())
+                        .put("auditPath", new JsonArray(proof.auditPath()))));
+  }
+
+  private void consistency(RoutingContext ctx) {
+    long first = integer(ctx, "first", 1, Long.MAX_VALUE).orElseThrow(() -> invalid("first"));
+    long second = integer(ctx, "second", 1, Long.MAX_VALUE).orElseThrow(() -> invalid("second"));
+    blocking(ctx, () -> log.consistencyProof(first, second))
+        .onSuccess(
+            proof ->
+                json(
+                    ctx,
+                    new JsonObject()
+                        .put("first", proof.first())
+                        .put("second", proof.second())
+                        .put("proof", new JsonArray(proof.proof()))));
+  }
+
+  private void verification(RoutingContext ctx) {
+    blocking(
+            ctx,
+            () -> {
+              log.checkpoint();
+              return log.verify();
+            })
+        .onSuccess(
+            result ->
+                json(
+                    ctx,
+                    new JsonObject()
+                        .put("status", result.verified() ? "verified" : "failed")
+                        .put("treeSize", result.treeSize())
+                        .put("rootHash", result.rootHash())
+                        .put(
+                            "checkpoint",
+                            result
+                                .checkpoint()
+                                .map(
+                                    c ->
+                                        new JsonObject()
+                                            .put("treeSize", c.treeSize())
+                                            .put("rootHash", c.rootHash())
+                                            .put("time", c.time().toString())
+                                            .put("kid", c.keyId()))
+                                .orElse(null))
+                        .put("problems", new JsonArray(result.problems()))));
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  /** The filter parameters every listing takes, checked. */
+  private record Filter(
+      Optional<String> marketplace,
+      Optional<String> recipient,
+      Optional<String> kind,
+      Optional<Instant> from,
+      Optional<Instant> to) {
+
+    static Filter of(RoutingContext ctx) {
+      Optional<String> kind = Optional.ofNullable(ctx.request().getParam("kind"));
+      if (kind.isPresent() && !kind.get().equals("minimization") && !kind.get().equals("read")) {
+        throw invalid("kind is minimization or read");
+      }
+      return new Filter(
+          id(ctx, "marketplace"), id(ctx, "recipient"), kind, time(ctx, "from"), time(ctx, "to"));
+    }
+
+    LogQuery query(
+        Optional<Long> fromIndex, Optional<Long> before, int limit, boolean oldestFirst) {
+      return new LogQuery(
+          marketplace, recipient, kind, from, to, fromIndex, before, limit, oldestFirst);
+    }
+
+    /** The filter as a query string built from checked values: what a read entry records. */
+    String describe() {
+      List<String> parts = new ArrayList<>();
+      marketplace.ifPresent(m -> parts.add("marketplace=" + m));
+      recipient.ifPresent(r -> parts.add("recipient=" + r));
+      kind.ifPresent(k -> parts.add("kind=" + k));
+      from.ifPresent(f -> parts.add("from=" + f));
+      to.ifPresent(t -> parts.add("to=" + t));
+      return String.join("&", parts);
+    }
+  }
+
+  private static Optional<String> id(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!ID.matcher(value).matches()) {
+      throw invalid(name + " is a partner or recipient id");
+    }
+    return Optional.of(value);
+  }
+
+  private static Optional<Instant> time(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(value));
+    } catch (DateTimeParseException e) {
+      throw invalid(name + " is an ISO-8601 instant such as 2026-11-28T00:00:00Z");
+    }
+  }
+
+  private static Optional<Long> integer(RoutingContext ctx, String name, long min, long max) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      long number = Long.parseLong(value);
+      if (number < min || number > max) {
+        throw invalid(
+            name + " is a whole number from " + min + (max < Long.MAX_VALUE ? " to " + max : ""));
+      }
+      return Optional.of(number);
+    } catch (NumberFormatException e) {
+      throw invalid(name + " is a whole number");
+    }
+  }
+
+  private static GatewayException invalid(String detail) {
+    return new GatewayException(ProblemCode.INVALID_REQUEST, detail);
+  }
+
+  private static String officer(RoutingContext ctx) {
+    return PartnerContext.partner(ctx).id();
+  }
+
+  private static <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
+    return ctx.vertx().executeBlocking(work, false).onFailure(ctx::fail);
+  }
+
+  private static JsonObject entry(LogRow row) {
+    JsonObject entry = new JsonObject().put("index", row.index());
+    new JsonObject(row.entry()).forEach(member -> entry.put(member.getKey(), member.getValue()));
+    return entry;
+  }
+
+  private static JsonObject checkpointJson(StoredCheckpoint checkpoint) {
+    return new JsonObject()
+        .put("treeSize", checkpoint.treeSize())
+        .put("rootHash", checkpoint.rootHash())
+        .put("time", checkpoint.signedAt().toString())
+        .put("jws", checkpoint.jws());
+  }
+
+  private static void csv(LogRow row, StringBuilder out) {
+    JsonObject entry = new JsonObject(row.entry());
+    JsonObject policy = Optional.ofNullable(entry.getJsonObject("policy")).orElse(new JsonObject());
+    List<String> prefix =
+        List.of(
+            Long.toString(row.index()),
+            entry.getString("time", ""),
+            entry.getString("kind", ""),
+            entry.getString("batchId", ""),
+            entry.getString("marketplace", ""),
+            entry.getString("recipient", ""),
+            policy.getString("id", ""),
+            String.valueOf(policy.getValue("version", "")),
+            policy.getString("sha256", ""),
+            String.valueOf(entry.getValue("keyVersion", "")),
+            String.valueOf(entry.getValue("recordsIn", "")),
+            String.valueOf(entry.getValue("recordsOut", "")));
+    JsonArray fields = entry.getJsonArray("fields", new JsonArray());
+    if (fields.isEmpty()) {
+      csvLine(
+          out,
+          prefix,
+          List.of("", "", "", entry.getString("officer", ""), entry.getString("resource", "")));
+      return;
+    }
+    for (int i = 0; i < fields.size(); i++) {
+      JsonObject field = fields.getJsonObject(i);
+      csvLine(
+          out,
+          prefix,
+          List.of(
+              field.getString("path", ""),
+              field.getString("action", ""),
+              String.valueOf(field.getValue("values", "")),
+              "",
+              ""));
+    }
+  }
+
+  private static void csvLine(StringBuilder out, List<String> first, List<String> second) {
+    List<String> cells = new ArrayList<>(first);
+    cells.addAll(second);
+    for (int i = 0; i < cells.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      String cell = cells.get(i);
+      // Quote every cell that could be read as a formula or break the row (RFC 4180).
+      if (cell.matches(".*[\",\\r\\n].*") || cell.matches("^[=+\\-@].*")) {
+        out.append('"').append(cell.replace("\"", "\"\"")).append('"');
+      } else {
+        out.append(cell);
+      }
+    }
+    out.append("\r\n");
+  }
+
+  private static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body.encode());
+  }
+
+  private void servePage(RoutingContext ctx, String name) {
+    PageFile file = page.get(name);
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, file.contentType())
+        .putHeader("Content-Security-Policy", PAGE_SECURITY_POLICY)
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(file.content());
+  }
+
+  private static PageFile pageFile(String name, String contentType) {
+    try (InputStream in = PrivacyEndpoints.class.getResourceAsStream("privacy-page/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("the review page's " + name + " is missing");
+      }
+      return new PageFile(contentType, Buffer.buffer(in.readAllBytes()));
+    } catch (IOException e) {
+      throw new IllegalStateException("the review page's " + name + " cannot be read", e);
+    }
+  }
+}

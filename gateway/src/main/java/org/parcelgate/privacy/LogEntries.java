@@ -1,0 +1,135 @@
+package org.parcelgate.privacy;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.parcelgate.store.LogAppend;
+
+/**
+ * The entries of the minimization log, in their one canonical JSON form: fixed member order, no
+ * white space, UTF-8. The bytes of that form are the Merkle leaf, so a verifier hashes an exported
+ * line as it is. An entry never holds a value of a record: only names, counts, ids and hashes.
+ */
+public final class LogEntries {
+  /** The kind of an entry written for a batch and recipient. */
+  public static final String MINIMIZATION = "minimization";
+
+  /** The kind of an entry written when a privacy officer read the log. */
+  public static final String READ = "read";
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private LogEntries() {}
+
+  /** What one batch's minimization for one recipient did. */
+  public record Minimization(
+      Instant time,
+      String batchId,
+      String marketplaceId,
+      Minimizer minimizer,
+      int recordsIn,
+      int recordsOut,
+      Minimizer.Minimized result) {}
+
+  public static LogAppend minimization(Minimization m) {
+    Instant time = m.time().truncatedTo(ChronoUnit.MILLIS);
+    MinimizationPolicy policy = m.minimizer().policy();
+    String entry =
+        write(
+            json -> {
+              json.writeStringField("kind", MINIMIZATION);
+              json.writeStringField("time", time.toString());
+              json.writeStringField("batchId", m.batchId());
+              json.writeStringField("marketplace", m.marketplaceId());
+              json.writeStringField("recipient", m.minimizer().recipient());
+              json.writeObjectFieldStart("policy");
+              json.writeStringField("id", policy.id());
+              json.writeNumberField("version", policy.version());
+              json.writeStringField("sha256", policy.sha256());
+              json.writeEndObject();
+              json.writeNumberField("keyVersion", m.minimizer().keyVersion());
+              json.writeStringField("legalBasis", policy.legalBasis());
+              json.writeNumberField("recordsIn", m.recordsIn());
+              json.writeNumberField("recordsOut", m.recordsOut());
+              json.writeArrayFieldStart("fields");
+              for (Minimizer.FieldCount count : m.result().fields()) {
+                json.writeStartObject();
+                json.writeStringField("path", count.path());
+                json.writeStringField("action", count.action().wireName());
+                json.writeNumberField("values", count.values());
+                json.writeEndObject();
+              }
+              json.writeEndArray();
+              Map<FreeTextScanner.Kind, Integer> found = m.result().freeText();
+              json.writeObjectFieldStart("freeText");
+              json.writeNumberField("email", found.getOrDefault(FreeTextScanner.Kind.EMAIL, 0));
+              json.writeNumberField("phone", found.getOrDefault(FreeTextScanner.Kind.PHONE, 0));
+              json.writeNumberField(
+                  "idNumber", found.getOrDefault(FreeTextScanner.Kind.ID_NUMBER, 0));
+              json.writeEndObject();
+            });
+    List<LogAppend.Count> counts = new ArrayList<>();
+    for (Minimizer.FieldCount count : m.result().fields()) {
+      counts.add(new LogAppend.Count(count.path(), count.action().wireName(), count.values()));
+    }
+    return new LogAppend(
+        MINIMIZATION,
+        time,
+        m.marketplaceId(),
+        m.minimizer().recipient(),
+        entry,
+        leafHash(entry),
+        counts);
+  }
+
+  /**
+   * A privacy officer's read of the log.
+   *
+   * @param resource what was read ({@code entries}, {@code stats}, {@code export})
+   * @param query the filter used, as the officer sent it (ids and times only)
+   */
+  public static LogAppend read(Instant time, String officer, String resource, String query) {
+    Instant at = time.truncatedTo(ChronoUnit.MILLIS);
+    String entry =
+        write(
+            json -> {
+              json.writeStringField("kind", READ);
+              json.writeStringField("time", at.toString());
+              json.writeStringField("officer", officer);
+              json.writeStringField("resource", resource);
+              json.writeStringField("query", query);
+            });
+    return new LogAppend(READ, at, null, null, entry, leafHash(entry), List.of());
+  }
+
+  /** The RFC 9162 leaf hash of an entry's text. */
+  public static byte[] leafHash(String entry) {
+    return MerkleTree.leafHash(entry.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @FunctionalInterface
+  private interface Members {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  private static String write(Members members) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
+    try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+      json.writeStartObject();
+      members.write(json);
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}

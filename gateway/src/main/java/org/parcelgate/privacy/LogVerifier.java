@@ -1,0 +1,72 @@
+package org.parcelgate.privacy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.parcelgate.signing.Checkpoint;
+
+/**
+ * Verifies an exported minimization log offline against a checkpoint whose signature was already
+ * checked: the first {@code treeSize} lines of the export, hashed as RFC 9162 leaves, must give the
+ * checkpoint's root hash. Deleting, editing, inserting or reordering any covered entry changes that
+ * root; so does any change to a single byte of a line.
+ */
+public final class LogVerifier {
+  private LogVerifier() {}
+
+  /**
+   * The outcome.
+   *
+   * @param verified whether the export matches the checkpoint
+   * @param covered entries the checkpoint covers
+   * @param beyond entries of the export after the checkpoint: not covered by it
+   * @param message one line saying what was found
+   */
+  public record Result(boolean verified, long covered, long beyond, String message) {}
+
+  /**
+   * @param lines the export's lines (JSON lines: one entry's exact text per line, in index order)
+   */
+  public static Result verify(List<String> lines, Checkpoint checkpoint) {
+    long size = checkpoint.treeSize();
+    if (lines.size() < size) {
+      return new Result(
+          false,
+          size,
+          0,
+          "the export holds "
+              + lines.size()
+              + " entries but the checkpoint covers "
+              + size
+              + ": entries were removed");
+    }
+    List<byte[]> leaves = new ArrayList<>((int) size);
+    for (int i = 0; i < size; i++) {
+      leaves.add(MerkleTree.leafHash(lines.get(i).getBytes(StandardCharsets.UTF_8)));
+    }
+    String root = Base64.getUrlEncoder().withoutPadding().encodeToString(MerkleTree.root(leaves));
+    long beyond = lines.size() - size;
+    if (!root.equals(checkpoint.rootHash())) {
+      return new Result(
+          false,
+          size,
+          beyond,
+          "the first "
+              + size
+              + " entries do not match the checkpoint's root hash: an entry was changed, removed,"
+              + " inserted or reordered");
+    }
+    return new Result(
+        true,
+        size,
+        beyond,
+        "the first "
+            + size
+            + " entries match the checkpoint signed at "
+            + checkpoint.time()
+            + " by key "
+            + checkpoint.keyId()
+            + (beyond > 0 ? "; " + beyond + " later entries are not covered by it" : ""));
+  }
+}

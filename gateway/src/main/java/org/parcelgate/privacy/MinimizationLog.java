@@ -1,0 +1,183 @@
+package org.parcelgate.privacy;
+
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.parcelgate.error.GatewayException;
+import org.parcelgate.error.ProblemCode;
+import org.parcelgate.signing.Checkpoint;
+import org.parcelgate.signing.CheckpointSigner;
+import org.parcelgate.signing.CheckpointVerifier;
+import org.parcelgate.store.ActionCount;
+import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.LogQuery;
+import org.parcelgate.store.LogRow;
+import org.parcelgate.store.StoredCheckpoint;
+
+/**
+ * The minimization log as privacy officers see it: entries, aggregates, signed checkpoints,
+ * inclusion and consistency proofs (RFC 9162), and a full verification of the stored log against
+ * its checkpoints. Reads of log content are themselves appended as entries.
+ *
+ * <p>Plain Java over the blocking store: call it from worker threads.
+ */
+public final class MinimizationLog {
+  /** Entries read per round trip while verifying. */
+  private static final int VERIFY_CHUNK = 10_000;
+
+  private final GatewayStore store;
+  private final CheckpointSigner signer;
+  private final CheckpointVerifier verifier;
+  private final Clock clock;
+
+  public MinimizationLog(
+      GatewayStore store, CheckpointSigner signer, CheckpointVerifier verifier, Clock clock) {
+    this.store = store;
+    this.signer = signer;
+    this.verifier = verifier;
+    this.clock = clock;
+  }
+
+  /** An inclusion proof: the audit path of leaf {@code index} in the tree of {@code treeSize}. */
+  public record InclusionProof(
+      long index, long treeSize, String leafHash, List<String> auditPath) {}
+
+  /** A consistency proof between the trees of {@code first} and {@code second} entries. */
+  public record ConsistencyProof(long first, long second, List<String> proof) {}
+
+  /**
+   * The stored log checked end to end: every entry's text against its leaf hash, indexes without
+   * gaps, and every stored checkpoint's signature and root against the entries.
+   */
+  public record Verification(
+      boolean verified,
+      long treeSize,
+      String rootHash,
+      Optional<Checkpoint> checkpoint,
+      List<String> problems) {}
+
+  /** Records that a privacy officer read log content. */
+  public void recordRead(String officer, String resource, String query) {
+    store.appendLog(LogEntries.read(clock.instant(), officer, resource, query));
+  }
+
+  public long size() {
+    return store.logSize();
+  }
+
+  public List<LogRow> entries(LogQuery query) {
+    return store.logEntries(query);
+  }
+
+  public List<ActionCount> actionCounts(LogQuery filter, Duration bucket) {
+    return store.actionCounts(filter, bucket);
+  }
+
+  /**
+   * The latest checkpoint; a new one is signed and stored first when the log grew since the last.
+   */
+  public StoredCheckpoint checkpoint() {
+    long size = store.logSize();
+    Optional<StoredCheckpoint> latest = store.latestCheckpoint();
+    if (latest.isPresent() && latest.get().treeSize() >= size) {
+      return latest.get();
+    }
+    String root = encode(MerkleTree.root(store.leafHashes(size)));
+    Instant now = clock.instant();
+    StoredCheckpoint signed = new StoredCheckpoint(size, root, now, signer.sign(size, root, now));
+    store.saveCheckpoint(signed);
+    return store.latestCheckpoint().orElse(signed);
+  }
+
+  public InclusionProof inclusionProof(long index, long treeSize) {
+    long size = store.logSize();
+    if (treeSize < 1 || treeSize > size || index < 0 || index >= treeSize) {
+      throw new GatewayException(
+          ProblemCode.INVALID_LOG_RANGE,
+          "the index must be below the tree size, which must be from 1 to " + size);
+    }
+    List<byte[]> leaves = store.leafHashes(treeSize);
+    return new InclusionProof(
+        index,
+        treeSize,
+        encode(leaves.get((int) index)),
+        MerkleTree.inclusionProof(leaves, (int) index).stream()
+            .map(MinimizationLog::encode)
+            .toList());
+  }
+
+  public ConsistencyProof consistencyProof(long first, long second) {
+    long size = store.logSize();
+    if (first < 1 || first > second || second > size) {
+      throw new GatewayException(
+          ProblemCode.INVALID_LOG_RANGE, "the sizes must satisfy 1 <= first <= second <= " + size);
+    }
+    List<byte[]> leaves = store.leafHashes(second);
+    return new ConsistencyProof(
+        first,
+        second,
+        MerkleTree.consistencyProof(leaves, (int) first).stream()
+            .map(MinimizationLog::encode)
+            .toList());
+  }
+
+  /** Verifies the whole stored log against its stored checkpoints. */
+  public Verification verify() {
+    List<String> problems = new ArrayList<>();
+    long size = store.logSize();
+    List<byte[]> leaves = new ArrayList<>();
+    for (long from = 0; from < size; from += VERIFY_CHUNK) {
+      for (LogRow row : store.logRange(from, Math.min(size, from + VERIFY_CHUNK))) {
+        if (row.index() != leaves.size()) {
+          problems.add("entry " + leaves.size() + " is missing");
+          return new Verification(false, size, "", Optional.empty(), problems);
+        }
+        byte[] recomputed = LogEntries.leafHash(row.entry());
+        if (!MessageDigest.isEqual(recomputed, row.leafHash())) {
+          problems.add("entry " + row.index() + " does not match its leaf hash");
+        }
+        leaves.add(recomputed);
+      }
+    }
+    if (leaves.size() != size) {
+      problems.add("the log holds " + leaves.size() + " entries in sequence, not " + size);
+    }
+    Optional<Checkpoint> latest = Optional.empty();
+    for (StoredCheckpoint stored : store.checkpoints()) {
+      Checkpoint checkpoint;
+      try {
+        checkpoint = verifier.verify(stored.jws());
+      } catch (IllegalArgumentException e) {
+        problems.add("checkpoint of size " + stored.treeSize() + ": " + e.getMessage());
+        continue;
+      }
+      if (checkpoint.treeSize() != stored.treeSize()
+          || !checkpoint.rootHash().equals(stored.rootHash())) {
+        problems.add("checkpoint of size " + stored.treeSize() + " differs from its signed form");
+      } else if (checkpoint.treeSize() > leaves.size()) {
+        problems.add(
+            "checkpoint of size "
+                + checkpoint.treeSize()
+                + " covers entries the log no longer holds");
+      } else if (!encode(MerkleTree.root(leaves.subList(0, (int) checkpoint.treeSize())))
+          .equals(checkpoint.rootHash())) {
+        problems.add(
+            "the first "
+                + checkpoint.treeSize()
+                + " entries do not match the root hash of their signed checkpoint");
+      }
+      latest = Optional.of(checkpoint);
+    }
+    return new Verification(
+        problems.isEmpty(), leaves.size(), encode(MerkleTree.root(leaves)), latest, problems);
+  }
+
+  static String encode(byte[] hash) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+  }
+}

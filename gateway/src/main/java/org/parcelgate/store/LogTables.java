@@ -1,0 +1,305 @@
+package org.parcelgate.store;
+
+import static org.parcelgate.store.JdbcGatewayStore.instant;
+import static org.parcelgate.store.JdbcGatewayStore.micros;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The SQL of the minimized records and the minimization log, on a connection the caller holds:
+ * {@link JdbcGatewayStore} runs it inside its transactions.
+ *
+ * <p>A log entry's index is the next one after the largest stored, taken inside the appending
+ * transaction; the primary key refuses a second writer that took the same one, so indexes stay
+ * gap-free and unique even on an engine with concurrent writers (the loser retries).
+ */
+final class LogTables {
+  private static final String INSERT_MINIMIZED =
+      "INSERT INTO minimized_records (batch_id, recipient, policy_id, policy_version,"
+          + " policy_sha256, key_version, schema_fingerprint, record_count, records)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String SELECT_MINIMIZED =
+      "SELECT recipient, policy_id, policy_version, policy_sha256, key_version,"
+          + " schema_fingerprint, record_count, records FROM minimized_records"
+          + " WHERE batch_id = ? AND recipient = ?";
+  private static final String NEXT_INDEX =
+      "SELECT COALESCE(MAX(log_index), -1) + 1 FROM minimization_log";
+  private static final String INSERT_ENTRY =
+      "INSERT INTO minimization_log (log_index, kind, time_micros, marketplace_id, recipient,"
+          + " leaf_hash, entry) VALUES (?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_COUNT =
+      "INSERT INTO minimization_count (log_index, path, action, value_count) VALUES (?, ?, ?, ?)";
+  private static final String SIZE = "SELECT COUNT(*) FROM minimization_log";
+  private static final String LEAF_HASHES =
+      "SELECT leaf_hash FROM minimization_log WHERE log_index < ? ORDER BY log_index";
+  private static final String RANGE =
+      "SELECT log_index, entry, leaf_hash FROM minimization_log"
+          + " WHERE log_index >= ? AND log_index < ? ORDER BY log_index";
+  private static final String INSERT_CHECKPOINT =
+      "INSERT INTO log_checkpoint (tree_size, root_hash, signed_at_micros, checkpoint_jws)"
+          + " VALUES (?, ?, ?, ?)";
+  private static final String CHECKPOINT_COLUMNS =
+      "SELECT tree_size, root_hash, signed_at_micros, checkpoint_jws FROM log_checkpoint";
+
+  private LogTables() {}
+
+  static void insertMinimized(Connection connection, String batchId, List<MinimizedBatch> copies)
+      throws SQLException {
+    if (copies.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_MINIMIZED)) {
+      for (MinimizedBatch copy : copies) {
+        insert.setString(1, batchId);
+        insert.setString(2, copy.recipient());
+        insert.setString(3, copy.policyId());
+        insert.setInt(4, copy.policyVersion());
+        insert.setString(5, copy.policySha256());
+        insert.setInt(6, copy.keyVersion());
+        insert.setString(7, copy.schemaFingerprint());
+        insert.setInt(8, copy.recordCount());
+        insert.setBytes(9, copy.records());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  static Optional<MinimizedBatch> minimized(Connection connection, String batchId, String recipient)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(SELECT_MINIMIZED)) {
+      select.setString(1, batchId);
+      select.setString(2, recipient);
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new MinimizedBatch(
+                row.getString(1),
+                row.getString(2),
+                row.getInt(3),
+                row.getString(4),
+                row.getInt(5),
+                row.getString(6),
+                row.getInt(7),
+                row.getBytes(8)));
+      }
+    }
+  }
+
+  /** Appends entries at the next indexes; returns the index of the first. */
+  static long append(Connection connection, List<LogAppend> entries) throws SQLException {
+    long next;
+    try (PreparedStatement select = connection.prepareStatement(NEXT_INDEX);
+        ResultSet row = select.executeQuery()) {
+      row.next();
+      next = row.getLong(1);
+    }
+    long first = next;
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_ENTRY);
+        PreparedStatement counts = connection.prepareStatement(INSERT_COUNT)) {
+      for (LogAppend entry : entries) {
+        insert.setLong(1, next);
+        insert.setString(2, entry.kind());
+        insert.setLong(3, micros(entry.time()));
+        insert.setString(4, entry.marketplaceId());
+        insert.setString(5, entry.recipient());
+        insert.setBytes(6, entry.leafHash());
+        insert.setString(7, entry.entry());
+        insert.addBatch();
+        for (LogAppend.Count count : entry.counts()) {
+          if (count.values() > 0) {
+            counts.setLong(1, next);
+            counts.setString(2, count.path());
+            counts.setString(3, count.action());
+            counts.setLong(4, count.values());
+            counts.addBatch();
+          }
+        }
+        next++;
+      }
+      insert.executeBatch();
+      counts.executeBatch();
+    }
+    return first;
+  }
+
+  static long size(Connection connection) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(SIZE);
+        ResultSet row = select.executeQuery()) {
+      row.next();
+      return row.getLong(1);
+    }
+  }
+
+  static List<byte[]> leafHashes(Connection connection, long size) throws SQLException {
+    List<byte[]> hashes = new ArrayList<>((int) Math.min(size, 1 << 20));
+    try (PreparedStatement select = connection.prepareStatement(LEAF_HASHES)) {
+      select.setLong(1, size);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          hashes.add(rows.getBytes(1));
+        }
+      }
+    }
+    return hashes;
+  }
+
+  static List<LogRow> range(Connection connection, long from, long to) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(RANGE)) {
+      select.setLong(1, from);
+      select.setLong(2, to);
+      return rows(select);
+    }
+  }
+
+  static List<LogRow> entries(Connection connection, LogQuery query) throws SQLException {
+    List<Object> parameters = new ArrayList<>();
+    String where = where(query, parameters, "");
+    query.kind().ifPresent(parameters::add);
+    query.fromIndex().ifPresent(parameters::add);
+    query.beforeIndex().ifPresent(parameters::add);
+    String sql =
+        "SELECT log_index, entry, leaf_hash FROM minimization_log WHERE "
+            + where
+            + query.kind().map(k -> " AND kind = ?").orElse("")
+            + query.fromIndex().map(b -> " AND log_index >= ?").orElse("")
+            + query.beforeIndex().map(b -> " AND log_index < ?").orElse("")
+            + (query.oldestFirst() ? " ORDER BY log_index" : " ORDER BY log_index DESC")
+            + " LIMIT "
+            + Math.max(0, query.limit());
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      bind(select, parameters);
+      return rows(select);
+    }
+  }
+
+  static List<ActionCount> actionCounts(Connection connection, LogQuery filter, Duration bucket)
+      throws SQLException {
+    long width = micros(java.time.Instant.EPOCH.plus(bucket));
+    List<Object> parameters = new ArrayList<>();
+    parameters.add(width);
+    String where = where(filter, parameters, "l.");
+    String sql =
+        "SELECT l.time_micros / ? AS bucket, c.path, c.action, SUM(c.value_count)"
+            + " FROM minimization_count c JOIN minimization_log l ON l.log_index = c.log_index"
+            + " WHERE "
+            + where
+            + " GROUP BY bucket, c.path, c.action ORDER BY bucket, c.path, c.action";
+    List<ActionCount> counts = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      bind(select, parameters);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          counts.add(
+              new ActionCount(
+                  instant(rows.getLong(1) * width),
+                  rows.getString(2),
+                  rows.getString(3),
+                  rows.getLong(4)));
+        }
+      }
+    }
+    return counts;
+  }
+
+  static void saveCheckpoint(Connection connection, StoredCheckpoint checkpoint)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(CHECKPOINT_COLUMNS + " WHERE tree_size = ?")) {
+      select.setLong(1, checkpoint.treeSize());
+      try (ResultSet row = select.executeQuery()) {
+        if (row.next()) {
+          return;
+        }
+      }
+    }
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_CHECKPOINT)) {
+      insert.setLong(1, checkpoint.treeSize());
+      insert.setString(2, checkpoint.rootHash());
+      insert.setLong(3, micros(checkpoint.signedAt()));
+      insert.setString(4, checkpoint.jws());
+      insert.executeUpdate();
+    }
+  }
+
+  static List<StoredCheckpoint> checkpoints(Connection connection, boolean latestOnly)
+      throws SQLException {
+    String sql =
+        CHECKPOINT_COLUMNS
+            + (latestOnly ? " ORDER BY tree_size DESC LIMIT 1" : " ORDER BY tree_size");
+    List<StoredCheckpoint> found = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(sql);
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        found.add(
+            new StoredCheckpoint(
+                rows.getLong(1), rows.getString(2), instant(rows.getLong(3)), rows.getString(4)));
+      }
+    }
+    return found;
+  }
+
+  private static String where(LogQuery query, List<Object> parameters, String alias) {
+    StringBuilder where = new StringBuilder("1 = 1");
+    query
+        .marketplaceId()
+        .ifPresent(
+            m -> {
+              where.append(" AND ").append(alias).append("marketplace_id = ?");
+              parameters.add(m);
+            });
+    query
+        .recipient()
+        .ifPresent(
+            r -> {
+              where.append(" AND ").append(alias).append("recipient = ?");
+              parameters.add(r);
+            });
+    query
+        .from()
+        .ifPresent(
+            f -> {
+              where.append(" AND ").append(alias).append("time_micros >= ?");
+              parameters.add(micros(f));
+            });
+    query
+        .to()
+        .ifPresent(
+            t -> {
+              where.append(" AND ").append(alias).append("time_micros < ?");
+              parameters.add(micros(t));
+            });
+    return where.toString();
+  }
+
+  private static void bind(PreparedStatement statement, List<Object> parameters)
+      throws SQLException {
+    for (int i = 0; i < parameters.size(); i++) {
+      Object value = parameters.get(i);
+      if (value instanceof Long number) {
+        statement.setLong(i + 1, number);
+      } else {
+        statement.setString(i + 1, (String) value);
+      }
+    }
+  }
+
+  private static List<LogRow> rows(PreparedStatement select) throws SQLException {
+    List<LogRow> rows = new ArrayList<>();
+    try (ResultSet result = select.executeQuery()) {
+      while (result.next()) {
+        rows.add(new LogRow(result.getLong(1), result.getString(2), result.getBytes(3)));
+      }
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,160 @@
+package org.parcelgate.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parcelgate.privacy.MinimizationLog;
+import org.parcelgate.signing.CheckpointSigner;
+import org.parcelgate.signing.CheckpointVerifier;
+import org.parcelgate.signing.GatewaySigner;
+import org.parcelgate.signing.GatewaySigningKeys;
+import org.parcelgate.store.EmbeddedStore;
+import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.LogRow;
+import org.parcelgate.store.StoredCheckpoint;
+import org.parcelgate.testing.MutableClock;
+import org.parcelgate.testing.TestPki;
+
+/** The offline verification of an exported minimization log, as an auditor runs it. */
+class VerifyLogCommandTest {
+  @TempDir Path directory;
+  private List<String> lines;
+  private Path checkpoint;
+  private Path keys;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void exportALog() throws Exception {
+    GatewaySigningKeys signing =
+        GatewaySigningKeys.load(TestPki.shared().gatewaySigningKey(), Optional.empty());
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-28T09:00:00Z"));
+    try (GatewayStore store = EmbeddedStore.open(directory.resolve("data"), clock)) {
+      MinimizationLog log =
+          new MinimizationLog(
+              store,
+              new CheckpointSigner(new GatewaySigner(signing, "parcelgate-test")),
+              new CheckpointVerifier(signing.publishedKeys()),
+              clock);
+      for (int i = 0; i < 9; i++) {
+        clock.advance(Duration.ofMinutes(1));
+        log.recordRead("privacy-officer", "entries", "recipient=customs-" + i);
+      }
+      StoredCheckpoint signed = log.checkpoint();
+      // One more entry after the checkpoint: exported, not covered.
+      log.recordRead("privacy-officer", "export", "format=jsonl");
+      lines = new ArrayList<>(store.logRange(0, 10).stream().map(LogRow::entry).toList());
+      checkpoint = directory.resolve("checkpoint.json");
+      Files.writeString(
+          checkpoint, "{\"treeSize\":" + signed.treeSize() + ",\"jws\":\"" + signed.jws() + "\"}");
+    }
+    keys = directory.resolve("jwks.json");
+    Files.writeString(keys, signing.publishedKeys().toString());
+  }
+
+  @Test
+  void verifiesAnUntouchedExport() throws Exception {
+    assertThat(run(export(lines))).isZero();
+    assertThat(output())
+        .startsWith("VERIFIED: the first 9 entries match the checkpoint signed at")
+        .contains("1 later entries are not covered by it");
+  }
+
+  @Test
+  void acceptsTheBareCheckpointJws() throws Exception {
+    String json = Files.readString(checkpoint);
+    String jws = json.substring(json.indexOf("\"jws\":\"") + 7, json.length() - 2);
+    Files.writeString(checkpoint, jws + "\n");
+
+    assertThat(run(export(lines))).isZero();
+  }
+
+  @Test
+  void detectsAnEditedEntry() throws Exception {
+    lines.set(4, lines.get(4).replace("customs-4", "customs-5"));
+
+    assertThat(run(export(lines))).isEqualTo(1);
+    assertThat(output()).startsWith("NOT VERIFIED: the first 9 entries do not match");
+  }
+
+  @Test
+  void detectsADeletedEntry() throws Exception {
+    lines.remove(2);
+
+    assertThat(run(export(lines))).isEqualTo(1);
+  }
+
+  @Test
+  void detectsEntriesDeletedFromTheEnd() throws Exception {
+    assertThat(run(export(lines.subList(0, 8)))).isEqualTo(1);
+    assertThat(output()).contains("the export holds 8 entries but the checkpoint covers 9");
+  }
+
+  @Test
+  void detectsReorderedEntries() throws Exception {
+    Collections.swap(lines, 0, 1);
+
+    assertThat(run(export(lines))).isEqualTo(1);
+  }
+
+  @Test
+  void refusesACheckpointCheckedWithKeysThatDidNotSignIt() throws Exception {
+    Files.writeString(
+        keys,
+        new JWKSet(new ECKeyGenerator(Curve.P_256).keyID("gateway-es256-1").generate())
+            .toPublicJWKSet()
+            .toString());
+
+    assertThat(run(export(lines))).isEqualTo(1);
+    assertThat(output()).isEqualTo("NOT VERIFIED: the checkpoint's signature is not valid\n");
+  }
+
+  @Test
+  void explainsMissingOptions() {
+    assertThat(VerifyLogCommand.run(List.of("--log", "x"), print(out), print(err))).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage:");
+  }
+
+  private Path export(List<String> exported) throws Exception {
+    Path file = directory.resolve("export.jsonl");
+    Files.writeString(file, exported.isEmpty() ? "" : String.join("\n", exported) + "\n");
+    return file;
+  }
+
+  private int run(Path export) {
+    return VerifyLogCommand.run(
+        List.of(
+            "--log",
+            export.toString(),
+            "--checkpoint",
+            checkpoint.toString(),
+            "--keys",
+            keys.toString()),
+        print(out),
+        print(err));
+  }
+
+  private String output() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static PrintStream print(ByteArrayOutputStream bytes) {
+    return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  }
+}
