@@ -88,8 +88,9 @@ public final class PrivacyEndpoints {
   /** The page and its calls: mount before the token handler. */
   void mountPage(Router router) {
     RoleHandler officers = RoleHandler.require(Role.PRIVACY_OFFICER);
+    // The page's relative links need the trailing slash.
     router
-        .get("/privacy")
+        .getWithRegex("/privacy")
         .handler(officers)
         .handler(ctx -> ctx.redirect(PAGE_PATH).onFailure(ctx::fail));
     router.get(PAGE_PATH).handler(officers).handler(ctx -> servePage(ctx, "index.html"));

@@ -8,13 +8,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +28,7 @@ import org.parcelgate.schema.Transaction;
 import org.parcelgate.schema.sample.SampleTransactions;
 import org.parcelgate.testing.Await;
 import org.parcelgate.testing.Containers;
+import org.parcelgate.testing.GatewayProcess;
 import org.parcelgate.testing.PartnerClient;
 import org.parcelgate.testing.TestGateway;
 import org.parcelgate.testing.TestPki;
@@ -54,8 +50,9 @@ class CrashConsistencyTest {
   @Test
   void batchIsWholeOrAbsentAfterAKillMidIngest(Vertx vertx) throws Exception {
     Path data = TestPki.temporaryDirectory("crash-data");
-    int partnerPort = freePort();
-    int opsPort = freePort();
+    Path log = data.resolve("gateway.log");
+    int partnerPort = GatewayProcess.freePort();
+    int opsPort = GatewayProcess.freePort();
     List<byte[]> bodies = new ArrayList<>();
     List<List<Transaction>> contents = new ArrayList<>();
     Instant ordered = Instant.now().minusSeconds(600);
@@ -65,10 +62,10 @@ class CrashConsistencyTest {
       bodies.add(Containers.write(records));
     }
 
-    Process first = launch(data, partnerPort, opsPort);
+    GatewayProcess first = GatewayProcess.launch(PKI, data, log, partnerPort, opsPort, Map.of());
     List<Integer> acknowledged = new ArrayList<>();
     try (PartnerClient client = PartnerClient.of(vertx, PKI, alpha, partnerPort)) {
-      awaitReady(vertx, opsPort, first);
+      first.awaitReady(vertx);
       AtomicInteger answered = new AtomicInteger();
       List<Future<HttpResponse<Buffer>>> inFlight = new ArrayList<>();
       for (byte[] body : bodies) {
@@ -77,7 +74,7 @@ class CrashConsistencyTest {
         inFlight.add(sent);
       }
       Await.until(() -> answered.get() >= 3, "the first batches are acknowledged");
-      first.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+      first.kill();
       for (int b = 0; b < BATCHES; b++) {
         Future<HttpResponse<Buffer>> sent = inFlight.get(b);
         try {
@@ -93,9 +90,10 @@ class CrashConsistencyTest {
     }
     assertThat(acknowledged).isNotEmpty().hasSizeLessThan(BATCHES);
 
-    Process second = launch(data, partnerPort, opsPort);
-    try (PartnerClient client = PartnerClient.of(vertx, PKI, alpha, partnerPort)) {
-      awaitReady(vertx, opsPort, second);
+    try (GatewayProcess second =
+            GatewayProcess.launch(PKI, data, log, partnerPort, opsPort, Map.of());
+        PartnerClient client = PartnerClient.of(vertx, PKI, alpha, partnerPort)) {
+      second.awaitReady(vertx);
       for (int b = 0; b < BATCHES; b++) {
         HttpResponse<Buffer> retry = Await.result(post(client, bodies.get(b)));
         JsonObject outcome = retry.bodyAsJsonObject();
@@ -113,9 +111,6 @@ class CrashConsistencyTest {
         JsonObject again = Await.result(post(client, otherBytes)).bodyAsJsonObject();
         assertThat(again.getInteger("unchanged")).as("records of batch %d", b).isEqualTo(RECORDS);
       }
-    } finally {
-      second.destroy();
-      second.waitFor(30, TimeUnit.SECONDS);
     }
   }
 
@@ -127,57 +122,5 @@ class CrashConsistencyTest {
         .putHeader("Authorization", "Bearer " + token)
         .putHeader("Content-Type", BatchEndpoints.MEDIA_TYPE)
         .sendBuffer(Buffer.buffer(body));
-  }
-
-  private static Process launch(Path data, int partnerPort, int opsPort) throws IOException {
-    Map<String, String> env = TestGateway.environment(PKI);
-    env.put("PARCELGATE_PARTNER_API_PORT", Integer.toString(partnerPort));
-    env.put("PARCELGATE_OPS_PORT", Integer.toString(opsPort));
-    env.put("PARCELGATE_STORE_DATA_DIRECTORY", data.toString());
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
-    builder.environment().keySet().removeIf(name -> name.startsWith("PARCELGATE_"));
-    builder.environment().putAll(env);
-    builder.redirectErrorStream(true);
-    builder.redirectOutput(
-        ProcessBuilder.Redirect.appendTo(new File(data.toFile(), "gateway.log")));
-    return builder.start();
-  }
-
-  private static void awaitReady(Vertx vertx, int opsPort, Process process) {
-    WebClient ops =
-        WebClient.create(
-            vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(opsPort));
-    try {
-      Await.until(
-          () -> {
-            if (!process.isAlive()) {
-              throw new AssertionError("the gateway process exited with " + process.exitValue());
-            }
-            try {
-              return ops.get("/health/ready")
-                      .send()
-                      .toCompletionStage()
-                      .toCompletableFuture()
-                      .get(2, TimeUnit.SECONDS)
-                      .statusCode()
-                  == 200;
-            } catch (Exception notYet) {
-              return false;
-            }
-          },
-          "the gateway process is ready",
-          java.time.Duration.ofSeconds(90));
-    } finally {
-      ops.close();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -1,0 +1,200 @@
+package org.parcelgate.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.parcelgate.http.BatchEndpoints;
+import org.parcelgate.pki.Identity;
+import org.parcelgate.pki.RequestTokens;
+import org.parcelgate.pki.SamplePki;
+import org.parcelgate.schema.Address;
+import org.parcelgate.schema.Buyer;
+import org.parcelgate.schema.Transaction;
+import org.parcelgate.schema.sample.SampleTransactions;
+import org.parcelgate.store.EmbeddedStore;
+import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.MinimizedBatch;
+import org.parcelgate.testing.Await;
+import org.parcelgate.testing.Containers;
+import org.parcelgate.testing.GatewayProcess;
+import org.parcelgate.testing.PartnerClient;
+import org.parcelgate.testing.TestGateway;
+import org.parcelgate.testing.TestPki;
+
+/**
+ * The proof that raw personal data stays out: a batch whose every personal-data field holds a
+ * unique marker goes through a real gateway process, a privacy officer reads the log, and then
+ * everything customs can receive (the recipient's minimized records), every file of the data
+ * directory, the gateway's whole log output and the officer's answers are searched. No marker may
+ * appear; the buyer id only as its pseudonym, the postal code only as its prefix.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 180, timeUnit = TimeUnit.SECONDS)
+class PersonalDataCanaryTest {
+  private static final SamplePki PKI = TestPki.shared();
+  private static final int RECORDS = 3;
+
+  @Test
+  void noPersonalDataMarkerLeavesTheGatewayOrReachesTheDisk(Vertx vertx) throws Exception {
+    Path data = TestPki.temporaryDirectory("canary-data");
+    Path log = TestPki.temporaryDirectory("canary-log").resolve("gateway.log");
+    Map<String, String> markers = new LinkedHashMap<>();
+    List<Transaction> records = new ArrayList<>();
+    for (int i = 0; i < RECORDS; i++) {
+      records.add(
+          marked(SampleTransactions.valid(7_000 + i, Instant.now().minusSeconds(600)), i, markers));
+    }
+    byte[] body = Containers.write(records);
+    List<String> answers = new ArrayList<>();
+
+    String batchId;
+    try (GatewayProcess gateway =
+        GatewayProcess.launch(
+            PKI, data, log, GatewayProcess.freePort(), GatewayProcess.freePort(), Map.of())) {
+      gateway.awaitReady(vertx);
+      Identity alpha = PKI.identity("marketplace-alpha");
+      try (PartnerClient client = PartnerClient.of(vertx, PKI, alpha, gateway.partnerPort())) {
+        String token =
+            RequestTokens.of(alpha, "ES256", TestGateway.GATEWAY_ID, Instant.now())
+                .body(body)
+                .sign();
+        HttpResponse<Buffer> response =
+            Await.result(
+                client
+                    .request(HttpMethod.POST, BatchEndpoints.BATCHES_PATH)
+                    .putHeader("Authorization", "Bearer " + token)
+                    .putHeader("Content-Type", BatchEndpoints.MEDIA_TYPE)
+                    .sendBuffer(Buffer.buffer(body)));
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.bodyAsJsonObject().getInteger("accepted")).isEqualTo(RECORDS);
+        batchId = response.bodyAsJsonObject().getString("batchId");
+        answers.add(response.bodyAsString());
+      }
+      Identity officer = PKI.identity("privacy-officer");
+      try (PartnerClient client = PartnerClient.of(vertx, PKI, officer, gateway.partnerPort())) {
+        for (String path :
+            List.of(
+                "/v1/privacy/entries",
+                "/v1/privacy/export?format=jsonl",
+                "/v1/privacy/export?format=csv",
+                "/v1/privacy/stats")) {
+          String token =
+              RequestTokens.of(officer, "ES256", TestGateway.GATEWAY_ID, Instant.now()).sign();
+          HttpResponse<Buffer> answer = Await.result(client.get(path, token));
+          assertThat(answer.statusCode()).as(path).isEqualTo(200);
+          answers.add(answer.bodyAsString());
+        }
+      }
+    }
+
+    // What customs can receive: the recipient's minimized copy.
+    List<GenericRecord> delivered;
+    try (GatewayStore store = EmbeddedStore.open(data)) {
+      MinimizedBatch copy = store.minimizedRecords(batchId, "customs-nl").orElseThrow();
+      delivered = read(copy.records());
+    }
+    assertThat(delivered).hasSize(RECORDS);
+    for (GenericRecord record : delivered) {
+      GenericRecord buyer = (GenericRecord) record.get("buyer");
+      assertThat(buyer.get("buyerId").toString()).matches("p1_[A-Za-z0-9_-]{43}");
+      assertThat(((GenericRecord) buyer.get("address")).get("postalCode").toString())
+          .isEqualTo("97");
+      String description =
+          ((GenericRecord) ((List<?>) record.get("items")).get(0)).get("description").toString();
+      assertThat(description).contains("[email]").contains("[phone]").contains("[id]");
+    }
+
+    Map<String, String> places = new LinkedHashMap<>();
+    places.put("the records customs can receive", delivered.toString());
+    places.put("the gateway's log output", Files.readString(log, StandardCharsets.ISO_8859_1));
+    for (int i = 0; i < answers.size(); i++) {
+      places.put("answer " + i, answers.get(i));
+    }
+    try (Stream<Path> files = Files.walk(data)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        places.put(
+            "data file " + data.relativize(file),
+            new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+      }
+    }
+    assertThat(places.keySet()).anyMatch(place -> place.startsWith("data file "));
+    for (Map.Entry<String, String> place : places.entrySet()) {
+      for (Map.Entry<String, String> marker : markers.entrySet()) {
+        assertThat(place.getValue())
+            .as("%s in %s", marker.getKey(), place.getKey())
+            .doesNotContain(marker.getValue());
+      }
+    }
+  }
+
+  /** Puts a unique marker into every personal-data field of the buyer and the free text. */
+  private static Transaction marked(Transaction record, int i, Map<String, String> markers) {
+    String tag = "CNRY" + (4711 + i);
+    String phoneDigits = "9753" + (108642 + i);
+    String document = "X" + (8_642_000 + i);
+    Buyer buyer =
+        Buyer.newBuilder()
+            .setBuyerId(mark(markers, "buyer.buyerId#" + i, tag + "-buyer-id"))
+            .setName(mark(markers, "buyer.name#" + i, tag + " Buyername"))
+            .setEmail(mark(markers, "buyer.email#" + i, tag.toLowerCase() + ".buyer@mail.example"))
+            .setPhone("+31" + mark(markers, "buyer.phone#" + i, phoneDigits + "1"))
+            .setTaxId(mark(markers, "buyer.taxId#" + i, tag + "-TAX"))
+            .setAddress(
+                Address.newBuilder()
+                    .setLine1(mark(markers, "buyer.address.line1#" + i, tag + " Canarystraat 7"))
+                    .setLine2(mark(markers, "buyer.address.line2#" + i, tag + " 3rd floor"))
+                    .setCity(mark(markers, "buyer.address.city#" + i, tag + "dam"))
+                    .setPostalCode(
+                        mark(markers, "buyer.address.postalCode#" + i, "97" + (31 + i) + " CX"))
+                    .setRegion(mark(markers, "buyer.address.region#" + i, tag + " Region"))
+                    .setCountry(record.getBuyer().getAddress().getCountry())
+                    .build())
+            .build();
+    record.setBuyer(buyer);
+    record.getPayment().setPaymentId(mark(markers, "payment.paymentId#" + i, tag + "-PAYMENT"));
+    String mail =
+        mark(markers, "description e-mail#" + i, tag.toLowerCase() + ".desc@mail.example");
+    String phone = mark(markers, "description phone#" + i, "+44 20 " + phoneDigits);
+    String id = mark(markers, "description id number#" + i, document);
+    record
+        .getItems()
+        .get(0)
+        .setDescription("Ceramic mug, write to " + mail + " or call " + phone + ", passport " + id);
+    return record;
+  }
+
+  private static String mark(Map<String, String> markers, String field, String value) {
+    markers.put(field, value);
+    return value;
+  }
+
+  private static List<GenericRecord> read(byte[] container) throws Exception {
+    List<GenericRecord> records = new ArrayList<>();
+    try (DataFileStream<GenericRecord> stream =
+        new DataFileStream<>(new ByteArrayInputStream(container), new GenericDatumReader<>())) {
+      stream.forEach(records::add);
+    }
+    return records;
+  }
+}
