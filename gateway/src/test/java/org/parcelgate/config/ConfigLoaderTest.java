@@ -82,11 +82,53 @@ class ConfigLoaderTest {
         "PARCELGATE_TLS_PROTOCOLS|TLSv1.1|tls.protocols",
         "PARCELGATE_TLS_CERTIFICATE|no/such/file.pem|tls.certificate",
         "PARCELGATE_GATEWAY_ID|has space|gateway.id",
-        "PARCELGATE_TOKEN_CLOCK_SKEWW|5s|PARCELGATE_TOKEN_CLOCK_SKEWW"
+        "PARCELGATE_TOKEN_CLOCK_SKEWW|5s|PARCELGATE_TOKEN_CLOCK_SKEWW",
+        "PARCELGATE_PRIVACY_RECIPIENTS|customs-nl|privacy.recipients",
+        "PARCELGATE_PRIVACY_RECIPIENTS|Customs NL=builtin:customs-default|privacy.recipients",
+        "PARCELGATE_PRIVACY_RECIPIENTS|a=builtin:customs-default,a=builtin:x|privacy.recipients",
+        "PARCELGATE_PRIVACY_RECIPIENTS|customs-nl=no/such/policy.yaml|privacy.recipients",
+        "PARCELGATE_PRIVACY_PSEUDONYM_KEY_FILE|no/such/keys.json|privacy.pseudonym-key-file"
       })
   void refusesWrongValueNamingTheKey(String variable, String value, String key, Vertx vertx) {
     env.put(variable, value);
     assertThat(refusal(vertx, Optional.empty()).key()).isEqualTo(key);
+  }
+
+  @Test
+  void bindsRecipientsWithTheirPolicies(Vertx vertx) throws IOException {
+    Path policy = Files.createTempFile("policy", ".yaml");
+    env.put(
+        "PARCELGATE_PRIVACY_RECIPIENTS",
+        "customs-nl=builtin:customs-default, customs-fr=" + policy);
+
+    GatewayConfig.Privacy privacy = load(vertx, Optional.empty()).privacy();
+
+    assertThat(privacy.recipients())
+        .containsExactly(
+            new GatewayConfig.Recipient(
+                "customs-nl", new GatewayConfig.PolicySource.Builtin("customs-default")),
+            new GatewayConfig.Recipient("customs-fr", new GatewayConfig.PolicySource.File(policy)));
+    assertThat(privacy.pseudonymKeyFile()).isPresent();
+    assertThat(privacy.pseudonymKeys()).isEmpty();
+  }
+
+  @Test
+  void takesPseudonymKeysFromTheEnvironmentAndNeverPrintsThem(Vertx vertx) {
+    String keys = "{\"recipients\":{\"customs-nl\":{\"active\":1,\"keys\":{\"1\":\"SECRET-X\"}}}}";
+    env.put("PARCELGATE_PSEUDONYM_KEYS", keys);
+
+    GatewayConfig config = load(vertx, Optional.empty());
+
+    assertThat(config.privacy().pseudonymKeyFile()).isEmpty();
+    assertThat(new String(config.privacy().pseudonymKeys().orElseThrow().bytes())).isEqualTo(keys);
+    assertThat(config.toString()).doesNotContain("SECRET-X").contains("[secret]");
+  }
+
+  @Test
+  void refusesRecipientsWithoutPseudonymKeys(Vertx vertx) {
+    env.put("PARCELGATE_PRIVACY_PSEUDONYM_KEY_FILE", "");
+
+    assertThat(refusal(vertx, Optional.empty()).key()).isEqualTo("privacy.pseudonym-key-file");
   }
 
   @Test
