@@ -174,6 +174,57 @@ class ProtocolConformanceTest {
     assertProblem(customs.postBatch(body, customs.token().body(body).sign()), 403, "forbidden");
   }
 
+  @Test
+  void privacyOfficerReadsTheMinimizationLogOfABatch() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    byte[] body = batch(2);
+    HttpResponse<String> stored = alpha.postBatch(body, alpha.token().body(body).sign());
+    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(202);
+    String batchId = JSONObjectUtils.parse(stored.body()).get("batchId").toString();
+
+    Partners officer = partner("privacy-officer");
+    HttpResponse<String> entries =
+        officer.get(
+            "/v1/privacy/entries?kind=minimization&marketplace=marketplace-alpha",
+            officer.token().sign());
+    assertThat(entries.statusCode()).as(entries.body()).isEqualTo(200);
+    assertThat(entries.body()).contains("\"batchId\":\"" + batchId + "\"");
+  }
+
+  @Test
+  void minimizationLogExportMatchesItsSignedCheckpoint() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    byte[] body = batch(1);
+    assertThat(alpha.postBatch(body, alpha.token().body(body).sign()).statusCode()).isEqualTo(202);
+    Partners officer = partner("privacy-officer");
+    Map<String, Object> checkpoint =
+        JSONObjectUtils.parse(officer.get("/v1/privacy/checkpoint", officer.token().sign()).body());
+    SignedJWT jws = SignedJWT.parse(checkpoint.get("jws").toString());
+    JWKSet keys = JWKSet.parse(officer.get("/.well-known/jwks.json", null).body());
+    var key = keys.getKeyByKeyId(jws.getHeader().getKeyID());
+    assertThat(key).isNotNull();
+    assertThat(jws.getHeader().getType().toString()).isEqualTo("parcelgate-checkpoint+jwt");
+    assertThat(jws.verify(new ECDSAVerifier(key.toECKey()))).isTrue();
+    long size = jws.getJWTClaimsSet().getLongClaim("tree_size");
+
+    HttpResponse<String> export =
+        officer.get("/v1/privacy/export?format=jsonl&end=" + size, officer.token().sign());
+    assertThat(export.statusCode()).isEqualTo(200);
+    List<String> lines = List.of(export.body().split("\n"));
+    assertThat((long) lines.size()).isEqualTo(size);
+    assertThat(Rfc9162.rootHash(lines))
+        .isEqualTo(jws.getJWTClaimsSet().getStringClaim("root_hash"));
+  }
+
+  @Test
+  void minimizationLogIsForPrivacyOfficersOnly() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    Partners customs = partner("customs-nl");
+    assertProblem(alpha.get("/v1/privacy/entries", alpha.token().sign()), 403, "forbidden");
+    assertProblem(customs.get("/v1/privacy/checkpoint", customs.token().sign()), 403, "forbidden");
+    assertProblem(alpha.get("/privacy/api/entries", null), 403, "forbidden");
+  }
+
   /** A valid batch of orders whose numbers no earlier run used. */
   private static byte[] batch(int count) throws IOException {
     int first = (int) Math.floorMod(System.nanoTime() / 1000, 90_000_000L) + 1;
