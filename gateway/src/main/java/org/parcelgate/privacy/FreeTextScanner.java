@@ -61,12 +61,36 @@ public final class FreeTextScanner {
    */
   private static final Pattern HS_CODE_ALONE = Pattern.compile("\\d{6}|\\d{8}");
 
+  /** The fewest digits any pattern but the e-mail address needs (an ID number's 5). */
+  private static final int MIN_DIGITS = 5;
+
   public Result scan(String text) {
+    if (cannotMatch(text)) {
+      return new Result(text, Map.of());
+    }
     Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
     String masked = mask(text, EMAIL, Kind.EMAIL, counts);
     masked = mask(masked, ID_NUMBER, Kind.ID_NUMBER, counts);
     masked = mask(masked, PHONE, Kind.PHONE, counts);
     return new Result(masked, Map.copyOf(counts));
+  }
+
+  /**
+   * Most descriptions hold no e-mail address (no {@code @}) and fewer digits than the shortest
+   * identity-document number: they need no regular expression at all.
+   */
+  private static boolean cannotMatch(String text) {
+    int digits = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '@') {
+        return false;
+      }
+      if (c >= '0' && c <= '9' && ++digits >= MIN_DIGITS) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String mask(String text, Pattern pattern, Kind kind, Map<Kind, Integer> counts) {
