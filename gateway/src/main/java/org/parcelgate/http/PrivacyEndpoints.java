@@ -145,7 +145,7 @@ public final class PrivacyEndpoints {
     blocking(
             ctx,
             () -> {
-              log.recordRead(officer(ctx), "stats", filter.describe() + "&bucket=" + bucket);
+              log.recordRead(officer(ctx), "stats", filter.describe("bucket=" + bucket));
               return log.actionCounts(query, width);
             })
         .onSuccess(
@@ -179,7 +179,7 @@ public final class PrivacyEndpoints {
               log.recordRead(
                   officer(ctx),
                   "export",
-                  filter.describe() + "&format=" + format + "&start=" + start + "&end=" + stop);
+                  filter.describe("format=" + format, "start=" + start, "end=" + stop));
               List<LogRow> rows =
                   log.entries(
                       filter.query(
@@ -312,14 +312,18 @@ public final class PrivacyEndpoints {
           marketplace, recipient, kind, from, to, fromIndex, before, limit, oldestFirst);
     }
 
-    /** The filter as a query string built from checked values: what a read entry records. */
-    String describe() {
+    /**
+     * The filter as a query string built from checked values, then {@code more} parameters: what a
+     * read entry records.
+     */
+    String describe(String... more) {
       List<String> parts = new ArrayList<>();
       marketplace.ifPresent(m -> parts.add("marketplace=" + m));
       recipient.ifPresent(r -> parts.add("recipient=" + r));
       kind.ifPresent(k -> parts.add("kind=" + k));
       from.ifPresent(f -> parts.add("from=" + f));
       to.ifPresent(t -> parts.add("to=" + t));
+      parts.addAll(List.of(more));
       return String.join("&", parts);
     }
   }
