@@ -1,0 +1,810 @@
+// Parcelgate privacy review page. Plain JavaScript, no dependencies: the page is served with
+// Content-Security-Policy default-src 'self'. Every value from the API reaches the DOM through
+// textContent or attributes set one by one, never as markup.
+(function () {
+  'use strict';
+
+  // The API sits beside this script: /privacy/app.js -> /privacy/api/...
+  var API = new URL('api/', document.currentScript ? document.currentScript.src : document.baseURI);
+  var ENTRY_LIMIT = 200;
+  var ACTIONS = ['keep', 'drop', 'pseudonymize', 'generalize', 'mask'];
+  var ACTION_LABELS = {
+    keep: 'keep',
+    drop: 'drop',
+    pseudonymize: 'pseudonymize',
+    generalize: 'generalize',
+    mask: 'mask'
+  };
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  var FILTERS = ['marketplace', 'recipient', 'from', 'to', 'kind'];
+
+  // Answers to a superseded load are dropped: one counter per panel.
+  var generation = { entries: 0, stats: 0 };
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text !== undefined && text !== null) {
+      node.textContent = String(text);
+    }
+    return node;
+  }
+
+  function svg(tag, attributes) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      node.setAttribute(name, String(attributes[name]));
+    });
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) {
+      node.removeChild(node.firstChild);
+    }
+  }
+
+  function actionClass(action) {
+    return ACTIONS.indexOf(action) >= 0 ? 'action-' + action : 'action-other';
+  }
+
+  // ---- API ---------------------------------------------------------------------------------
+
+  /** An error the API answered with: an RFC 9457 problem, or a bare status. */
+  function ApiError(status, code, detail) {
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+  }
+
+  function getJson(path, params) {
+    var url = new URL(path, API);
+    Object.keys(params || {}).forEach(function (name) {
+      var value = params[name];
+      if (value !== undefined && value !== null && value !== '') {
+        url.searchParams.set(name, value);
+      }
+    });
+    return fetch(url.toString(), {
+      method: 'GET',
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: { Accept: 'application/json, application/problem+json' }
+    }).then(
+      function (response) {
+        var type = response.headers.get('Content-Type') || '';
+        if (response.ok) {
+          return response.json();
+        }
+        if (type.indexOf('json') >= 0) {
+          return response.json().then(
+            function (problem) {
+              throw new ApiError(
+                response.status,
+                problem && problem.code,
+                (problem && (problem.detail || problem.title)) || 'HTTP ' + response.status
+              );
+            },
+            function () {
+              throw new ApiError(response.status, null, 'HTTP ' + response.status);
+            }
+          );
+        }
+        throw new ApiError(response.status, null, 'HTTP ' + response.status);
+      },
+      function () {
+        throw new ApiError(0, null, 'the gateway could not be reached');
+      }
+    );
+  }
+
+  function describe(error) {
+    if (error instanceof ApiError) {
+      var text = error.detail;
+      if (error.code) {
+        text += ' (' + error.code + (error.status ? ', HTTP ' + error.status : '') + ')';
+      } else if (error.status) {
+        text += error.detail.indexOf('HTTP') === 0 ? '' : ' (HTTP ' + error.status + ')';
+      }
+      return text;
+    }
+    return 'unexpected answer: ' + (error && error.message ? error.message : String(error));
+  }
+
+  function showError(what, error) {
+    var box = $('error');
+    clear(box);
+    box.appendChild(el('strong', null, what + ': '));
+    box.appendChild(document.createTextNode(describe(error)));
+    box.hidden = false;
+  }
+
+  function clearError() {
+    var box = $('error');
+    clear(box);
+    box.hidden = true;
+  }
+
+  // ---- Time --------------------------------------------------------------------------------
+
+  /** 2026-11-28T18:00:00.123Z -> 2026-11-28 18:00:00 */
+  function formatInstant(value) {
+    if (typeof value !== 'string') {
+      return '';
+    }
+    var match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(value);
+    return match ? match[1] + ' ' + match[2] : value;
+  }
+
+  /** A datetime-local value, read as UTC, to an ISO-8601 instant; '' stays ''. */
+  function toInstant(local) {
+    if (!local) {
+      return '';
+    }
+    var withSeconds = /T\d{2}:\d{2}$/.test(local) ? local + ':00' : local;
+    var date = new Date(withSeconds + 'Z');
+    return isNaN(date.getTime()) ? '' : date.toISOString().replace('.000Z', 'Z');
+  }
+
+  /** An ISO-8601 instant to a datetime-local value in UTC. */
+  function toLocalInput(instant) {
+    var date = new Date(instant);
+    return isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 19);
+  }
+
+  // ---- Filters -----------------------------------------------------------------------------
+
+  function readFilters() {
+    return {
+      marketplace: $('filter-marketplace').value.trim(),
+      recipient: $('filter-recipient').value.trim(),
+      from: toInstant($('filter-from').value),
+      to: toInstant($('filter-to').value),
+      kind: $('filter-kind').value
+    };
+  }
+
+  function writeFilters(filters) {
+    $('filter-marketplace').value = filters.marketplace || '';
+    $('filter-recipient').value = filters.recipient || '';
+    $('filter-from').value = filters.from ? toLocalInput(filters.from) : '';
+    $('filter-to').value = filters.to ? toLocalInput(filters.to) : '';
+    $('filter-kind').value = filters.kind || '';
+  }
+
+  /** The filters in the page's address, so that a filtered view can be bookmarked or shared. */
+  function filtersFromLocation() {
+    var params = new URLSearchParams(window.location.search);
+    var filters = {};
+    FILTERS.forEach(function (name) {
+      filters[name] = params.get(name) || '';
+    });
+    var bucket = params.get('bucket');
+    if (bucket === 'hour' || bucket === 'day') {
+      $('chart-bucket').value = bucket;
+    }
+    return filters;
+  }
+
+  function rememberFilters(filters) {
+    var params = new URLSearchParams();
+    FILTERS.forEach(function (name) {
+      if (filters[name]) {
+        params.set(name, filters[name]);
+      }
+    });
+    if ($('chart-bucket').value !== 'day') {
+      params.set('bucket', $('chart-bucket').value);
+    }
+    var query = params.toString();
+    window.history.replaceState(null, '', window.location.pathname + (query ? '?' + query : ''));
+  }
+
+  // ---- Verification ------------------------------------------------------------------------
+
+  function loadVerification() {
+    var status = $('verification-status');
+    status.dataset.status = 'loading';
+    $('verification').dataset.status = 'loading';
+    status.textContent = 'Verifying the log…';
+    $('verification-detail').textContent = '';
+    var problems = $('verification-problems');
+    clear(problems);
+    problems.hidden = true;
+    return getJson('verification').then(renderVerification, function (error) {
+      status.dataset.status = 'error';
+      $('verification').dataset.status = 'error';
+      status.textContent = 'Log verification unavailable';
+      $('verification-detail').textContent = describe(error);
+    });
+  }
+
+  function renderVerification(result) {
+    var status = $('verification-status');
+    var detail = $('verification-detail');
+    var problems = $('verification-problems');
+    var checkpoint = result.checkpoint || null;
+    var size = typeof result.treeSize === 'number' ? result.treeSize : '?';
+    if (result.status === 'verified') {
+      status.dataset.status = 'verified';
+      $('verification').dataset.status = 'verified';
+      status.textContent =
+        'Log verified: ' +
+        size +
+        (size === 1 ? ' entry' : ' entries') +
+        (checkpoint && checkpoint.time ? ', checkpoint ' + formatInstant(checkpoint.time) + ' UTC' : '');
+    } else {
+      status.dataset.status = 'failed';
+      $('verification').dataset.status = 'failed';
+      status.textContent = 'Log verification FAILED';
+    }
+    var parts = [];
+    if (result.rootHash) {
+      parts.push('root hash ' + result.rootHash);
+    }
+    if (checkpoint) {
+      parts.push(
+        'signed checkpoint of ' +
+          checkpoint.treeSize +
+          ' entries' +
+          (checkpoint.kid ? ' (key ' + checkpoint.kid + ')' : '')
+      );
+    }
+    detail.textContent = parts.join(' · ');
+    var list = Array.isArray(result.problems) ? result.problems : [];
+    list.forEach(function (problem) {
+      problems.appendChild(el('li', null, problem));
+    });
+    problems.hidden = list.length === 0;
+  }
+
+  // ---- Entries -----------------------------------------------------------------------------
+
+  function loadEntries(filters, token) {
+    var params = {};
+    FILTERS.forEach(function (name) {
+      params[name] = filters[name];
+    });
+    params.limit = ENTRY_LIMIT;
+    var table = $('entries');
+    table.setAttribute('aria-busy', 'true');
+    return getJson('entries', params).then(
+      function (result) {
+        if (token === generation.entries) {
+          renderEntries(result);
+        }
+      },
+      function (error) {
+        if (token === generation.entries) {
+          table.removeAttribute('aria-busy');
+          clear(table.tBodies[0]);
+          $('entries-summary').textContent = '';
+          showError('Could not load the log entries', error);
+        }
+      }
+    );
+  }
+
+  function renderEntries(result) {
+    var table = $('entries');
+    var body = table.tBodies[0];
+    var entries = Array.isArray(result.entries) ? result.entries : [];
+    clear(body);
+    entries.forEach(function (entry) {
+      body.appendChild(entryRow(entry));
+    });
+    rememberKnown(entries);
+    table.removeAttribute('aria-busy');
+    table.dataset.loaded = 'true';
+    $('entries-empty').hidden = entries.length > 0;
+    var total = typeof result.treeSize === 'number' ? result.treeSize : null;
+    var summary = entries.length + (entries.length === 1 ? ' entry' : ' entries') + ' shown, newest first';
+    if (total !== null) {
+      summary += ' · ' + total + ' in the log';
+    }
+    if (entries.length >= ENTRY_LIMIT) {
+      summary += ' · narrow the filter to see older ones';
+    }
+    $('entries-summary').textContent = summary;
+  }
+
+  function entryRow(entry) {
+    var row = el('tr', 'entry kind-' + (entry.kind === 'read' ? 'read' : 'minimization'));
+    row.dataset.testid = 'entry';
+    row.dataset.index = String(entry.index);
+    row.dataset.kind = String(entry.kind);
+    if (entry.marketplace) {
+      row.dataset.marketplace = String(entry.marketplace);
+    }
+    if (entry.batchId) {
+      row.dataset.batchId = String(entry.batchId);
+    }
+
+    row.appendChild(el('td', 'num mono', entry.index));
+
+    var time = el('td', 'time');
+    var stamp = el('time', null, formatInstant(entry.time));
+    if (entry.time) {
+      stamp.setAttribute('datetime', String(entry.time));
+    }
+    time.appendChild(stamp);
+    if (entry.batchId) {
+      var batch = el('div', 'sub mono', 'batch ' + String(entry.batchId).slice(0, 8));
+      batch.title = 'batch ' + entry.batchId;
+      time.appendChild(batch);
+    }
+    row.appendChild(time);
+
+    var kind = el('td');
+    kind.appendChild(el('span', 'kind-badge kind-' + (entry.kind === 'read' ? 'read' : 'minimization'), entry.kind));
+    row.appendChild(kind);
+
+    if (entry.kind === 'read') {
+      var read = el('td', 'read-detail');
+      read.colSpan = 6;
+      read.appendChild(el('span', 'strong', entry.officer || 'unknown officer'));
+      read.appendChild(document.createTextNode(' read '));
+      read.appendChild(el('span', 'mono', entry.resource || '?'));
+      if (entry.query) {
+        read.appendChild(document.createTextNode(' with '));
+        read.appendChild(el('span', 'mono query', entry.query));
+      }
+      row.appendChild(read);
+      return row;
+    }
+
+    row.appendChild(el('td', 'marketplace', entry.marketplace));
+    row.appendChild(el('td', 'recipient', entry.recipient));
+
+    var policy = el('td', 'policy');
+    if (entry.policy) {
+      var name = el('span', 'mono', entry.policy.id + ' v' + entry.policy.version);
+      if (entry.policy.sha256) {
+        name.title = 'policy sha256 ' + entry.policy.sha256;
+      }
+      policy.appendChild(name);
+    }
+    var sub = [];
+    if (entry.keyVersion !== undefined && entry.keyVersion !== null) {
+      sub.push('pseudonym key v' + entry.keyVersion);
+    }
+    if (sub.length) {
+      policy.appendChild(el('div', 'sub', sub.join(' · ')));
+    }
+    if (entry.legalBasis) {
+      var basis = el('div', 'sub basis', entry.legalBasis);
+      basis.title = entry.legalBasis;
+      policy.appendChild(basis);
+    }
+    row.appendChild(policy);
+
+    var records = el('td', 'num mono', entry.recordsIn + ' → ' + entry.recordsOut);
+    if (entry.recordsOut !== entry.recordsIn) {
+      records.classList.add('changed');
+    }
+    row.appendChild(records);
+
+    row.appendChild(fieldsCell(entry.fields));
+    row.appendChild(freeTextCell(entry.freeText));
+    return row;
+  }
+
+  /**
+   * The field actions grouped by action: what changed first (pseudonymize, drop, generalize, mask),
+   * the fields kept last and folded, since they are most of a record and change nothing.
+   */
+  function fieldsCell(fields) {
+    var cell = el('td', 'fields');
+    var groups = {};
+    (Array.isArray(fields) ? fields : []).forEach(function (field) {
+      var action = String(field.action);
+      (groups[action] || (groups[action] = [])).push(field);
+    });
+    var order = ['pseudonymize', 'drop', 'generalize', 'mask'];
+    Object.keys(groups).forEach(function (action) {
+      if (order.indexOf(action) < 0 && action !== 'keep') {
+        order.push(action);
+      }
+    });
+    order.push('keep');
+    var list = el('ul', 'field-list');
+    order.forEach(function (action) {
+      var group = groups[action];
+      if (!group) {
+        return;
+      }
+      var item = el('li', 'field-group');
+      item.dataset.action = action;
+      var chip = el('span', 'action-chip ' + actionClass(action), action + ' ' + group.length);
+      chip.title = group.length + (group.length === 1 ? ' field' : ' fields');
+      var paths = el('span', 'paths');
+      group.forEach(function (field) {
+        var path = el('span', 'mono path', field.path);
+        path.dataset.action = action;
+        if (field.values !== undefined) {
+          path.title = field.path + ': ' + field.values + (field.values === 1 ? ' value' : ' values');
+        }
+        paths.appendChild(path);
+      });
+      if (action === 'keep') {
+        var details = el('details', 'kept');
+        var summary = el('summary');
+        summary.appendChild(chip);
+        summary.appendChild(el('span', 'muted small', ' unchanged, show'));
+        details.appendChild(summary);
+        details.appendChild(paths);
+        item.appendChild(details);
+      } else {
+        item.appendChild(chip);
+        item.appendChild(paths);
+      }
+      list.appendChild(item);
+    });
+    if (list.childNodes.length) {
+      cell.appendChild(list);
+    } else {
+      cell.appendChild(el('span', 'muted', 'none'));
+    }
+    return cell;
+  }
+
+  function freeTextCell(freeText) {
+    var cell = el('td', 'free-text');
+    var labels = { email: 'email', phone: 'phone', idNumber: 'ID no.' };
+    var any = false;
+    Object.keys(freeText || {}).forEach(function (kind) {
+      var count = Number(freeText[kind]) || 0;
+      if (count > 0) {
+        any = true;
+        var tag = el('span', 'found', (labels[kind] || kind) + ' ' + count);
+        tag.title = count + ' ' + (labels[kind] || kind) + ' found in free text and masked';
+        cell.appendChild(tag);
+      }
+    });
+    if (!any) {
+      cell.appendChild(el('span', 'muted', 'none'));
+    }
+    return cell;
+  }
+
+  /** Offers the marketplaces and recipients seen so far as suggestions in the filter. */
+  var known = { marketplace: {}, recipient: {} };
+
+  function rememberKnown(entries) {
+    entries.forEach(function (entry) {
+      if (entry.marketplace) {
+        known.marketplace[entry.marketplace] = true;
+      }
+      if (entry.recipient) {
+        known.recipient[entry.recipient] = true;
+      }
+    });
+    fillList($('known-marketplaces'), known.marketplace);
+    fillList($('known-recipients'), known.recipient);
+  }
+
+  function fillList(datalist, values) {
+    clear(datalist);
+    Object.keys(values)
+      .sort()
+      .forEach(function (value) {
+        var option = document.createElement('option');
+        option.value = value;
+        datalist.appendChild(option);
+      });
+  }
+
+  // ---- Chart -------------------------------------------------------------------------------
+
+  function loadStats(filters, token) {
+    var chart = $('actions-chart');
+    chart.setAttribute('aria-busy', 'true');
+    return getJson('stats', {
+      marketplace: filters.marketplace,
+      recipient: filters.recipient,
+      from: filters.from,
+      to: filters.to,
+      bucket: $('chart-bucket').value
+    }).then(
+      function (result) {
+        if (token === generation.stats) {
+          renderChart(result);
+        }
+      },
+      function (error) {
+        if (token === generation.stats) {
+          chart.removeAttribute('aria-busy');
+          clear(chart);
+          chart.appendChild(el('p', 'empty', 'The chart could not be loaded.'));
+          showError('Could not load the statistics', error);
+        }
+      }
+    );
+  }
+
+  /**
+   * Sums the series per period and action; periods in order, oldest first, with the empty periods
+   * between them filled in so that the axis is true to time (up to a bound).
+   */
+  function aggregate(series, bucket) {
+    var periods = {};
+    (Array.isArray(series) ? series : []).forEach(function (point) {
+      var period = String(point.period);
+      var entry = periods[period] || (periods[period] = emptyPeriod(period));
+      var values = Number(point.values) || 0;
+      entry.byAction[point.action] = (entry.byAction[point.action] || 0) + values;
+      entry.total += values;
+      var paths = entry.paths[point.action] || (entry.paths[point.action] = []);
+      paths.push(point.path + ' ' + values);
+    });
+    var keys = Object.keys(periods).sort();
+    var filled = fillGaps(keys, bucket);
+    return filled.map(function (period) {
+      return periods[period] || emptyPeriod(period);
+    });
+  }
+
+  function emptyPeriod(period) {
+    return { period: period, total: 0, byAction: {}, paths: {} };
+  }
+
+  /** Every period from the first to the last of the sorted keys; the keys alone if unparsable. */
+  function fillGaps(keys, bucket) {
+    if (keys.length < 2) {
+      return keys;
+    }
+    var hour = bucket === 'hour';
+    var step = hour ? 3600000 : 86400000;
+    var parse = function (key) {
+      return Date.parse(hour ? key : key + 'T00:00:00Z');
+    };
+    var first = parse(keys[0]);
+    var last = parse(keys[keys.length - 1]);
+    if (isNaN(first) || isNaN(last) || (last - first) / step > 400) {
+      return keys;
+    }
+    var format = function (time) {
+      var iso = new Date(time).toISOString();
+      return hour ? iso.slice(0, 13) + ':00Z' : iso.slice(0, 10);
+    };
+    if (format(first) !== keys[0]) {
+      return keys;
+    }
+    var all = [];
+    for (var time = first; time <= last; time += step) {
+      all.push(format(time));
+    }
+    keys.forEach(function (key) {
+      if (all.indexOf(key) < 0) {
+        all.push(key);
+      }
+    });
+    return all.sort();
+  }
+
+  /** A round axis maximum and tick step for a largest value. */
+  function scale(max) {
+    if (max <= 0) {
+      return { max: 1, step: 1 };
+    }
+    var raw = max / 4;
+    var magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+    var step = [1, 2, 2.5, 5, 10]
+      .map(function (f) {
+        return f * magnitude;
+      })
+      .filter(function (candidate) {
+        return candidate >= raw && (candidate >= 1 || magnitude < 1);
+      })[0];
+    step = Math.max(1, Math.round(step || magnitude * 10));
+    return { max: Math.ceil(max / step) * step, step: step };
+  }
+
+  /**
+   * A period's axis label: the day ("28 Nov"), or for hours the hour ("18:00") with the day
+   * beneath it where the day changes. period is 2026-11-28 or 2026-11-28T18:00Z.
+   */
+  function periodLabel(period, previous) {
+    var match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}))?/.exec(period);
+    if (!match) {
+      return { main: period, day: '' };
+    }
+    var months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    var day = Number(match[3]) + ' ' + (months[Number(match[2]) - 1] || match[2]);
+    if (match[4] === undefined) {
+      return { main: day, day: '' };
+    }
+    var newDay = !previous || previous.slice(0, 10) !== period.slice(0, 10);
+    return { main: match[4] + ':00', day: newDay ? day : '' };
+  }
+
+  function renderChart(result) {
+    var chart = $('actions-chart');
+    clear(chart);
+    chart.removeAttribute('aria-busy');
+    var bucket = result.bucket || $('chart-bucket').value;
+    var periods = aggregate(result.series, bucket);
+    var present = {};
+    periods.forEach(function (p) {
+      Object.keys(p.byAction).forEach(function (action) {
+        present[action] = true;
+      });
+    });
+    var actions = ACTIONS.concat(
+      Object.keys(present).filter(function (action) {
+        return ACTIONS.indexOf(action) < 0;
+      })
+    );
+    renderLegend(actions, present);
+    chart.dataset.periods = String(periods.length);
+    if (periods.length === 0) {
+      chart.appendChild(el('p', 'empty', 'No field actions in this time range.'));
+      return;
+    }
+
+    var width = 960;
+    var height = 280;
+    var margin = { top: 16, right: 16, bottom: 44, left: 56 };
+    var plotW = width - margin.left - margin.right;
+    var plotH = height - margin.top - margin.bottom;
+    var maxTotal = Math.max.apply(
+      null,
+      periods.map(function (p) {
+        return p.total;
+      })
+    );
+    var axis = scale(maxTotal);
+    var slot = plotW / periods.length;
+    var barW = Math.max(2, Math.min(64, slot * 0.62));
+
+    var root = svg('svg', {
+      viewBox: '0 0 ' + width + ' ' + height,
+      role: 'img',
+      'aria-labelledby': 'chart-svg-title',
+      preserveAspectRatio: 'xMidYMid meet',
+      'data-testid': 'actions-chart-svg'
+    });
+    var title = svg('title', { id: 'chart-svg-title' });
+    title.textContent = 'Field actions per ' + bucket + ', stacked by action';
+    root.appendChild(title);
+
+    var grid = svg('g', { class: 'grid' });
+    for (var tick = 0; tick <= axis.max; tick += axis.step) {
+      var y = margin.top + plotH - (tick / axis.max) * plotH;
+      grid.appendChild(svg('line', { x1: margin.left, x2: width - margin.right, y1: y, y2: y }));
+      var tickText = svg('text', { x: margin.left - 8, y: y + 4, 'text-anchor': 'end', class: 'tick' });
+      tickText.textContent = tick.toLocaleString('en');
+      grid.appendChild(tickText);
+    }
+    root.appendChild(grid);
+
+    // Labels about 56 units apart at least, so that they never overlap.
+    var everyNth = Math.max(1, Math.ceil(56 / slot));
+    var lastLabelled = null;
+    var bars = svg('g', { class: 'bars' });
+    periods.forEach(function (p, i) {
+      var x = margin.left + slot * i + (slot - barW) / 2;
+      var base = margin.top + plotH;
+      var group = svg('g', { class: 'period', 'data-period': p.period });
+      actions.forEach(function (action) {
+        var value = p.byAction[action] || 0;
+        if (value <= 0) {
+          return;
+        }
+        var h = (value / axis.max) * plotH;
+        base -= h;
+        var rect = svg('rect', {
+          x: x.toFixed(2),
+          y: base.toFixed(2),
+          width: barW.toFixed(2),
+          height: Math.max(0.5, h).toFixed(2),
+          class: 'bar ' + actionClass(action),
+          'data-action': action,
+          'data-period': p.period,
+          'data-values': value
+        });
+        var tip = svg('title');
+        tip.textContent = p.period + ' · ' + action + ': ' + value + '\n' + (p.paths[action] || []).join('\n');
+        rect.appendChild(tip);
+        group.appendChild(rect);
+      });
+      if (i % everyNth === 0) {
+        var label = periodLabel(p.period, lastLabelled);
+        lastLabelled = p.period;
+        var cx = (margin.left + slot * i + slot / 2).toFixed(2);
+        var text = svg('text', { x: cx, y: margin.top + plotH + 17, 'text-anchor': 'middle', class: 'tick' });
+        text.textContent = label.main;
+        group.appendChild(text);
+        if (label.day) {
+          var dayText = svg('text', { x: cx, y: margin.top + plotH + 32, 'text-anchor': 'middle', class: 'tick day' });
+          dayText.textContent = label.day;
+          group.appendChild(dayText);
+        }
+      }
+      bars.appendChild(group);
+    });
+    root.appendChild(bars);
+    root.appendChild(
+      svg('line', {
+        x1: margin.left,
+        x2: width - margin.right,
+        y1: margin.top + plotH,
+        y2: margin.top + plotH,
+        class: 'axis'
+      })
+    );
+    var yTitle = svg('text', {
+      x: 14,
+      y: margin.top + plotH / 2,
+      'text-anchor': 'middle',
+      class: 'axis-title',
+      transform: 'rotate(-90 14 ' + (margin.top + plotH / 2) + ')'
+    });
+    yTitle.textContent = 'values';
+    root.appendChild(yTitle);
+    chart.appendChild(root);
+  }
+
+  function renderLegend(actions, present) {
+    var legend = $('actions-legend');
+    clear(legend);
+    actions.forEach(function (action) {
+      var item = el('li', present[action] ? 'legend-item' : 'legend-item absent');
+      item.dataset.action = action;
+      item.appendChild(el('span', 'swatch ' + actionClass(action)));
+      item.appendChild(el('span', null, ACTION_LABELS[action] || action));
+      legend.appendChild(item);
+    });
+  }
+
+  // ---- Wiring ------------------------------------------------------------------------------
+
+  function reload() {
+    var filters = readFilters();
+    clearError();
+    rememberFilters(filters);
+    return Promise.all([reloadEntries(filters), reloadStats(filters)]);
+  }
+
+  function reloadEntries(filters) {
+    generation.entries += 1;
+    return loadEntries(filters, generation.entries);
+  }
+
+  function reloadStats(filters) {
+    generation.stats += 1;
+    return loadStats(filters, generation.stats);
+  }
+
+  function start() {
+    writeFilters(filtersFromLocation());
+    $('filters').addEventListener('submit', function (event) {
+      event.preventDefault();
+      reload();
+    });
+    $('reset-filters').addEventListener('click', function () {
+      writeFilters({});
+      reload();
+    });
+    $('chart-bucket').addEventListener('change', function () {
+      var filters = readFilters();
+      rememberFilters(filters);
+      reloadStats(filters);
+    });
+    $('verify-again').addEventListener('click', loadVerification);
+    loadVerification();
+    reload();
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
+})();

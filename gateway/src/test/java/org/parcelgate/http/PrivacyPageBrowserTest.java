@@ -1,0 +1,290 @@
+package org.parcelgate.http;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.ClientCertificate;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.parcelgate.pki.Identity;
+import org.parcelgate.pki.RequestTokens;
+import org.parcelgate.pki.SamplePki;
+import org.parcelgate.schema.Transaction;
+import org.parcelgate.schema.sample.SampleTransactions;
+import org.parcelgate.testing.Await;
+import org.parcelgate.testing.Containers;
+import org.parcelgate.testing.PartnerClient;
+import org.parcelgate.testing.TestGateway;
+import org.parcelgate.testing.TestPki;
+
+/**
+ * The privacy officers' review page in a real browser: Debian's Chromium driven by Playwright
+ * against an in-process gateway, presenting the officer's client certificate like a browser with
+ * the certificate installed would.
+ *
+ * <p>Trust: with {@code clientCertificates}, Playwright's driver (Node) makes the TLS connection to
+ * the gateway and presents the certificate; Chromium only talks to the driver. The driver trusts
+ * the sample root CA through {@code NODE_EXTRA_CA_CERTS}, so the gateway's certificate is verified
+ * properly (chain and host name) and {@code ignoreHTTPSErrors} stays off.
+ *
+ * <p>The browser is installed by {@code scripts/ensure-test-browser} before the tests run;
+ * Playwright's own browser download is never used.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class PrivacyPageBrowserTest {
+  private static final SamplePki PKI = TestPki.shared();
+  private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+  private static final Path SCREENSHOT = Paths.get("target", "privacy-page.png");
+  private static final List<String> CHROMIUM_ARGS =
+      List.of(
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          // Without these Chromium waits on services it cannot reach on a closed network.
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync");
+
+  private static Vertx vertx;
+  private static TestGateway.Running gateway;
+  private static Playwright playwright;
+  private static Browser browser;
+  private static String origin;
+  private static String alphaBatch;
+  private static String betaBatch;
+
+  private BrowserContext context;
+  private final List<String> browserErrors = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void start(Vertx shared) {
+    vertx = shared;
+    gateway =
+        Await.result(TestGateway.start(vertx, TestGateway.environment(PKI), Clock.systemUTC()));
+    origin = "https://localhost:" + gateway.partnerPort();
+    alphaBatch = submit("marketplace-alpha", "ES256", 7000, 3);
+    betaBatch = submit("marketplace-beta", "PS256", 7100, 2);
+
+    PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
+    playwright =
+        Playwright.create(
+            new Playwright.CreateOptions()
+                .setEnv(
+                    Map.of(
+                        "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD",
+                        "1",
+                        "NODE_EXTRA_CA_CERTS",
+                        PKI.trustAnchor().toString())));
+    browser =
+        playwright
+            .chromium()
+            .launch(
+                new BrowserType.LaunchOptions()
+                    .setExecutablePath(CHROMIUM)
+                    .setHeadless(true)
+                    .setArgs(CHROMIUM_ARGS));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (playwright != null) {
+      playwright.close();
+    }
+    if (gateway != null) {
+      Await.result(gateway.gateway().stop());
+    }
+  }
+
+  @AfterEach
+  void closeContext() {
+    if (context != null) {
+      context.close();
+    }
+  }
+
+  /** Submits a batch of fresh transactions as a marketplace and returns its id. */
+  private static String submit(String marketplace, String alg, int firstOrder, int count) {
+    List<Transaction> records = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      records.add(SampleTransactions.valid(firstOrder + i, Instant.now().minusSeconds(3600)));
+    }
+    byte[] body = Containers.write(records);
+    Identity identity = PKI.identity(marketplace);
+    try (PartnerClient client = PartnerClient.of(vertx, PKI, identity, gateway.partnerPort())) {
+      String token =
+          RequestTokens.of(identity, alg, TestGateway.GATEWAY_ID, Instant.now()).body(body).sign();
+      HttpResponse<Buffer> response =
+          Await.result(
+              client
+                  .request(io.vertx.core.http.HttpMethod.POST, BatchEndpoints.BATCHES_PATH)
+                  .putHeader("Authorization", "Bearer " + token)
+                  .putHeader("Content-Type", BatchEndpoints.MEDIA_TYPE)
+                  .sendBuffer(Buffer.buffer(body)));
+      Assertions.assertThat(response.statusCode()).isEqualTo(202);
+      return response.bodyAsJsonObject().getString("batchId");
+    }
+  }
+
+  /** A page in a fresh browser context that presents the partner's client certificate. */
+  private Page pageAs(String partner) {
+    Identity identity = PKI.identity(partner);
+    context =
+        browser.newContext(
+            new Browser.NewContextOptions()
+                .setViewportSize(1360, 900)
+                .setClientCertificates(
+                    List.of(
+                        new ClientCertificate(origin)
+                            .setCertPath(identity.certificate())
+                            .setKeyPath(identity.privateKey()))));
+    Page page = context.newPage();
+    page.onConsoleMessage(
+        message -> {
+          if ("error".equals(message.type())) {
+            browserErrors.add(message.text());
+          }
+        });
+    page.onPageError(browserErrors::add);
+    return page;
+  }
+
+  /** The officer's page, open and loaded. */
+  private Page officerPage(String query) {
+    Page page = pageAs("privacy-officer");
+    Response response = page.navigate(origin + PrivacyEndpoints.PAGE_PATH + query);
+    Assertions.assertThat(response.status()).isEqualTo(200);
+    assertThat(page.locator("#entries")).hasAttribute("data-loaded", "true");
+    return page;
+  }
+
+  private static Locator row(Page page, String batchId) {
+    return page.locator("#entries tbody tr[data-batch-id='" + batchId + "']");
+  }
+
+  @Test
+  void showsTheEntriesOfTheSubmittedBatchesAndAVerifiedLog() {
+    Page page = officerPage("");
+
+    Locator status = page.locator("#verification-status");
+    assertThat(status).hasAttribute("data-status", "verified");
+    assertThat(status).containsText(Pattern.compile("Log verified: \\d+ entries, checkpoint "));
+
+    Locator alpha = row(page, alphaBatch);
+    assertThat(alpha).hasCount(1);
+    assertThat(alpha).hasAttribute("data-kind", "minimization");
+    assertThat(alpha.locator("td.marketplace")).hasText("marketplace-alpha");
+    assertThat(alpha.locator("td.recipient")).hasText("customs-nl");
+    assertThat(alpha.locator("td.policy")).containsText("customs-default v1");
+    assertThat(alpha).containsText("3 → 3");
+    assertThat(alpha.locator("li.field-group[data-action='pseudonymize']"))
+        .containsText("buyer.buyerId");
+    assertThat(alpha.locator("li.field-group[data-action='drop']")).containsText("buyer.name");
+    Locator beta = row(page, betaBatch);
+    assertThat(beta).hasCount(1);
+    assertThat(beta).containsText("2 → 2");
+
+    assertThat(page.locator("#actions-chart svg rect.bar").first()).isVisible();
+    page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOT).setFullPage(true));
+    Assertions.assertThat(browserErrors).as("console errors and CSP violations").isEmpty();
+  }
+
+  @Test
+  void filteringByMarketplaceNarrowsTheTable() {
+    Page page = officerPage("");
+    assertThat(row(page, alphaBatch)).hasCount(1);
+    assertThat(row(page, betaBatch)).hasCount(1);
+
+    page.locator("#filter-marketplace").fill("marketplace-beta");
+    page.locator("#apply-filters").click();
+
+    assertThat(row(page, alphaBatch)).hasCount(0);
+    assertThat(row(page, betaBatch)).hasCount(1);
+    assertThat(
+            page.locator(
+                "#entries tbody tr[data-kind='minimization']"
+                    + ":not([data-marketplace='marketplace-beta'])"))
+        .hasCount(0);
+    assertThat(page).hasURL(Pattern.compile("[?&]marketplace=marketplace-beta"));
+    Assertions.assertThat(browserErrors).isEmpty();
+  }
+
+  @Test
+  void readsTheFilterFromTheAddressAndReportsARefusedOneWithItsDetail() {
+    Page page = officerPage("?marketplace=marketplace-alpha");
+    assertThat(page.locator("#filter-marketplace")).hasValue("marketplace-alpha");
+    assertThat(row(page, alphaBatch)).hasCount(1);
+    assertThat(row(page, betaBatch)).hasCount(0);
+
+    page.locator("#filter-marketplace").fill("no such/partner");
+    page.locator("#apply-filters").click();
+
+    Locator error = page.locator("#error");
+    assertThat(error).isVisible();
+    assertThat(error).containsText("marketplace is a partner or recipient id");
+    assertThat(page.locator("#entries tbody tr")).hasCount(0);
+  }
+
+  @Test
+  void chartHasStackedBarsPerActionWithALegend() {
+    Page page = officerPage("");
+
+    Locator bars = page.locator("#actions-chart svg rect.bar");
+    assertThat(bars.first()).isVisible();
+    assertThat(page.locator("#actions-chart svg rect.bar[data-action='pseudonymize']"))
+        .not()
+        .hasCount(0);
+    assertThat(page.locator("#actions-legend li"))
+        .hasText(new String[] {"keep", "drop", "pseudonymize", "generalize", "mask"});
+
+    page.locator("#chart-bucket").selectOption("hour");
+    assertThat(page.locator("#actions-chart svg rect.bar").first())
+        .hasAttribute("data-period", Pattern.compile("T\\d{2}:00Z$"));
+  }
+
+  @Test
+  void refusesAMarketplaceCertificateWithAProblemInsteadOfThePage() {
+    Page page = pageAs("marketplace-alpha");
+
+    Response response = page.navigate(origin + PrivacyEndpoints.PAGE_PATH);
+
+    Assertions.assertThat(response.status()).isEqualTo(403);
+    Assertions.assertThat(response.headerValue("content-type"))
+        .startsWith("application/problem+json");
+    JsonObject problem = new JsonObject(response.text());
+    Assertions.assertThat(problem.getString("code")).isEqualTo("forbidden");
+    Assertions.assertThat(problem.getInteger("status")).isEqualTo(403);
+    assertThat(page.locator("#verification-status")).hasCount(0);
+  }
+}
