@@ -301,7 +301,9 @@ final class SampleGenerator {
               Json.object(
                   "1", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret))));
     }
-    writeJson(PSEUDONYM_KEYS, Json.object("recipients", rings));
+    // A secret: owner-only, like the private keys.
+    Pem.write(
+        directory.resolve(PSEUDONYM_KEYS), Json.pretty(Json.object("recipients", rings)), true);
   }
 
   private void writePrivateKey(String file, PrivateKey key) {

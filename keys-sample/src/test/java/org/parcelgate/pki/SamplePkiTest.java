@@ -276,7 +276,9 @@ class SamplePkiTest {
     for (Path file : files) {
       String text = Files.readString(file);
       boolean holdsPrivateKey =
-          text.contains("-----END PRIVATE KEY-----") || text.replace(" ", "").contains("\"d\":");
+          text.contains("-----END PRIVATE KEY-----")
+              || text.replace(" ", "").contains("\"d\":")
+              || text.contains("\"recipients\"") && text.contains("\"keys\""); // pseudonym secrets
       boolean saysSample = file.getFileName().toString().contains(".SAMPLE-ONLY.");
       assertThat(saysSample).as(directory.relativize(file).toString()).isEqualTo(holdsPrivateKey);
       if (holdsPrivateKey) {
@@ -288,8 +290,9 @@ class SamplePkiTest {
             .isEqualTo(holdsPrivateKey ? "rw-------" : usual);
       }
     }
-    // root CA, server, gateway JWK, 5 partner certificates with 7 signing keys, 4 test identities
-    assertThat(privateFiles).isEqualTo(1 + 1 + 1 + 5 + 7 + 4);
+    // root CA, server, gateway JWK, 5 partner certificates with 7 signing keys, 4 test identities,
+    // the pseudonym key store
+    assertThat(privateFiles).isEqualTo(1 + 1 + 1 + 5 + 7 + 4 + 1);
   }
 
   @Test
