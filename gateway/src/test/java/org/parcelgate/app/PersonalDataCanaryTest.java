@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -24,7 +23,6 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.parcelgate.http.BatchEndpoints;
 import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.RequestTokens;
 import org.parcelgate.pki.SamplePki;
@@ -79,13 +77,7 @@ class PersonalDataCanaryTest {
             RequestTokens.of(alpha, "ES256", TestGateway.GATEWAY_ID, Instant.now())
                 .body(body)
                 .sign();
-        HttpResponse<Buffer> response =
-            Await.result(
-                client
-                    .request(HttpMethod.POST, BatchEndpoints.BATCHES_PATH)
-                    .putHeader("Authorization", "Bearer " + token)
-                    .putHeader("Content-Type", BatchEndpoints.MEDIA_TYPE)
-                    .sendBuffer(Buffer.buffer(body)));
+        HttpResponse<Buffer> response = Await.result(client.postBatch(body, token));
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(response.bodyAsJsonObject().getInteger("accepted")).isEqualTo(RECORDS);
         batchId = response.bodyAsJsonObject().getString("batchId");

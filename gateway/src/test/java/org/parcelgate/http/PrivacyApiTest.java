@@ -69,13 +69,7 @@ class PrivacyApiTest {
     try (PartnerClient client = PartnerClient.of(vertx, PKI, alpha, gateway.partnerPort())) {
       String token =
           RequestTokens.of(alpha, "ES256", TestGateway.GATEWAY_ID, Instant.now()).body(body).sign();
-      HttpResponse<Buffer> response =
-          Await.result(
-              client
-                  .request(io.vertx.core.http.HttpMethod.POST, BatchEndpoints.BATCHES_PATH)
-                  .putHeader("Authorization", "Bearer " + token)
-                  .putHeader("Content-Type", BatchEndpoints.MEDIA_TYPE)
-                  .sendBuffer(Buffer.buffer(body)));
+      HttpResponse<Buffer> response = Await.result(client.postBatch(body, token));
       assertThat(response.statusCode()).isEqualTo(202);
       batchId = response.bodyAsJsonObject().getString("batchId");
     }

@@ -145,13 +145,7 @@ class PrivacyPageBrowserTest {
     try (PartnerClient client = PartnerClient.of(vertx, PKI, identity, gateway.partnerPort())) {
       String token =
           RequestTokens.of(identity, alg, TestGateway.GATEWAY_ID, Instant.now()).body(body).sign();
-      HttpResponse<Buffer> response =
-          Await.result(
-              client
-                  .request(io.vertx.core.http.HttpMethod.POST, BatchEndpoints.BATCHES_PATH)
-                  .putHeader("Authorization", "Bearer " + token)
-                  .putHeader("Content-Type", BatchEndpoints.MEDIA_TYPE)
-                  .sendBuffer(Buffer.buffer(body)));
+      HttpResponse<Buffer> response = Await.result(client.postBatch(body, token));
       Assertions.assertThat(response.statusCode()).isEqualTo(202);
       return response.bodyAsJsonObject().getString("batchId");
     }

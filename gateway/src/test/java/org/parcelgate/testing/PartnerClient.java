@@ -16,6 +16,7 @@ import java.security.cert.X509Certificate;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
+import org.parcelgate.http.BatchEndpoints;
 import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.Pem;
 import org.parcelgate.pki.SamplePki;
@@ -61,6 +62,13 @@ public final class PartnerClient implements AutoCloseable {
 
   public Future<HttpResponse<Buffer>> post(String path, String token, byte[] body) {
     return authorized(client.post(path), token).sendBuffer(Buffer.buffer(body));
+  }
+
+  /** {@code POST /v1/batches} with the batch media type. */
+  public Future<HttpResponse<Buffer>> postBatch(byte[] body, String token) {
+    return authorized(client.post(BatchEndpoints.BATCHES_PATH), token)
+        .putHeader("Content-Type", BatchEndpoints.MEDIA_TYPE)
+        .sendBuffer(Buffer.buffer(body));
   }
 
   public HttpRequest<Buffer> request(io.vertx.core.http.HttpMethod method, String path) {
