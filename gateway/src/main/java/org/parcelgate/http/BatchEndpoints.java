@@ -60,6 +60,7 @@ public final class BatchEndpoints {
             result -> {
               metrics.batch(
                   result.repeated(), result.accepted(), result.unchanged(), result.rejected());
+              result.minimized().forEach(metrics::minimized);
               LOG.info(
                   "batch {} from {} {}: records={} accepted={} unchanged={} rejected={}",
                   result.batchId(),

@@ -69,8 +69,9 @@ public final class IngestService {
   public record Submission(String marketplaceId, String requestJti, byte[] body) {}
 
   /**
-   * The answer to a submission: the outcome's JSON, and whether it repeats an earlier identical
-   * submission (the gateway answers 200 then, 202 for a new batch).
+   * The answer to a submission: the outcome's JSON, whether it repeats an earlier identical
+   * submission (the gateway answers 200 then, 202 for a new batch), and what minimization did (for
+   * metrics; empty for a repeat).
    */
   public record Result(
       String batchId,
@@ -79,7 +80,8 @@ public final class IngestService {
       int accepted,
       int unchanged,
       int rejected,
-      String json) {}
+      String json,
+      List<RecipientPolicies.Summary> minimized) {}
 
   /**
    * @throws org.parcelgate.error.GatewayException if the container as a whole is refused; nothing
@@ -123,7 +125,8 @@ public final class IngestService {
         earlier.acceptedCount(),
         earlier.recordCount() - earlier.acceptedCount() - earlier.rejectedCount(),
         earlier.rejectedCount(),
-        earlier.resultJson());
+        earlier.resultJson(),
+        List.of());
   }
 
   private Result commit(
@@ -232,7 +235,14 @@ public final class IngestService {
             minimized.copies(),
             minimized.log()));
     return new Result(
-        batchId, false, records.size(), versions.size(), unchanged.size(), rejected.size(), json);
+        batchId,
+        false,
+        records.size(),
+        versions.size(),
+        unchanged.size(),
+        rejected.size(),
+        json,
+        minimized.summaries());
   }
 
   /**

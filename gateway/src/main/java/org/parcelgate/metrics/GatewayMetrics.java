@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.parcelgate.auth.CaffeineReplayGuard;
 import org.parcelgate.error.ProblemCode;
+import org.parcelgate.privacy.RecipientPolicies;
 import org.parcelgate.tls.TlsRejection;
 
 /**
@@ -26,6 +27,8 @@ public final class GatewayMetrics {
   public static final String REGISTRY_RELOADS = "parcelgate.registry.reloads";
   public static final String BATCHES = "parcelgate.batches";
   public static final String RECORDS = "parcelgate.records";
+  public static final String MINIMIZED_VALUES = "parcelgate.minimization.values";
+  public static final String FREE_TEXT_MASKED = "parcelgate.minimization.free_text_masked";
   public static final String REPLAY_CACHE_SIZE = "parcelgate.replay.cache.size";
   public static final String REPLAY_PREMATURE_EVICTIONS = "parcelgate.replay.premature_evictions";
 
@@ -121,6 +124,37 @@ public final class GatewayMetrics {
       registry.counter(RECORDS, "outcome", "unchanged").increment(unchanged);
       registry.counter(RECORDS, "outcome", "rejected").increment(rejected);
     }
+  }
+
+  /**
+   * What one batch's minimization did for one recipient. Tags: the recipient (configured ids only),
+   * the action and the kind of free-text find (enums).
+   */
+  public void minimized(RecipientPolicies.Summary summary) {
+    summary
+        .values()
+        .forEach(
+            (action, values) ->
+                registry
+                    .counter(
+                        MINIMIZED_VALUES,
+                        "recipient",
+                        summary.recipient(),
+                        "action",
+                        action.wireName())
+                    .increment(values));
+    summary
+        .freeText()
+        .forEach(
+            (kind, found) ->
+                registry
+                    .counter(
+                        FREE_TEXT_MASKED,
+                        "recipient",
+                        summary.recipient(),
+                        "kind",
+                        kind.name().toLowerCase(java.util.Locale.ROOT))
+                    .increment(found));
   }
 
   public void registryReload(boolean success) {

@@ -2,7 +2,9 @@ package org.parcelgate.privacy;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.generic.IndexedRecord;
 import org.parcelgate.store.LogAppend;
 import org.parcelgate.store.MinimizedBatch;
@@ -24,7 +26,14 @@ public final class RecipientPolicies {
   }
 
   /** What one batch becomes for the recipients. */
-  public record Outcome(List<MinimizedBatch> copies, List<LogAppend> log) {}
+  public record Outcome(
+      List<MinimizedBatch> copies, List<LogAppend> log, List<Summary> summaries) {}
+
+  /** For metrics: per action, the values one recipient's minimization touched; free-text finds. */
+  public record Summary(
+      String recipient,
+      Map<PolicyAction, Long> values,
+      Map<FreeTextScanner.Kind, Integer> freeText) {}
 
   /**
    * Minimizes a batch's accepted records for every recipient.
@@ -40,8 +49,9 @@ public final class RecipientPolicies {
       List<? extends IndexedRecord> accepted) {
     List<MinimizedBatch> copies = new ArrayList<>();
     List<LogAppend> log = new ArrayList<>();
+    List<Summary> summaries = new ArrayList<>();
     if (accepted.isEmpty()) {
-      return new Outcome(copies, log);
+      return new Outcome(copies, log, summaries);
     }
     for (Minimizer minimizer : minimizers) {
       Minimizer.Minimized result = minimizer.minimize(marketplaceId, accepted);
@@ -66,7 +76,10 @@ public final class RecipientPolicies {
                   recordsIn,
                   result.records().size(),
                   result)));
+      Map<PolicyAction, Long> values = new EnumMap<>(PolicyAction.class);
+      result.fields().forEach(count -> values.merge(count.action(), count.values(), Long::sum));
+      summaries.add(new Summary(minimizer.recipient(), values, result.freeText()));
     }
-    return new Outcome(copies, log);
+    return new Outcome(copies, log, summaries);
   }
 }

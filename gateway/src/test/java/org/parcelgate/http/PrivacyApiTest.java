@@ -140,6 +140,17 @@ class PrivacyApiTest {
   }
 
   @Test
+  void countsMinimizedValuesPerRecipientAndAction() {
+    String scrape = gateway.meters().scrape();
+
+    assertThat(scrape)
+        .containsPattern(
+            "parcelgate_minimization_values_total\\{action=\"pseudonymize\",recipient=\"customs-nl\"\\} [1-9]")
+        .containsPattern(
+            "parcelgate_minimization_free_text_masked_total\\{kind=\"email\",recipient=\"customs-nl\"\\} [1-9]");
+  }
+
+  @Test
   void logsTheOfficersOwnReads() {
     officer("/v1/privacy/entries?recipient=customs-nl");
 
