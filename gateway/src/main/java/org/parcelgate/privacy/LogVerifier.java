@@ -39,7 +39,10 @@ public final class LogVerifier {
               + lines.size()
               + " entries but the checkpoint covers "
               + size
-              + ": entries were removed");
+              + ": entries were removed, or the export is older than the checkpoint (fetch the"
+              + " checkpoint first, then export with end="
+              + size
+              + ")");
     }
     List<byte[]> leaves = new ArrayList<>((int) size);
     for (int i = 0; i < size; i++) {
