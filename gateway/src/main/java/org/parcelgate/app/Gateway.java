@@ -76,6 +76,9 @@ public final class Gateway {
   private long purgeTimer = -1;
   private HttpServer opsServer;
 
+  /** Per recipient, the policy in force: id, version and hash, for operators. */
+  private final JsonObject policies = new JsonObject();
+
   private Gateway(
       Vertx vertx,
       GatewayConfig config,
@@ -179,6 +182,15 @@ public final class Gateway {
       WriterSchemas schemas,
       RecipientPolicies recipients,
       Clock clock) {
+    for (Minimizer minimizer : recipients.minimizers()) {
+      policies.put(
+          minimizer.recipient(),
+          new JsonObject()
+              .put("policy", minimizer.policy().id())
+              .put("version", minimizer.policy().version())
+              .put("sha256", minimizer.policy().sha256())
+              .put("keyVersion", minimizer.keyVersion()));
+    }
     PartnerTrustManager trustManager =
         new PartnerTrustManager(
             anchors, crls, config.tls().allowStaleCrl(), clock, metrics::tlsRejected);
@@ -298,7 +310,8 @@ public final class Gateway {
     return new JsonObject()
         .put("partners", current.size())
         .put("registrySha256", current.contentHash())
-        .put("crls", crls.get().size());
+        .put("crls", crls.get().size())
+        .put("policies", policies);
   }
 
   /**

@@ -58,6 +58,13 @@ class LifecycleTest {
       HttpResponse<Buffer> ready = Await.result(ops.get("/health/ready").send());
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(ready.bodyAsJsonObject().getInteger("partners")).isEqualTo(5);
+      assertThat(ready.bodyAsJsonObject().getJsonObject("policies").getJsonObject("customs-nl"))
+          .satisfies(
+              policy -> {
+                assertThat(policy.getString("policy")).isEqualTo("customs-default");
+                assertThat(policy.getString("sha256")).hasSize(43);
+                assertThat(policy.getInteger("keyVersion")).isEqualTo(1);
+              });
       Await.until(
           () ->
               Await.result(ops.get("/metrics").send())
