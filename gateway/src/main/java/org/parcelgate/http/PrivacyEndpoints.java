@@ -433,7 +433,7 @@ public final class PrivacyEndpoints {
     }
   }
 
-  private static void csvLine(StringBuilder out, List<String> first, List<String> second) {
+  static void csvLine(StringBuilder out, List<String> first, List<String> second) {
     List<String> cells = new ArrayList<>(first);
     cells.addAll(second);
     for (int i = 0; i < cells.size(); i++) {
@@ -441,8 +441,12 @@ public final class PrivacyEndpoints {
         out.append(',');
       }
       String cell = cells.get(i);
-      // Quote every cell that could be read as a formula or break the row (RFC 4180).
-      if (cell.matches(".*[\",\\r\\n].*") || cell.matches("^[=+\\-@].*")) {
+      // A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV
+      // injection); a cell that would break the row is quoted (RFC 4180).
+      if (!cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0) {
+        cell = "'" + cell;
+      }
+      if (cell.matches("(?s).*[\",\\r\\n].*")) {
         out.append('"').append(cell.replace("\"", "\"\"")).append('"');
       } else {
         out.append(cell);
