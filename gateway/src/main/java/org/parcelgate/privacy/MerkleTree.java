@@ -37,6 +37,48 @@ public final class MerkleTree {
     return sha.digest(right);
   }
 
+  /**
+   * Tree heads of a growing list of leaves, in O(log n) memory and one pass: the tree of n leaves
+   * is the right fold of its perfect subtrees, largest first (the binary digits of n), which is
+   * exactly how RFC 9162 splits it. Verifying many checkpoints over one log costs one pass, not one
+   * per checkpoint.
+   */
+  public static final class Accumulator {
+    private final List<byte[]> peaks = new ArrayList<>();
+    private final List<Long> sizes = new ArrayList<>();
+    private long size;
+
+    /** Appends one leaf hash. */
+    public void append(byte[] leafHash) {
+      byte[] node = leafHash;
+      long height = 1;
+      while (!sizes.isEmpty() && sizes.get(sizes.size() - 1) == height) {
+        node = nodeHash(peaks.remove(peaks.size() - 1), node);
+        sizes.remove(sizes.size() - 1);
+        height *= 2;
+      }
+      peaks.add(node);
+      sizes.add(height);
+      size++;
+    }
+
+    public long size() {
+      return size;
+    }
+
+    /** The head of the tree of the leaves appended so far. */
+    public byte[] root() {
+      if (peaks.isEmpty()) {
+        return sha256().digest();
+      }
+      byte[] root = peaks.get(peaks.size() - 1);
+      for (int i = peaks.size() - 2; i >= 0; i--) {
+        root = nodeHash(peaks.get(i), root);
+      }
+      return root;
+    }
+  }
+
   /** The tree head (MTH) of the given leaf hashes; of no leaves, {@code SHA-256()} of nothing. */
   public static byte[] root(List<byte[]> leaves) {
     return leaves.isEmpty() ? sha256().digest() : subtreeRoot(leaves, 0, leaves.size());

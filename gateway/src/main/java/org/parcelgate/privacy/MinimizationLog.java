@@ -132,55 +132,74 @@ public final class MinimizationLog {
             .toList());
   }
 
-  /** Verifies the whole stored log against its stored checkpoints. */
+  /**
+   * Verifies the whole stored log against its stored checkpoints, in one pass over the entries. The
+   * checkpoints are read before the log's size: a checkpoint signed while this runs is left for the
+   * next verification, never taken for entries gone missing.
+   */
   public Verification verify() {
-    List<String> problems = new ArrayList<>();
+    List<StoredCheckpoint> stored = store.checkpoints();
     long size = store.logSize();
-    List<byte[]> leaves = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    List<Checkpoint> checkpoints = new ArrayList<>();
+    for (StoredCheckpoint row : stored) {
+      try {
+        Checkpoint checkpoint = verifier.verify(row.jws());
+        if (checkpoint.treeSize() != row.treeSize()
+            || !checkpoint.rootHash().equals(row.rootHash())) {
+          problems.add("checkpoint of size " + row.treeSize() + " differs from its signed form");
+        } else {
+          checkpoints.add(checkpoint);
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add("checkpoint of size " + row.treeSize() + ": " + e.getMessage());
+      }
+    }
+    // Smallest first (the store's order): each is checked when the pass reaches its size.
+    int next = 0;
+    MerkleTree.Accumulator tree = new MerkleTree.Accumulator();
+    next = checkReached(tree, checkpoints, next, problems);
     for (long from = 0; from < size; from += VERIFY_CHUNK) {
       for (LogRow row : store.logRange(from, Math.min(size, from + VERIFY_CHUNK))) {
-        if (row.index() != leaves.size()) {
-          problems.add("entry " + leaves.size() + " is missing");
+        if (row.index() != tree.size()) {
+          problems.add("entry " + tree.size() + " is missing");
           return new Verification(false, size, "", Optional.empty(), problems);
         }
         byte[] recomputed = LogEntries.leafHash(row.entry());
         if (!MessageDigest.isEqual(recomputed, row.leafHash())) {
           problems.add("entry " + row.index() + " does not match its leaf hash");
         }
-        leaves.add(recomputed);
+        tree.append(recomputed);
+        next = checkReached(tree, checkpoints, next, problems);
       }
     }
-    if (leaves.size() != size) {
-      problems.add("the log holds " + leaves.size() + " entries in sequence, not " + size);
+    if (tree.size() != size) {
+      problems.add("the log holds " + tree.size() + " entries in sequence, not " + size);
     }
-    Optional<Checkpoint> latest = Optional.empty();
-    for (StoredCheckpoint stored : store.checkpoints()) {
-      Checkpoint checkpoint;
-      try {
-        checkpoint = verifier.verify(stored.jws());
-      } catch (IllegalArgumentException e) {
-        problems.add("checkpoint of size " + stored.treeSize() + ": " + e.getMessage());
-        continue;
-      }
-      if (checkpoint.treeSize() != stored.treeSize()
-          || !checkpoint.rootHash().equals(stored.rootHash())) {
-        problems.add("checkpoint of size " + stored.treeSize() + " differs from its signed form");
-      } else if (checkpoint.treeSize() > leaves.size()) {
-        problems.add(
-            "checkpoint of size "
-                + checkpoint.treeSize()
-                + " covers entries the log no longer holds");
-      } else if (!encode(MerkleTree.root(leaves.subList(0, (int) checkpoint.treeSize())))
-          .equals(checkpoint.rootHash())) {
+    for (Checkpoint beyond : checkpoints.subList(next, checkpoints.size())) {
+      problems.add(
+          "checkpoint of size " + beyond.treeSize() + " covers entries the log no longer holds");
+    }
+    Optional<Checkpoint> latest =
+        checkpoints.isEmpty()
+            ? Optional.empty()
+            : Optional.of(checkpoints.get(checkpoints.size() - 1));
+    return new Verification(problems.isEmpty(), tree.size(), encode(tree.root()), latest, problems);
+  }
+
+  /** Compares every checkpoint whose size the pass has reached; returns the next unchecked one. */
+  private static int checkReached(
+      MerkleTree.Accumulator tree, List<Checkpoint> checkpoints, int next, List<String> problems) {
+    while (next < checkpoints.size() && checkpoints.get(next).treeSize() == tree.size()) {
+      Checkpoint checkpoint = checkpoints.get(next++);
+      if (!encode(tree.root()).equals(checkpoint.rootHash())) {
         problems.add(
             "the first "
                 + checkpoint.treeSize()
                 + " entries do not match the root hash of their signed checkpoint");
       }
-      latest = Optional.of(checkpoint);
     }
-    return new Verification(
-        problems.isEmpty(), leaves.size(), encode(MerkleTree.root(leaves)), latest, problems);
+    return next;
   }
 
   static String encode(byte[] hash) {

@@ -53,6 +53,29 @@ class MerkleTreeTest {
   }
 
   @Test
+  void accumulatorGivesThePublishedTreeHeadAtEverySize() {
+    MerkleTree.Accumulator tree = new MerkleTree.Accumulator();
+    assertThat(HEX.formatHex(tree.root())).isEqualTo(VECTOR_ROOTS.get(0));
+    List<byte[]> leaves = vectorLeaves();
+    for (int size = 1; size <= 8; size++) {
+      tree.append(leaves.get(size - 1));
+      assertThat(HEX.formatHex(tree.root())).as("size %d", size).isEqualTo(VECTOR_ROOTS.get(size));
+    }
+  }
+
+  @Test
+  void accumulatorAgreesWithTheRecursiveHeadUpToAHundredLeaves() {
+    List<byte[]> leaves = leaves(100);
+    MerkleTree.Accumulator tree = new MerkleTree.Accumulator();
+    for (int size = 1; size <= 100; size++) {
+      tree.append(leaves.get(size - 1));
+      assertThat(tree.root())
+          .as("size %d", size)
+          .isEqualTo(MerkleTree.root(leaves.subList(0, size)));
+    }
+  }
+
+  @Test
   void matchesThePublishedTreeHeadsForEverySizeUpToEight() {
     List<byte[]> leaves = vectorLeaves();
     for (int size = 0; size <= 8; size++) {
