@@ -16,23 +16,24 @@ import org.parcelgate.signing.Checkpoint;
 import org.parcelgate.signing.CheckpointVerifier;
 
 /**
- * {@code java -jar parcelgate-gateway.jar verify-log --log EXPORT.jsonl --checkpoint CHECKPOINT
- * --keys JWKS.json}: verifies an exported minimization log offline, with nothing but the files: the
- * export ({@code GET /v1/privacy/export?format=jsonl}), a checkpoint ({@code GET
- * /v1/privacy/checkpoint}, its JSON or the bare JWS) and the gateway's public keys ({@code
- * /.well-known/jwks.json}). Exit status 0 when verified, 1 when not, 2 for a usage error.
+ * {@code java -jar parcelgate-gateway.jar verify-log --log EXPORT.jsonl [--log NEXT.jsonl ...]
+ * --checkpoint CHECKPOINT --keys JWKS.json}: the export's pages in order, then verifies an exported
+ * minimization log offline, with nothing but the files: the export ({@code GET
+ * /v1/privacy/export?format=jsonl}), a checkpoint ({@code GET /v1/privacy/checkpoint}, its JSON or
+ * the bare JWS) and the gateway's public keys ({@code /.well-known/jwks.json}). Exit status 0 when
+ * verified, 1 when not, 2 for a usage error.
  */
 public final class VerifyLogCommand {
   static final String NAME = "verify-log";
   static final String USAGE =
-      "usage: java -jar parcelgate-gateway.jar verify-log --log EXPORT.jsonl"
-          + " --checkpoint CHECKPOINT --keys JWKS.json";
+      "usage: java -jar parcelgate-gateway.jar verify-log --log EXPORT.jsonl [--log NEXT.jsonl"
+          + " ...] --checkpoint CHECKPOINT --keys JWKS.json";
 
   private VerifyLogCommand() {}
 
   /** Runs the command; returns the exit status. */
   static int run(List<String> args, PrintStream out, PrintStream err) {
-    Path log = null;
+    List<Path> logs = new ArrayList<>();
     Path checkpoint = null;
     Path keys = null;
     for (int i = 0; i < args.size(); i += 2) {
@@ -41,7 +42,7 @@ public final class VerifyLogCommand {
       }
       Path value = Path.of(args.get(i + 1));
       switch (args.get(i)) {
-        case "--log" -> log = value;
+        case "--log" -> logs.add(value);
         case "--checkpoint" -> checkpoint = value;
         case "--keys" -> keys = value;
         default -> {
@@ -49,7 +50,7 @@ public final class VerifyLogCommand {
         }
       }
     }
-    if (log == null || checkpoint == null || keys == null) {
+    if (logs.isEmpty() || checkpoint == null || keys == null) {
       return usage(err, "--log, --checkpoint and --keys are all required");
     }
     Checkpoint verified;
@@ -57,7 +58,10 @@ public final class VerifyLogCommand {
     try {
       JWKSet published = JWKSet.parse(Files.readString(keys, StandardCharsets.UTF_8));
       verified = new CheckpointVerifier(published).verify(jws(checkpoint));
-      lines = lines(log);
+      lines = new ArrayList<>();
+      for (Path log : logs) {
+        lines.addAll(lines(log));
+      }
     } catch (IOException e) {
       err.println("parcelgate verify-log: cannot read " + e.getMessage());
       return 2;

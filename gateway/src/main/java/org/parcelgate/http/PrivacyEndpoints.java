@@ -48,8 +48,11 @@ public final class PrivacyEndpoints {
   public static final String API_PATH = "/v1/privacy";
   public static final String PAGE_PATH = "/privacy/";
 
+  /** The header the review page sends with each of its calls. */
+  public static final String PAGE_HEADER = "X-Parcelgate-Page";
+
   /** Entries one export answers at most; {@code Parcelgate-Next-Start} names the next page. */
-  static final int EXPORT_PAGE = 100_000;
+  static final int EXPORT_PAGE = 10_000;
 
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
@@ -73,8 +76,8 @@ public final class PrivacyEndpoints {
   /** A page of entries and the log's size when it was read. */
   private record Entries(List<LogRow> rows, long treeSize) {}
 
-  /** An export's entries, where it stopped, and the log's size. */
-  private record Export(List<LogRow> rows, long stop, long treeSize) {}
+  /** An export's formatted body, where it stopped, and the log's size. */
+  private record Export(Buffer body, long stop, long treeSize) {}
 
   public PrivacyEndpoints(MinimizationLog log) {
     this.log = log;
@@ -96,7 +99,22 @@ public final class PrivacyEndpoints {
     router.get(PAGE_PATH).handler(officers).handler(ctx -> servePage(ctx, "index.html"));
     router.get(PAGE_PATH + "app.js").handler(officers).handler(ctx -> servePage(ctx, "app.js"));
     router.get(PAGE_PATH + "app.css").handler(officers).handler(ctx -> servePage(ctx, "app.css"));
+    router.route(PAGE_PATH + "api/*").handler(PrivacyEndpoints::fromThePage);
     mountApi(router, PAGE_PATH + "api", officers);
+  }
+
+  /**
+   * The page's calls carry the client certificate the browser presents to any request, also one
+   * that another site starts (an image, a form). They must carry {@value #PAGE_HEADER} too, which
+   * another site's script cannot add without a CORS preflight the gateway never answers: without
+   * it, a read would be logged in the officer's name without the officer.
+   */
+  private static void fromThePage(RoutingContext ctx) {
+    if (!"1".equals(ctx.request().getHeader(PAGE_HEADER))) {
+      throw new GatewayException(
+          ProblemCode.FORBIDDEN, "the review page's calls are answered to the review page only");
+    }
+    ctx.next();
   }
 
   /** The API: mount after the token handler. */
@@ -187,13 +205,7 @@ public final class PrivacyEndpoints {
                           Optional.of(stop),
                           (int) Math.max(0, stop - start),
                           true));
-              return new Export(rows, stop, size);
-            })
-        .onSuccess(
-            found -> {
-              List<LogRow> rows = found.rows();
-              long stop = found.stop();
-              long size = found.treeSize();
+              // Formatted here, on the worker: a page is megabytes of text.
               StringBuilder body = new StringBuilder(rows.size() * 1024);
               if (format.equals("jsonl")) {
                 rows.forEach(row -> body.append(row.entry()).append('\n'));
@@ -201,6 +213,12 @@ public final class PrivacyEndpoints {
                 body.append(CSV_HEADER);
                 rows.forEach(row -> csv(row, body));
               }
+              return new Export(Buffer.buffer(body.toString()), stop, size);
+            })
+        .onSuccess(
+            found -> {
+              long stop = found.stop();
+              long size = found.treeSize();
               if (stop < Math.min(size, end.orElse(size))) {
                 ctx.response().putHeader("Parcelgate-Next-Start", Long.toString(stop));
               }
@@ -220,7 +238,7 @@ public final class PrivacyEndpoints {
                           + format
                           + "\"")
                   .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                  .end(body.toString());
+                  .end(found.body());
             });
   }
 
@@ -446,13 +464,23 @@ public final class PrivacyEndpoints {
       if (!cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0) {
         cell = "'" + cell;
       }
-      if (cell.matches("(?s).*[\",\\r\\n].*")) {
+      if (needsQuotes(cell)) {
         out.append('"').append(cell.replace("\"", "\"\"")).append('"');
       } else {
         out.append(cell);
       }
     }
     out.append("\r\n");
+  }
+
+  private static boolean needsQuotes(String cell) {
+    for (int i = 0; i < cell.length(); i++) {
+      char c = cell.charAt(i);
+      if (c == '"' || c == ',' || c == '\r' || c == '\n') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void json(RoutingContext ctx, JsonObject body) {

@@ -96,7 +96,7 @@ public interface GatewayStore extends AutoCloseable {
 
   /**
    * Values touched per time bucket, field path and action, over the minimization entries matching
-   * the filter (its kind, index and limit are ignored), oldest bucket first.
+   * the filter (its index range, limit and order are ignored), oldest bucket first.
    */
   List<ActionCount> actionCounts(LogQuery filter, java.time.Duration bucket);
 

@@ -17,8 +17,9 @@ import java.util.Optional;
  * {@link JdbcGatewayStore} runs it inside its transactions.
  *
  * <p>A log entry's index is the next one after the largest stored, taken inside the appending
- * transaction; the primary key refuses a second writer that took the same one, so indexes stay
- * gap-free and unique even on an engine with concurrent writers (the loser retries).
+ * transaction. The embedded engine takes one writer at a time, so no two transactions take the same
+ * index; on an engine with concurrent writers the primary key would refuse the second ({@link
+ * StoreConflictException}), and the adapter for such an engine must serialize appends.
  */
 final class LogTables {
   private static final String INSERT_MINIMIZED =
@@ -164,13 +165,11 @@ final class LogTables {
   static List<LogRow> entries(Connection connection, LogQuery query) throws SQLException {
     List<Object> parameters = new ArrayList<>();
     String where = where(query, parameters, "");
-    query.kind().ifPresent(parameters::add);
     query.fromIndex().ifPresent(parameters::add);
     query.beforeIndex().ifPresent(parameters::add);
     String sql =
         "SELECT log_index, entry, leaf_hash FROM minimization_log WHERE "
             + where
-            + query.kind().map(k -> " AND kind = ?").orElse("")
             + query.fromIndex().map(b -> " AND log_index >= ?").orElse("")
             + query.beforeIndex().map(b -> " AND log_index < ?").orElse("")
             + (query.oldestFirst() ? " ORDER BY log_index" : " ORDER BY log_index DESC")
@@ -263,6 +262,13 @@ final class LogTables {
             r -> {
               where.append(" AND ").append(alias).append("recipient = ?");
               parameters.add(r);
+            });
+    query
+        .kind()
+        .ifPresent(
+            k -> {
+              where.append(" AND ").append(alias).append("kind = ?");
+              parameters.add(k);
             });
     query
         .from()

@@ -77,6 +77,25 @@ class VerifyLogCommandTest {
   }
 
   @Test
+  void verifiesAnExportInSeveralPages() throws Exception {
+    Path first = directory.resolve("page-1.jsonl");
+    Files.writeString(first, String.join("\n", lines.subList(0, 4)) + "\n");
+    Path second = export(lines.subList(4, lines.size()));
+
+    int status =
+        VerifyLogCommand.run(
+            List.of(
+                "--log", first.toString(),
+                "--log", second.toString(),
+                "--checkpoint", checkpoint.toString(),
+                "--keys", keys.toString()),
+            print(out),
+            print(err));
+
+    assertThat(status).as(output()).isZero();
+  }
+
+  @Test
   void acceptsTheBareCheckpointJws() throws Exception {
     String json = Files.readString(checkpoint);
     String jws = json.substring(json.indexOf("\"jws\":\"") + 7, json.length() - 2);

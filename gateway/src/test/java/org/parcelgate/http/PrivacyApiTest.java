@@ -89,10 +89,22 @@ class PrivacyApiTest {
     }
   }
 
-  /** The browser's way in: the client certificate alone. */
+  /** The browser's way in: the client certificate alone, and the review page's header. */
   private static HttpResponse<Buffer> getWithCertificateOnly(String partner, String path) {
     try (PartnerClient client =
         PartnerClient.of(vertx, PKI, PKI.identity(partner), gateway.partnerPort())) {
+      return Await.result(
+          client
+              .request(io.vertx.core.http.HttpMethod.GET, path)
+              .putHeader(PrivacyEndpoints.PAGE_HEADER, "1")
+              .send());
+    }
+  }
+
+  /** What another site can make the officer's browser send: the certificate, no page header. */
+  private static HttpResponse<Buffer> getCrossSite(String path) {
+    try (PartnerClient client =
+        PartnerClient.of(vertx, PKI, PKI.identity("privacy-officer"), gateway.partnerPort())) {
       return Await.result(client.get(path, null));
     }
   }
@@ -180,6 +192,14 @@ class PrivacyApiTest {
               assertThat(point.getLong("values")).isGreaterThanOrEqualTo(3);
               assertThat(point.getString("period")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:00Z");
             });
+  }
+
+  @Test
+  void aggregatesOnlyTheKindAskedFor() {
+    officer("/v1/privacy/entries"); // at least one read entry exists
+    JsonObject reads = officer("/v1/privacy/stats?kind=read").bodyAsJsonObject();
+
+    assertThat(reads.getJsonArray("series")).isEmpty();
   }
 
   @Test
@@ -278,6 +298,17 @@ class PrivacyApiTest {
     assertThat(page.getHeader("Content-Type")).startsWith("text/html");
     assertThat(getWithCertificateOnly("privacy-officer", "/privacy/api/entries").statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  void pageCallsStartedByAnotherSiteAreRefusedAndNotLogged() {
+    long before = officer("/v1/privacy/checkpoint").bodyAsJsonObject().getLong("treeSize");
+
+    assertProblem(getCrossSite("/privacy/api/export?format=csv"), 403, "forbidden");
+    assertProblem(getCrossSite("/privacy/api/entries"), 403, "forbidden");
+
+    assertThat(officer("/v1/privacy/checkpoint").bodyAsJsonObject().getLong("treeSize"))
+        .isEqualTo(before);
   }
 
   @Test

@@ -75,7 +75,12 @@
       method: 'GET',
       credentials: 'same-origin',
       cache: 'no-store',
-      headers: { Accept: 'application/json, application/problem+json' }
+      // The gateway answers the page's calls only with this header: another site cannot send it
+      // without a CORS preflight, which the gateway never grants.
+      headers: {
+        Accept: 'application/json, application/problem+json',
+        'X-Parcelgate-Page': '1'
+      }
     }).then(
       function (response) {
         var type = response.headers.get('Content-Type') || '';
