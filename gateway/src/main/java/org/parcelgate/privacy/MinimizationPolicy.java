@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -74,8 +75,15 @@ public record MinimizationPolicy(
       options.setMaxAliasesForCollections(0);
       root =
           new Yaml(new SafeConstructor(options)).load(new String(content, StandardCharsets.UTF_8));
+    } catch (MarkedYAMLException e) {
+      // The problem ("found duplicate key seller.name") and where, never the file's content.
+      String where =
+          e.getProblemMark() == null ? "" : " (line " + (e.getProblemMark().getLine() + 1) + ")";
+      throw new PolicyException(
+          source + ": not a readable policy file: " + firstLine(e.getProblem()) + where);
     } catch (YAMLException e) {
-      throw new PolicyException(source + ": not a readable policy file: " + firstLine(e));
+      throw new PolicyException(
+          source + ": not a readable policy file: " + firstLine(e.getMessage()));
     }
     Map<String, Object> top = map(root, source, "the file");
     unknownKeys(top, TOP_KEYS, source, "the file");
@@ -188,8 +196,8 @@ public record MinimizationPolicy(
     }
   }
 
-  private static String firstLine(Exception e) {
-    String message = String.valueOf(e.getMessage());
+  private static String firstLine(String text) {
+    String message = String.valueOf(text);
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);
   }

@@ -62,7 +62,7 @@ class MinimizationPolicyTest {
   void readsTheRulesOfTheShippedPolicyInFileOrder() {
     MinimizationPolicy policy = TestPrivacy.customsDefault();
 
-    assertThat(policy.rules()).hasSize(64);
+    assertThat(policy.rules()).hasSize(63);
     assertThat(policy.rules().keySet())
         .startsWith("transactionId", "amendment", "orderTime", "iossNumber", "seller.sellerId")
         .endsWith("shipment.packages", "shipment.grossMassGrams");
