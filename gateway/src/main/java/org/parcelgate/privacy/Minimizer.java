@@ -9,7 +9,6 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -408,12 +407,5 @@ public final class Minimizer {
     FreeTextScanner.Result result = scanner.scan(value);
     result.counts().forEach((kind, count) -> tally.freeText.merge(kind, count, Integer::sum));
     return result.text();
-  }
-
-  /** For tests: the effective rule of every path, in order. */
-  Map<String, PolicyAction> actions() {
-    Map<String, PolicyAction> actions = new LinkedHashMap<>();
-    leaves.forEach(rule -> actions.put(rule.path(), rule.action()));
-    return actions;
   }
 }

@@ -543,7 +543,7 @@ class MinimizationPolicyTest {
   }
 
   /**
-   * Bug: the message of a duplicate key is the first line of SnakeYAML's, "while constructing a
+   * Regression: the message used to be the first line of SnakeYAML's, "while constructing a
    * mapping", which does not say which key is duplicated.
    */
   @Test
