@@ -36,7 +36,10 @@ final class SampleGenerator {
   static final String PSEUDONYM_KEYS = "privacy/pseudonym-keys.SAMPLE-ONLY.json";
 
   /** The recipients of minimized records the sample gives a pseudonym key. */
-  private static final List<String> RECIPIENTS = List.of("customs-nl");
+  private static final List<String> RECIPIENTS = List.of("customs-nl", "customs-de");
+
+  /** The name of the gateway's TLS client identity, with which it pushes records to customs. */
+  static final String GATEWAY_CLIENT = "gateway-client";
 
   /** The entries the layout writes at the top of its directory. */
   static final List<String> TOP_LEVEL_ENTRIES =
@@ -82,6 +85,7 @@ final class SampleGenerator {
               "marketplace-beta", "marketplace", "active", ClientKey.RSA_2048, List.of("PS256")),
           new PartnerSpec(
               "customs-nl", "customs", "active", ClientKey.EC_P256, List.of("ES256", "EdDSA")),
+          new PartnerSpec("customs-de", "customs", "active", ClientKey.EC_P256, List.of("ES256")),
           new PartnerSpec(
               "privacy-officer", "privacy-officer", "active", ClientKey.EC_P256, List.of("ES256")),
           new PartnerSpec(
@@ -125,10 +129,12 @@ final class SampleGenerator {
       "%8$s": DNS `localhost`, IP `127.0.0.1` and `::1` |
       | `gateway/signing.SAMPLE-ONLY.jwk.json`, `gateway/jwks.json` | the gateway's private ES256 signing JWK \
       (`%9$s`) and its public JWK set |
+      | `gateway/client.crt.pem`, `gateway/client.SAMPLE-ONLY.key.pem` | the gateway's TLS client certificate \
+      and key ("%8$s", identity `gateway-client`), with which it pushes records to customs endpoints |
       | `partners/<id>/client.crt.pem`, `client.SAMPLE-ONLY.key.pem` | a partner's TLS client certificate and key |
       | `partners/<id>/signing-<kid>.SAMPLE-ONLY.jwk.json`, `jwks.json` | its private signing JWKs and public JWK set |
       | `privacy/pseudonym-keys.SAMPLE-ONLY.json` | the pseudonym key store: one random key (version 1) per \
-      recipient of minimized records |
+      recipient of minimized records (`customs-nl`, `customs-de`) |
       | `registry/partners.json` | the partner registry: id, role, status, certificate thumbprints (`x5t#S256`), \
       public JWKs |
       | `tests/<name>/client.crt.pem`, `client.SAMPLE-ONLY.key.pem` | test-only client identities, not in the registry |
@@ -182,6 +188,14 @@ final class SampleGenerator {
     JWK gatewayKey = SigningKeys.es256(GATEWAY_KID);
     Manifest.KeyFile gatewayKeyFile = writeSigningKey(GATEWAY_SIGNING_KEY, gatewayKey);
     writeJson(GATEWAY_JWKS, Json.jwkSet(List.of(gatewayKey.toPublicJWK())));
+    writeIdentity(
+        "gateway/",
+        GATEWAY_CLIENT,
+        null,
+        null,
+        root.issueClient(Keys.ecP256(), SERVER_NAME, validFrom, validTo),
+        List.of(),
+        List.of());
 
     List<Map<String, Object>> registry =
         PARTNERS.stream().map(partner -> writePartner(root, partner)).toList();

@@ -116,7 +116,7 @@ public final class SamplePki {
     return file(manifest.gatewayJwks());
   }
 
-  /** The pseudonym key store of the recipients of minimized records (customs-nl). */
+  /** The pseudonym key store of the recipients of minimized records (customs-nl, customs-de). */
   public Path pseudonymKeys() {
     return root.resolve(SampleGenerator.PSEUDONYM_KEYS);
   }

@@ -26,7 +26,7 @@ class CommittedSampleTest {
     X509Certificate root = Pem.readCertificate(sample.trustAnchor());
     X509CRL crl = Pem.readCrl(sample.crl());
 
-    assertThat(sample.partners()).hasSize(5);
+    assertThat(sample.partners()).hasSize(6);
     for (Identity partner : sample.partners()) {
       assertThat(Pkix.validate(partner.x509(), root, inAYear)).as(partner.name()).isNotNull();
     }

@@ -64,6 +64,7 @@ class SamplePkiTest {
           "marketplace-alpha",
           "marketplace-beta",
           "customs-nl",
+          "customs-de",
           "privacy-officer",
           "marketplace-suspended");
   private static final List<String> TEST_IDENTITIES =
@@ -112,6 +113,17 @@ class SamplePkiTest {
     for (Identity identity : pki.identities()) {
       assertKeyMatches(Pem.readPrivateKey(identity.privateKey()), identity.x509().getPublicKey());
     }
+  }
+
+  @Test
+  void gatewayClientIdentityIsAClientCertificateInNoRegistryEntry() throws Exception {
+    Identity client = pki.identity("gateway-client");
+    assertThat(client.partnerId()).isNull();
+    assertThat(client.x509().getSubjectX500Principal().getName())
+        .isEqualTo("CN=parcelgate-gateway");
+    assertThat(client.x509().getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+    assertThat(client.certificate()).isEqualTo(directory.resolve("gateway/client.crt.pem"));
+    assertThat(Pkix.validate(client.x509(), root, NOW)).isNotNull();
   }
 
   @Test
@@ -290,9 +302,9 @@ class SamplePkiTest {
             .isEqualTo(holdsPrivateKey ? "rw-------" : usual);
       }
     }
-    // root CA, server, gateway JWK, 5 partner certificates with 7 signing keys, 4 test identities,
-    // the pseudonym key store
-    assertThat(privateFiles).isEqualTo(1 + 1 + 1 + 5 + 7 + 4 + 1);
+    // root CA, server, gateway JWK, gateway client, 6 partner certificates with 8 signing keys,
+    // 4 test identities, the pseudonym key store
+    assertThat(privateFiles).isEqualTo(1 + 1 + 1 + 1 + 6 + 8 + 4 + 1);
   }
 
   @Test
@@ -370,6 +382,7 @@ class SamplePkiTest {
                 List.of("marketplace-alpha-es256-1:ES256", "marketplace-alpha-eddsa-1:EdDSA"),
             "marketplace-beta", List.of("marketplace-beta-ps256-1:PS256"),
             "customs-nl", List.of("customs-nl-es256-1:ES256", "customs-nl-eddsa-1:EdDSA"),
+            "customs-de", List.of("customs-de-es256-1:ES256"),
             "privacy-officer", List.of("privacy-officer-es256-1:ES256"),
             "marketplace-suspended", List.of("marketplace-suspended-es256-1:ES256"));
     JWKSet registered = registeredKeys();
