@@ -34,6 +34,7 @@ import org.parcelgate.store.IndexEntry;
 import org.parcelgate.store.LogAppend;
 import org.parcelgate.store.MinimizedBatch;
 import org.parcelgate.store.NewBatch;
+import org.parcelgate.store.PriceRow;
 
 /**
  * Stored records per second, batches of 1,000 records, one commit per batch, on the embedded
@@ -41,7 +42,9 @@ import org.parcelgate.store.NewBatch;
  *
  * <ul>
  *   <li>{@code storeBatch}: the store's design through {@link GatewayStore#commit}: one batch row,
- *       one row with the accepted records as one blob, 1,000 narrow index rows.
+ *       one row with the accepted records as one blob, 1,000 narrow index rows, and (with {@code
+ *       priceRecords=true}, the default) 1,000 price records of one recipient's feed with the
+ *       seller records they change.
  *   <li>{@code baselineWideRows}: the naive design in the same engine, file and settings, done as
  *       well as it can be: one wide row per record (every field a column) plus a child row per line
  *       item (two per record), JDBC batching, one commit per batch, the same key.
@@ -89,6 +92,14 @@ public class StoreBenchmark {
   /** Whether both designs also index the tracking number. */
   @Param({"false"})
   public boolean trackingIndex;
+
+  /**
+   * Whether each batch also carries a price record per record for one recipient (its customs feed,
+   * with the seller records it keeps current), as the gateway stores them; {@code false} measures
+   * the store without feeds.
+   */
+  @Param({"true"})
+  public boolean priceRecords;
 
   private Path directory;
   private GatewayStore store;
@@ -195,7 +206,31 @@ public class StoreBenchmark {
                     "customs-nl",
                     LOG_ENTRY,
                     digests[0].getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                    LOG_COUNTS)));
+                    LOG_COUNTS)),
+            priceRecords ? priceRows(entries) : List.of());
+  }
+
+  private List<PriceRow> priceRows(List<IndexEntry> entries) {
+    List<PriceRow> rows = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      IndexEntry entry = entries.get(i);
+      rows.add(
+          new PriceRow(
+              "customs-nl",
+              entry.transactionId(),
+              1,
+              i,
+              "FR",
+              entry.trackingNumber(),
+              entry.sellerId(),
+              "EUR",
+              (long) random.nextInt(100_000),
+              "minimized-fingerprint",
+              java.util.Arrays.copyOfRange(records, i * recordBytes, (i + 1) * recordBytes),
+              "seller-fingerprint",
+              java.util.Arrays.copyOfRange(records, i * recordBytes, i * recordBytes + 120)));
+    }
+    return rows;
   }
 
   @Benchmark

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,16 +15,26 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.parcelgate.auth.CaffeineReplayGuard;
 import org.parcelgate.auth.ClientCertificateHandler;
+import org.parcelgate.auth.Digests;
 import org.parcelgate.auth.PartnerRegistry;
 import org.parcelgate.auth.PartnerRegistryParser;
 import org.parcelgate.auth.ReplayGuard;
 import org.parcelgate.auth.RequestTokenHandler;
 import org.parcelgate.auth.RequestTokenVerifier;
 import org.parcelgate.config.GatewayConfig;
+import org.parcelgate.delivery.FeedRecords;
+import org.parcelgate.delivery.Feeds;
+import org.parcelgate.delivery.PushClient;
+import org.parcelgate.delivery.Pusher;
+import org.parcelgate.delivery.RecipientFeed;
+import org.parcelgate.delivery.Routing;
 import org.parcelgate.http.BatchEndpoints;
+import org.parcelgate.http.CustomsEndpoints;
 import org.parcelgate.http.Lifecycle;
 import org.parcelgate.http.OpsRouter;
 import org.parcelgate.http.PartnerApiRouter;
@@ -47,7 +58,10 @@ import org.parcelgate.signing.CheckpointVerifier;
 import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.signing.GatewaySigningKeys;
 import org.parcelgate.signing.ReceiptSigner;
+import org.parcelgate.store.DeadLetter;
+import org.parcelgate.store.DeliveryState;
 import org.parcelgate.store.EmbeddedStore;
+import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.GatewayStore;
 import org.parcelgate.tls.CertificateRecheckHandler;
 import org.parcelgate.tls.CrlSet;
@@ -75,6 +89,7 @@ public final class Gateway {
   private HttpServer partnerServer;
   private long purgeTimer = -1;
   private HttpServer opsServer;
+  private Pusher pusher;
 
   /** Per recipient, the policy in force: id, version and hash, for operators. */
   private final JsonObject policies = new JsonObject();
@@ -125,6 +140,8 @@ public final class Gateway {
         vertx.executeBlocking(
             () ->
                 GatewaySigningKeys.load(config.signing().keyFile(), config.signing().activeKid()));
+    Future<Optional<String>> pushThumbprint =
+        vertx.executeBlocking(() -> pushThumbprint(config.delivery().push()));
     Reloader<PartnerRegistry> registry =
         new Reloader<>(
             vertx,
@@ -132,7 +149,8 @@ public final class Gateway {
             List.of(config.registry().file()),
             contents -> PartnerRegistryParser.parse(contents.get(0)),
             metrics::registryReload);
-    return Future.join(List.of(anchors, signingKeys, registry.reload(), store, recipients))
+    return Future.join(
+            List.of(anchors, signingKeys, registry.reload(), store, recipients, pushThumbprint))
         .recover(
             failure ->
                 closeQuietly(vertx, store)
@@ -154,10 +172,20 @@ public final class Gateway {
                       success -> {});
               Gateway gateway =
                   new Gateway(vertx, config, lifecycle, registry, crls, store.result());
+              List<RecipientFeed> feeds =
+                  recipients.result().minimizers().stream().map(RecipientFeed::new).toList();
+              Feeds feedReader = new Feeds(store.result(), feeds);
               return crls.reload()
                   .recover(
                       failure ->
                           Future.failedFuture(new StartupException("tls.crls refused", failure)))
+                  .compose(
+                      done ->
+                          vertx.executeBlocking(
+                              () -> {
+                                feedReader.registerSchemas();
+                                return null;
+                              }))
                   .compose(
                       done ->
                           gateway.listen(
@@ -167,6 +195,9 @@ public final class Gateway {
                               signingKeys.result(),
                               schemas,
                               recipients.result(),
+                              feeds,
+                              feedReader,
+                              pushThumbprint.result(),
                               clock))
                   .recover(
                       failure ->
@@ -181,6 +212,9 @@ public final class Gateway {
       GatewaySigningKeys signingKeys,
       WriterSchemas schemas,
       RecipientPolicies recipients,
+      List<RecipientFeed> recipientFeeds,
+      Feeds feeds,
+      Optional<String> pushThumbprint,
       Clock clock) {
     for (Minimizer minimizer : recipients.minimizers()) {
       policies.put(
@@ -189,7 +223,15 @@ public final class Gateway {
               .put("policy", minimizer.policy().id())
               .put("version", minimizer.policy().version())
               .put("sha256", minimizer.policy().sha256())
-              .put("keyVersion", minimizer.keyVersion()));
+              .put("keyVersion", minimizer.keyVersion())
+              .put(
+                  "destinations",
+                  config.delivery().destinations().get(minimizer.recipient()).toString())
+              .put(
+                  "delivery",
+                  config.delivery().push().endpoints().containsKey(minimizer.recipient())
+                      ? "push and pull"
+                      : "pull"));
     }
     PartnerTrustManager trustManager =
         new PartnerTrustManager(
@@ -208,8 +250,38 @@ public final class Gateway {
             new TransactionValidator(config.validation(), clock),
             store,
             recipients,
+            new FeedRecords(new Routing(config.delivery().destinations()), recipientFeeds),
             new ReceiptSigner(signer),
             clock);
+    GatewayConfig.Push push = config.delivery().push();
+    if (pushThumbprint.isPresent()) {
+      pusher =
+          new Pusher(
+              vertx,
+              store,
+              feeds,
+              new PushClient(
+                  vertx,
+                  push.clientCertificate(),
+                  push.clientPrivateKey(),
+                  push.trustAnchors(),
+                  pushThumbprint.get(),
+                  signer,
+                  push.requestTimeout(),
+                  clock),
+              new Pusher.Settings(
+                  push.endpoints(),
+                  push.batchSize(),
+                  push.pollInterval(),
+                  push.retry(),
+                  push.recordTtl(),
+                  push.circuitFailures(),
+                  push.circuitOpen()),
+              metrics,
+              clock,
+              new java.security.SecureRandom(),
+              config.gatewayId());
+    }
     MinimizationLog minimizationLog =
         new MinimizationLog(
             store,
@@ -244,7 +316,8 @@ public final class Gateway {
                     new RequestTokenHandler(verifier),
                     signingKeys,
                     new BatchEndpoints(ingest, metrics),
-                    new PrivacyEndpoints(minimizationLog)));
+                    new PrivacyEndpoints(minimizationLog),
+                    new CustomsEndpoints(feeds, signer, config.delivery().maxPageSize(), clock)));
     opsServer =
         vertx
             .createHttpServer(
@@ -266,6 +339,9 @@ public final class Gateway {
                               .executeBlocking(
                                   () -> store.purgeExpiredTokenIds(clock.instant()), false)
                               .onFailure(e -> LOG.warn("purging expired token ids failed", e)));
+              if (pusher != null) {
+                pusher.start();
+              }
               lifecycle.ready();
               LOG.info(
                   "gateway {} ready: partner API https://{}:{} , ops http://{}:{} , {} partners",
@@ -301,6 +377,95 @@ public final class Gateway {
                     new JsonObject()
                         .put("status", outcome.name().toLowerCase(java.util.Locale.ROOT))
                         .put("crls", crls.get().size()));
+      }
+
+      @Override
+      public Future<JsonObject> deliveryStatus() {
+        if (pusher == null) {
+          return Future.succeededFuture(new JsonObject().put("recipients", new JsonArray()));
+        }
+        return pusher
+            .status()
+            .map(
+                statuses -> {
+                  JsonArray list = new JsonArray();
+                  for (Pusher.Status status : statuses) {
+                    JsonArray streams = new JsonArray();
+                    for (DeliveryState stream : status.streams()) {
+                      streams.add(
+                          new JsonObject()
+                              .put("feed", stream.kind().wireName())
+                              .put("deliveredCursor", stream.deliveredSeq())
+                              .put("inFlightTo", stream.inFlightToSeq())
+                              .put("attempts", stream.attempts())
+                              .put("lastError", stream.lastError())
+                              .put("backlog", status.backlog().get(stream.kind())));
+                    }
+                    list.add(
+                        new JsonObject()
+                            .put("recipient", status.recipient())
+                            .put("endpoint", status.endpoint().toString())
+                            .put("circuit", status.circuit().name().toLowerCase(Locale.ROOT))
+                            .put("consecutiveFailures", status.consecutiveFailures())
+                            .put("streams", streams));
+                  }
+                  return new JsonObject().put("recipients", list);
+                });
+      }
+
+      @Override
+      public Future<JsonObject> deadLetters(
+          String recipient, String status, long after, int limit) {
+        DeadLetter.Status wanted;
+        try {
+          wanted = status == null ? null : DeadLetter.Status.fromWireName(status);
+        } catch (IllegalArgumentException e) {
+          return Future.failedFuture("status is dead, redrive or redelivered");
+        }
+        return vertx
+            .executeBlocking(() -> store.deadLetters(recipient, null, wanted, after, limit), false)
+            .map(
+                letters -> {
+                  JsonArray list = new JsonArray();
+                  for (DeadLetter letter : letters) {
+                    list.add(
+                        new JsonObject()
+                            .put("feed", letter.kind().wireName())
+                            .put("position", letter.seq())
+                            .put("status", letter.status().wireName())
+                            .put("reason", letter.reason())
+                            .put("detail", letter.detail())
+                            .put("failedAt", letter.failedAt().toString())
+                            .put("attempts", letter.attempts()));
+                  }
+                  return new JsonObject().put("recipient", recipient).put("deadLetters", list);
+                });
+      }
+
+      @Override
+      public Future<JsonObject> redrive(String recipient, JsonObject request) {
+        if (pusher == null || !pusher.pushes(recipient)) {
+          return Future.failedFuture("records of " + recipient + " are not pushed");
+        }
+        FeedKind kind;
+        List<Long> positions = new ArrayList<>();
+        try {
+          String feed = request.getString("feed");
+          kind = feed == null ? null : FeedKind.fromWireName(feed);
+          JsonArray given = request.getJsonArray("positions", new JsonArray());
+          for (int i = 0; i < given.size(); i++) {
+            positions.add(given.getLong(i));
+          }
+        } catch (RuntimeException e) {
+          return Future.failedFuture(
+              "the body is {\"feed\": \"price\" or \"seller\", \"positions\": [whole numbers]}");
+        }
+        if (!positions.isEmpty() && kind == null) {
+          return Future.failedFuture("positions need their feed");
+        }
+        return pusher
+            .redrive(recipient, kind, positions)
+            .map(moved -> new JsonObject().put("status", "redriving").put("deadLetters", moved));
       }
     };
   }
@@ -362,6 +527,18 @@ public final class Gateway {
     return new RecipientPolicies(minimizers);
   }
 
+  /** The thumbprint of the push client certificate; empty when no recipient is pushed to. */
+  private static Optional<String> pushThumbprint(GatewayConfig.Push push) throws IOException {
+    if (push.endpoints().isEmpty()) {
+      return Optional.empty();
+    }
+    List<X509Certificate> chain = PemFiles.certificates(push.clientCertificate());
+    if (chain.isEmpty()) {
+      throw new IOException("delivery.push.client-certificate holds no certificate");
+    }
+    return Optional.of(Digests.thumbprint(chain.get(0)));
+  }
+
   private static List<X509Certificate> loadAnchors(List<Path> files) throws IOException {
     List<X509Certificate> anchors = new ArrayList<>();
     for (Path file : files) {
@@ -410,6 +587,7 @@ public final class Gateway {
       vertx.cancelTimer(purgeTimer);
     }
     return partner
+        .eventually(() -> pusher == null ? Future.succeededFuture() : pusher.stop())
         .eventually(() -> opsServer == null ? Future.succeededFuture() : opsServer.close())
         .eventually(() -> vertx.executeBlocking(() -> closeStore(store)))
         .onComplete(done -> LOG.info("gateway {} stopped", config.gatewayId()));
@@ -430,9 +608,10 @@ public final class Gateway {
   private Future<Void> closeServers() {
     Future<Void> partner = partnerServer == null ? Future.succeededFuture() : partnerServer.close();
     Future<Void> ops = opsServer == null ? Future.succeededFuture() : opsServer.close();
+    Future<Void> pushes = pusher == null ? Future.succeededFuture() : pusher.stop();
     registry.stop();
     crls.stop();
-    return Future.join(partner, ops)
+    return Future.join(partner, ops, pushes)
         .eventually(() -> vertx.executeBlocking(() -> closeStore(store)))
         .mapEmpty();
   }

@@ -7,11 +7,13 @@ import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.parcelgate.auth.SignatureAlgorithms;
 import org.parcelgate.auth.TokenPolicy;
+import org.parcelgate.delivery.RetryPolicy;
+import org.parcelgate.delivery.Routing;
 import org.parcelgate.ingest.IngestLimits;
 import org.parcelgate.privacy.PseudonymKeys;
 import org.parcelgate.tls.PartnerServerOptions;
@@ -40,6 +44,7 @@ public final class ConfigLoader {
   private static final Duration DAY = Duration.ofDays(1);
   private static final Pattern RECIPIENT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final String BUILTIN = "builtin:";
+  private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
 
   private ConfigLoader() {}
 
@@ -134,6 +139,7 @@ public final class ConfigLoader {
             defaults.genericDescriptions());
 
     GatewayConfig.Privacy privacy = privacy(tree, environment);
+    GatewayConfig.Delivery delivery = delivery(tree, privacy);
 
     if (partnerApi.port() != 0 && partnerApi.port() == ops.port()) {
       throw new ConfigException("ops.port", "must differ from partner-api.port");
@@ -150,7 +156,8 @@ public final class ConfigLoader {
         store,
         ingest,
         validation,
-        privacy);
+        privacy,
+        delivery);
   }
 
   /** The JSON tree as plain maps and lists: the typed binding does not see Vert.x types. */
@@ -233,6 +240,113 @@ public final class ConfigLoader {
               + PseudonymKeys.ENVIRONMENT_VARIABLE);
     }
     return new GatewayConfig.Privacy(List.copyOf(recipients), file, inline);
+  }
+
+  private static GatewayConfig.Delivery delivery(ConfigTree tree, GatewayConfig.Privacy privacy) {
+    Set<String> recipients = new LinkedHashSet<>();
+    privacy.recipients().forEach(recipient -> recipients.add(recipient.id()));
+    Map<String, Routing.Destinations> destinations = new LinkedHashMap<>();
+    for (String entry : tree.stringList("delivery.destinations", true)) {
+      String[] parts = recipientEntry("delivery.destinations", entry, recipients, destinations);
+      if (parts[1].equals("*")) {
+        destinations.put(parts[0], Routing.Destinations.every());
+        continue;
+      }
+      Set<String> countries = new LinkedHashSet<>();
+      for (String country : parts[1].split("\\+", -1)) {
+        if (!COUNTRY.matcher(country).matches()) {
+          throw new ConfigException(
+              "delivery.destinations",
+              "destinations of "
+                  + parts[0]
+                  + " are * or ISO country codes joined by +, like NL+BE");
+        }
+        countries.add(country);
+      }
+      destinations.put(parts[0], Routing.Destinations.of(countries));
+    }
+    for (String recipient : recipients) {
+      if (!destinations.containsKey(recipient)) {
+        throw new ConfigException(
+            "delivery.destinations",
+            "recipient " + recipient + " of privacy.recipients has no destinations");
+      }
+    }
+
+    Map<String, URI> endpoints = new LinkedHashMap<>();
+    for (String entry : tree.stringList("delivery.push.endpoints", true)) {
+      String[] parts = recipientEntry("delivery.push.endpoints", entry, recipients, endpoints);
+      URI uri;
+      try {
+        uri = new URI(parts[1]);
+      } catch (java.net.URISyntaxException e) {
+        uri = null;
+      }
+      if (uri == null
+          || !"https".equals(uri.getScheme())
+          || uri.getHost() == null
+          || uri.getUserInfo() != null
+          || uri.getFragment() != null) {
+        throw new ConfigException(
+            "delivery.push.endpoints",
+            "the endpoint of " + parts[0] + " must be an https URL without user or fragment");
+      }
+      endpoints.put(parts[0], uri);
+    }
+    Path certificate = null;
+    Path key = null;
+    List<Path> anchors = List.of();
+    if (!endpoints.isEmpty()) {
+      certificate = tree.readableFile("delivery.push.client-certificate");
+      key = tree.readableFile("delivery.push.client-private-key");
+      anchors = tree.readableFiles("delivery.push.trust-anchors", false);
+    } else {
+      tree.string("delivery.push.client-certificate");
+      tree.string("delivery.push.client-private-key");
+      tree.stringList("delivery.push.trust-anchors", true);
+    }
+    Duration initial =
+        tree.duration("delivery.push.retry-initial-delay", Duration.ofMillis(10), DAY);
+    Duration max = tree.duration("delivery.push.retry-max-delay", Duration.ofMillis(10), DAY);
+    if (max.compareTo(initial) < 0) {
+      throw new ConfigException(
+          "delivery.push.retry-max-delay", "must not be less than retry-initial-delay");
+    }
+    GatewayConfig.Push push =
+        new GatewayConfig.Push(
+            Map.copyOf(endpoints),
+            certificate,
+            key,
+            anchors,
+            tree.integer("delivery.push.batch-size", 1, 10_000),
+            tree.duration("delivery.push.request-timeout", Duration.ofMillis(100), DAY),
+            tree.duration("delivery.push.poll-interval", Duration.ofMillis(10), DAY),
+            new RetryPolicy(initial, max),
+            tree.duration("delivery.push.record-ttl", Duration.ofSeconds(1), Duration.ofDays(3660)),
+            tree.integer("delivery.push.circuit-failures", 1, 1_000_000),
+            tree.duration("delivery.push.circuit-open", Duration.ofMillis(10), DAY));
+    return new GatewayConfig.Delivery(
+        java.util.Collections.unmodifiableMap(destinations),
+        tree.integer("delivery.max-page-size", 1, 10_000),
+        push);
+  }
+
+  /** Splits {@code <recipient>=<value>} and checks the recipient is configured and new. */
+  private static String[] recipientEntry(
+      String key, String entry, Set<String> recipients, Map<String, ?> seen) {
+    int equals = entry.indexOf('=');
+    String id = equals < 0 ? "" : entry.substring(0, equals).strip();
+    String value = equals < 0 ? "" : entry.substring(equals + 1).strip();
+    if (id.isEmpty() || value.isEmpty()) {
+      throw new ConfigException(key, "each entry is <recipient id>=<value>");
+    }
+    if (!recipients.contains(id)) {
+      throw new ConfigException(key, id + " is not a recipient of privacy.recipients");
+    }
+    if (seen.containsKey(id)) {
+      throw new ConfigException(key, "recipient " + id + " is listed twice");
+    }
+    return new String[] {id, value};
   }
 
   private static GatewayConfig.Token token(ConfigTree tree, String audience) {

@@ -1,11 +1,15 @@
 package org.parcelgate.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.parcelgate.auth.TokenPolicy;
+import org.parcelgate.delivery.RetryPolicy;
+import org.parcelgate.delivery.Routing;
 import org.parcelgate.ingest.IngestLimits;
 import org.parcelgate.validation.ValidationPolicy;
 
@@ -24,7 +28,8 @@ public record GatewayConfig(
     Store store,
     Ingest ingest,
     ValidationPolicy validation,
-    Privacy privacy) {
+    Privacy privacy,
+    Delivery delivery) {
 
   /** The mutual-TLS port partners call. */
   public record PartnerApi(
@@ -89,4 +94,41 @@ public record GatewayConfig(
 
     record Builtin(String name) implements PolicySource {}
   }
+
+  /**
+   * Delivery to customs: which destinations each recipient receives, the feed page bound, and the
+   * push of records to recipients with an endpoint.
+   *
+   * @param destinations per recipient of {@link Privacy#recipients()}, its destination countries
+   * @param maxPageSize the most records one feed page holds
+   */
+  public record Delivery(
+      Map<String, Routing.Destinations> destinations, int maxPageSize, Push push) {}
+
+  /**
+   * Pushing records to recipients' endpoints.
+   *
+   * @param endpoints per recipient that is pushed to, its HTTPS endpoint; empty for pull only
+   * @param clientCertificate the gateway's TLS client certificate (with its chain) for pushing
+   * @param trustAnchors the roots the endpoints' server certificates must chain to
+   * @param batchSize the most records one delivery holds
+   * @param requestTimeout how long one delivery may take before it counts as failed
+   * @param pollInterval how often an idle stream looks for new records
+   * @param retry the backoff between failed attempts
+   * @param recordTtl records not delivered within this after they were received are dead-lettered
+   * @param circuitFailures consecutive failed attempts that open a recipient's circuit
+   * @param circuitOpen how long an open circuit refuses attempts before one trial
+   */
+  public record Push(
+      Map<String, URI> endpoints,
+      Path clientCertificate,
+      Path clientPrivateKey,
+      List<Path> trustAnchors,
+      int batchSize,
+      Duration requestTimeout,
+      Duration pollInterval,
+      RetryPolicy retry,
+      Duration recordTtl,
+      int circuitFailures,
+      Duration circuitOpen) {}
 }

@@ -81,6 +81,14 @@ public enum ProblemCode {
   INVALID_LOG_RANGE(
       400, "invalid_log_range", "The log index or tree size is outside the minimization log"),
 
+  // --- customs feeds
+  // -----------------------------------------------------------------------------------------------
+  NOT_A_RECIPIENT(
+      403, "not_a_recipient", "The customs partner is not a configured recipient of records"),
+  INVALID_CURSOR(400, "invalid_cursor", "The cursor is not a position of this feed"),
+  NOT_ACCEPTABLE(
+      406, "not_acceptable", "The feed is served as application/json or application/avro only"),
+
   // --- server side
   // -------------------------------------------------------------------------------------------------
   SHUTTING_DOWN(

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +24,23 @@ public final class OpsRouter {
 
     /** Reloads the CRL files; fails with a safe message if one is refused. */
     Future<JsonObject> reloadCrls();
+
+    /** Each pushed recipient's streams, backlog and circuit. */
+    Future<JsonObject> deliveryStatus();
+
+    /**
+     * A recipient's dead letters after a position.
+     *
+     * @param status {@code dead}, {@code redrive} or {@code redelivered}; null for all
+     */
+    Future<JsonObject> deadLetters(String recipient, String status, long after, int limit);
+
+    /**
+     * Marks a recipient's dead letters for delivery again.
+     *
+     * @param request {@code {"feed": "price"|"seller", "positions": [...]}}, both optional
+     */
+    Future<JsonObject> redrive(String recipient, JsonObject request);
   }
 
   private OpsRouter() {}
@@ -58,7 +76,60 @@ public final class OpsRouter {
                     .onFailure(ctx::fail));
     router.post("/admin/registry/reload").handler(ctx -> command(ctx, commands.reloadRegistry()));
     router.post("/admin/crls/reload").handler(ctx -> command(ctx, commands.reloadCrls()));
+    router.get("/admin/delivery").handler(ctx -> command(ctx, commands.deliveryStatus()));
+    router
+        .get("/admin/delivery/:recipient/dead-letters")
+        .handler(
+            ctx -> {
+              long after = number(ctx, "after", 0);
+              long limit = number(ctx, "limit", 100);
+              if (after < 0 || limit < 1 || limit > 1000) {
+                refuse(ctx, "after is a position, limit a whole number from 1 to 1000");
+                return;
+              }
+              command(
+                  ctx,
+                  commands.deadLetters(
+                      ctx.pathParam("recipient"),
+                      ctx.request().getParam("status"),
+                      after,
+                      (int) limit));
+            });
+    router
+        .post("/admin/delivery/:recipient/dead-letters/redrive")
+        .handler(BodyHandler.create(false).setBodyLimit(1 << 20))
+        .handler(
+            ctx -> {
+              JsonObject request;
+              try {
+                request = ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+              } catch (RuntimeException e) {
+                request = null;
+              }
+              if (request == null) {
+                refuse(ctx, "the body is a JSON object");
+                return;
+              }
+              command(ctx, commands.redrive(ctx.pathParam("recipient"), request));
+            });
     return router;
+  }
+
+  /** A whole-number query parameter; -1 if it is not one. */
+  private static long number(RoutingContext ctx, String name, long fallback) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static void refuse(RoutingContext ctx, String reason) {
+    json(ctx, 400, new JsonObject().put("status", "refused").put("reason", reason));
   }
 
   private static void command(RoutingContext ctx, Future<JsonObject> outcome) {

@@ -50,7 +50,8 @@ public final class PartnerApiRouter {
       RequestTokenHandler tokens,
       GatewaySigningKeys signingKeys,
       BatchEndpoints batches,
-      PrivacyEndpoints privacy) {
+      PrivacyEndpoints privacy,
+      CustomsEndpoints customs) {
     Router router = Router.router(vertx);
     ProblemHandler problems = new ProblemHandler();
 
@@ -80,6 +81,7 @@ public final class PartnerApiRouter {
     router.get(WHOAMI_PATH).handler(RoleHandler.anyRole()).handler(PartnerApiRouter::whoami);
     batches.mount(router);
     privacy.mount(router);
+    customs.mount(router);
 
     for (int status : new int[] {400, 404, 405, 413, 414, 415, 431, 500}) {
       router.errorHandler(status, problems);

@@ -13,13 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import org.parcelgate.auth.PartnerContext;
 import org.parcelgate.auth.Role;
 import org.parcelgate.auth.RoleHandler;
@@ -56,7 +54,6 @@ public final class PrivacyEndpoints {
 
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final DateTimeFormatter DAY =
       DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter HOUR =
@@ -134,8 +131,9 @@ public final class PrivacyEndpoints {
 
   private void entries(RoutingContext ctx) {
     Filter filter = Filter.of(ctx);
-    int limit = integer(ctx, "limit", 1, MAX_LIMIT).map(Long::intValue).orElse(DEFAULT_LIMIT);
-    Optional<Long> before = integer(ctx, "before", 0, Long.MAX_VALUE);
+    int limit =
+        QueryParams.integer(ctx, "limit", 1, MAX_LIMIT).map(Long::intValue).orElse(DEFAULT_LIMIT);
+    Optional<Long> before = QueryParams.integer(ctx, "before", 0, Long.MAX_VALUE);
     LogQuery query = filter.query(Optional.empty(), before, limit, false);
     blocking(
             ctx,
@@ -155,7 +153,7 @@ public final class PrivacyEndpoints {
     Filter filter = Filter.of(ctx);
     String bucket = Optional.ofNullable(ctx.request().getParam("bucket")).orElse("day");
     if (!bucket.equals("day") && !bucket.equals("hour")) {
-      throw invalid("bucket is day or hour");
+      throw QueryParams.invalid("bucket is day or hour");
     }
     Duration width = bucket.equals("day") ? Duration.ofDays(1) : Duration.ofHours(1);
     DateTimeFormatter format = bucket.equals("day") ? DAY : HOUR;
@@ -185,10 +183,10 @@ public final class PrivacyEndpoints {
     Filter filter = Filter.of(ctx);
     String format = Optional.ofNullable(ctx.request().getParam("format")).orElse("jsonl");
     if (!format.equals("jsonl") && !format.equals("csv")) {
-      throw invalid("format is jsonl or csv");
+      throw QueryParams.invalid("format is jsonl or csv");
     }
-    long start = integer(ctx, "start", 0, Long.MAX_VALUE).orElse(0L);
-    Optional<Long> end = integer(ctx, "end", 0, Long.MAX_VALUE);
+    long start = QueryParams.integer(ctx, "start", 0, Long.MAX_VALUE).orElse(0L);
+    Optional<Long> end = QueryParams.integer(ctx, "end", 0, Long.MAX_VALUE);
     blocking(
             ctx,
             () -> {
@@ -247,8 +245,12 @@ public final class PrivacyEndpoints {
   }
 
   private void inclusion(RoutingContext ctx) {
-    long index = integer(ctx, "index", 0, Long.MAX_VALUE).orElseThrow(() -> invalid("index"));
-    long size = integer(ctx, "treeSize", 1, Long.MAX_VALUE).orElseThrow(() -> invalid("treeSize"));
+    long index =
+        QueryParams.integer(ctx, "index", 0, Long.MAX_VALUE)
+            .orElseThrow(() -> QueryParams.invalid("index"));
+    long size =
+        QueryParams.integer(ctx, "treeSize", 1, Long.MAX_VALUE)
+            .orElseThrow(() -> QueryParams.invalid("treeSize"));
     blocking(ctx, () -> log.inclusionProof(index, size))
         .onSuccess(
             proof ->
@@ -262,8 +264,12 @@ public final class PrivacyEndpoints {
   }
 
   private void consistency(RoutingContext ctx) {
-    long first = integer(ctx, "first", 1, Long.MAX_VALUE).orElseThrow(() -> invalid("first"));
-    long second = integer(ctx, "second", 1, Long.MAX_VALUE).orElseThrow(() -> invalid("second"));
+    long first =
+        QueryParams.integer(ctx, "first", 1, Long.MAX_VALUE)
+            .orElseThrow(() -> QueryParams.invalid("first"));
+    long second =
+        QueryParams.integer(ctx, "second", 1, Long.MAX_VALUE)
+            .orElseThrow(() -> QueryParams.invalid("second"));
     blocking(ctx, () -> log.consistencyProof(first, second))
         .onSuccess(
             proof ->
@@ -318,10 +324,14 @@ public final class PrivacyEndpoints {
     static Filter of(RoutingContext ctx) {
       Optional<String> kind = Optional.ofNullable(ctx.request().getParam("kind"));
       if (kind.isPresent() && !kind.get().equals("minimization") && !kind.get().equals("read")) {
-        throw invalid("kind is minimization or read");
+        throw QueryParams.invalid("kind is minimization or read");
       }
       return new Filter(
-          id(ctx, "marketplace"), id(ctx, "recipient"), kind, time(ctx, "from"), time(ctx, "to"));
+          QueryParams.id(ctx, "marketplace"),
+          QueryParams.id(ctx, "recipient"),
+          kind,
+          QueryParams.time(ctx, "from"),
+          QueryParams.time(ctx, "to"));
     }
 
     LogQuery query(
@@ -344,50 +354,6 @@ public final class PrivacyEndpoints {
       parts.addAll(List.of(more));
       return String.join("&", parts);
     }
-  }
-
-  private static Optional<String> id(RoutingContext ctx, String name) {
-    String value = ctx.request().getParam(name);
-    if (value == null || value.isEmpty()) {
-      return Optional.empty();
-    }
-    if (!ID.matcher(value).matches()) {
-      throw invalid(name + " is a partner or recipient id");
-    }
-    return Optional.of(value);
-  }
-
-  private static Optional<Instant> time(RoutingContext ctx, String name) {
-    String value = ctx.request().getParam(name);
-    if (value == null || value.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Instant.parse(value));
-    } catch (DateTimeParseException e) {
-      throw invalid(name + " is an ISO-8601 instant such as 2026-11-28T00:00:00Z");
-    }
-  }
-
-  private static Optional<Long> integer(RoutingContext ctx, String name, long min, long max) {
-    String value = ctx.request().getParam(name);
-    if (value == null || value.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      long number = Long.parseLong(value);
-      if (number < min || number > max) {
-        throw invalid(
-            name + " is a whole number from " + min + (max < Long.MAX_VALUE ? " to " + max : ""));
-      }
-      return Optional.of(number);
-    } catch (NumberFormatException e) {
-      throw invalid(name + " is a whole number");
-    }
-  }
-
-  private static GatewayException invalid(String detail) {
-    return new GatewayException(ProblemCode.INVALID_REQUEST, detail);
   }
 
   private static String officer(RoutingContext ctx) {

@@ -18,6 +18,7 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.parcelgate.auth.Digests;
+import org.parcelgate.delivery.FeedRecords;
 import org.parcelgate.privacy.RecipientPolicies;
 import org.parcelgate.schema.Transaction;
 import org.parcelgate.signing.Receipt;
@@ -35,9 +36,10 @@ import org.parcelgate.validation.Violation;
 /**
  * Takes one authenticated batch from its bytes to a committed, receipted result: idempotency by
  * body digest, decoding under limits, validation per record, the transaction-id and amendment rules
- * against what is stored, minimization for each recipient by its policy (with the minimization log
- * entries), one store transaction, a signed receipt. The raw records never reach the store. Plain
- * Java and blocking (the store is JDBC): the HTTP layer runs it on a worker thread.
+ * against what is stored, routing by destination to the recipients, minimization for each by its
+ * policy (with the minimization log entries and the price records of its feed), one store
+ * transaction, a signed receipt. The raw records never reach the store. Plain Java and blocking
+ * (the store is JDBC): the HTTP layer runs it on a worker thread.
  */
 public final class IngestService {
   /** Attempts when a concurrent batch wins a unique key between our read and our commit. */
@@ -47,6 +49,7 @@ public final class IngestService {
   private final TransactionValidator validator;
   private final GatewayStore store;
   private final RecipientPolicies recipients;
+  private final FeedRecords feeds;
   private final ReceiptSigner receipts;
   private final Clock clock;
 
@@ -55,12 +58,14 @@ public final class IngestService {
       TransactionValidator validator,
       GatewayStore store,
       RecipientPolicies recipients,
+      FeedRecords feeds,
       ReceiptSigner receipts,
       Clock clock) {
     this.decoder = decoder;
     this.validator = validator;
     this.store = store;
     this.recipients = recipients;
+    this.feeds = feeds;
     this.receipts = receipts;
     this.clock = clock;
   }
@@ -217,7 +222,12 @@ public final class IngestService {
     String json = outcome.toJson();
     RecipientPolicies.Outcome minimized =
         recipients.minimize(
-            receivedAt, batchId, submission.marketplaceId(), records.size(), accepted);
+            receivedAt,
+            batchId,
+            submission.marketplaceId(),
+            records.size(),
+            accepted,
+            feeds.route(entries));
     store.commit(
         new NewBatch(
             batchId,
@@ -233,7 +243,8 @@ public final class IngestService {
             json,
             entries,
             minimized.copies(),
-            minimized.log()));
+            minimized.log(),
+            feeds.priceRows(minimized, entries)));
     return new Result(
         batchId,
         false,

@@ -29,6 +29,11 @@ public final class GatewayMetrics {
   public static final String RECORDS = "parcelgate.records";
   public static final String MINIMIZED_VALUES = "parcelgate.minimization.values";
   public static final String FREE_TEXT_MASKED = "parcelgate.minimization.free_text_masked";
+  public static final String DELIVERY_ATTEMPTS = "parcelgate.delivery.attempts";
+  public static final String DELIVERY_RECORDS = "parcelgate.delivery.records";
+  public static final String DELIVERY_BACKLOG = "parcelgate.delivery.backlog";
+  public static final String DELIVERY_DEAD_LETTERS = "parcelgate.delivery.dead_letters";
+  public static final String DELIVERY_CIRCUIT_OPEN = "parcelgate.delivery.circuit_open";
   public static final String REPLAY_CACHE_SIZE = "parcelgate.replay.cache.size";
   public static final String REPLAY_PREMATURE_EVICTIONS = "parcelgate.replay.premature_evictions";
 
@@ -155,6 +160,50 @@ public final class GatewayMetrics {
                         "kind",
                         kind.name().toLowerCase(java.util.Locale.ROOT))
                     .increment(found));
+  }
+
+  /**
+   * One push attempt to a recipient (a configured id) ended: {@code delivered}, {@code refused}
+   * (4xx, dead-lettered) or {@code failed} (retried).
+   */
+  public void deliveryAttempt(String recipient, String result) {
+    registry.counter(DELIVERY_ATTEMPTS, "recipient", recipient, "result", result).increment();
+  }
+
+  /**
+   * Pushed records of one feed ({@code price}, {@code seller}) reached an outcome: {@code
+   * delivered}, {@code dead_lettered} or {@code redelivered}.
+   */
+  public void deliveryRecords(String recipient, String feed, String outcome, int records) {
+    registry
+        .counter(DELIVERY_RECORDS, "recipient", recipient, "feed", feed, "outcome", outcome)
+        .increment(records);
+  }
+
+  /** Records of a recipient's feed not yet pushed, as the pusher last saw them. */
+  public void deliveryBacklog(
+      String recipient, String feed, java.util.concurrent.atomic.AtomicLong pending) {
+    Gauge.builder(DELIVERY_BACKLOG, pending, java.util.concurrent.atomic.AtomicLong::get)
+        .description("Records of a recipient's feed not yet pushed")
+        .tag("recipient", recipient)
+        .tag("feed", feed)
+        .register(registry);
+  }
+
+  /** Dead letters of a recipient waiting for an operator. */
+  public void deadLetters(String recipient, java.util.concurrent.atomic.AtomicLong dead) {
+    Gauge.builder(DELIVERY_DEAD_LETTERS, dead, java.util.concurrent.atomic.AtomicLong::get)
+        .description("Records a push could not deliver, waiting for an operator's re-drive")
+        .tag("recipient", recipient)
+        .register(registry);
+  }
+
+  /** 1 while a recipient's circuit breaker is open. */
+  public void deliveryCircuit(String recipient, java.util.function.BooleanSupplier open) {
+    Gauge.builder(DELIVERY_CIRCUIT_OPEN, open, o -> o.getAsBoolean() ? 1 : 0)
+        .description("1 while pushes to the recipient are suspended by its circuit breaker")
+        .tag("recipient", recipient)
+        .register(registry);
   }
 
   public void registryReload(boolean success) {

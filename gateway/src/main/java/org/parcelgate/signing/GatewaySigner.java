@@ -4,7 +4,9 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -53,6 +55,31 @@ public final class GatewaySigner {
       throw new IllegalStateException("cannot sign a " + type, e);
     }
     return jwt.serialize();
+  }
+
+  /**
+   * Signs a payload as a JWS with a detached payload (RFC 7515 Appendix F): the compact form with
+   * its middle part empty. A verifier puts the base64url of the bytes it received in the middle.
+   *
+   * @param parameters further protected header parameters, such as {@code iat} and {@code aud}
+   */
+  public String signDetached(
+      JOSEObjectType type, java.util.Map<String, Object> parameters, byte[] payload) {
+    JWSObject jws =
+        new JWSObject(
+            new JWSHeader.Builder(algorithm)
+                .type(type)
+                .keyID(key.getKeyID())
+                .customParam("iss", gatewayId)
+                .customParams(parameters)
+                .build(),
+            new Payload(payload));
+    try {
+      jws.sign(signer);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot sign a " + type, e);
+    }
+    return jws.serialize(true);
   }
 
   private static JWSSigner signer(JWK key) {

@@ -18,7 +18,7 @@ import java.util.Optional;
  * <p>Failures of the database itself surface as the unchecked {@link StoreException}; a violated
  * unique key as its subclass {@link StoreConflictException}.
  */
-public interface GatewayStore extends AutoCloseable {
+public interface GatewayStore extends DeliveryStore, AutoCloseable {
 
   /**
    * Durable replay protection: records the first use of {@code (issuer, jti)}.
@@ -63,8 +63,9 @@ public interface GatewayStore extends AutoCloseable {
 
   /**
    * Stores the whole batch in one database transaction: the batch row with receipt and result, each
-   * recipient's minimized records, one index row per accepted record, and the batch's entries of
-   * the minimization log. Durable once it returns.
+   * recipient's minimized records, one index row per accepted record, the batch's entries of the
+   * minimization log, and its price records at the next positions of their recipients' feeds, with
+   * the seller records they change. Durable once it returns.
    *
    * @throws StoreConflictException when a unique key is violated: the same {@code (marketplace,
    *     bodySha256)} or the same {@code (marketplace, transactionId, version)} stored by a

@@ -228,9 +228,23 @@ final class JdbcGatewayStore implements GatewayStore {
       insert.executeUpdate();
     }
     LogTables.insertMinimized(connection, batch.batchId(), batch.minimized());
+    Map<String, Long> logIndexes = new HashMap<>();
     if (!batch.log().isEmpty()) {
-      LogTables.append(connection, batch.log());
+      long first = LogTables.append(connection, batch.log());
+      for (int i = 0; i < batch.log().size(); i++) {
+        LogAppend entry = batch.log().get(i);
+        if (entry.recipient() != null) {
+          logIndexes.put(entry.recipient(), first + i);
+        }
+      }
     }
+    DeliveryTables.insert(
+        connection,
+        batch.batchId(),
+        batch.marketplaceId(),
+        batch.receivedAt(),
+        batch.priceRecords(),
+        logIndexes);
     if (batch.entries().isEmpty()) {
       return;
     }
@@ -266,6 +280,16 @@ final class JdbcGatewayStore implements GatewayStore {
       Limits.check(copy.schemaFingerprint(), "schemaFingerprint");
     }
     batch.log().forEach(JdbcGatewayStore::check);
+    for (PriceRow row : batch.priceRecords()) {
+      Limits.check(row.recipient(), "recipient");
+      Limits.check(row.transactionId(), "transactionId");
+      Limits.check(row.destinationCountry(), "destinationCountry");
+      Limits.check(row.trackingNumber(), "trackingNumber");
+      Limits.check(row.sellerId(), "sellerId");
+      Limits.check(row.currency(), "currency");
+      Limits.check(row.schemaFingerprint(), "schemaFingerprint");
+      Limits.check(row.sellerFingerprint(), "sellerFingerprint");
+    }
     for (IndexEntry entry : batch.entries()) {
       Limits.check(entry.transactionId(), "transactionId");
       Limits.check(entry.recordSha256(), "recordSha256");
@@ -345,6 +369,90 @@ final class JdbcGatewayStore implements GatewayStore {
   @Override
   public List<StoredCheckpoint> checkpoints() {
     return run(connection -> LogTables.checkpoints(connection, false));
+  }
+
+  @Override
+  public List<StoredPrice> priceRecords(FeedQuery query) {
+    return run(connection -> DeliveryTables.prices(connection, query));
+  }
+
+  @Override
+  public List<StoredSeller> sellerRecords(FeedQuery query) {
+    return run(connection -> DeliveryTables.sellers(connection, query));
+  }
+
+  @Override
+  public long lastSeq(String recipient, FeedKind kind) {
+    return run(connection -> DeliveryTables.lastSeq(connection, recipient, kind));
+  }
+
+  @Override
+  public DeliveryState deliveryState(String recipient, FeedKind kind) {
+    return run(connection -> DeliveryTables.state(connection, recipient, kind));
+  }
+
+  @Override
+  public void saveDeliveryState(DeliveryState state) {
+    write(
+        connection -> {
+          DeliveryTables.saveState(connection, state);
+          return null;
+        });
+  }
+
+  @Override
+  public void deadLetter(DeliveryState state, List<DeadLetter> letters) {
+    write(
+        connection ->
+            inTransaction(
+                connection,
+                c -> {
+                  DeliveryTables.insertDead(c, letters);
+                  DeliveryTables.saveState(c, state);
+                  return null;
+                }));
+  }
+
+  @Override
+  public List<DeadLetter> deadLetters(
+      String recipient, FeedKind kind, DeadLetter.Status status, long afterSeq, int limit) {
+    return run(
+        connection -> DeliveryTables.dead(connection, recipient, kind, status, afterSeq, limit));
+  }
+
+  @Override
+  public int moveDeadLetters(
+      String recipient,
+      FeedKind kind,
+      List<Long> seqs,
+      DeadLetter.Status from,
+      DeadLetter.Status to) {
+    if (seqs.isEmpty()) {
+      return 0;
+    }
+    return write(
+        connection ->
+            inTransaction(
+                connection, c -> DeliveryTables.setStatus(c, recipient, kind, seqs, from, to)));
+  }
+
+  @Override
+  public void registerSchema(String fingerprint, String schemaJson) {
+    write(
+        connection -> {
+          DeliveryTables.registerSchema(connection, fingerprint, schemaJson);
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<String> schema(String fingerprint) {
+    return run(connection -> DeliveryTables.schema(connection, fingerprint));
+  }
+
+  @Override
+  public Map<String, Long> deadLetterCounts() {
+    return run(DeliveryTables::deadCounts);
   }
 
   @Override

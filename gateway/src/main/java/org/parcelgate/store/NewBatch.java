@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param minimized per recipient, the accepted records minimized by its policy: the only copy of
  *     the records the store keeps, so raw personal data never reaches it
  * @param log the batch's entries of the minimization log, appended in this order
+ * @param priceRecords per recipient, its price records in feed order; each recipient with price
+ *     records has a minimization entry in {@code log}
  */
 public record NewBatch(
     String batchId,
@@ -32,7 +34,8 @@ public record NewBatch(
     String resultJson,
     List<IndexEntry> entries,
     List<MinimizedBatch> minimized,
-    List<LogAppend> log) {
+    List<LogAppend> log,
+    List<PriceRow> priceRecords) {
   public NewBatch {
     Objects.requireNonNull(batchId, "batchId");
     Objects.requireNonNull(marketplaceId, "marketplaceId");
@@ -45,6 +48,7 @@ public record NewBatch(
     entries = List.copyOf(entries);
     minimized = List.copyOf(minimized);
     log = List.copyOf(log);
+    priceRecords = List.copyOf(priceRecords);
     if (recordCount < 0 || acceptedCount < 0 || rejectedCount < 0) {
       throw new IllegalArgumentException("counts must not be negative");
     }

@@ -58,12 +58,14 @@ class LifecycleTest {
       assertThat(Await.result(ops.get("/health/live").send()).statusCode()).isEqualTo(200);
       HttpResponse<Buffer> ready = Await.result(ops.get("/health/ready").send());
       assertThat(ready.statusCode()).isEqualTo(200);
-      assertThat(ready.bodyAsJsonObject().getInteger("partners")).isEqualTo(5);
+      assertThat(ready.bodyAsJsonObject().getInteger("partners")).isEqualTo(PKI.partners().size());
       JsonObject policy =
           ready.bodyAsJsonObject().getJsonObject("policies").getJsonObject("customs-nl");
       assertThat(policy.getString("policy")).isEqualTo("customs-default");
       assertThat(policy.getString("sha256")).hasSize(43);
       assertThat(policy.getInteger("keyVersion")).isEqualTo(1);
+      assertThat(policy.getString("destinations")).isEqualTo("*");
+      assertThat(policy.getString("delivery")).isEqualTo("pull");
       Await.until(
           () ->
               Await.result(ops.get("/metrics").send())

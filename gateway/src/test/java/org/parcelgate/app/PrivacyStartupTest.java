@@ -69,6 +69,7 @@ class PrivacyStartupTest {
     env.put(
         "PARCELGATE_PRIVACY_RECIPIENTS",
         "customs-nl=builtin:customs-default,customs-fr=builtin:customs-default");
+    env.put("PARCELGATE_DELIVERY_DESTINATIONS", "customs-nl=NL,customs-fr=FR");
 
     Throwable failure = Await.failure(TestGateway.start(vertx, env, Clock.systemUTC()));
 

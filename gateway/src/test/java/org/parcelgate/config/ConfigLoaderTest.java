@@ -100,6 +100,7 @@ class ConfigLoaderTest {
     env.put(
         "PARCELGATE_PRIVACY_RECIPIENTS",
         "customs-nl=builtin:customs-default, customs-fr=" + policy);
+    env.put("PARCELGATE_DELIVERY_DESTINATIONS", "customs-nl=NL, customs-fr=FR");
 
     GatewayConfig.Privacy privacy = load(vertx, Optional.empty()).privacy();
 

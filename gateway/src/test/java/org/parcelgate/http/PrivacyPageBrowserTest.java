@@ -246,7 +246,7 @@ class PrivacyPageBrowserTest {
 
     Locator error = page.locator("#error");
     assertThat(error).isVisible();
-    assertThat(error).containsText("marketplace is a partner or recipient id");
+    assertThat(error).containsText("marketplace is an id of letters, digits");
     assertThat(page.locator("#entries tbody tr")).hasCount(0);
   }
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parcelgate.pki.SamplePki;
+import org.parcelgate.privacy.RecipientPolicies;
 import org.parcelgate.schema.Transaction;
 import org.parcelgate.schema.sample.SampleTransactions;
 import org.parcelgate.signing.GatewaySigningKeys;
@@ -101,11 +102,13 @@ class IngestServiceTest {
   private static IngestService service(GatewayStore store) throws IOException {
     SamplePki pki = TestPki.shared();
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    RecipientPolicies recipients = TestPrivacy.recipients();
     return new IngestService(
         new BatchDecoder(WriterSchemas.shipped(), new IngestLimits(1000, 1 << 24)),
         new TransactionValidator(ValidationPolicy.defaults(), clock),
         store,
-        TestPrivacy.recipients(),
+        recipients,
+        TestPrivacy.feedRecords(recipients),
         new ReceiptSigner(
             GatewaySigningKeys.load(pki.gatewaySigningKey(), Optional.empty()), "parcelgate-test"),
         clock);

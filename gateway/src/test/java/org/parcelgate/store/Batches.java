@@ -49,7 +49,35 @@ final class Batches {
                     "minimized-fingerprint",
                     entries.size(),
                     ("records of " + batchId).getBytes(StandardCharsets.UTF_8))),
-        entries.isEmpty() ? List.of() : List.of(logEntry(batchId, marketplaceId)));
+        entries.isEmpty() ? List.of() : List.of(logEntry(batchId, marketplaceId)),
+        priceRows(entries));
+  }
+
+  /** A price record per entry for the recipient, as the ingest makes them (opaque bytes here). */
+  static List<PriceRow> priceRows(List<IndexEntry> entries) {
+    List<PriceRow> rows = new java.util.ArrayList<>();
+    for (int position = 0; position < entries.size(); position++) {
+      IndexEntry entry = entries.get(position);
+      rows.add(
+          new PriceRow(
+              RECIPIENT,
+              entry.transactionId(),
+              entry.version(),
+              position,
+              entry.destinationCountry(),
+              entry.trackingNumber(),
+              entry.sellerId(),
+              "EUR",
+              1000L * entry.version(),
+              "minimized-fingerprint",
+              ("record " + entry.transactionId() + " v" + entry.version())
+                  .getBytes(StandardCharsets.UTF_8),
+              entry.sellerId() == null ? null : "seller-fingerprint",
+              entry.sellerId() == null
+                  ? null
+                  : ("seller " + entry.sellerId()).getBytes(StandardCharsets.UTF_8)));
+    }
+    return rows;
   }
 
   /** A log entry as the ingest writes one per batch and recipient; its text is not parsed. */

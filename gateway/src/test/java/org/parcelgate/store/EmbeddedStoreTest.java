@@ -117,6 +117,7 @@ class EmbeddedStoreTest {
             "{}",
             List.of(),
             List.of(),
+            List.of(),
             List.of());
     store.commit(nothing);
 
@@ -351,9 +352,10 @@ class EmbeddedStoreTest {
   @Test
   void migrationsRunOnceAndAreRecorded() {
     List<Migrations.Applied> applied = ((JdbcGatewayStore) store).appliedMigrations();
-    assertThat(applied).extracting(Migrations.Applied::version).containsExactly(1, 2);
+    assertThat(applied).extracting(Migrations.Applied::version).containsExactly(1, 2, 3);
     assertThat(applied.get(0).description()).isEqualTo("create tables");
     assertThat(applied.get(1).description()).isEqualTo("minimization log");
+    assertThat(applied.get(2).description()).isEqualTo("delivery");
     assertThat(applied.get(0).appliedAt()).isEqualTo(NOW);
     assertThat(applied.get(0).checksum())
         .isEqualTo(Migrations.load(new SqliteDialect().migrationFolder()).get(0).checksum());
@@ -435,6 +437,7 @@ class EmbeddedStoreTest {
         b.resultJson(),
         b.entries(),
         b.minimized(),
-        b.log());
+        b.log(),
+        b.priceRecords());
   }
 }

@@ -36,6 +36,10 @@ public final class TestGateway {
     env.put("PARCELGATE_REGISTRY_RELOAD_INTERVAL", "1h");
     env.put("PARCELGATE_SIGNING_KEY_FILE", pki.gatewaySigningKey().toString());
     env.put("PARCELGATE_PRIVACY_PSEUDONYM_KEY_FILE", pki.pseudonymKeys().toString());
+    // One recipient receiving every destination: tests of ingest and privacy see each accepted
+    // record at it. Tests of routing configure recipients and destinations themselves.
+    env.put("PARCELGATE_PRIVACY_RECIPIENTS", TestPrivacy.RECIPIENT + "=builtin:customs-default");
+    env.put("PARCELGATE_DELIVERY_DESTINATIONS", TestPrivacy.RECIPIENT + "=*");
     // A fresh, empty store for every gateway a test starts.
     env.put(
         "PARCELGATE_STORE_DATA_DIRECTORY",

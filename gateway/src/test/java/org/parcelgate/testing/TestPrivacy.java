@@ -2,6 +2,10 @@ package org.parcelgate.testing;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import org.parcelgate.delivery.FeedRecords;
+import org.parcelgate.delivery.RecipientFeed;
+import org.parcelgate.delivery.Routing;
 import org.parcelgate.privacy.MinimizationPolicy;
 import org.parcelgate.privacy.Minimizer;
 import org.parcelgate.privacy.PolicySources;
@@ -34,5 +38,12 @@ public final class TestPrivacy {
 
   public static RecipientPolicies recipients() {
     return new RecipientPolicies(List.of(customsMinimizer()));
+  }
+
+  /** The customs recipient receiving records of every destination. */
+  public static FeedRecords feedRecords(RecipientPolicies recipients) {
+    return new FeedRecords(
+        new Routing(Map.of(RECIPIENT, Routing.Destinations.every())),
+        recipients.minimizers().stream().map(RecipientFeed::new).toList());
   }
 }

@@ -1,0 +1,67 @@
+package org.parcelgate.delivery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A recipient's circuit breaker: after {@code threshold} consecutive failed deliveries it opens and
+ * refuses attempts for {@code openFor}; then it lets one trial through (half open), which closes it
+ * on success and opens it again on failure. Keeps a receiver that is down from being called on
+ * every retry of every stream. Not thread-safe: one recipient's push runs on one context.
+ */
+public final class CircuitBreaker {
+  /** The breaker's state, as metrics and the operator API show it. */
+  public enum State {
+    CLOSED,
+    OPEN,
+    HALF_OPEN
+  }
+
+  private final int threshold;
+  private final Duration openFor;
+  private final Clock clock;
+  private int failures;
+  private Instant openUntil;
+
+  public CircuitBreaker(int threshold, Duration openFor, Clock clock) {
+    if (threshold < 1) {
+      throw new IllegalArgumentException("threshold must be positive");
+    }
+    this.threshold = threshold;
+    this.openFor = openFor;
+    this.clock = clock;
+  }
+
+  public State state() {
+    if (openUntil == null) {
+      return State.CLOSED;
+    }
+    return clock.instant().isBefore(openUntil) ? State.OPEN : State.HALF_OPEN;
+  }
+
+  /** How long until an attempt is allowed: zero unless the circuit is open. */
+  public Duration waitBeforeAttempt() {
+    if (state() != State.OPEN) {
+      return Duration.ZERO;
+    }
+    return Duration.between(clock.instant(), openUntil);
+  }
+
+  public void success() {
+    failures = 0;
+    openUntil = null;
+  }
+
+  public void failure() {
+    failures++;
+    if (state() == State.HALF_OPEN || failures >= threshold) {
+      openUntil = clock.instant().plus(openFor);
+    }
+  }
+
+  /** Consecutive failures since the last success. */
+  public int failures() {
+    return failures;
+  }
+}

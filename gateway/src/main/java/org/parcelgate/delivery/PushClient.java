@@ -1,0 +1,140 @@
+package org.parcelgate.delivery;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.parcelgate.auth.Digests;
+import org.parcelgate.auth.RequestTokenVerifier;
+import org.parcelgate.signing.GatewaySigner;
+
+/**
+ * Sends one delivery to a recipient's endpoint, authenticated the way the gateway authenticates
+ * partners: over mutual TLS with the gateway's client certificate, with a request token signed by
+ * the gateway's key (type {@code parcelgate-request+jwt}) that binds the certificate ({@code
+ * cnf.x5t#S256}) and the body ({@code body_sha256}), and with the delivery's idempotency key.
+ */
+public final class PushClient implements AutoCloseable {
+  /** The header carrying a delivery's idempotency key. */
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  /** How long a push token is valid. */
+  static final Duration TOKEN_LIFETIME = Duration.ofSeconds(60);
+
+  private final HttpClient client;
+  private final GatewaySigner signer;
+  private final String thumbprint;
+  private final Duration timeout;
+  private final Clock clock;
+
+  /** The answer of a delivery attempt: the status code, or the failure. */
+  public record Answer(int status, String error) {
+    public boolean delivered() {
+      return status >= 200 && status < 300;
+    }
+
+    /** A refusal the same delivery would meet again: a 4xx other than 408, 425 and 429. */
+    public boolean permanent() {
+      return status >= 400 && status < 500 && status != 408 && status != 425 && status != 429;
+    }
+  }
+
+  public PushClient(
+      Vertx vertx,
+      Path certificate,
+      Path privateKey,
+      java.util.List<Path> trustAnchors,
+      String clientThumbprint,
+      GatewaySigner signer,
+      Duration timeout,
+      Clock clock) {
+    PemTrustOptions trust = new PemTrustOptions();
+    trustAnchors.forEach(anchor -> trust.addCertPath(anchor.toString()));
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setSsl(true)
+                .setVerifyHost(true)
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.3", "TLSv1.2"))
+                .setKeyCertOptions(
+                    new PemKeyCertOptions()
+                        .setCertPath(certificate.toString())
+                        .setKeyPath(privateKey.toString()))
+                .setTrustOptions(trust)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .setKeepAlive(true));
+    this.signer = signer;
+    this.thumbprint = clientThumbprint;
+    this.timeout = timeout;
+    this.clock = clock;
+  }
+
+  /**
+   * Posts a delivery. The future always succeeds: with the answer's status, or with status 0 and
+   * the kind of failure (connection, TLS, timeout) when there was no answer.
+   */
+  public Future<Answer> post(URI endpoint, String recipient, String idempotencyKey, byte[] body) {
+    String token = token(recipient, body);
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(endpoint.toString())
+            .setIdleTimeout(timeout.toMillis())
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+            .putHeader(IDEMPOTENCY_KEY, idempotencyKey);
+    Future<HttpClientRequest> request = client.request(options);
+    return request
+        .compose(
+            req ->
+                req.send(Buffer.buffer(body))
+                    .compose(response -> response.body().map(ignored -> response.statusCode())))
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .map(status -> new Answer(status, null))
+        .recover(
+            failure -> {
+              if (request.succeeded()) {
+                request.result().reset();
+              }
+              return Future.succeededFuture(new Answer(0, failure.getClass().getSimpleName()));
+            });
+  }
+
+  private String token(String recipient, byte[] body) {
+    Instant now = clock.instant();
+    return signer.sign(
+        RequestTokenVerifier.TOKEN_TYPE,
+        new JWTClaimsSet.Builder()
+            .subject(signer.gatewayId())
+            .audience(recipient)
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(TOKEN_LIFETIME)))
+            .jwtID(UUID.randomUUID().toString())
+            .claim(RequestTokenVerifier.BODY_DIGEST_CLAIM, Digests.sha256Base64Url(body))
+            .claim("cnf", Map.of(RequestTokenVerifier.THUMBPRINT_CONFIRMATION, thumbprint))
+            .build());
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,35 @@
+package org.parcelgate.delivery;
+
+import java.time.Duration;
+import java.util.random.RandomGenerator;
+
+/**
+ * Exponential backoff with full jitter: the wait before attempt {@code n + 1} is drawn uniformly
+ * from zero to {@code min(maxDelay, initialDelay * 2^(n - 1))}, so receivers coming back from an
+ * outage are not met by every sender at once.
+ */
+public record RetryPolicy(Duration initialDelay, Duration maxDelay) {
+  public RetryPolicy {
+    if (initialDelay.isNegative()
+        || initialDelay.isZero()
+        || maxDelay.compareTo(initialDelay) < 0) {
+      throw new IllegalArgumentException("delays must be positive, the maximum at least the first");
+    }
+  }
+
+  /** The ceiling of the wait after {@code failures} consecutive failed attempts (at least 1). */
+  public Duration ceiling(int failures) {
+    long max = maxDelay.toMillis();
+    long ceiling = initialDelay.toMillis();
+    for (int i = 1; i < failures && ceiling < max; i++) {
+      ceiling *= 2;
+    }
+    return Duration.ofMillis(Math.min(ceiling, max));
+  }
+
+  /** The wait after {@code failures} consecutive failed attempts: jittered below the ceiling. */
+  public Duration delay(int failures, RandomGenerator random) {
+    long ceiling = ceiling(failures).toMillis();
+    return Duration.ofMillis(ceiling == 0 ? 0 : random.nextLong(ceiling + 1));
+  }
+}

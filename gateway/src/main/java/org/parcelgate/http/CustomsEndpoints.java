@@ -1,0 +1,248 @@
+package org.parcelgate.http;
+
+import com.nimbusds.jose.JOSEObjectType;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.parcelgate.auth.PartnerContext;
+import org.parcelgate.auth.Role;
+import org.parcelgate.auth.RoleHandler;
+import org.parcelgate.delivery.FeedFormat;
+import org.parcelgate.delivery.Feeds;
+import org.parcelgate.error.GatewayException;
+import org.parcelgate.error.ProblemCode;
+import org.parcelgate.signing.GatewaySigner;
+import org.parcelgate.store.FeedKind;
+import org.parcelgate.store.FeedQuery;
+
+/**
+ * The customs feeds: {@code GET /v1/customs/price-records} and {@code /v1/customs/seller-records},
+ * for the customs role, each partner reading the feeds of the recipient with its own id.
+ *
+ * <p>A page holds the records after the cursor (a feed position) in position order; {@code
+ * nextCursor} is the position to ask after next. Positions are taken in commit order, so paging
+ * from any cursor neither skips nor repeats a record while batches arrive. JSON by default, an Avro
+ * object container with {@code Accept: application/avro} (one schema per page: a page ends where
+ * the recipient's policy changed). Every answer is signed: {@value #SIGNATURE_HEADER} holds a JWS
+ * with a detached payload over the exact body bytes, by the gateway's key.
+ */
+public final class CustomsEndpoints {
+  public static final String PRICE_PATH = "/v1/customs/price-records";
+  public static final String SELLER_PATH = "/v1/customs/seller-records";
+
+  /** The header carrying the detached JWS over the body. */
+  public static final String SIGNATURE_HEADER = "Parcelgate-Signature";
+
+  /** The JWS type of a signed feed page. */
+  public static final JOSEObjectType SIGNATURE_TYPE = new JOSEObjectType("parcelgate-feed+jws");
+
+  static final String NEXT_CURSOR_HEADER = "Parcelgate-Next-Cursor";
+  static final String MORE_HEADER = "Parcelgate-More";
+
+  private static final int DEFAULT_LIMIT = 100;
+  private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+  private static final Pattern TRACKING = Pattern.compile("[A-Za-z0-9-]{1,64}");
+
+  private final Feeds feeds;
+  private final GatewaySigner signer;
+  private final int maxPageSize;
+  private final Clock clock;
+
+  public CustomsEndpoints(Feeds feeds, GatewaySigner signer, int maxPageSize, Clock clock) {
+    this.feeds = feeds;
+    this.signer = signer;
+    this.maxPageSize = maxPageSize;
+    this.clock = clock;
+  }
+
+  /** Mount after the token handler. */
+  void mount(Router router) {
+    RoleHandler customs = RoleHandler.require(Role.CUSTOMS);
+    router.get(PRICE_PATH).handler(customs).handler(ctx -> page(ctx, FeedKind.PRICE));
+    router.get(SELLER_PATH).handler(customs).handler(ctx -> page(ctx, FeedKind.SELLER));
+  }
+
+  /** A body and where the next page starts. */
+  private record Page(Buffer body, long nextCursor, boolean more) {}
+
+  private void page(RoutingContext ctx, FeedKind kind) {
+    String recipient = PartnerContext.partner(ctx).id();
+    if (feeds.recipient(recipient).isEmpty()) {
+      throw new GatewayException(
+          ProblemCode.NOT_A_RECIPIENT,
+          "no records are routed to " + recipient + "; the operator configures recipients");
+    }
+    boolean avro = avro(ctx);
+    FeedQuery query = query(ctx, recipient, kind);
+    String requested = ctx.request().uri();
+    ctx.vertx()
+        .executeBlocking(() -> read(query, kind, avro, requested), false)
+        .onFailure(ctx::fail)
+        .onSuccess(
+            page ->
+                ctx.response()
+                    .putHeader(
+                        HttpHeaders.CONTENT_TYPE, avro ? FeedFormat.AVRO : "application/json")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .putHeader(NEXT_CURSOR_HEADER, Long.toString(page.nextCursor()))
+                    .putHeader(MORE_HEADER, Boolean.toString(page.more()))
+                    .putHeader(SIGNATURE_HEADER, sign(recipient, requested, page.body()))
+                    .end(page.body()));
+  }
+
+  /** Reads, formats (and signs nothing yet) on a worker: a page is megabytes. */
+  private Page read(FeedQuery query, FeedKind kind, boolean avro, String requested) {
+    // One more than asked tells whether another page follows.
+    FeedQuery probe =
+        new FeedQuery(
+            query.recipient(),
+            query.afterSeq(),
+            null,
+            query.limit() + 1,
+            query.marketplaceId(),
+            query.destinationCountry(),
+            query.from(),
+            query.to(),
+            query.trackingNumber(),
+            query.sellerId());
+    FeedFormat.Page header;
+    byte[] body;
+    if (kind == FeedKind.PRICE) {
+      List<Feeds.PriceRecord> records = feeds.prices(probe);
+      boolean more = records.size() > query.limit();
+      records = records.subList(0, Math.min(records.size(), query.limit()));
+      if (avro) {
+        List<Feeds.PriceRecord> same = sameSchema(records, r -> r.schema());
+        more |= same.size() < records.size();
+        records = same;
+      }
+      long next =
+          records.isEmpty() ? query.afterSeq() : records.get(records.size() - 1).stored().seq();
+      header = new FeedFormat.Page(query.recipient(), kind, next, more);
+      body = avro ? FeedFormat.pricesAvro(records) : FeedFormat.pricesJson(header, records);
+    } else {
+      List<Feeds.SellerRecord> records = feeds.sellers(probe);
+      boolean more = records.size() > query.limit();
+      records = records.subList(0, Math.min(records.size(), query.limit()));
+      if (avro) {
+        List<Feeds.SellerRecord> same = sameSchema(records, r -> r.schema());
+        more |= same.size() < records.size();
+        records = same;
+      }
+      long next =
+          records.isEmpty() ? query.afterSeq() : records.get(records.size() - 1).stored().seq();
+      header = new FeedFormat.Page(query.recipient(), kind, next, more);
+      body = avro ? FeedFormat.sellersAvro(records) : FeedFormat.sellersJson(header, records);
+    }
+    return new Page(Buffer.buffer(body), header.nextCursor(), header.more());
+  }
+
+  private static <T> List<T> sameSchema(
+      List<T> records, java.util.function.Function<T, org.apache.avro.Schema> schema) {
+    if (records.isEmpty()) {
+      return records;
+    }
+    org.apache.avro.Schema first = schema.apply(records.get(0));
+    int end = 0;
+    while (end < records.size() && schema.apply(records.get(end)).equals(first)) {
+      end++;
+    }
+    return records.subList(0, end);
+  }
+
+  private String sign(String recipient, String requested, Buffer body) {
+    return signer.signDetached(
+        SIGNATURE_TYPE,
+        Map.of(
+            "aud", recipient,
+            "iat", clock.instant().getEpochSecond(),
+            "request", requested),
+        body.getBytes());
+  }
+
+  private FeedQuery query(RoutingContext ctx, String recipient, FeedKind kind) {
+    long cursor = cursor(ctx);
+    int limit =
+        QueryParams.integer(ctx, "limit", 1, maxPageSize)
+            .map(Long::intValue)
+            .orElse(Math.min(DEFAULT_LIMIT, maxPageSize));
+    Optional<String> destination = matching(ctx, "destination", COUNTRY, "an ISO country code");
+    Optional<String> tracking = matching(ctx, "trackingNumber", TRACKING, "a tracking number");
+    if (kind == FeedKind.SELLER && (destination.isPresent() || tracking.isPresent())) {
+      throw QueryParams.invalid(
+          "seller records are filtered by marketplace, sellerId, from and to only");
+    }
+    Optional<Instant> from = QueryParams.time(ctx, "from");
+    Optional<Instant> to = QueryParams.time(ctx, "to");
+    if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
+      throw QueryParams.invalid("from must be before to");
+    }
+    return new FeedQuery(
+        recipient,
+        cursor,
+        null,
+        limit,
+        QueryParams.id(ctx, "marketplace").orElse(null),
+        destination.orElse(null),
+        from.orElse(null),
+        to.orElse(null),
+        tracking.orElse(null),
+        QueryParams.id(ctx, "sellerId").orElse(null));
+  }
+
+  private static long cursor(RoutingContext ctx) {
+    String value = ctx.request().getParam("cursor");
+    if (value == null || value.isEmpty()) {
+      return 0;
+    }
+    try {
+      long cursor = Long.parseLong(value);
+      if (cursor >= 0) {
+        return cursor;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new GatewayException(
+        ProblemCode.INVALID_CURSOR, "the cursor is a nextCursor this feed returned, or 0");
+  }
+
+  private static Optional<String> matching(
+      RoutingContext ctx, String name, Pattern pattern, String describe) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!pattern.matcher(value).matches()) {
+      throw QueryParams.invalid(name + " is " + describe);
+    }
+    return Optional.of(value);
+  }
+
+  private static boolean avro(RoutingContext ctx) {
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    if (accept == null || accept.isBlank()) {
+      return false;
+    }
+    boolean json = false;
+    for (String part : accept.split(",")) {
+      String type = part.split(";", 2)[0].strip();
+      if (type.equals(FeedFormat.AVRO)) {
+        return true;
+      }
+      json |= type.equals("application/json") || type.equals("application/*") || type.equals("*/*");
+    }
+    if (!json) {
+      throw new GatewayException(
+          ProblemCode.NOT_ACCEPTABLE, "ask for application/json or application/avro");
+    }
+    return false;
+  }
+}

@@ -1,0 +1,70 @@
+package org.parcelgate.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the store keeps for delivery to customs: each recipient's price and seller feeds, where its
+ * push streams stand, and the records a push could not deliver. The feeds are written by {@link
+ * GatewayStore#commit(NewBatch)}, in the batch's transaction.
+ *
+ * <p>Blocking, like the rest of the store: call it from worker threads.
+ */
+public interface DeliveryStore {
+
+  /** A page of a recipient's price feed, in position order. */
+  List<StoredPrice> priceRecords(FeedQuery query);
+
+  /**
+   * A page of a recipient's seller feed, in position order.
+   *
+   * @throws IllegalArgumentException if the query filters by destination or tracking number
+   */
+  List<StoredSeller> sellerRecords(FeedQuery query);
+
+  /** The last position of a recipient's feed; 0 while it is empty. */
+  long lastSeq(String recipient, FeedKind kind);
+
+  /** Where a recipient's push stream stands; the initial state if it never moved. */
+  DeliveryState deliveryState(String recipient, FeedKind kind);
+
+  /** Stores a push stream's state. */
+  void saveDeliveryState(DeliveryState state);
+
+  /**
+   * Stores dead letters (a letter stored before takes the new status, reason and time, and adds the
+   * attempts) and the stream's new state, in one transaction.
+   */
+  void deadLetter(DeliveryState state, List<DeadLetter> letters);
+
+  /**
+   * Dead letters after a position, stream and then position order.
+   *
+   * @param kind null for both streams
+   * @param status null for every status
+   */
+  List<DeadLetter> deadLetters(
+      String recipient, FeedKind kind, DeadLetter.Status status, long afterSeq, int limit);
+
+  /**
+   * Moves the given dead letters that are in status {@code from} to status {@code to}.
+   *
+   * @return how many moved
+   */
+  int moveDeadLetters(
+      String recipient,
+      FeedKind kind,
+      List<Long> seqs,
+      DeadLetter.Status from,
+      DeadLetter.Status to);
+
+  /** Keeps a record schema by its fingerprint; keeping one already kept changes nothing. */
+  void registerSchema(String fingerprint, String schemaJson);
+
+  /** A kept record schema's JSON. */
+  Optional<String> schema(String fingerprint);
+
+  /** Dead letters counted by {@code recipient/stream/status}. */
+  Map<String, Long> deadLetterCounts();
+}

@@ -1,0 +1,588 @@
+package org.parcelgate.store;
+
+import static org.parcelgate.store.JdbcGatewayStore.instant;
+import static org.parcelgate.store.JdbcGatewayStore.micros;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The SQL of the delivery tables (price records, seller records, push streams and dead letters), on
+ * a connection the caller holds: {@link JdbcGatewayStore} runs it inside its transactions.
+ *
+ * <p>Feed positions are the next after the largest stored for the recipient, taken inside the
+ * committing transaction. The embedded engine takes one writer at a time, so positions become
+ * visible in order and a reader paging by position never skips one that commits later. An adapter
+ * for an engine with concurrent writers must serialize these commits per recipient (as it must
+ * serialize log appends), or a reader could pass a position before it is committed.
+ */
+final class DeliveryTables {
+  private static final String NEXT_PRICE_SEQ =
+      "SELECT COALESCE(MAX(feed_seq), 0) + 1 FROM price_record WHERE recipient = ?";
+  private static final String NEXT_SELLER_SEQ =
+      "SELECT COALESCE(MAX(feed_seq), 0) + 1 FROM seller_record WHERE recipient = ?";
+  private static final String PREVIOUS_VERSION =
+      "SELECT seller_id, currency, goods_value_minor FROM price_record WHERE recipient = ?"
+          + " AND marketplace_id = ? AND transaction_id = ? ORDER BY version DESC LIMIT 1";
+  private static final String INSERT_PRICE =
+      "INSERT INTO price_record (recipient, feed_seq, marketplace_id, transaction_id, version,"
+          + " batch_id, accepted_position, received_at_micros, log_index, destination_country,"
+          + " tracking_number, seller_id, currency, goods_value_minor, schema_fingerprint, record)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String PRICE_COLUMNS =
+      "SELECT feed_seq, marketplace_id, transaction_id, version, batch_id, accepted_position,"
+          + " received_at_micros, log_index, schema_fingerprint, record FROM price_record";
+  private static final String UPSERT_SELLER =
+      "INSERT INTO seller_record (recipient, marketplace_id, seller_id, feed_seq,"
+          + " first_seen_micros, last_seen_micros, transaction_count, identity_fingerprint,"
+          + " identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (recipient, marketplace_id, seller_id) DO UPDATE SET"
+          + " feed_seq = excluded.feed_seq,"
+          + " last_seen_micros = excluded.last_seen_micros,"
+          + " transaction_count = seller_record.transaction_count + excluded.transaction_count,"
+          + " identity_fingerprint = excluded.identity_fingerprint,"
+          + " identity = excluded.identity";
+  private static final String MOVE_SELLER =
+      "UPDATE seller_record SET feed_seq = ?, transaction_count = transaction_count + ?"
+          + " WHERE recipient = ? AND marketplace_id = ? AND seller_id = ?";
+  private static final String UPSERT_VALUE =
+      "INSERT INTO seller_value (recipient, marketplace_id, seller_id, currency,"
+          + " transaction_count, value_minor) VALUES (?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (recipient, marketplace_id, seller_id, currency) DO UPDATE SET"
+          + " transaction_count = seller_value.transaction_count + excluded.transaction_count,"
+          + " value_minor = seller_value.value_minor + excluded.value_minor";
+  private static final String SELLER_COLUMNS =
+      "SELECT feed_seq, marketplace_id, seller_id, first_seen_micros, last_seen_micros,"
+          + " transaction_count, identity_fingerprint, identity FROM seller_record";
+  private static final String SELLER_VALUES =
+      "SELECT currency, transaction_count, value_minor FROM seller_value WHERE recipient = ?"
+          + " AND marketplace_id = ? AND seller_id = ? AND transaction_count > 0 ORDER BY currency";
+
+  private static final String STATE =
+      "SELECT delivered_seq, in_flight_to_seq, attempts, last_error FROM delivery_stream"
+          + " WHERE recipient = ? AND stream = ?";
+  private static final String UPSERT_STATE =
+      "INSERT INTO delivery_stream (recipient, stream, delivered_seq, in_flight_to_seq, attempts,"
+          + " last_error) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (recipient, stream) DO UPDATE SET"
+          + " delivered_seq = excluded.delivered_seq, in_flight_to_seq = excluded.in_flight_to_seq,"
+          + " attempts = excluded.attempts, last_error = excluded.last_error";
+  private static final String INSERT_DEAD =
+      "INSERT INTO dead_letter (recipient, stream, feed_seq, status, reason, detail,"
+          + " failed_at_micros, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (recipient, stream, feed_seq) DO UPDATE SET status = excluded.status,"
+          + " reason = excluded.reason, detail = excluded.detail,"
+          + " failed_at_micros = excluded.failed_at_micros,"
+          + " attempts = dead_letter.attempts + excluded.attempts";
+  private static final String DEAD_COLUMNS =
+      "SELECT recipient, stream, feed_seq, status, reason, detail, failed_at_micros, attempts"
+          + " FROM dead_letter";
+  private static final String SET_DEAD_STATUS =
+      "UPDATE dead_letter SET status = ? WHERE recipient = ? AND stream = ? AND feed_seq = ?"
+          + " AND status = ?";
+
+  private static final String INSERT_SCHEMA =
+      "INSERT INTO record_schema (fingerprint, schema_json) VALUES (?, ?)"
+          + " ON CONFLICT (fingerprint) DO NOTHING";
+  private static final String SELECT_SCHEMA =
+      "SELECT schema_json FROM record_schema WHERE fingerprint = ?";
+
+  private DeliveryTables() {}
+
+  static void registerSchema(Connection connection, String fingerprint, String json)
+      throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_SCHEMA)) {
+      insert.setString(1, Limits.check(fingerprint, "fingerprint"));
+      insert.setString(2, json);
+      insert.executeUpdate();
+    }
+  }
+
+  static Optional<String> schema(Connection connection, String fingerprint) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(SELECT_SCHEMA)) {
+      select.setString(1, fingerprint);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** A seller's change within one commit. */
+  private static final class SellerChange {
+    long transactions;
+    boolean seen;
+    String fingerprint;
+    byte[] identity;
+    final Map<String, long[]> values = new LinkedHashMap<>();
+
+    void add(String currency, long transactions, long value) {
+      if (currency != null) {
+        long[] total = values.computeIfAbsent(currency, c -> new long[2]);
+        total[0] += transactions;
+        total[1] += value;
+      }
+    }
+  }
+
+  private record SellerKey(String recipient, String sellerId) {}
+
+  private record Previous(String sellerId, String currency, long value) {}
+
+  /**
+   * Stores a batch's price records at the next feed positions of their recipients and brings the
+   * seller records up to date.
+   *
+   * @param logIndexes per recipient, the index of the batch's minimization log entry
+   */
+  static void insert(
+      Connection connection,
+      String batchId,
+      String marketplaceId,
+      Instant receivedAt,
+      List<PriceRow> rows,
+      Map<String, Long> logIndexes)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    Map<String, Long> nextSeq = new HashMap<>();
+    Map<SellerKey, SellerChange> sellers = new LinkedHashMap<>();
+    long received = micros(receivedAt);
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_PRICE)) {
+      for (PriceRow row : rows) {
+        Long logIndex = logIndexes.get(row.recipient());
+        if (logIndex == null) {
+          throw new IllegalArgumentException("a price record needs its recipient's log entry");
+        }
+        if (row.version() > 1) {
+          Optional<Previous> previous =
+              previous(connection, row.recipient(), marketplaceId, row.transactionId());
+          if (previous.isPresent() && previous.get().sellerId() != null) {
+            SellerChange change = change(sellers, row.recipient(), previous.get().sellerId());
+            change.transactions--;
+            change.add(previous.get().currency(), -1, -previous.get().value());
+          }
+        }
+        if (row.sellerId() != null && row.sellerIdentity() != null) {
+          SellerChange change = change(sellers, row.recipient(), row.sellerId());
+          change.transactions++;
+          change.seen = true;
+          change.fingerprint = row.sellerFingerprint();
+          change.identity = row.sellerIdentity();
+          change.add(row.currency(), 1, row.goodsValueMinor() == null ? 0 : row.goodsValueMinor());
+        }
+        Long seq = nextSeq.get(row.recipient());
+        if (seq == null) {
+          seq = single(connection, NEXT_PRICE_SEQ, row.recipient());
+        }
+        nextSeq.put(row.recipient(), seq + 1);
+        insert.setString(1, row.recipient());
+        insert.setLong(2, seq);
+        insert.setString(3, marketplaceId);
+        insert.setString(4, row.transactionId());
+        insert.setInt(5, row.version());
+        insert.setString(6, batchId);
+        insert.setInt(7, row.acceptedPosition());
+        insert.setLong(8, received);
+        insert.setLong(9, logIndex);
+        setNullable(insert, 10, row.destinationCountry());
+        setNullable(insert, 11, row.trackingNumber());
+        setNullable(insert, 12, row.sellerId());
+        setNullable(insert, 13, row.currency());
+        if (row.goodsValueMinor() == null) {
+          insert.setNull(14, Types.BIGINT);
+        } else {
+          insert.setLong(14, row.goodsValueMinor());
+        }
+        insert.setString(15, row.schemaFingerprint());
+        insert.setBytes(16, row.record());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+    updateSellers(connection, marketplaceId, received, sellers);
+  }
+
+  private static SellerChange change(
+      Map<SellerKey, SellerChange> sellers, String recipient, String sellerId) {
+    return sellers.computeIfAbsent(new SellerKey(recipient, sellerId), k -> new SellerChange());
+  }
+
+  private static long single(Connection connection, String sql, String recipient)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setString(1, recipient);
+      try (ResultSet row = select.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    }
+  }
+
+  private static Optional<Previous> previous(
+      Connection connection, String recipient, String marketplaceId, String transactionId)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(PREVIOUS_VERSION)) {
+      select.setString(1, recipient);
+      select.setString(2, marketplaceId);
+      select.setString(3, transactionId);
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          return Optional.empty();
+        }
+        long value = row.getLong(3);
+        return Optional.of(new Previous(row.getString(1), row.getString(2), value));
+      }
+    }
+  }
+
+  private static void updateSellers(
+      Connection connection,
+      String marketplaceId,
+      long received,
+      Map<SellerKey, SellerChange> sellers)
+      throws SQLException {
+    Map<String, Long> nextSeq = new HashMap<>();
+    for (Map.Entry<SellerKey, SellerChange> entry : sellers.entrySet()) {
+      SellerKey key = entry.getKey();
+      SellerChange change = entry.getValue();
+      Long seq = nextSeq.get(key.recipient());
+      if (seq == null) {
+        seq = single(connection, NEXT_SELLER_SEQ, key.recipient());
+      }
+      nextSeq.put(key.recipient(), seq + 1);
+      if (change.seen) {
+        try (PreparedStatement upsert = connection.prepareStatement(UPSERT_SELLER)) {
+          upsert.setString(1, key.recipient());
+          upsert.setString(2, marketplaceId);
+          upsert.setString(3, key.sellerId());
+          upsert.setLong(4, seq);
+          upsert.setLong(5, received);
+          upsert.setLong(6, received);
+          upsert.setLong(7, change.transactions);
+          upsert.setString(8, change.fingerprint);
+          upsert.setBytes(9, change.identity);
+          upsert.executeUpdate();
+        }
+      } else {
+        try (PreparedStatement move = connection.prepareStatement(MOVE_SELLER)) {
+          move.setLong(1, seq);
+          move.setLong(2, change.transactions);
+          move.setString(3, key.recipient());
+          move.setString(4, marketplaceId);
+          move.setString(5, key.sellerId());
+          move.executeUpdate();
+        }
+      }
+      if (change.values.isEmpty()) {
+        continue;
+      }
+      try (PreparedStatement upsert = connection.prepareStatement(UPSERT_VALUE)) {
+        for (Map.Entry<String, long[]> value : change.values.entrySet()) {
+          upsert.setString(1, key.recipient());
+          upsert.setString(2, marketplaceId);
+          upsert.setString(3, key.sellerId());
+          upsert.setString(4, value.getKey());
+          upsert.setLong(5, value.getValue()[0]);
+          upsert.setLong(6, value.getValue()[1]);
+          upsert.addBatch();
+        }
+        upsert.executeBatch();
+      }
+    }
+  }
+
+  /** A page of a recipient's price feed. */
+  static List<StoredPrice> prices(Connection connection, FeedQuery query) throws SQLException {
+    List<Object> parameters = new ArrayList<>();
+    String where = where(query, parameters, "received_at_micros", true);
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            PRICE_COLUMNS + where + " ORDER BY feed_seq LIMIT " + query.limit())) {
+      bind(select, parameters);
+      List<StoredPrice> found = new ArrayList<>();
+      try (ResultSet row = select.executeQuery()) {
+        while (row.next()) {
+          found.add(
+              new StoredPrice(
+                  row.getLong(1),
+                  row.getString(2),
+                  row.getString(3),
+                  row.getInt(4),
+                  row.getString(5),
+                  row.getInt(6),
+                  instant(row.getLong(7)),
+                  row.getLong(8),
+                  row.getString(9),
+                  row.getBytes(10)));
+        }
+      }
+      return found;
+    }
+  }
+
+  /** A page of a recipient's seller feed. */
+  static List<StoredSeller> sellers(Connection connection, FeedQuery query) throws SQLException {
+    List<Object> parameters = new ArrayList<>();
+    String where = where(query, parameters, "last_seen_micros", false);
+    List<StoredSeller> found = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            SELLER_COLUMNS + where + " ORDER BY feed_seq LIMIT " + query.limit())) {
+      bind(select, parameters);
+      try (ResultSet row = select.executeQuery()) {
+        while (row.next()) {
+          found.add(
+              new StoredSeller(
+                  row.getLong(1),
+                  row.getString(2),
+                  row.getString(3),
+                  instant(row.getLong(4)),
+                  instant(row.getLong(5)),
+                  row.getLong(6),
+                  List.of(),
+                  row.getString(7),
+                  row.getBytes(8)));
+        }
+      }
+    }
+    List<StoredSeller> withValues = new ArrayList<>(found.size());
+    try (PreparedStatement values = connection.prepareStatement(SELLER_VALUES)) {
+      for (StoredSeller seller : found) {
+        values.setString(1, query.recipient());
+        values.setString(2, seller.marketplaceId());
+        values.setString(3, seller.sellerId());
+        List<StoredSeller.CurrencyTotal> totals = new ArrayList<>();
+        try (ResultSet row = values.executeQuery()) {
+          while (row.next()) {
+            totals.add(
+                new StoredSeller.CurrencyTotal(row.getString(1), row.getLong(2), row.getLong(3)));
+          }
+        }
+        withValues.add(
+            new StoredSeller(
+                seller.seq(),
+                seller.marketplaceId(),
+                seller.sellerId(),
+                seller.firstSeen(),
+                seller.lastSeen(),
+                seller.transactions(),
+                totals,
+                seller.identityFingerprint(),
+                seller.identity()));
+      }
+    }
+    return withValues;
+  }
+
+  private static String where(
+      FeedQuery query, List<Object> parameters, String timeColumn, boolean priceFeed) {
+    StringBuilder where = new StringBuilder(" WHERE recipient = ? AND feed_seq > ?");
+    parameters.add(query.recipient());
+    parameters.add(query.afterSeq());
+    if (query.upToSeq() != null) {
+      where.append(" AND feed_seq <= ?");
+      parameters.add(query.upToSeq());
+    }
+    if (query.marketplaceId() != null) {
+      where.append(" AND marketplace_id = ?");
+      parameters.add(query.marketplaceId());
+    }
+    if (query.sellerId() != null) {
+      where.append(" AND seller_id = ?");
+      parameters.add(query.sellerId());
+    }
+    if (query.from() != null) {
+      where.append(" AND ").append(timeColumn).append(" >= ?");
+      parameters.add(micros(query.from()));
+    }
+    if (query.to() != null) {
+      where.append(" AND ").append(timeColumn).append(" < ?");
+      parameters.add(micros(query.to()));
+    }
+    if (priceFeed && query.destinationCountry() != null) {
+      where.append(" AND destination_country = ?");
+      parameters.add(query.destinationCountry());
+    }
+    if (priceFeed && query.trackingNumber() != null) {
+      where.append(" AND tracking_number = ?");
+      parameters.add(query.trackingNumber());
+    }
+    if (!priceFeed && (query.destinationCountry() != null || query.trackingNumber() != null)) {
+      throw new IllegalArgumentException("the seller feed has no destination or tracking number");
+    }
+    return where.toString();
+  }
+
+  /** The last position of a recipient's feed, 0 when it is empty. */
+  static long lastSeq(Connection connection, String recipient, FeedKind kind) throws SQLException {
+    return single(connection, kind == FeedKind.PRICE ? NEXT_PRICE_SEQ : NEXT_SELLER_SEQ, recipient)
+        - 1;
+  }
+
+  static DeliveryState state(Connection connection, String recipient, FeedKind kind)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(STATE)) {
+      select.setString(1, recipient);
+      select.setString(2, kind.wireName());
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          return DeliveryState.initial(recipient, kind);
+        }
+        long inFlight = row.getLong(2);
+        Long inFlightTo = row.wasNull() ? null : inFlight;
+        return new DeliveryState(
+            recipient, kind, row.getLong(1), inFlightTo, row.getInt(3), row.getString(4));
+      }
+    }
+  }
+
+  static void saveState(Connection connection, DeliveryState state) throws SQLException {
+    try (PreparedStatement upsert = connection.prepareStatement(UPSERT_STATE)) {
+      upsert.setString(1, state.recipient());
+      upsert.setString(2, state.kind().wireName());
+      upsert.setLong(3, state.deliveredSeq());
+      if (state.inFlightToSeq() == null) {
+        upsert.setNull(4, Types.BIGINT);
+      } else {
+        upsert.setLong(4, state.inFlightToSeq());
+      }
+      upsert.setInt(5, state.attempts());
+      setNullable(upsert, 6, Limits.check(state.lastError(), "lastError"));
+      upsert.executeUpdate();
+    }
+  }
+
+  static void insertDead(Connection connection, List<DeadLetter> letters) throws SQLException {
+    if (letters.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_DEAD)) {
+      for (DeadLetter letter : letters) {
+        insert.setString(1, letter.recipient());
+        insert.setString(2, letter.kind().wireName());
+        insert.setLong(3, letter.seq());
+        insert.setString(4, letter.status().wireName());
+        insert.setString(5, Limits.check(letter.reason(), "reason"));
+        setNullable(insert, 6, Limits.check(letter.detail(), "detail"));
+        insert.setLong(7, micros(letter.failedAt()));
+        insert.setInt(8, letter.attempts());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  static List<DeadLetter> dead(
+      Connection connection,
+      String recipient,
+      FeedKind kind,
+      DeadLetter.Status status,
+      long afterSeq,
+      int limit)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder(DEAD_COLUMNS).append(" WHERE recipient = ?");
+    List<Object> parameters = new ArrayList<>(List.of(recipient));
+    if (kind != null) {
+      sql.append(" AND stream = ?");
+      parameters.add(kind.wireName());
+    }
+    if (status != null) {
+      sql.append(" AND status = ?");
+      parameters.add(status.wireName());
+    }
+    sql.append(" AND feed_seq > ? ORDER BY stream, feed_seq LIMIT ").append(limit);
+    parameters.add(afterSeq);
+    try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+      bind(select, parameters);
+      List<DeadLetter> found = new ArrayList<>();
+      try (ResultSet row = select.executeQuery()) {
+        while (row.next()) {
+          found.add(
+              new DeadLetter(
+                  row.getString(1),
+                  FeedKind.fromWireName(row.getString(2)),
+                  row.getLong(3),
+                  DeadLetter.Status.fromWireName(row.getString(4)),
+                  row.getString(5),
+                  row.getString(6),
+                  instant(row.getLong(7)),
+                  row.getInt(8)));
+        }
+      }
+      return found;
+    }
+  }
+
+  /** Moves dead letters from one status to another; returns how many moved. */
+  static int setStatus(
+      Connection connection,
+      String recipient,
+      FeedKind kind,
+      List<Long> seqs,
+      DeadLetter.Status from,
+      DeadLetter.Status to)
+      throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(SET_DEAD_STATUS)) {
+      for (long seq : seqs) {
+        update.setString(1, to.wireName());
+        update.setString(2, recipient);
+        update.setString(3, kind.wireName());
+        update.setLong(4, seq);
+        update.setString(5, from.wireName());
+        update.addBatch();
+      }
+      int moved = 0;
+      for (int count : update.executeBatch()) {
+        moved += Math.max(count, 0);
+      }
+      return moved;
+    }
+  }
+
+  /** Dead letters per recipient, stream and status. */
+  static Map<String, Long> deadCounts(Connection connection) throws SQLException {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    try (PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT recipient, stream, status, COUNT(*) FROM dead_letter"
+                    + " GROUP BY recipient, stream, status ORDER BY recipient, stream, status");
+        ResultSet row = select.executeQuery()) {
+      while (row.next()) {
+        counts.put(
+            row.getString(1) + "/" + row.getString(2) + "/" + row.getString(3), row.getLong(4));
+      }
+    }
+    return counts;
+  }
+
+  private static void bind(PreparedStatement statement, List<Object> parameters)
+      throws SQLException {
+    for (int i = 0; i < parameters.size(); i++) {
+      Object value = parameters.get(i);
+      if (value instanceof Long number) {
+        statement.setLong(i + 1, number);
+      } else {
+        statement.setString(i + 1, (String) value);
+      }
+    }
+  }
+
+  private static void setNullable(PreparedStatement statement, int index, String value)
+      throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.VARCHAR);
+    } else {
+      statement.setString(index, value);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package org.parcelgate.store;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A page of one recipient's feed: the records after a position, in position order, matching every
+ * filter that is set (null means no filter).
+ *
+ * @param afterSeq the position the page starts after (0 for the start of the feed)
+ * @param upToSeq the last position the page may hold, inclusive; null for no bound
+ * @param limit the most records the page holds
+ * @param destinationCountry price feed only
+ * @param from inclusive, on the received time (price feed) or the last-seen time (seller feed)
+ * @param to exclusive, like {@code from}
+ * @param trackingNumber price feed only
+ */
+public record FeedQuery(
+    String recipient,
+    long afterSeq,
+    Long upToSeq,
+    int limit,
+    String marketplaceId,
+    String destinationCountry,
+    Instant from,
+    Instant to,
+    String trackingNumber,
+    String sellerId) {
+  public FeedQuery {
+    Objects.requireNonNull(recipient, "recipient");
+    if (limit < 1 || afterSeq < 0) {
+      throw new IllegalArgumentException("limit must be positive and afterSeq not negative");
+    }
+  }
+
+  /** The next {@code limit} records after {@code afterSeq}, unfiltered. */
+  public static FeedQuery after(String recipient, long afterSeq, int limit) {
+    return new FeedQuery(recipient, afterSeq, null, limit, null, null, null, null, null, null);
+  }
+
+  public FeedQuery upTo(long seq) {
+    return new FeedQuery(
+        recipient,
+        afterSeq,
+        seq,
+        limit,
+        marketplaceId,
+        destinationCountry,
+        from,
+        to,
+        trackingNumber,
+        sellerId);
+  }
+}

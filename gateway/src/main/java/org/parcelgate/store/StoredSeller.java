@@ -1,0 +1,33 @@
+package org.parcelgate.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A seller record as its recipient's feed returns it: the seller's identity as the latest minimized
+ * record showed it, and what the recipient received of the seller.
+ *
+ * @param seq the position of the record's latest change in the recipient's seller feed
+ * @param transactions the transactions of the seller the recipient received (each counted once,
+ *     however often amended)
+ * @param values per currency, the transactions and the sum of their goods values (latest version)
+ * @param identity Avro binary of the schema named by {@code identityFingerprint}
+ */
+public record StoredSeller(
+    long seq,
+    String marketplaceId,
+    String sellerId,
+    Instant firstSeen,
+    Instant lastSeen,
+    long transactions,
+    List<CurrencyTotal> values,
+    String identityFingerprint,
+    byte[] identity) {
+
+  /** One currency's share of a seller's transactions. */
+  public record CurrencyTotal(String currency, long transactions, long valueMinor) {}
+
+  public StoredSeller {
+    values = List.copyOf(values);
+  }
+}
