@@ -102,7 +102,7 @@ public final class OpsRouter {
             ctx -> {
               JsonObject request;
               try {
-                request = ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+                request = ctx.body().isEmpty() ? new JsonObject() : ctx.body().asJsonObject();
               } catch (RuntimeException e) {
                 request = null;
               }

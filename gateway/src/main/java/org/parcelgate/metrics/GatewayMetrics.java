@@ -185,6 +185,7 @@ public final class GatewayMetrics {
       String recipient, String feed, java.util.concurrent.atomic.AtomicLong pending) {
     Gauge.builder(DELIVERY_BACKLOG, pending, java.util.concurrent.atomic.AtomicLong::get)
         .description("Records of a recipient's feed not yet pushed")
+        .strongReference(true)
         .tag("recipient", recipient)
         .tag("feed", feed)
         .register(registry);
@@ -194,6 +195,7 @@ public final class GatewayMetrics {
   public void deadLetters(String recipient, java.util.concurrent.atomic.AtomicLong dead) {
     Gauge.builder(DELIVERY_DEAD_LETTERS, dead, java.util.concurrent.atomic.AtomicLong::get)
         .description("Records a push could not deliver, waiting for an operator's re-drive")
+        .strongReference(true)
         .tag("recipient", recipient)
         .register(registry);
   }
@@ -202,6 +204,7 @@ public final class GatewayMetrics {
   public void deliveryCircuit(String recipient, java.util.function.BooleanSupplier open) {
     Gauge.builder(DELIVERY_CIRCUIT_OPEN, open, o -> o.getAsBoolean() ? 1 : 0)
         .description("1 while pushes to the recipient are suspended by its circuit breaker")
+        .strongReference(true)
         .tag("recipient", recipient)
         .register(registry);
   }
