@@ -75,13 +75,10 @@ public final class FeedFormat {
   /**
    * Price records as an Avro object container of {@code PriceRecord}s.
    *
-   * @throws IllegalArgumentException unless every record was written with the same schema
+   * @param transaction the schema of the records' transactions (an empty page still names one)
+   * @throws IllegalArgumentException unless every record was written with that schema
    */
-  public static byte[] pricesAvro(List<Feeds.PriceRecord> records) {
-    if (records.isEmpty()) {
-      return new byte[0];
-    }
-    Schema transaction = records.get(0).schema();
+  public static byte[] pricesAvro(Schema transaction, List<Feeds.PriceRecord> records) {
     Schema schema =
         PRICE_SCHEMAS.computeIfAbsent(transaction.toString(), k -> priceSchema(transaction));
     return container(
@@ -115,13 +112,10 @@ public final class FeedFormat {
   /**
    * Seller records as an Avro object container of {@code SellerRecord}s.
    *
-   * @throws IllegalArgumentException unless every record was written with the same schema
+   * @param seller the schema of the records' seller identities (an empty page still names one)
+   * @throws IllegalArgumentException unless every record was written with that schema
    */
-  public static byte[] sellersAvro(List<Feeds.SellerRecord> records) {
-    if (records.isEmpty()) {
-      return new byte[0];
-    }
-    Schema seller = records.get(0).schema();
+  public static byte[] sellersAvro(Schema seller, List<Feeds.SellerRecord> records) {
     Schema schema = SELLER_SCHEMAS.computeIfAbsent(seller.toString(), k -> sellerSchema(seller));
     Schema value = schema.getField("values").schema().getElementType();
     return container(

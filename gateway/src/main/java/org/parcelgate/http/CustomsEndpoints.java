@@ -16,6 +16,7 @@ import org.parcelgate.auth.Role;
 import org.parcelgate.auth.RoleHandler;
 import org.parcelgate.delivery.FeedFormat;
 import org.parcelgate.delivery.Feeds;
+import org.parcelgate.delivery.RecipientFeed;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.signing.GatewaySigner;
@@ -74,16 +75,21 @@ public final class CustomsEndpoints {
 
   private void page(RoutingContext ctx, FeedKind kind) {
     String recipient = PartnerContext.partner(ctx).id();
-    if (feeds.recipient(recipient).isEmpty()) {
-      throw new GatewayException(
-          ProblemCode.NOT_A_RECIPIENT,
-          "no records are routed to " + recipient + "; the operator configures recipients");
-    }
+    RecipientFeed feed =
+        feeds
+            .recipient(recipient)
+            .orElseThrow(
+                () ->
+                    new GatewayException(
+                        ProblemCode.NOT_A_RECIPIENT,
+                        "no records are routed to "
+                            + recipient
+                            + "; the operator configures recipients"));
     boolean avro = avro(ctx);
     FeedQuery query = query(ctx, recipient, kind);
     String requested = ctx.request().uri();
     ctx.vertx()
-        .executeBlocking(() -> read(query, kind, avro, requested), false)
+        .executeBlocking(() -> read(feed, query, kind, avro), false)
         .onFailure(ctx::fail)
         .onSuccess(
             page ->
@@ -97,8 +103,8 @@ public final class CustomsEndpoints {
                     .end(page.body()));
   }
 
-  /** Reads, formats (and signs nothing yet) on a worker: a page is megabytes. */
-  private Page read(FeedQuery query, FeedKind kind, boolean avro, String requested) {
+  /** Reads and formats on a worker: a page is megabytes. */
+  private Page read(RecipientFeed feed, FeedQuery query, FeedKind kind, boolean avro) {
     // One more than asked tells whether another page follows.
     FeedQuery probe =
         new FeedQuery(
@@ -126,7 +132,11 @@ public final class CustomsEndpoints {
       long next =
           records.isEmpty() ? query.afterSeq() : records.get(records.size() - 1).stored().seq();
       header = new FeedFormat.Page(query.recipient(), kind, next, more);
-      body = avro ? FeedFormat.pricesAvro(records) : FeedFormat.pricesJson(header, records);
+      body =
+          avro
+              ? FeedFormat.pricesAvro(
+                  records.isEmpty() ? feed.schema() : records.get(0).schema(), records)
+              : FeedFormat.pricesJson(header, records);
     } else {
       List<Feeds.SellerRecord> records = feeds.sellers(probe);
       boolean more = records.size() > query.limit();
@@ -139,7 +149,16 @@ public final class CustomsEndpoints {
       long next =
           records.isEmpty() ? query.afterSeq() : records.get(records.size() - 1).stored().seq();
       header = new FeedFormat.Page(query.recipient(), kind, next, more);
-      body = avro ? FeedFormat.sellersAvro(records) : FeedFormat.sellersJson(header, records);
+      if (avro && records.isEmpty() && feed.sellerSchema() == null) {
+        throw new GatewayException(
+            ProblemCode.NOT_ACCEPTABLE,
+            "the recipient's policy keeps no seller field: there is no seller record schema");
+      }
+      body =
+          avro
+              ? FeedFormat.sellersAvro(
+                  records.isEmpty() ? feed.sellerSchema() : records.get(0).schema(), records)
+              : FeedFormat.sellersJson(header, records);
     }
     return new Page(Buffer.buffer(body), header.nextCursor(), header.more());
   }

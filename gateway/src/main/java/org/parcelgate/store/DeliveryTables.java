@@ -251,17 +251,24 @@ final class DeliveryTables {
       long received,
       Map<SellerKey, SellerChange> sellers)
       throws SQLException {
+    if (sellers.isEmpty()) {
+      return;
+    }
     Map<String, Long> nextSeq = new HashMap<>();
-    for (Map.Entry<SellerKey, SellerChange> entry : sellers.entrySet()) {
-      SellerKey key = entry.getKey();
-      SellerChange change = entry.getValue();
-      Long seq = nextSeq.get(key.recipient());
-      if (seq == null) {
-        seq = single(connection, NEXT_SELLER_SEQ, key.recipient());
-      }
-      nextSeq.put(key.recipient(), seq + 1);
-      if (change.seen) {
-        try (PreparedStatement upsert = connection.prepareStatement(UPSERT_SELLER)) {
+    try (PreparedStatement upsert = connection.prepareStatement(UPSERT_SELLER);
+        PreparedStatement move = connection.prepareStatement(MOVE_SELLER);
+        PreparedStatement values = connection.prepareStatement(UPSERT_VALUE)) {
+      boolean moved = false;
+      boolean valued = false;
+      for (Map.Entry<SellerKey, SellerChange> entry : sellers.entrySet()) {
+        SellerKey key = entry.getKey();
+        SellerChange change = entry.getValue();
+        Long seq = nextSeq.get(key.recipient());
+        if (seq == null) {
+          seq = single(connection, NEXT_SELLER_SEQ, key.recipient());
+        }
+        nextSeq.put(key.recipient(), seq + 1);
+        if (change.seen) {
           upsert.setString(1, key.recipient());
           upsert.setString(2, marketplaceId);
           upsert.setString(3, key.sellerId());
@@ -271,32 +278,33 @@ final class DeliveryTables {
           upsert.setLong(7, change.transactions);
           upsert.setString(8, change.fingerprint);
           upsert.setBytes(9, change.identity);
-          upsert.executeUpdate();
-        }
-      } else {
-        try (PreparedStatement move = connection.prepareStatement(MOVE_SELLER)) {
+          upsert.addBatch();
+        } else {
           move.setLong(1, seq);
           move.setLong(2, change.transactions);
           move.setString(3, key.recipient());
           move.setString(4, marketplaceId);
           move.setString(5, key.sellerId());
-          move.executeUpdate();
+          move.addBatch();
+          moved = true;
         }
-      }
-      if (change.values.isEmpty()) {
-        continue;
-      }
-      try (PreparedStatement upsert = connection.prepareStatement(UPSERT_VALUE)) {
         for (Map.Entry<String, long[]> value : change.values.entrySet()) {
-          upsert.setString(1, key.recipient());
-          upsert.setString(2, marketplaceId);
-          upsert.setString(3, key.sellerId());
-          upsert.setString(4, value.getKey());
-          upsert.setLong(5, value.getValue()[0]);
-          upsert.setLong(6, value.getValue()[1]);
-          upsert.addBatch();
+          values.setString(1, key.recipient());
+          values.setString(2, marketplaceId);
+          values.setString(3, key.sellerId());
+          values.setString(4, value.getKey());
+          values.setLong(5, value.getValue()[0]);
+          values.setLong(6, value.getValue()[1]);
+          values.addBatch();
+          valued = true;
         }
-        upsert.executeBatch();
+      }
+      upsert.executeBatch();
+      if (moved) {
+        move.executeBatch();
+      }
+      if (valued) {
+        values.executeBatch();
       }
     }
   }

@@ -383,6 +383,22 @@ class CustomsFeedTest {
   }
 
   @Test
+  void answersAnEmptyAvroContainerThatStillNamesItsSchema() throws IOException {
+    HttpResponse<Buffer> response =
+        Partners.get(
+            vertx, PKI, "customs-nl", port(), SELLERS + "?cursor=999999", "application/avro");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    try (DataFileStream<GenericRecord> stream =
+        new DataFileStream<>(
+            new ByteArrayInputStream(response.body().getBytes()), new GenericDatumReader<>())) {
+      assertThat(stream.hasNext()).isFalse();
+      assertThat(stream.getSchema().getFullName())
+          .isEqualTo("org.parcelgate.delivery.SellerRecord");
+    }
+  }
+
+  @Test
   void answersAnEmptyPageAfterTheEndOfTheFeed() {
     JsonObject page = page("customs-nl", PRICES + "?cursor=999999");
 
