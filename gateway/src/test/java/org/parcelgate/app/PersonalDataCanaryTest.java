@@ -23,6 +23,7 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.parcelgate.http.CustomsEndpoints;
 import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.RequestTokens;
 import org.parcelgate.pki.SamplePki;
@@ -37,6 +38,7 @@ import org.parcelgate.testing.Await;
 import org.parcelgate.testing.Containers;
 import org.parcelgate.testing.GatewayProcess;
 import org.parcelgate.testing.PartnerClient;
+import org.parcelgate.testing.Partners;
 import org.parcelgate.testing.TestGateway;
 import org.parcelgate.testing.TestPki;
 
@@ -98,6 +100,16 @@ class PersonalDataCanaryTest {
           answers.add(answer.bodyAsString());
         }
       }
+      // What customs reads from its feeds, as JSON and as Avro.
+      for (String accept : new String[] {"application/json", "application/avro"}) {
+        for (String path : List.of(CustomsEndpoints.PRICE_PATH, CustomsEndpoints.SELLER_PATH)) {
+          HttpResponse<Buffer> answer =
+              Partners.get(vertx, PKI, "customs-nl", gateway.partnerPort(), path, accept);
+          assertThat(answer.statusCode()).as(path).isEqualTo(200);
+          answers.add(new String(answer.body().getBytes(), StandardCharsets.ISO_8859_1));
+        }
+      }
+      assertThat(answers.get(answers.size() - 4)).contains("\"position\":" + RECORDS + ",");
     }
 
     // What customs can receive: the recipient's minimized copy.
