@@ -3,6 +3,8 @@ package org.parcelgate.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -177,7 +179,8 @@ class ProtocolConformanceTest {
   @Test
   void privacyOfficerReadsTheMinimizationLogOfABatch() throws Exception {
     Partners alpha = partner("marketplace-alpha");
-    byte[] body = batch(2);
+    // Six orders in a row cover every sample destination, so some go to a customs recipient.
+    byte[] body = batch(6);
     HttpResponse<String> stored = alpha.postBatch(body, alpha.token().body(body).sign());
     assertThat(stored.statusCode()).as(stored.body()).isEqualTo(202);
     String batchId = JSONObjectUtils.parse(stored.body()).get("batchId").toString();
@@ -225,11 +228,90 @@ class ProtocolConformanceTest {
     assertProblem(alpha.get("/privacy/api/entries", null), 403, "forbidden");
   }
 
+  @Test
+  void customsReadsTheSignedPriceRecordsOfItsOwnDestinationsOnly() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    List<Transaction> records = records(6);
+    byte[] body = container(records);
+    HttpResponse<String> stored = alpha.postBatch(body, alpha.token().body(body).sign());
+    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(202);
+    String batchId = JSONObjectUtils.parse(stored.body()).get("batchId").toString();
+    JWKSet keys = JWKSet.parse(alpha.get("/.well-known/jwks.json", null).body());
+
+    for (Map.Entry<String, String> administration :
+        Map.of("customs-nl", "NL", "customs-de", "DE").entrySet()) {
+      Partners customs = partner(administration.getKey());
+      List<String> expected =
+          records.stream()
+              .filter(
+                  r ->
+                      r.getShipment()
+                          .getDestinationCountry()
+                          .toString()
+                          .equals(administration.getValue()))
+              .map(r -> r.getTransactionId().toString())
+              .toList();
+      List<String> found = new java.util.ArrayList<>();
+      String cursor = "0";
+      boolean more = true;
+      while (more) {
+        HttpResponse<String> page =
+            customs.get(
+                "/v1/customs/price-records?marketplace=marketplace-alpha&limit=500&cursor="
+                    + cursor,
+                customs.token().sign());
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        JWSObject signature =
+            JWSObject.parse(
+                page.headers().firstValue("Parcelgate-Signature").orElseThrow(),
+                new Payload(page.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(signature.getHeader().getType().toString()).isEqualTo("parcelgate-feed+jws");
+        assertThat(
+                signature.verify(
+                    new ECDSAVerifier(
+                        keys.getKeyByKeyId(signature.getHeader().getKeyID()).toECKey())))
+            .isTrue();
+        Map<String, Object> json = JSONObjectUtils.parse(page.body());
+        for (Object record : (List<?>) json.get("records")) {
+          Map<?, ?> price = (Map<?, ?>) record;
+          if (batchId.equals(price.get("batchId"))) {
+            found.add(price.get("transactionId").toString());
+          }
+        }
+        cursor = json.get("nextCursor").toString();
+        more = (Boolean) json.get("more");
+      }
+      assertThat(found).as(administration.getKey()).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
+  void customsFeedsAreForCustomsOnly() throws Exception {
+    for (String name : List.of("marketplace-alpha", "privacy-officer")) {
+      Partners other = partner(name);
+      assertProblem(other.get("/v1/customs/price-records", other.token().sign()), 403, "forbidden");
+      assertProblem(
+          other.get("/v1/customs/seller-records", other.token().sign()), 403, "forbidden");
+    }
+    Partners customs = partner("customs-nl");
+    assertProblem(
+        customs.get("/v1/customs/price-records?cursor=x", customs.token().sign()),
+        400,
+        "invalid_cursor");
+  }
+
   /** A valid batch of orders whose numbers no earlier run used. */
   private static byte[] batch(int count) throws IOException {
+    return container(records(count));
+  }
+
+  /** Valid orders whose numbers no earlier run used. */
+  private static List<Transaction> records(int count) {
     int first = (int) Math.floorMod(System.nanoTime() / 1000, 90_000_000L) + 1;
-    List<Transaction> records =
-        SampleTransactions.batch(first, count, Instant.now().minusSeconds(3600));
+    return SampleTransactions.batch(first, count, Instant.now().minusSeconds(3600));
+  }
+
+  private static byte[] container(List<Transaction> records) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (DataFileWriter<Transaction> writer =
         new DataFileWriter<>(new SpecificDatumWriter<>(Transaction.class))) {
