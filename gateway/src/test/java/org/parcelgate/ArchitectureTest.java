@@ -27,9 +27,13 @@ class ArchitectureTest {
               "org.parcelgate.validation..",
               "org.parcelgate.ingest..",
               "org.parcelgate.privacy..",
-              "org.parcelgate.store..")
+              "org.parcelgate.store..",
+              "org.parcelgate.delivery..")
           .and()
           .haveSimpleNameNotEndingWith("Handler")
+          .and()
+          .doNotBelongToAnyOf(
+              org.parcelgate.delivery.Pusher.class, org.parcelgate.delivery.PushClient.class)
           .and()
           .doNotHaveSimpleName("PartnerContext")
           .and()

@@ -22,6 +22,8 @@ import org.parcelgate.error.ProblemCode;
 import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.FeedQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The customs feeds: {@code GET /v1/customs/price-records} and {@code /v1/customs/seller-records},
@@ -35,6 +37,8 @@ import org.parcelgate.store.FeedQuery;
  * with a detached payload over the exact body bytes, by the gateway's key.
  */
 public final class CustomsEndpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(CustomsEndpoints.class);
+
   public static final String PRICE_PATH = "/v1/customs/price-records";
   public static final String SELLER_PATH = "/v1/customs/seller-records";
 
@@ -92,15 +96,22 @@ public final class CustomsEndpoints {
         .executeBlocking(() -> read(feed, query, kind, avro), false)
         .onFailure(ctx::fail)
         .onSuccess(
-            page ->
-                ctx.response()
-                    .putHeader(
-                        HttpHeaders.CONTENT_TYPE, avro ? FeedFormat.AVRO : "application/json")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                    .putHeader(NEXT_CURSOR_HEADER, Long.toString(page.nextCursor()))
-                    .putHeader(MORE_HEADER, Boolean.toString(page.more()))
-                    .putHeader(SIGNATURE_HEADER, sign(recipient, requested, page.body()))
-                    .end(page.body()));
+            page -> {
+              LOG.info(
+                  "{} read its {} feed after {}: next cursor {}, more {}",
+                  recipient,
+                  kind.wireName(),
+                  query.afterSeq(),
+                  page.nextCursor(),
+                  page.more());
+              ctx.response()
+                  .putHeader(HttpHeaders.CONTENT_TYPE, avro ? FeedFormat.AVRO : "application/json")
+                  .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                  .putHeader(NEXT_CURSOR_HEADER, Long.toString(page.nextCursor()))
+                  .putHeader(MORE_HEADER, Boolean.toString(page.more()))
+                  .putHeader(SIGNATURE_HEADER, sign(recipient, requested, page.body()))
+                  .end(page.body());
+            });
   }
 
   /** Reads and formats on a worker: a page is megabytes. */
