@@ -220,13 +220,12 @@ public class StoreBenchmark {
               entry.transactionId(),
               1,
               i,
+              i,
               "FR",
               entry.trackingNumber(),
               entry.sellerId(),
               "EUR",
               (long) random.nextInt(100_000),
-              "minimized-fingerprint",
-              java.util.Arrays.copyOfRange(records, i * recordBytes, (i + 1) * recordBytes),
               "seller-fingerprint",
               java.util.Arrays.copyOfRange(records, i * recordBytes, i * recordBytes + 120)));
     }

@@ -269,7 +269,7 @@ public final class FeedFormat {
     json.writeStringField("schema", "passed");
     json.writeStringField("rules", "passed");
     json.writeEndObject();
-    json.writeStringField("schemaFingerprint", stored.schemaFingerprint());
+    json.writeStringField("schemaFingerprint", record.fingerprint());
     json.writeFieldName("transaction");
     value(json, record.schema(), record.transaction());
     json.writeEndObject();

@@ -17,8 +17,9 @@ import org.parcelgate.store.IndexEntry;
 import org.parcelgate.store.PriceRow;
 
 /**
- * One recipient's feed records, made from the records its policy minimized: a price record per
- * record, and the seller part that keeps the seller record current. Every value it indexes (the
+ * One recipient's feed records, made from the records its policy minimized: the narrow row of a
+ * price record per record (the record itself stays in the recipient's minimized copy of the batch),
+ * and the seller part that keeps the seller record current. Every value it indexes (the
  * destination, tracking number, seller id, currency and goods value) is read from the minimized
  * record, so the feed can neither be filtered nor looked up by a value the policy removed.
  *
@@ -69,18 +70,14 @@ public final class RecipientFeed {
   public List<PriceRow> priceRows(
       RecipientPolicies.RecipientRecords copy, List<IndexEntry> entries) {
     List<PriceRow> rows = new ArrayList<>(copy.records().size());
-    GenericDatumWriter<GenericRecord> writer = new GenericDatumWriter<>(schema);
     GenericDatumWriter<GenericRecord> sellerWriter =
         sellerSchema == null ? null : new GenericDatumWriter<>(sellerSchema);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     BinaryEncoder encoder = null;
     for (int i = 0; i < copy.records().size(); i++) {
       GenericRecord record = copy.records().get(i);
       int position = copy.positions().get(i);
       IndexEntry entry = entries.get(position);
-      bytes.reset();
-      encoder = EncoderFactory.get().binaryEncoder(bytes, encoder);
-      byte[] encoded = write(writer, record, encoder, bytes);
       byte[] seller = null;
       Object sellerPart = Avro.path(record, "seller");
       if (sellerWriter != null && sellerPart instanceof GenericRecord sellerRecord) {
@@ -95,13 +92,12 @@ public final class RecipientFeed {
               entry.transactionId(),
               entry.version(),
               position,
+              i,
               Avro.text(record, "shipment", "destinationCountry"),
               Avro.text(record, "shipment", "trackingNumber"),
               Avro.text(record, "seller", "sellerId"),
               Avro.text(record, "amounts", "currency"),
               value instanceof Number number ? number.longValue() : null,
-              fingerprint,
-              encoded,
               seller == null ? null : sellerFingerprint,
               seller));
     }

@@ -36,12 +36,12 @@ final class DeliveryTables {
           + " AND marketplace_id = ? AND transaction_id = ? ORDER BY version DESC LIMIT 1";
   private static final String INSERT_PRICE =
       "INSERT INTO price_record (recipient, feed_seq, marketplace_id, transaction_id, version,"
-          + " batch_id, accepted_position, received_at_micros, log_index, destination_country,"
-          + " tracking_number, seller_id, currency, goods_value_minor, schema_fingerprint, record)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " batch_id, accepted_position, copy_position, received_at_micros, log_index,"
+          + " destination_country, tracking_number, seller_id, currency, goods_value_minor)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String PRICE_COLUMNS =
       "SELECT feed_seq, marketplace_id, transaction_id, version, batch_id, accepted_position,"
-          + " received_at_micros, log_index, schema_fingerprint, record FROM price_record";
+          + " received_at_micros, log_index, copy_position FROM price_record";
   private static final String UPSERT_SELLER =
       "INSERT INTO seller_record (recipient, marketplace_id, seller_id, feed_seq,"
           + " first_seen_micros, last_seen_micros, transaction_count, identity_fingerprint,"
@@ -192,19 +192,18 @@ final class DeliveryTables {
         insert.setInt(5, row.version());
         insert.setString(6, batchId);
         insert.setInt(7, row.acceptedPosition());
-        insert.setLong(8, received);
-        insert.setLong(9, logIndex);
-        setNullable(insert, 10, row.destinationCountry());
-        setNullable(insert, 11, row.trackingNumber());
-        setNullable(insert, 12, row.sellerId());
-        setNullable(insert, 13, row.currency());
+        insert.setInt(8, row.copyPosition());
+        insert.setLong(9, received);
+        insert.setLong(10, logIndex);
+        setNullable(insert, 11, row.destinationCountry());
+        setNullable(insert, 12, row.trackingNumber());
+        setNullable(insert, 13, row.sellerId());
+        setNullable(insert, 14, row.currency());
         if (row.goodsValueMinor() == null) {
-          insert.setNull(14, Types.BIGINT);
+          insert.setNull(15, Types.BIGINT);
         } else {
-          insert.setLong(14, row.goodsValueMinor());
+          insert.setLong(15, row.goodsValueMinor());
         }
-        insert.setString(15, row.schemaFingerprint());
-        insert.setBytes(16, row.record());
         insert.addBatch();
       }
       insert.executeBatch();
@@ -330,8 +329,7 @@ final class DeliveryTables {
                   row.getInt(6),
                   instant(row.getLong(7)),
                   row.getLong(8),
-                  row.getString(9),
-                  row.getBytes(10)));
+                  row.getInt(9)));
         }
       }
       return found;

@@ -287,7 +287,6 @@ final class JdbcGatewayStore implements GatewayStore {
       Limits.check(row.trackingNumber(), "trackingNumber");
       Limits.check(row.sellerId(), "sellerId");
       Limits.check(row.currency(), "currency");
-      Limits.check(row.schemaFingerprint(), "schemaFingerprint");
       Limits.check(row.sellerFingerprint(), "sellerFingerprint");
     }
     for (IndexEntry entry : batch.entries()) {

@@ -3,11 +3,12 @@ package org.parcelgate.store;
 import java.time.Instant;
 
 /**
- * A stored price record as its recipient's feed returns it.
+ * A stored price record's row as its recipient's feed returns it; the record itself is in the
+ * recipient's minimized copy of the batch.
  *
  * @param seq the record's position in the recipient's price feed
  * @param logIndex the index of the minimization log entry of the record's batch and recipient
- * @param record the minimized record, Avro binary of the schema named by {@code schemaFingerprint}
+ * @param copyPosition the record's position in the recipient's minimized copy of the batch
  */
 public record StoredPrice(
     long seq,
@@ -18,5 +19,4 @@ public record StoredPrice(
     int acceptedPosition,
     Instant receivedAt,
     long logIndex,
-    String schemaFingerprint,
-    byte[] record) {}
+    int copyPosition) {}

@@ -64,14 +64,12 @@ final class Batches {
               entry.transactionId(),
               entry.version(),
               position,
+              position,
               entry.destinationCountry(),
               entry.trackingNumber(),
               entry.sellerId(),
               "EUR",
               1000L * entry.version(),
-              "minimized-fingerprint",
-              ("record " + entry.transactionId() + " v" + entry.version())
-                  .getBytes(StandardCharsets.UTF_8),
               entry.sellerId() == null ? null : "seller-fingerprint",
               entry.sellerId() == null
                   ? null

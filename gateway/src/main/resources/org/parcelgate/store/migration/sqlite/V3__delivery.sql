@@ -2,11 +2,12 @@
 -- feeds or receive by push, and the state of each push stream. Written in the batch's own transaction, so a record
 -- is never accepted without being queued for its recipients.
 
--- One row per accepted transaction version and recipient whose destinations include the transaction's. feed_seq is
--- the recipient's feed position: dense from 1, taken inside the committing transaction under the single writer, so a
--- reader never sees a position before the ones below it are committed. record is one minimized record, Avro binary
--- of the recipient's minimized schema (schema_fingerprint). The columns for filters and look-ups hold the values as
--- the recipient's policy left them (null where it drops them), so a look-up never finds what the record hides.
+-- One narrow row per accepted transaction version and recipient whose destinations include the transaction's.
+-- feed_seq is the recipient's feed position: dense from 1, taken inside the committing transaction under the single
+-- writer, so a reader never sees a position before the ones below it are committed. The record itself is not here:
+-- it is record copy_position of the batch's minimized container for the recipient (minimized_records), so a record is
+-- stored once and a batch's feed costs narrow rows only. The columns for filters and look-ups hold the values as the
+-- recipient's policy left them (null where it drops them), so a look-up never finds what the record hides.
 CREATE TABLE IF NOT EXISTS price_record (
   recipient VARCHAR(255) NOT NULL,
   feed_seq BIGINT NOT NULL,
@@ -15,6 +16,7 @@ CREATE TABLE IF NOT EXISTS price_record (
   version INTEGER NOT NULL,
   batch_id VARCHAR(255) NOT NULL,
   accepted_position INTEGER NOT NULL,
+  copy_position INTEGER NOT NULL,
   received_at_micros BIGINT NOT NULL,
   log_index BIGINT NOT NULL,
   destination_country VARCHAR(255),
@@ -22,8 +24,6 @@ CREATE TABLE IF NOT EXISTS price_record (
   seller_id VARCHAR(255),
   currency VARCHAR(255),
   goods_value_minor BIGINT,
-  schema_fingerprint VARCHAR(255) NOT NULL,
-  record BLOB NOT NULL,
   PRIMARY KEY (recipient, feed_seq)
 );
 CREATE INDEX IF NOT EXISTS price_record_tracking ON price_record (recipient, tracking_number);
@@ -85,8 +85,8 @@ CREATE TABLE IF NOT EXISTS dead_letter (
 );
 CREATE INDEX IF NOT EXISTS dead_letter_status ON dead_letter (recipient, status);
 
--- The schemas stored records were written with, by fingerprint: a record minimized under an earlier policy version
--- stays readable after the policy changes.
+-- The schemas of stored seller identities, by fingerprint: an identity minimized under an earlier policy version stays
+-- readable after the policy changes. (Price records are read from containers, which carry their schema.)
 CREATE TABLE IF NOT EXISTS record_schema (
   fingerprint VARCHAR(255) NOT NULL PRIMARY KEY,
   schema_json CLOB NOT NULL
