@@ -8,7 +8,8 @@ import java.time.Instant;
  * A recipient's circuit breaker: after {@code threshold} consecutive failed deliveries it opens and
  * refuses attempts for {@code openFor}; then it lets one trial through (half open), which closes it
  * on success and opens it again on failure. Keeps a receiver that is down from being called on
- * every retry of every stream. Not thread-safe: one recipient's push runs on one context.
+ * every retry of every stream. Changed by one thread only (the pusher's context); its state may be
+ * read from others (metrics).
  */
 public final class CircuitBreaker {
   /** The breaker's state, as metrics and the operator API show it. */
@@ -21,8 +22,8 @@ public final class CircuitBreaker {
   private final int threshold;
   private final Duration openFor;
   private final Clock clock;
-  private int failures;
-  private Instant openUntil;
+  private volatile int failures;
+  private volatile Instant openUntil;
 
   public CircuitBreaker(int threshold, Duration openFor, Clock clock) {
     if (threshold < 1) {
@@ -58,6 +59,14 @@ public final class CircuitBreaker {
     if (state() == State.HALF_OPEN || failures >= threshold) {
       openUntil = clock.instant().plus(openFor);
     }
+  }
+
+  /** A copy with the same state, for reading on another thread. */
+  public CircuitBreaker snapshot() {
+    CircuitBreaker copy = new CircuitBreaker(threshold, openFor, clock);
+    copy.failures = failures;
+    copy.openUntil = openUntil;
+    return copy;
   }
 
   /** Consecutive failures since the last success. */

@@ -143,38 +143,52 @@ public final class Pusher {
     return recipients.containsKey(recipient);
   }
 
-  /** Every pushed recipient's state. Reads the store: runs on a worker. */
+  /**
+   * Every pushed recipient's state: the circuits as the pusher's context sees them, the streams
+   * read from the store on a worker.
+   */
   public Future<List<Status>> status() {
-    List<RecipientPush> pushes = List.copyOf(recipients.values());
-    Map<String, CircuitBreaker.State> circuits = new LinkedHashMap<>();
-    Map<String, Integer> failures = new LinkedHashMap<>();
-    for (RecipientPush push : pushes) {
-      circuits.put(push.recipient, push.breaker.state());
-      failures.put(push.recipient, push.breaker.failures());
-    }
-    return vertx.executeBlocking(
+    Promise<Map<String, CircuitBreaker>> circuits = Promise.promise();
+    Runnable snapshot =
         () -> {
-          List<Status> statuses = new ArrayList<>();
-          for (RecipientPush push : pushes) {
-            List<DeliveryState> streams = new ArrayList<>();
-            Map<FeedKind, Long> backlog = new LinkedHashMap<>();
-            for (FeedKind kind : FeedKind.values()) {
-              DeliveryState state = store.deliveryState(push.recipient, kind);
-              streams.add(state);
-              backlog.put(kind, store.lastSeq(push.recipient, kind) - state.deliveredSeq());
-            }
-            statuses.add(
-                new Status(
-                    push.recipient,
-                    push.endpoint,
-                    circuits.get(push.recipient),
-                    failures.get(push.recipient),
-                    streams,
-                    backlog));
-          }
-          return statuses;
-        },
-        false);
+          Map<String, CircuitBreaker> copy = new LinkedHashMap<>();
+          recipients.forEach((id, push) -> copy.put(id, push.breaker.snapshot()));
+          circuits.complete(copy);
+        };
+    if (context == null) {
+      snapshot.run();
+    } else {
+      context.runOnContext(ignored -> snapshot.run());
+    }
+    return circuits
+        .future()
+        .compose(
+            breakers ->
+                vertx.executeBlocking(
+                    () -> {
+                      List<Status> statuses = new ArrayList<>();
+                      for (RecipientPush push : recipients.values()) {
+                        List<DeliveryState> streams = new ArrayList<>();
+                        Map<FeedKind, Long> backlog = new LinkedHashMap<>();
+                        for (FeedKind kind : FeedKind.values()) {
+                          DeliveryState state = store.deliveryState(push.recipient, kind);
+                          streams.add(state);
+                          backlog.put(
+                              kind, store.lastSeq(push.recipient, kind) - state.deliveredSeq());
+                        }
+                        CircuitBreaker breaker = breakers.get(push.recipient);
+                        statuses.add(
+                            new Status(
+                                push.recipient,
+                                push.endpoint,
+                                breaker.state(),
+                                breaker.failures(),
+                                streams,
+                                backlog));
+                      }
+                      return statuses;
+                    },
+                    false));
   }
 
   /**
