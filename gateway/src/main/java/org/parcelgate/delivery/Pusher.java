@@ -258,7 +258,13 @@ public final class Pusher {
       long to,
       int attempts,
       String key,
-      byte[] body) {}
+      byte[] body) {
+
+    /** Nothing to send this time (records expired or gone), but look again at once. */
+    static Delivery skipped(FeedKind kind) {
+      return new Delivery(kind, false, List.of(), 0, 0, 0, "", null);
+    }
+  }
 
   private final class RecipientPush {
     final String recipient;
@@ -370,7 +376,7 @@ public final class Pusher {
           if (state.inFlightToSeq() != null) {
             // The positions in flight hold no record any more (sellers that changed since).
             store.saveDeliveryState(done(kind, state.inFlightToSeq()));
-            return new Delivery(kind, false, List.of(), 0, 0, 0, "", null);
+            return Delivery.skipped(kind);
           }
           continue;
         }
@@ -386,18 +392,9 @@ public final class Pusher {
         Batch live = expire(kind, state, batch);
         if (live.positions().isEmpty()) {
           store.saveDeliveryState(done(kind, to));
-          return new Delivery(kind, false, List.of(), 0, 0, 0, "", null);
+          return Delivery.skipped(kind);
         }
-        String key =
-            gatewayId
-                + ":"
-                + recipient
-                + ":"
-                + kind.wireName()
-                + ":"
-                + (state.deliveredSeq() + 1)
-                + "-"
-                + to;
+        String key = key(kind, (state.deliveredSeq() + 1) + "-" + to);
         return new Delivery(
             kind,
             false,
@@ -439,26 +436,11 @@ public final class Pusher {
       store.moveDeadLetters(
           recipient, kind, gone, DeadLetter.Status.REDRIVE, DeadLetter.Status.REDELIVERED);
       if (found.isEmpty()) {
-        return new Delivery(kind, true, List.of(), 0, 0, 0, "", null);
+        return Delivery.skipped(kind);
       }
       long last = found.get(found.size() - 1);
-      FeedFormat.Page page = new FeedFormat.Page(recipient, kind, last, false);
-      byte[] body =
-          kind == FeedKind.PRICE
-              ? FeedFormat.pricesJson(page, prices)
-              : FeedFormat.sellersJson(page, sellers);
-      String key =
-          gatewayId
-              + ":"
-              + recipient
-              + ":"
-              + kind.wireName()
-              + ":redrive:"
-              + found.get(0)
-              + "-"
-              + last
-              + ":"
-              + found.size();
+      byte[] body = new Batch(recipient, kind, prices, sellers).body(last);
+      String key = key(kind, "redrive:" + found.get(0) + "-" + last + ":" + found.size());
       return new Delivery(kind, true, found, 0, last, 0, key, body);
     }
 
@@ -533,6 +515,11 @@ public final class Pusher {
                 outcome));
       }
       return Next.RETRY;
+    }
+
+    /** A delivery's idempotency key: the gateway, the recipient, the feed, then what it holds. */
+    private String key(FeedKind kind, String positions) {
+      return gatewayId + ":" + recipient + ":" + kind.wireName() + ":" + positions;
     }
 
     private DeliveryState done(FeedKind kind, long to) {

@@ -195,10 +195,10 @@ final class DeliveryTables {
         insert.setInt(8, row.copyPosition());
         insert.setLong(9, received);
         insert.setLong(10, logIndex);
-        setNullable(insert, 11, row.destinationCountry());
-        setNullable(insert, 12, row.trackingNumber());
-        setNullable(insert, 13, row.sellerId());
-        setNullable(insert, 14, row.currency());
+        Sql.setNullable(insert, 11, row.destinationCountry());
+        Sql.setNullable(insert, 12, row.trackingNumber());
+        Sql.setNullable(insert, 13, row.sellerId());
+        Sql.setNullable(insert, 14, row.currency());
         if (row.goodsValueMinor() == null) {
           insert.setNull(15, Types.BIGINT);
         } else {
@@ -315,7 +315,7 @@ final class DeliveryTables {
     try (PreparedStatement select =
         connection.prepareStatement(
             PRICE_COLUMNS + where + " ORDER BY feed_seq LIMIT " + query.limit())) {
-      bind(select, parameters);
+      Sql.bind(select, parameters);
       List<StoredPrice> found = new ArrayList<>();
       try (ResultSet row = select.executeQuery()) {
         while (row.next()) {
@@ -344,7 +344,7 @@ final class DeliveryTables {
     try (PreparedStatement select =
         connection.prepareStatement(
             SELLER_COLUMNS + where + " ORDER BY feed_seq LIMIT " + query.limit())) {
-      bind(select, parameters);
+      Sql.bind(select, parameters);
       try (ResultSet row = select.executeQuery()) {
         while (row.next()) {
           found.add(
@@ -463,7 +463,7 @@ final class DeliveryTables {
         upsert.setLong(4, state.inFlightToSeq());
       }
       upsert.setInt(5, state.attempts());
-      setNullable(upsert, 6, Limits.check(state.lastError(), "lastError"));
+      Sql.setNullable(upsert, 6, Limits.check(state.lastError(), "lastError"));
       upsert.executeUpdate();
     }
   }
@@ -479,7 +479,7 @@ final class DeliveryTables {
         insert.setLong(3, letter.seq());
         insert.setString(4, letter.status().wireName());
         insert.setString(5, Limits.check(letter.reason(), "reason"));
-        setNullable(insert, 6, Limits.check(letter.detail(), "detail"));
+        Sql.setNullable(insert, 6, Limits.check(letter.detail(), "detail"));
         insert.setLong(7, micros(letter.failedAt()));
         insert.setInt(8, letter.attempts());
         insert.addBatch();
@@ -509,7 +509,7 @@ final class DeliveryTables {
     sql.append(" AND feed_seq > ? ORDER BY stream, feed_seq LIMIT ").append(limit);
     parameters.add(afterSeq);
     try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
-      bind(select, parameters);
+      Sql.bind(select, parameters);
       List<DeadLetter> found = new ArrayList<>();
       try (ResultSet row = select.executeQuery()) {
         while (row.next()) {
@@ -569,26 +569,5 @@ final class DeliveryTables {
       }
     }
     return counts;
-  }
-
-  private static void bind(PreparedStatement statement, List<Object> parameters)
-      throws SQLException {
-    for (int i = 0; i < parameters.size(); i++) {
-      Object value = parameters.get(i);
-      if (value instanceof Long number) {
-        statement.setLong(i + 1, number);
-      } else {
-        statement.setString(i + 1, (String) value);
-      }
-    }
-  }
-
-  private static void setNullable(PreparedStatement statement, int index, String value)
-      throws SQLException {
-    if (value == null) {
-      statement.setNull(index, Types.VARCHAR);
-    } else {
-      statement.setString(index, value);
-    }
   }
 }

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -258,9 +257,9 @@ final class JdbcGatewayStore implements GatewayStore {
         insert.setInt(5, position++);
         insert.setInt(6, entry.recordIndex());
         insert.setString(7, entry.recordSha256());
-        setNullable(insert, 8, entry.trackingNumber());
-        setNullable(insert, 9, entry.sellerId());
-        setNullable(insert, 10, entry.destinationCountry());
+        Sql.setNullable(insert, 8, entry.trackingNumber());
+        Sql.setNullable(insert, 9, entry.sellerId());
+        Sql.setNullable(insert, 10, entry.destinationCountry());
         insert.addBatch();
       }
       insert.executeBatch();
@@ -305,15 +304,6 @@ final class JdbcGatewayStore implements GatewayStore {
     for (LogAppend.Count count : entry.counts()) {
       Limits.check(count.path(), "path");
       Limits.check(count.action(), "action");
-    }
-  }
-
-  private static void setNullable(PreparedStatement statement, int index, String value)
-      throws SQLException {
-    if (value == null) {
-      statement.setNull(index, Types.VARCHAR);
-    } else {
-      statement.setString(index, value);
     }
   }
 

@@ -176,7 +176,7 @@ final class LogTables {
             + " LIMIT "
             + Math.max(0, query.limit());
     try (PreparedStatement select = connection.prepareStatement(sql)) {
-      bind(select, parameters);
+      Sql.bind(select, parameters);
       return rows(select);
     }
   }
@@ -195,7 +195,7 @@ final class LogTables {
             + " GROUP BY bucket, c.path, c.action ORDER BY bucket, c.path, c.action";
     List<ActionCount> counts = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(sql)) {
-      bind(select, parameters);
+      Sql.bind(select, parameters);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           counts.add(
@@ -285,18 +285,6 @@ final class LogTables {
               parameters.add(micros(t));
             });
     return where.toString();
-  }
-
-  private static void bind(PreparedStatement statement, List<Object> parameters)
-      throws SQLException {
-    for (int i = 0; i < parameters.size(); i++) {
-      Object value = parameters.get(i);
-      if (value instanceof Long number) {
-        statement.setLong(i + 1, number);
-      } else {
-        statement.setString(i + 1, (String) value);
-      }
-    }
   }
 
   private static List<LogRow> rows(PreparedStatement select) throws SQLException {
