@@ -115,10 +115,14 @@ public final class Pusher {
         ignored -> recipients.values().forEach(push -> push.schedule(Duration.ZERO)));
   }
 
-  /** Stops scheduling; completes when the deliveries in flight have settled. */
+  /**
+   * Stops scheduling; completes when the deliveries in flight have settled and the client is
+   * closed.
+   */
   public Future<Void> stop() {
     stopped = true;
     if (context == null) {
+      client.close();
       return Future.succeededFuture();
     }
     Promise<Void> settled = Promise.promise();
@@ -133,7 +137,14 @@ public final class Pusher {
               inFlight.add(push.current);
             }
           }
-          Future.join(inFlight).<Void>mapEmpty().otherwiseEmpty().onComplete(settled);
+          Future.join(inFlight)
+              .<Void>mapEmpty()
+              .otherwiseEmpty()
+              .onComplete(
+                  done -> {
+                    client.close();
+                    settled.complete();
+                  });
         });
     return settled.future();
   }
