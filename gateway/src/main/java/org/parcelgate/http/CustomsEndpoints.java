@@ -74,8 +74,8 @@ public final class CustomsEndpoints {
     router.get(SELLER_PATH).handler(customs).handler(ctx -> page(ctx, FeedKind.SELLER));
   }
 
-  /** A body and where the next page starts. */
-  private record Page(Buffer body, long nextCursor, boolean more) {}
+  /** A body, its signature, and where the next page starts. */
+  private record Page(Buffer body, String signature, long nextCursor, boolean more) {}
 
   private void page(RoutingContext ctx, FeedKind kind) {
     String recipient = PartnerContext.partner(ctx).id();
@@ -93,7 +93,7 @@ public final class CustomsEndpoints {
     FeedQuery query = query(ctx, recipient, kind);
     String requested = ctx.request().uri();
     ctx.vertx()
-        .executeBlocking(() -> read(feed, query, kind, avro), false)
+        .executeBlocking(() -> read(feed, query, kind, avro, requested), false)
         .onFailure(ctx::fail)
         .onSuccess(
             page -> {
@@ -109,13 +109,14 @@ public final class CustomsEndpoints {
                   .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                   .putHeader(NEXT_CURSOR_HEADER, Long.toString(page.nextCursor()))
                   .putHeader(MORE_HEADER, Boolean.toString(page.more()))
-                  .putHeader(SIGNATURE_HEADER, sign(recipient, requested, page.body()))
+                  .putHeader(SIGNATURE_HEADER, page.signature())
                   .end(page.body());
             });
   }
 
-  /** Reads and formats on a worker: a page is megabytes. */
-  private Page read(RecipientFeed feed, FeedQuery query, FeedKind kind, boolean avro) {
+  /** Reads, formats and signs on a worker: a page is megabytes, and its signature hashes it all. */
+  private Page read(
+      RecipientFeed feed, FeedQuery query, FeedKind kind, boolean avro, String requested) {
     // One more than asked tells whether another page follows.
     FeedQuery probe =
         new FeedQuery(
@@ -171,7 +172,11 @@ public final class CustomsEndpoints {
                   records.isEmpty() ? feed.sellerSchema() : records.get(0).schema(), records)
               : FeedFormat.sellersJson(header, records);
     }
-    return new Page(Buffer.buffer(body), header.nextCursor(), header.more());
+    return new Page(
+        Buffer.buffer(body),
+        sign(query.recipient(), requested, body),
+        header.nextCursor(),
+        header.more());
   }
 
   private static <T> List<T> sameSchema(
@@ -187,14 +192,14 @@ public final class CustomsEndpoints {
     return records.subList(0, end);
   }
 
-  private String sign(String recipient, String requested, Buffer body) {
+  private String sign(String recipient, String requested, byte[] body) {
     return signer.signDetached(
         SIGNATURE_TYPE,
         Map.of(
             "aud", recipient,
             "iat", clock.instant().getEpochSecond(),
             "request", requested),
-        body.getBytes());
+        body);
   }
 
   private FeedQuery query(RoutingContext ctx, String recipient, FeedKind kind) {
