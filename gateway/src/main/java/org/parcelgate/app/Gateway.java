@@ -415,15 +415,18 @@ public final class Gateway {
 
       @Override
       public Future<JsonObject> deadLetters(
-          String recipient, String status, long after, int limit) {
+          String recipient, String feed, String status, long after, int limit) {
         DeadLetter.Status wanted;
+        FeedKind kind;
         try {
           wanted = status == null ? null : DeadLetter.Status.fromWireName(status);
+          kind = feed == null ? null : FeedKind.fromWireName(feed);
         } catch (IllegalArgumentException e) {
-          return Future.failedFuture("status is dead, redrive or redelivered");
+          return Future.failedFuture(
+              "status is dead, redrive or redelivered; feed is price or seller");
         }
         return vertx
-            .executeBlocking(() -> store.deadLetters(recipient, null, wanted, after, limit), false)
+            .executeBlocking(() -> store.deadLetters(recipient, kind, wanted, after, limit), false)
             .map(
                 letters -> {
                   JsonArray list = new JsonArray();

@@ -64,7 +64,16 @@ public final class Main {
               .toCompletionStage()
               .toCompletableFuture()
               .get();
-      Duration grace = config.partnerApi().shutdownGrace().plusSeconds(5);
+      // Draining the partner port, then a push in flight, then closing.
+      Duration grace =
+          config
+              .partnerApi()
+              .shutdownGrace()
+              .plus(
+                  config.delivery().push().endpoints().isEmpty()
+                      ? Duration.ZERO
+                      : config.delivery().push().requestTimeout())
+              .plusSeconds(5);
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(

@@ -35,18 +35,21 @@ public final class CircuitBreaker {
   }
 
   public State state() {
-    if (openUntil == null) {
+    Instant until = openUntil;
+    if (until == null) {
       return State.CLOSED;
     }
-    return clock.instant().isBefore(openUntil) ? State.OPEN : State.HALF_OPEN;
+    return clock.instant().isBefore(until) ? State.OPEN : State.HALF_OPEN;
   }
 
   /** How long until an attempt is allowed: zero unless the circuit is open. */
   public Duration waitBeforeAttempt() {
-    if (state() != State.OPEN) {
+    Instant until = openUntil;
+    Instant now = clock.instant();
+    if (until == null || !now.isBefore(until)) {
       return Duration.ZERO;
     }
-    return Duration.between(clock.instant(), openUntil);
+    return Duration.between(now, until);
   }
 
   public void success() {

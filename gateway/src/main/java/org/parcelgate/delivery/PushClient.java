@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.parcelgate.auth.Digests;
 import org.parcelgate.auth.RequestTokenVerifier;
 import org.parcelgate.signing.GatewaySigner;
 
@@ -51,9 +50,14 @@ public final class PushClient implements AutoCloseable {
       return status >= 200 && status < 300;
     }
 
-    /** A refusal the same delivery would meet again: a 4xx other than 408, 425 and 429. */
+    /**
+     * A refusal of the records themselves, which the same delivery would meet again: 400 or 422.
+     * Every other failure (401, 403, 404 and the like say the receiver or the gateway is
+     * misconfigured, not that the records are wrong) halts the stream and is retried, so one
+     * misconfiguration cannot turn the backlog into dead letters.
+     */
     public boolean permanent() {
-      return status >= 400 && status < 500 && status != 408 && status != 425 && status != 429;
+      return status == 400 || status == 422;
     }
   }
 
@@ -91,8 +95,9 @@ public final class PushClient implements AutoCloseable {
    * Posts a delivery. The future always succeeds: with the answer's status, or with status 0 and
    * the kind of failure (connection, TLS, timeout) when there was no answer.
    */
-  public Future<Answer> post(URI endpoint, String recipient, String idempotencyKey, byte[] body) {
-    String token = token(recipient, body);
+  public Future<Answer> post(
+      URI endpoint, String recipient, String idempotencyKey, byte[] body, String bodySha256) {
+    String token = token(recipient, bodySha256);
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
@@ -111,14 +116,14 @@ public final class PushClient implements AutoCloseable {
         .map(status -> new Answer(status, null))
         .recover(
             failure -> {
-              if (request.succeeded()) {
-                request.result().reset();
-              }
+              // A request still being opened when the time ran out is reset when it opens, so it
+              // is never sent behind the retry's back.
+              request.onSuccess(HttpClientRequest::reset);
               return Future.succeededFuture(new Answer(0, failure.getClass().getSimpleName()));
             });
   }
 
-  private String token(String recipient, byte[] body) {
+  private String token(String recipient, String bodySha256) {
     Instant now = clock.instant();
     return signer.sign(
         RequestTokenVerifier.TOKEN_TYPE,
@@ -128,7 +133,7 @@ public final class PushClient implements AutoCloseable {
             .issueTime(Date.from(now))
             .expirationTime(Date.from(now.plus(TOKEN_LIFETIME)))
             .jwtID(UUID.randomUUID().toString())
-            .claim(RequestTokenVerifier.BODY_DIGEST_CLAIM, Digests.sha256Base64Url(body))
+            .claim(RequestTokenVerifier.BODY_DIGEST_CLAIM, bodySha256)
             .claim("cnf", Map.of(RequestTokenVerifier.THUMBPRINT_CONFIRMATION, thumbprint))
             .build());
   }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
+import org.parcelgate.auth.Digests;
 import org.parcelgate.metrics.GatewayMetrics;
 import org.parcelgate.store.DeadLetter;
 import org.parcelgate.store.DeliveryState;
@@ -222,19 +223,16 @@ public final class Pusher {
                 if (kind != null && kind != feed) {
                   continue;
                 }
-                List<Long> chosen = positions;
-                if (chosen.isEmpty()) {
-                  chosen =
-                      store
-                          .deadLetters(
-                              recipient, feed, DeadLetter.Status.DEAD, 0, Integer.MAX_VALUE)
-                          .stream()
-                          .map(DeadLetter::seq)
-                          .toList();
-                }
                 moved +=
-                    store.moveDeadLetters(
-                        recipient, feed, chosen, DeadLetter.Status.DEAD, DeadLetter.Status.REDRIVE);
+                    positions.isEmpty()
+                        ? store.moveAllDeadLetters(
+                            recipient, feed, DeadLetter.Status.DEAD, DeadLetter.Status.REDRIVE)
+                        : store.moveDeadLetters(
+                            recipient,
+                            feed,
+                            positions,
+                            DeadLetter.Status.DEAD,
+                            DeadLetter.Status.REDRIVE);
               }
               return moved;
             },
@@ -252,9 +250,11 @@ public final class Pusher {
   private enum Next {
     /** Nothing to send: wait for the poll interval. */
     IDLE,
-    /** Delivered, refused for good or skipped: go on at once. */
+    /** The receiver acknowledged, or refused for good: go on at once. */
     AGAIN,
-    /** Failed: back off. */
+    /** Nothing reached the receiver (every record expired or gone): go on at once. */
+    SKIPPED,
+    /** The receiver failed or did not answer: back off. */
     RETRY
   }
 
@@ -269,11 +269,12 @@ public final class Pusher {
       long to,
       int attempts,
       String key,
-      byte[] body) {
+      byte[] body,
+      String bodySha256) {
 
     /** Nothing to send this time (records expired or gone), but look again at once. */
     static Delivery skipped(FeedKind kind) {
-      return new Delivery(kind, false, List.of(), 0, 0, 0, "", null);
+      return new Delivery(kind, false, List.of(), 0, 0, 0, "", null, null);
     }
   }
 
@@ -285,6 +286,11 @@ public final class Pusher {
     final AtomicLong dead = new AtomicLong();
     long timer = -1;
     boolean busy;
+    int internalFailures;
+
+    /** The feed of the last delivery formed: the other goes first next, so neither starves. */
+    FeedKind last = FeedKind.SELLER;
+
     Future<Next> current;
 
     RecipientPush(String recipient, URI endpoint) {
@@ -333,29 +339,40 @@ public final class Pusher {
               .executeBlocking(this::prepare, false)
               .compose(
                   delivery -> {
-                    if (delivery == null) {
+                    if (delivery == null || stopped) {
                       return Future.succeededFuture(Next.IDLE);
                     }
                     if (delivery.body() == null) {
-                      return Future.succeededFuture(Next.AGAIN);
+                      return Future.succeededFuture(Next.SKIPPED);
                     }
                     return client
-                        .post(endpoint, recipient, delivery.key(), delivery.body())
+                        .post(
+                            endpoint,
+                            recipient,
+                            delivery.key(),
+                            delivery.body(),
+                            delivery.bodySha256())
                         .compose(
                             answer -> vertx.executeBlocking(() -> settle(delivery, answer), false));
                   });
       current.onComplete(
           outcome -> {
             busy = false;
-            Next next = outcome.succeeded() ? outcome.result() : Next.RETRY;
             if (outcome.failed()) {
+              // The gateway's own failure (the store, a schema): not the receiver's, so the
+              // circuit is left alone; back off on a count of its own.
+              internalFailures++;
               LOG.warn(
                   "push to recipient {} failed inside the gateway: {}",
                   recipient,
                   outcome.cause().toString());
+              schedule(settings.retry().delay(internalFailures, random));
+              return;
             }
-            switch (next) {
+            internalFailures = 0;
+            switch (outcome.result()) {
               case IDLE -> schedule(settings.pollInterval());
+              case SKIPPED -> schedule(Duration.ZERO);
               case AGAIN -> {
                 breaker.success();
                 schedule(Duration.ZERO);
@@ -376,47 +393,106 @@ public final class Pusher {
       if (!redrive.isEmpty()) {
         return redrive(redrive);
       }
+      DeliveryState[] states = new DeliveryState[FeedKind.values().length];
       for (FeedKind kind : FeedKind.values()) {
-        DeliveryState state = store.deliveryState(recipient, kind);
-        FeedQuery query = FeedQuery.after(recipient, state.deliveredSeq(), settings.batchSize());
-        if (state.inFlightToSeq() != null) {
-          query = query.upTo(state.inFlightToSeq());
+        states[kind.ordinal()] = store.deliveryState(recipient, kind);
+      }
+      for (FeedKind kind : order(states)) {
+        DeliveryState state = states[kind.ordinal()];
+        Delivery delivery = state.inFlightToSeq() == null ? next(kind, state) : again(kind, state);
+        if (delivery != null) {
+          last = kind;
+          return delivery;
         }
-        Batch batch = read(kind, query);
-        if (batch.positions().isEmpty()) {
-          if (state.inFlightToSeq() != null) {
-            // The positions in flight hold no record any more (sellers that changed since).
-            store.saveDeliveryState(done(kind, state.inFlightToSeq()));
-            return Delivery.skipped(kind);
-          }
-          continue;
-        }
-        long to =
-            state.inFlightToSeq() != null
-                ? state.inFlightToSeq()
-                : batch.positions().get(batch.positions().size() - 1);
-        if (state.inFlightToSeq() == null) {
-          state =
-              new DeliveryState(recipient, kind, state.deliveredSeq(), to, 0, state.lastError());
-          store.saveDeliveryState(state);
-        }
-        Batch live = expire(kind, state, batch);
-        if (live.positions().isEmpty()) {
-          store.saveDeliveryState(done(kind, to));
-          return Delivery.skipped(kind);
-        }
-        String key = key(kind, (state.deliveredSeq() + 1) + "-" + to);
-        return new Delivery(
-            kind,
-            false,
-            live.positions(),
-            state.deliveredSeq(),
-            to,
-            state.attempts(),
-            key,
-            live.body(to));
       }
       return null;
+    }
+
+    /** A stream with a delivery in flight first; otherwise the stream not served last time. */
+    private List<FeedKind> order(DeliveryState[] states) {
+      List<FeedKind> order = new ArrayList<>();
+      for (FeedKind kind : FeedKind.values()) {
+        if (states[kind.ordinal()].inFlightToSeq() != null) {
+          order.add(kind);
+        }
+      }
+      for (FeedKind kind : FeedKind.values()) {
+        if (kind != last && !order.contains(kind)) {
+          order.add(kind);
+        }
+      }
+      if (!order.contains(last)) {
+        order.add(last);
+      }
+      return order;
+    }
+
+    /**
+     * Forms a new delivery: the next records after the delivered position; those older than the
+     * time-to-live become dead letters now, once. Its last position is stored before it is sent.
+     */
+    private Delivery next(FeedKind kind, DeliveryState state) {
+      Batch batch =
+          read(kind, FeedQuery.after(recipient, state.deliveredSeq(), settings.batchSize()));
+      if (batch.positions().isEmpty()) {
+        return null;
+      }
+      long to = batch.positions().get(batch.positions().size() - 1);
+      DeliveryState inFlight =
+          new DeliveryState(recipient, kind, state.deliveredSeq(), to, 0, state.lastError());
+      Batch live = expire(kind, inFlight, batch);
+      if (live.positions().isEmpty()) {
+        store.saveDeliveryState(done(kind, to));
+        return Delivery.skipped(kind);
+      }
+      store.saveDeliveryState(inFlight);
+      return delivery(kind, inFlight, live);
+    }
+
+    /**
+     * The delivery in flight again (a retry, also after a restart): the same positions, less those
+     * dead-lettered when it was formed, under the same key. Seller records that changed since have
+     * moved to later positions, so a seller delivery may hold fewer records than before. Its
+     * records are not expired one by one (the body under a key must not change); once every one of
+     * them is older than the time-to-live, the whole delivery becomes dead letters.
+     */
+    private Delivery again(FeedKind kind, DeliveryState state) {
+      long from = state.deliveredSeq();
+      long to = state.inFlightToSeq();
+      int span = (int) Math.min(Integer.MAX_VALUE, to - from);
+      Batch batch = read(kind, FeedQuery.after(recipient, from, span).upTo(to));
+      List<Long> dead = new ArrayList<>();
+      for (DeadLetter letter : store.deadLetters(recipient, kind, null, from, span)) {
+        if (letter.seq() <= to) {
+          dead.add(letter.seq());
+        }
+      }
+      Batch live = batch.without(dead);
+      if (live.positions().isEmpty()) {
+        // Nothing left in flight: sellers that changed since, or records dead-lettered.
+        store.saveDeliveryState(done(kind, to));
+        return Delivery.skipped(kind);
+      }
+      if (unexpired(live).positions().isEmpty()) {
+        deadLetter(kind, done(kind, to), live.positions(), state.attempts());
+        return Delivery.skipped(kind);
+      }
+      return delivery(kind, state, live);
+    }
+
+    private Delivery delivery(FeedKind kind, DeliveryState state, Batch live) {
+      long to = state.inFlightToSeq();
+      byte[] body = live.body(to);
+      return new Delivery(
+          kind,
+          false,
+          live.positions(),
+          state.deliveredSeq(),
+          to,
+          state.attempts(),
+          key(kind, (state.deliveredSeq() + 1) + "-" + to),
+          body,
+          Digests.sha256Base64Url(body));
     }
 
     private Delivery redrive(List<DeadLetter> letters) {
@@ -452,7 +528,7 @@ public final class Pusher {
       long last = found.get(found.size() - 1);
       byte[] body = new Batch(recipient, kind, prices, sellers).body(last);
       String key = key(kind, "redrive:" + found.get(0) + "-" + last + ":" + found.size());
-      return new Delivery(kind, true, found, 0, last, 0, key, body);
+      return new Delivery(kind, true, found, 0, last, 0, key, body, Digests.sha256Base64Url(body));
     }
 
     /** Settles an attempt's answer, on a worker thread. */
@@ -510,6 +586,15 @@ public final class Pusher {
         return Next.AGAIN;
       }
       metrics.deliveryAttempt(recipient, "failed");
+      if (answer.status() >= 400 && answer.status() < 500) {
+        // 401, 403, 404, 413 and the like: a configuration to fix on one side; the stream waits.
+        LOG.warn(
+            "recipient {} answered delivery {} with {}: the stream halts and retries until the"
+                + " configuration is fixed",
+            recipient,
+            delivery.key(),
+            outcome);
+      }
       LOG.info(
           "delivery {} to recipient {} failed ({}), will retry",
           delivery.key(),
@@ -539,33 +624,44 @@ public final class Pusher {
 
     /** Dead-letters the records older than the time-to-live; returns the others. */
     private Batch expire(FeedKind kind, DeliveryState state, Batch batch) {
-      Instant oldest = clock.instant().minus(settings.recordTtl());
-      List<DeadLetter> letters = new ArrayList<>();
-      Batch live = batch.without(time -> time.isBefore(oldest));
-      for (long position : batch.positions()) {
-        if (!live.positions().contains(position)) {
-          letters.add(
-              new DeadLetter(
-                  recipient,
-                  kind,
-                  position,
-                  DeadLetter.Status.DEAD,
-                  "expired",
-                  "older than the record time-to-live",
-                  clock.instant(),
-                  state.attempts()));
-        }
-      }
-      if (!letters.isEmpty()) {
-        LOG.warn(
-            "{} {} records of recipient {} expired undelivered and were dead-lettered",
-            letters.size(),
-            kind.wireName(),
-            recipient);
-        store.deadLetter(state, letters);
-        metrics.deliveryRecords(recipient, kind.wireName(), "dead_lettered", letters.size());
+      Batch live = unexpired(batch);
+      List<Long> old = new ArrayList<>(batch.positions());
+      old.removeAll(live.positions());
+      if (!old.isEmpty()) {
+        deadLetter(kind, state, old, state.attempts());
       }
       return live;
+    }
+
+    /** The records not older than the time-to-live. */
+    private Batch unexpired(Batch batch) {
+      Instant oldest = clock.instant().minus(settings.recordTtl());
+      return batch.without(time -> time.isBefore(oldest));
+    }
+
+    /** Stores records as expired dead letters, with the stream's state, in one transaction. */
+    private void deadLetter(
+        FeedKind kind, DeliveryState state, List<Long> positions, int attempts) {
+      List<DeadLetter> letters = new ArrayList<>();
+      for (long position : positions) {
+        letters.add(
+            new DeadLetter(
+                recipient,
+                kind,
+                position,
+                DeadLetter.Status.DEAD,
+                "expired",
+                "older than the record time-to-live",
+                clock.instant(),
+                attempts));
+      }
+      LOG.warn(
+          "{} {} records of recipient {} expired undelivered and were dead-lettered",
+          letters.size(),
+          kind.wireName(),
+          recipient);
+      store.deadLetter(state, letters);
+      metrics.deliveryRecords(recipient, kind.wireName(), "dead_lettered", letters.size());
     }
 
     private Batch read(FeedKind kind, FeedQuery query) {
@@ -608,6 +704,15 @@ public final class Pusher {
       return kind == FeedKind.PRICE
           ? prices.stream().map(record -> record.stored().seq()).toList()
           : sellers.stream().map(record -> record.stored().seq()).toList();
+    }
+
+    /** The records at positions other than {@code positions}. */
+    Batch without(List<Long> positions) {
+      return new Batch(
+          recipient,
+          kind,
+          prices.stream().filter(r -> !positions.contains(r.stored().seq())).toList(),
+          sellers.stream().filter(r -> !positions.contains(r.stored().seq())).toList());
     }
 
     /** The records whose time (received, or last seen) does not match {@code expired}. */

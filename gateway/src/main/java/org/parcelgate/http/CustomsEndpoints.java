@@ -53,7 +53,7 @@ public final class CustomsEndpoints {
 
   private static final int DEFAULT_LIMIT = 100;
   private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
-  private static final Pattern TRACKING = Pattern.compile("[A-Za-z0-9-]{1,64}");
+  private static final Pattern TRACKING = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
   private final Feeds feeds;
   private final GatewaySigner signer;

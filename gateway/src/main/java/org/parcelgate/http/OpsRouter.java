@@ -31,9 +31,11 @@ public final class OpsRouter {
     /**
      * A recipient's dead letters after a position.
      *
+     * @param feed {@code price} or {@code seller}; null for both (then {@code after} must be 0)
      * @param status {@code dead}, {@code redrive} or {@code redelivered}; null for all
      */
-    Future<JsonObject> deadLetters(String recipient, String status, long after, int limit);
+    Future<JsonObject> deadLetters(
+        String recipient, String feed, String status, long after, int limit);
 
     /**
      * Marks a recipient's dead letters for delivery again.
@@ -83,14 +85,20 @@ public final class OpsRouter {
             ctx -> {
               long after = number(ctx, "after", 0);
               long limit = number(ctx, "limit", 100);
+              String feed = ctx.request().getParam("feed");
               if (after < 0 || limit < 1 || limit > 1000) {
                 refuse(ctx, "after is a position, limit a whole number from 1 to 1000");
+                return;
+              }
+              if (after > 0 && feed == null) {
+                refuse(ctx, "after is a position of one feed: name it with feed=price or seller");
                 return;
               }
               command(
                   ctx,
                   commands.deadLetters(
                       ctx.pathParam("recipient"),
+                      feed,
                       ctx.request().getParam("status"),
                       after,
                       (int) limit));

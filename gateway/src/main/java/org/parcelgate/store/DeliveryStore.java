@@ -59,6 +59,15 @@ public interface DeliveryStore {
       DeadLetter.Status from,
       DeadLetter.Status to);
 
+  /**
+   * Moves every dead letter of a recipient's stream that is in status {@code from} to status {@code
+   * to}, in one statement.
+   *
+   * @return how many moved
+   */
+  int moveAllDeadLetters(
+      String recipient, FeedKind kind, DeadLetter.Status from, DeadLetter.Status to);
+
   /** Keeps a record schema by its fingerprint; keeping one already kept changes nothing. */
   void registerSchema(String fingerprint, String schemaJson);
 

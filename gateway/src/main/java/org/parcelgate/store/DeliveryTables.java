@@ -48,12 +48,14 @@ final class DeliveryTables {
           + " identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT (recipient, marketplace_id, seller_id) DO UPDATE SET"
           + " feed_seq = excluded.feed_seq,"
-          + " last_seen_micros = excluded.last_seen_micros,"
+          + " last_seen_micros = CASE WHEN excluded.last_seen_micros > seller_record.last_seen_micros"
+          + " THEN excluded.last_seen_micros ELSE seller_record.last_seen_micros END,"
           + " transaction_count = seller_record.transaction_count + excluded.transaction_count,"
           + " identity_fingerprint = excluded.identity_fingerprint,"
           + " identity = excluded.identity";
   private static final String MOVE_SELLER =
-      "UPDATE seller_record SET feed_seq = ?, transaction_count = transaction_count + ?"
+      "UPDATE seller_record SET feed_seq = ?, transaction_count = transaction_count + ?,"
+          + " last_seen_micros = CASE WHEN ? > last_seen_micros THEN ? ELSE last_seen_micros END"
           + " WHERE recipient = ? AND marketplace_id = ? AND seller_id = ?";
   private static final String UPSERT_VALUE =
       "INSERT INTO seller_value (recipient, marketplace_id, seller_id, currency,"
@@ -281,9 +283,11 @@ final class DeliveryTables {
         } else {
           move.setLong(1, seq);
           move.setLong(2, change.transactions);
-          move.setString(3, key.recipient());
-          move.setString(4, marketplaceId);
-          move.setString(5, key.sellerId());
+          move.setLong(3, received);
+          move.setLong(4, received);
+          move.setString(5, key.recipient());
+          move.setString(6, marketplaceId);
+          move.setString(7, key.sellerId());
           move.addBatch();
           moved = true;
         }
@@ -552,6 +556,24 @@ final class DeliveryTables {
         moved += Math.max(count, 0);
       }
       return moved;
+    }
+  }
+
+  static int setAllStatus(
+      Connection connection,
+      String recipient,
+      FeedKind kind,
+      DeadLetter.Status from,
+      DeadLetter.Status to)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE dead_letter SET status = ? WHERE recipient = ? AND stream = ? AND status = ?")) {
+      update.setString(1, to.wireName());
+      update.setString(2, recipient);
+      update.setString(3, kind.wireName());
+      update.setString(4, from.wireName());
+      return update.executeUpdate();
     }
   }
 

@@ -367,7 +367,8 @@ final class JdbcGatewayStore implements GatewayStore {
 
   @Override
   public List<StoredSeller> sellerRecords(FeedQuery query) {
-    return run(connection -> DeliveryTables.sellers(connection, query));
+    // One read transaction: the seller rows and their values from the same snapshot.
+    return run(connection -> inTransaction(connection, c -> DeliveryTables.sellers(c, query)));
   }
 
   @Override
@@ -423,6 +424,12 @@ final class JdbcGatewayStore implements GatewayStore {
         connection ->
             inTransaction(
                 connection, c -> DeliveryTables.setStatus(c, recipient, kind, seqs, from, to)));
+  }
+
+  @Override
+  public int moveAllDeadLetters(
+      String recipient, FeedKind kind, DeadLetter.Status from, DeadLetter.Status to) {
+    return write(connection -> DeliveryTables.setAllStatus(connection, recipient, kind, from, to));
   }
 
   @Override

@@ -384,6 +384,44 @@ class PushDeliveryTest {
   }
 
   @Test
+  void aReceiverRefusingTheGatewayHaltsTheStreamInsteadOfDeadLetteringIt() {
+    answer(403);
+    start(environment(), Clock.systemUTC());
+    pushBatch();
+    Await.until(() -> deliveries().size() >= 3, "attempts while the receiver refuses the gateway");
+
+    assertThat(deliveries())
+        .allSatisfy(d -> assertThat(d.key()).isEqualTo(deliveries().get(0).key()));
+    assertThat(ops("GET", "/admin/delivery/customs-nl/dead-letters").getJsonArray("deadLetters"))
+        .as("a configuration problem is not the records' fault")
+        .isEmpty();
+
+    answer(200);
+    awaitAllPricesAcknowledged();
+    assertThat(acknowledged("price")).containsExactlyElementsOf(oneTo(RECORDS));
+  }
+
+  @Test
+  void listsDeadLettersPageByPageOfOneFeed() {
+    answer(422);
+    start(environment(), Clock.systemUTC());
+    pushBatch();
+    Await.until(
+        () ->
+            ops("GET", "/admin/delivery/customs-nl/dead-letters?feed=price&limit=1000")
+                    .getJsonArray("deadLetters")
+                    .size()
+                >= RECORDS,
+        "every price record dead-lettered");
+
+    JsonArray second =
+        ops("GET", "/admin/delivery/customs-nl/dead-letters?feed=price&after=5&limit=5")
+            .getJsonArray("deadLetters");
+    assertThat(second.stream().map(l -> ((JsonObject) l).getLong("position")))
+        .containsExactly(6L, 7L, 8L, 9L, 10L);
+  }
+
+  @Test
   void deadLettersRecordsNotDeliveredWithinTheirTimeToLive() {
     answer(503);
     MutableClock clock = new MutableClock(Instant.now());

@@ -333,6 +333,55 @@ class DeliveryTablesTest {
   }
 
   @Test
+  void reDrivesEveryDeadLetterOfAStreamInOneStatement() {
+    Instant failed = Instant.parse("2026-03-01T11:00:00Z");
+    List<DeadLetter> letters = new ArrayList<>();
+    for (long seq = 1; seq <= 3; seq++) {
+      letters.add(letter(seq, DeadLetter.Status.DEAD, "refused", failed));
+    }
+    letters.add(letter(4, DeadLetter.Status.REDELIVERED, "refused", failed));
+    store.deadLetter(DeliveryState.initial(RECIPIENT, FeedKind.PRICE), letters);
+
+    assertThat(
+            store.moveAllDeadLetters(
+                RECIPIENT, FeedKind.PRICE, DeadLetter.Status.DEAD, DeadLetter.Status.REDRIVE))
+        .isEqualTo(3);
+    assertThat(store.deadLetters(RECIPIENT, FeedKind.PRICE, DeadLetter.Status.REDRIVE, 0, 10))
+        .extracting(DeadLetter::seq)
+        .containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void aSellerThatLosesATransactionIsSeenAgainAndLastSeenNeverGoesBack() {
+    Instant later = RECEIVED.plusSeconds(600);
+    store.commit(
+        batch(
+            "b-1",
+            later,
+            List.of(
+                row(RECIPIENT, "t-1", 1, 0, "s-1", 100), row(RECIPIENT, "t-2", 1, 1, "s-2", 5))));
+    // Committed after, but received earlier (the clock is read before the write lock).
+    store.commit(batch("b-2", RECEIVED, List.of(row(RECIPIENT, "t-2", 2, 0, "s-1", 7))));
+    assertThat(
+            store
+                .sellerRecords(
+                    new FeedQuery(RECIPIENT, 0, null, 10, null, null, null, null, null, "s-1"))
+                .get(0)
+                .lastSeen())
+        .isEqualTo(later);
+    Instant latest = later.plusSeconds(60);
+    store.commit(batch("b-3", latest, List.of(row(RECIPIENT, "t-1", 2, 0, "s-2", 100))));
+
+    List<StoredSeller> sellers = store.sellerRecords(FeedQuery.after(RECIPIENT, 0, 10));
+    StoredSeller first = sellers.stream().filter(x -> x.sellerId().equals("s-1")).findFirst().get();
+    StoredSeller second =
+        sellers.stream().filter(x -> x.sellerId().equals("s-2")).findFirst().get();
+    assertThat(first.lastSeen()).as("moved away from: a change, seen then").isEqualTo(latest);
+    assertThat(second.lastSeen()).isEqualTo(latest);
+    assertThat(second.firstSeen()).isEqualTo(later);
+  }
+
+  @Test
   void keepsRecordSchemasByFingerprintOnce() {
     store.registerSchema("fp-1", "{\"type\":\"string\"}");
     store.registerSchema("fp-1", "{\"type\":\"int\"}");
