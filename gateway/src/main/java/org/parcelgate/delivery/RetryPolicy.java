@@ -19,17 +19,20 @@ public record RetryPolicy(Duration initialDelay, Duration maxDelay) {
 
   /** The ceiling of the wait after {@code failures} consecutive failed attempts (at least 1). */
   public Duration ceiling(int failures) {
-    long max = maxDelay.toMillis();
-    long ceiling = initialDelay.toMillis();
-    for (int i = 1; i < failures && ceiling < max; i++) {
-      ceiling *= 2;
+    Duration ceiling = initialDelay;
+    Duration half = maxDelay.dividedBy(2);
+    for (int i = 1; i < failures && ceiling.compareTo(maxDelay) < 0; i++) {
+      ceiling = ceiling.compareTo(half) > 0 ? maxDelay : ceiling.multipliedBy(2);
     }
-    return Duration.ofMillis(Math.min(ceiling, max));
+    return ceiling.compareTo(maxDelay) > 0 ? maxDelay : ceiling;
   }
 
-  /** The wait after {@code failures} consecutive failed attempts: jittered below the ceiling. */
+  /**
+   * The wait after {@code failures} consecutive failed attempts: jittered below the ceiling, in
+   * whole milliseconds (the resolution of the timers that wait it).
+   */
   public Duration delay(int failures, RandomGenerator random) {
-    long ceiling = ceiling(failures).toMillis();
-    return Duration.ofMillis(ceiling == 0 ? 0 : random.nextLong(ceiling + 1));
+    long millis = ceiling(failures).toMillis();
+    return Duration.ofMillis(random.nextLong(millis == Long.MAX_VALUE ? millis : millis + 1));
   }
 }

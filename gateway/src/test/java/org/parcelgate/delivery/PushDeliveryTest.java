@@ -341,13 +341,14 @@ class PushDeliveryTest {
     pushBatch();
     Await.until(
         () ->
-            ops("GET", "/admin/delivery/customs-nl/dead-letters?status=dead")
+            ops("GET", "/admin/delivery/customs-nl/dead-letters?feed=price&status=dead")
                     .getJsonArray("deadLetters")
                     .size()
                 >= RECORDS,
         "every price record dead-lettered");
 
-    JsonObject dead = ops("GET", "/admin/delivery/customs-nl/dead-letters?status=dead&limit=1000");
+    JsonObject dead =
+        ops("GET", "/admin/delivery/customs-nl/dead-letters?feed=price&status=dead&limit=1000");
     JsonObject letter = dead.getJsonArray("deadLetters").getJsonObject(0);
     assertThat(letter.getString("reason")).isEqualTo("refused");
     assertThat(letter.getString("detail")).isEqualTo("HTTP 422");
@@ -377,7 +378,7 @@ class PushDeliveryTest {
         .allSatisfy(key -> assertThat(key).contains(":price:redrive:"));
     Await.until(
         () ->
-            ops("GET", "/admin/delivery/customs-nl/dead-letters?status=dead")
+            ops("GET", "/admin/delivery/customs-nl/dead-letters?feed=price&status=dead")
                 .getJsonArray("deadLetters")
                 .isEmpty(),
         "no dead letter is left");
@@ -435,7 +436,7 @@ class PushDeliveryTest {
 
     Await.until(
         () ->
-            ops("GET", "/admin/delivery/customs-nl/dead-letters?status=dead&limit=1000")
+            ops("GET", "/admin/delivery/customs-nl/dead-letters?feed=price&status=dead&limit=1000")
                     .getJsonArray("deadLetters")
                     .size()
                 >= RECORDS,
