@@ -42,8 +42,8 @@ public final class FeedFormat {
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final String NAMESPACE = "org.parcelgate.delivery";
-  private static final Map<String, Schema> PRICE_SCHEMAS = new ConcurrentHashMap<>();
-  private static final Map<String, Schema> SELLER_SCHEMAS = new ConcurrentHashMap<>();
+  private static final Map<Schema, Schema> PRICE_SCHEMAS = new ConcurrentHashMap<>();
+  private static final Map<Schema, Schema> SELLER_SCHEMAS = new ConcurrentHashMap<>();
 
   private FeedFormat() {}
 
@@ -79,8 +79,7 @@ public final class FeedFormat {
    * @throws IllegalArgumentException unless every record was written with that schema
    */
   public static byte[] pricesAvro(Schema transaction, List<Feeds.PriceRecord> records) {
-    Schema schema =
-        PRICE_SCHEMAS.computeIfAbsent(transaction.toString(), k -> priceSchema(transaction));
+    Schema schema = PRICE_SCHEMAS.computeIfAbsent(transaction, FeedFormat::priceSchema);
     return container(
         schema,
         records.stream()
@@ -116,7 +115,7 @@ public final class FeedFormat {
    * @throws IllegalArgumentException unless every record was written with that schema
    */
   public static byte[] sellersAvro(Schema seller, List<Feeds.SellerRecord> records) {
-    Schema schema = SELLER_SCHEMAS.computeIfAbsent(seller.toString(), k -> sellerSchema(seller));
+    Schema schema = SELLER_SCHEMAS.computeIfAbsent(seller, FeedFormat::sellerSchema);
     Schema value = schema.getField("values").schema().getElementType();
     return container(
         schema,

@@ -66,17 +66,19 @@ public final class Feeds {
     this.store = store;
     for (RecipientFeed feed : feeds) {
       recipients.put(feed.recipient(), feed);
-      schemas.put(feed.fingerprint(), feed.schema());
       if (feed.sellerSchema() != null) {
         schemas.put(feed.sellerFingerprint(), feed.sellerSchema());
       }
     }
   }
 
-  /** Keeps the schemas of the policies in force in the store, so their records stay readable. */
+  /**
+   * Keeps the seller identity schemas of the policies in force in the store, so the identities stay
+   * readable after a policy changes. (Price records are read from containers, which carry their
+   * schema.)
+   */
   public void registerSchemas() {
     for (RecipientFeed feed : recipients.values()) {
-      store.registerSchema(feed.fingerprint(), feed.schema().toString());
       if (feed.sellerSchema() != null) {
         store.registerSchema(feed.sellerFingerprint(), feed.sellerSchema().toString());
       }

@@ -28,14 +28,12 @@ import org.parcelgate.store.PriceRow;
 public final class RecipientFeed {
   private final String recipient;
   private final Schema schema;
-  private final String fingerprint;
   private final Schema sellerSchema;
   private final String sellerFingerprint;
 
   public RecipientFeed(Minimizer minimizer) {
     this.recipient = minimizer.recipient();
     this.schema = minimizer.outputSchema();
-    this.fingerprint = minimizer.outputFingerprint();
     this.sellerSchema = Avro.fieldRecordSchema(schema, "seller");
     this.sellerFingerprint = sellerSchema == null ? null : WriterSchemas.fingerprint(sellerSchema);
   }
@@ -47,10 +45,6 @@ public final class RecipientFeed {
   /** The minimized record schema of the policy in force. */
   public Schema schema() {
     return schema;
-  }
-
-  public String fingerprint() {
-    return fingerprint;
   }
 
   /** The schema of the seller part of the minimized records; null if the policy keeps none. */
