@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.parcelgate.privacy.LogVerifier;
-import org.parcelgate.signing.Checkpoint;
-import org.parcelgate.signing.CheckpointVerifier;
+import org.parcelgate.protocol.Checkpoint;
+import org.parcelgate.protocol.CheckpointVerifier;
 
 /**
  * {@code java -jar parcelgate-gateway.jar verify-log --log EXPORT.jsonl [--log NEXT.jsonl ...]

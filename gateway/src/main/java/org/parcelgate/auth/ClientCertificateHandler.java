@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
+import org.parcelgate.protocol.Digests;
 
 /**
  * Maps the connection's client certificate (already validated by the TLS layer) to a registered,

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.parcelgate.protocol.Digests;
+import org.parcelgate.protocol.SignatureAlgorithms;
 
 /**
  * Reads a partner registry file (JSON, described in docs/operations.md) into a {@link

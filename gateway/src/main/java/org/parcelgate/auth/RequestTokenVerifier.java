@@ -14,7 +14,6 @@ import static org.parcelgate.error.ProblemCode.UNKNOWN_KEY;
 import static org.parcelgate.error.ProblemCode.UNSUPPORTED_ALGORITHM;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -34,6 +33,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
+import org.parcelgate.protocol.Digests;
+import org.parcelgate.protocol.JoseTypes;
+import org.parcelgate.protocol.RequestToken;
 
 /**
  * Verifies the signed request token ({@code Authorization: Bearer}) of one request, for a partner
@@ -46,15 +48,6 @@ import org.parcelgate.error.ProblemCode;
  * I/O is the replay guard's, which the gateway backs with the store: call it from a worker thread.
  */
 public final class RequestTokenVerifier {
-  /** The only accepted {@code typ} header value. */
-  public static final JOSEObjectType TOKEN_TYPE = new JOSEObjectType("parcelgate-request+jwt");
-
-  /** The claim carrying the body digest. */
-  public static final String BODY_DIGEST_CLAIM = "body_sha256";
-
-  /** The confirmation member carrying the certificate thumbprint (RFC 8705). */
-  public static final String THUMBPRINT_CONFIRMATION = "x5t#S256";
-
   /** Compact tokens longer than this are refused before parsing. */
   public static final int MAX_TOKEN_LENGTH = 8192;
 
@@ -133,8 +126,8 @@ public final class RequestTokenVerifier {
       throw refuse(UNSUPPORTED_ALGORITHM, "accepted algorithms are " + algorithmNames());
     }
     // JOSEObjectType.equals ignores case; the protocol wants the exact value.
-    if (header.getType() == null || !TOKEN_TYPE.getType().equals(header.getType().getType())) {
-      throw refuse(INVALID_TOKEN, "the typ header must be " + TOKEN_TYPE);
+    if (!JoseTypes.is(header.getType(), JoseTypes.REQUEST)) {
+      throw refuse(INVALID_TOKEN, "the typ header must be " + JoseTypes.REQUEST);
     }
     if (header.getJWKURL() != null
         || header.getJWK() != null
@@ -229,12 +222,12 @@ public final class RequestTokenVerifier {
   private static void checkBinding(JWTClaimsSet claims, String connectionThumbprint) {
     Map<String, Object> confirmation;
     try {
-      confirmation = claims.getJSONObjectClaim("cnf");
+      confirmation = claims.getJSONObjectClaim(RequestToken.CONFIRMATION_CLAIM);
     } catch (ParseException e) {
       throw refuse(INVALID_TOKEN, "cnf must be a JSON object");
     }
     if (confirmation == null
-        || !(confirmation.get(THUMBPRINT_CONFIRMATION) instanceof String thumbprint)) {
+        || !(confirmation.get(RequestToken.THUMBPRINT_CONFIRMATION) instanceof String thumbprint)) {
       throw refuse(INVALID_TOKEN, "the cnf claim with an x5t#S256 member is required");
     }
     if (!constantTimeEquals(thumbprint, connectionThumbprint)) {
@@ -245,7 +238,7 @@ public final class RequestTokenVerifier {
   }
 
   private static void checkBody(JWTClaimsSet claims, byte[] body) {
-    Object claimed = claims.getClaim(BODY_DIGEST_CLAIM);
+    Object claimed = claims.getClaim(RequestToken.BODY_DIGEST_CLAIM);
     if (claimed == null) {
       if (body != null) {
         throw refuse(INVALID_TOKEN, "the body_sha256 claim is required for a request with a body");

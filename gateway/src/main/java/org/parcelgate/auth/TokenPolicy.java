@@ -4,6 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import org.parcelgate.protocol.SignatureAlgorithms;
 
 /**
  * What a request token must satisfy beyond its signature.

@@ -20,12 +20,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.parcelgate.auth.SignatureAlgorithms;
 import org.parcelgate.auth.TokenPolicy;
-import org.parcelgate.delivery.RetryPolicy;
 import org.parcelgate.delivery.Routing;
 import org.parcelgate.ingest.IngestLimits;
 import org.parcelgate.privacy.PseudonymKeys;
+import org.parcelgate.protocol.RetryPolicy;
+import org.parcelgate.protocol.SignatureAlgorithms;
 import org.parcelgate.tls.PartnerServerOptions;
 import org.parcelgate.validation.ValidationPolicy;
 

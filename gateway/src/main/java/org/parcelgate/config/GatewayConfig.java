@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.parcelgate.auth.TokenPolicy;
-import org.parcelgate.delivery.RetryPolicy;
 import org.parcelgate.delivery.Routing;
 import org.parcelgate.ingest.IngestLimits;
+import org.parcelgate.protocol.RetryPolicy;
 import org.parcelgate.validation.ValidationPolicy;
 
 /**

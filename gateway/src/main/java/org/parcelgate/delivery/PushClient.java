@@ -1,6 +1,5 @@
 package org.parcelgate.delivery;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,13 +15,11 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.parcelgate.auth.RequestTokenVerifier;
+import org.parcelgate.protocol.JoseTypes;
+import org.parcelgate.protocol.RequestToken;
 import org.parcelgate.signing.GatewaySigner;
 
 /**
@@ -124,18 +121,16 @@ public final class PushClient implements AutoCloseable {
   }
 
   private String token(String recipient, String bodySha256) {
-    Instant now = clock.instant();
-    return signer.sign(
-        RequestTokenVerifier.TOKEN_TYPE,
-        new JWTClaimsSet.Builder()
-            .subject(signer.gatewayId())
-            .audience(recipient)
-            .issueTime(Date.from(now))
-            .expirationTime(Date.from(now.plus(TOKEN_LIFETIME)))
-            .jwtID(UUID.randomUUID().toString())
-            .claim(RequestTokenVerifier.BODY_DIGEST_CLAIM, bodySha256)
-            .claim("cnf", Map.of(RequestTokenVerifier.THUMBPRINT_CONFIRMATION, thumbprint))
-            .build());
+    RequestToken token =
+        new RequestToken(
+            signer.gatewayId(),
+            recipient,
+            thumbprint,
+            bodySha256,
+            clock.instant(),
+            TOKEN_LIFETIME,
+            UUID.randomUUID().toString());
+    return signer.sign(JoseTypes.REQUEST, token.claims());
   }
 
   @Override

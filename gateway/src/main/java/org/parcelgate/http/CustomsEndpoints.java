@@ -1,6 +1,5 @@
 package org.parcelgate.http;
 
-import com.nimbusds.jose.JOSEObjectType;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -19,6 +18,7 @@ import org.parcelgate.delivery.Feeds;
 import org.parcelgate.delivery.RecipientFeed;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
+import org.parcelgate.protocol.JoseTypes;
 import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.FeedQuery;
@@ -44,9 +44,6 @@ public final class CustomsEndpoints {
 
   /** The header carrying the detached JWS over the body. */
   public static final String SIGNATURE_HEADER = "Parcelgate-Signature";
-
-  /** The JWS type of a signed feed page. */
-  public static final JOSEObjectType SIGNATURE_TYPE = new JOSEObjectType("parcelgate-feed+jws");
 
   static final String NEXT_CURSOR_HEADER = "Parcelgate-Next-Cursor";
   static final String MORE_HEADER = "Parcelgate-More";
@@ -194,7 +191,7 @@ public final class CustomsEndpoints {
 
   private String sign(String recipient, String requested, byte[] body) {
     return signer.signDetached(
-        SIGNATURE_TYPE,
+        JoseTypes.FEED_PAGE,
         Map.of(
             "aud", recipient,
             "iat", clock.instant().getEpochSecond(),

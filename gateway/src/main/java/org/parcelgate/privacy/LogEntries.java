@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.parcelgate.protocol.MerkleTree;
 import org.parcelgate.store.LogAppend;
 
 /**

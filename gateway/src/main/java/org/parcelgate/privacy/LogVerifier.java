@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import org.parcelgate.signing.Checkpoint;
+import org.parcelgate.protocol.Checkpoint;
+import org.parcelgate.protocol.MerkleTree;
 
 /**
  * Verifies an exported minimization log offline against a checkpoint whose signature was already

@@ -1,9 +1,10 @@
 package org.parcelgate.signing;
 
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.time.Instant;
 import java.util.Date;
+import org.parcelgate.protocol.CheckpointVerifier;
+import org.parcelgate.protocol.JoseTypes;
 
 /**
  * Signs checkpoints of the minimization log: a JWS with {@code typ} {@code
@@ -11,12 +12,6 @@ import java.util.Date;
  * minimization}), {@code tree_size} and {@code root_hash} (base64url). Thread-safe.
  */
 public final class CheckpointSigner {
-  public static final JOSEObjectType CHECKPOINT_TYPE =
-      new JOSEObjectType("parcelgate-checkpoint+jwt");
-
-  /** The value of the {@code log} claim. */
-  public static final String LOG_NAME = "minimization";
-
   private final GatewaySigner signer;
 
   public CheckpointSigner(GatewaySigner signer) {
@@ -26,10 +21,10 @@ public final class CheckpointSigner {
   /** The signed checkpoint as a compact JWS. */
   public String sign(long treeSize, String rootHash, Instant time) {
     return signer.sign(
-        CHECKPOINT_TYPE,
+        JoseTypes.CHECKPOINT,
         new JWTClaimsSet.Builder()
             .issueTime(Date.from(time))
-            .claim("log", LOG_NAME)
+            .claim("log", CheckpointVerifier.LOG_NAME)
             .claim("tree_size", treeSize)
             .claim("root_hash", rootHash)
             .build());

@@ -7,16 +7,10 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.Ed25519Signer;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import org.parcelgate.auth.SignatureAlgorithms;
+import org.parcelgate.protocol.SignatureAlgorithms;
 
 /**
  * Signs what the gateway attests (receipts, log checkpoints) with its active key: a compact JWS
@@ -32,10 +26,8 @@ public final class GatewaySigner {
   public GatewaySigner(GatewaySigningKeys keys, String gatewayId) {
     this.gatewayId = gatewayId;
     this.key = keys.activeKey();
-    this.algorithm =
-        SignatureAlgorithms.algorithmFor(key.toPublicJWK())
-            .orElseThrow(() -> new IllegalArgumentException("the active signing key cannot sign"));
-    this.signer = signer(key);
+    this.algorithm = SignatureAlgorithms.require(key);
+    this.signer = SignatureAlgorithms.signer(key);
   }
 
   /** The gateway's id: the {@code iss} of everything it signs. */
@@ -80,22 +72,5 @@ public final class GatewaySigner {
       throw new IllegalStateException("cannot sign a " + type, e);
     }
     return jws.serialize(true);
-  }
-
-  private static JWSSigner signer(JWK key) {
-    try {
-      if (key instanceof ECKey ec) {
-        return new ECDSASigner(ec);
-      }
-      if (key instanceof RSAKey rsa) {
-        return new RSASSASigner(rsa);
-      }
-      if (key instanceof OctetKeyPair okp) {
-        return new Ed25519Signer(okp);
-      }
-    } catch (JOSEException e) {
-      throw new IllegalArgumentException("the active signing key cannot sign", e);
-    }
-    throw new IllegalArgumentException("unsupported signing key type");
   }
 }

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.parcelgate.auth.SignatureAlgorithms;
+import org.parcelgate.protocol.SignatureAlgorithms;
 
 /**
  * The gateway's own signing keys: the active private key that signs what the gateway issues

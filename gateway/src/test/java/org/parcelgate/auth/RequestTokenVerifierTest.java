@@ -127,7 +127,7 @@ class RequestTokenVerifierTest {
     JWSObject jws =
         new JWSObject(
             new JWSHeader.Builder(JWSAlgorithm.HS256)
-                .type(RequestTokenVerifier.TOKEN_TYPE)
+                .type(org.parcelgate.protocol.JoseTypes.REQUEST)
                 .keyID(alpha.signingKey("ES256").getKeyID())
                 .build(),
             new Payload(Map.of("iss", alpha.partnerId())));

@@ -56,7 +56,7 @@ public record Identity(
    * The RFC 8705 {@code x5t#S256} thumbprint of the client certificate, as listed in the registry.
    */
   public String thumbprint() {
-    return Thumbprints.sha256(x509);
+    return org.parcelgate.protocol.Digests.thumbprint(x509);
   }
 
   /** Whether the identity is a partner listed in the registry. */

@@ -118,6 +118,6 @@ public final class RequestTokens {
   }
 
   private JWSSigner signer() {
-    return SigningKeys.signer(signingKey);
+    return org.parcelgate.protocol.SignatureAlgorithms.signer(signingKey);
   }
 }

@@ -255,7 +255,7 @@ final class SampleGenerator {
         "id", partner.id(),
         "role", partner.role(),
         "status", partner.status(),
-        "certificates", List.of(Thumbprints.sha256(client.certificate())),
+        "certificates", List.of(org.parcelgate.protocol.Digests.thumbprint(client.certificate())),
         "jwks", Json.jwkSet(publicKeys));
   }
 

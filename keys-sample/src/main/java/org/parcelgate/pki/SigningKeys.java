@@ -2,16 +2,9 @@ package org.parcelgate.pki;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.Ed25519Signer;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
@@ -20,8 +13,8 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
  * Request-signing keys as private JWKs, each with its {@code kid}, its {@code alg} and {@code use}
  * = {@code sig}.
  *
- * <p>Ed25519 keys are made by Nimbus, which uses Tink for them; Nimbus's {@link Ed25519Signer}
- * needs Tink at run time too.
+ * <p>Ed25519 keys are made by Nimbus, which uses Tink for them. Signers for these keys come from
+ * {@link org.parcelgate.protocol.SignatureAlgorithms#signer}, the one place both ends take them.
  */
 public final class SigningKeys {
   private SigningKeys() {}
@@ -79,32 +72,5 @@ public final class SigningKeys {
       default ->
           throw new IllegalArgumentException("no sample signing keys for algorithm " + algorithm);
     };
-  }
-
-  /**
-   * A Nimbus signer for a private JWK made here: {@link ECDSASigner}, {@link RSASSASigner} or
-   * {@link Ed25519Signer}.
-   *
-   * @throws IllegalArgumentException if the JWK is public or of another type
-   */
-  public static JWSSigner signer(JWK privateKey) {
-    if (!privateKey.isPrivate()) {
-      throw new IllegalArgumentException(
-          "JWK " + privateKey.getKeyID() + " is public and cannot sign");
-    }
-    try {
-      if (privateKey instanceof ECKey ec) {
-        return new ECDSASigner(ec);
-      }
-      if (privateKey instanceof RSAKey rsa) {
-        return new RSASSASigner(rsa);
-      }
-      if (privateKey instanceof OctetKeyPair okp) {
-        return new Ed25519Signer(okp);
-      }
-    } catch (JOSEException e) {
-      throw new PkiException("cannot sign with JWK " + privateKey.getKeyID(), e);
-    }
-    throw new IllegalArgumentException("no signer for a " + privateKey.getKeyType() + " JWK");
   }
 }

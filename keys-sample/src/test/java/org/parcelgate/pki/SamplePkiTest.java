@@ -405,7 +405,7 @@ class SamplePkiTest {
   @Test
   void thumbprintIsTheRfc8705Value() {
     X509Certificate alpha = pki.identity("marketplace-alpha").x509();
-    assertThat(Thumbprints.sha256(alpha))
+    assertThat(org.parcelgate.protocol.Digests.thumbprint(alpha))
         .isEqualTo(X509CertUtils.computeSHA256Thumbprint(alpha).toString())
         .hasSize(43)
         .matches("[A-Za-z0-9_-]+");
@@ -449,7 +449,7 @@ class SamplePkiTest {
         .isTrue();
 
     JWSObject viaHelper = new JWSObject(new JWSHeader(alg), new Payload("{}"));
-    viaHelper.sign(SigningKeys.signer(privateKey));
+    viaHelper.sign(org.parcelgate.protocol.SignatureAlgorithms.signer(privateKey));
     assertThat(viaHelper.verify(verifier)).isTrue();
   }
 

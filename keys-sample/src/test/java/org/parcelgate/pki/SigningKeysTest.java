@@ -28,14 +28,6 @@ class SigningKeysTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  @Test
-  void signerRefusesAPublicKey() {
-    JWK publicKey = SigningKeys.es256("k").toPublicJWK();
-
-    assertThatThrownBy(() -> SigningKeys.signer(publicKey))
-        .isInstanceOf(IllegalArgumentException.class);
-  }
-
   private static void assertKey(JWK key, String kid, JWSAlgorithm alg, KeyType type) {
     assertThat(key.isPrivate()).isTrue();
     assertThat(key.getKeyID()).isEqualTo(kid);

@@ -1,4 +1,4 @@
-package org.parcelgate.privacy;
+package org.parcelgate.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.parcelgate.delivery;
+package org.parcelgate.protocol;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;

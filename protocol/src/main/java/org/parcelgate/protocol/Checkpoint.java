@@ -1,4 +1,4 @@
-package org.parcelgate.signing;
+package org.parcelgate.protocol;
 
 import java.time.Instant;
 

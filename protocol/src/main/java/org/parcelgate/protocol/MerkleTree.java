@@ -1,4 +1,4 @@
-package org.parcelgate.privacy;
+package org.parcelgate.protocol;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,4 +1,4 @@
-package org.parcelgate.auth;
+package org.parcelgate.protocol;
 
 import com.nimbusds.jose.util.Base64URL;
 import java.security.MessageDigest;

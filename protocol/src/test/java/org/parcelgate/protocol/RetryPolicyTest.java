@@ -1,4 +1,4 @@
-package org.parcelgate.delivery;
+package org.parcelgate.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

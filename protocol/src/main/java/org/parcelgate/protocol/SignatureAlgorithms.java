@@ -1,10 +1,14 @@
-package org.parcelgate.auth;
+package org.parcelgate.protocol;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
 import com.nimbusds.jose.jwk.Curve;
@@ -16,11 +20,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The signature algorithms the gateway can accept, and the one rule that ties each to a key type.
+ * The signature algorithms of the protocol, and the one rule that ties each to a key type: both
+ * ends sign and verify through here, so they cannot disagree.
  *
  * <p>Only asymmetric algorithms exist here: {@code none} and HMAC can never be configured. ECDSA
  * verification runs on the Bouncy Castle provider, measured to be several times faster than the
- * JDK's for ES256.
+ * JDK's for ES256. Ed25519 signing and verifying go through Tink, which Nimbus needs at run time.
  */
 public final class SignatureAlgorithms {
   /** Every algorithm this build supports; the configured allow-list is a subset. */
@@ -47,6 +52,43 @@ public final class SignatureAlgorithms {
       return Optional.of(JWSAlgorithm.EdDSA);
     }
     return Optional.empty();
+  }
+
+  /**
+   * The algorithm of a key that must be able to sign.
+   *
+   * @throws IllegalArgumentException for a key of a kind the protocol refuses
+   */
+  public static JWSAlgorithm require(JWK key) {
+    return algorithmFor(key.toPublicJWK())
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "key " + key.getKeyID() + " is not an ES256, PS256 or EdDSA key"));
+  }
+
+  /**
+   * A signer for a private key of a kind {@link #algorithmFor} accepts.
+   *
+   * @throws IllegalArgumentException if the key is public or of another kind
+   */
+  public static JWSSigner signer(JWK privateKey) {
+    if (!privateKey.isPrivate()) {
+      throw new IllegalArgumentException(
+          "key " + privateKey.getKeyID() + " is public and cannot sign");
+    }
+    require(privateKey);
+    try {
+      if (privateKey instanceof ECKey ec) {
+        return new ECDSASigner(ec);
+      }
+      if (privateKey instanceof RSAKey rsa) {
+        return new RSASSASigner(rsa);
+      }
+      return new Ed25519Signer((OctetKeyPair) privateKey);
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("cannot sign with key " + privateKey.getKeyID(), e);
+    }
   }
 
   /** A verifier for a public key whose algorithm was established by {@link #algorithmFor}. */
