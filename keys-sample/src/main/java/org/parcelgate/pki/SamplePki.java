@@ -66,6 +66,27 @@ public final class SamplePki {
     return new SamplePki(root, manifest, rootCa, identities);
   }
 
+  /**
+   * The settings (as {@code PARCELGATE_*} environment variables) of a gateway that runs on this
+   * sample: its server certificate and key, trust anchor and CRL, partner registry, signing and
+   * pseudonym keys, on ports chosen by the system, storing into {@code dataDirectory}.
+   */
+  public java.util.Map<String, String> gatewaySettings(String gatewayId, Path dataDirectory) {
+    java.util.Map<String, String> settings = new java.util.TreeMap<>();
+    settings.put("PARCELGATE_GATEWAY_ID", gatewayId);
+    settings.put("PARCELGATE_PARTNER_API_PORT", "0");
+    settings.put("PARCELGATE_OPS_PORT", "0");
+    settings.put("PARCELGATE_TLS_CERTIFICATE", serverCertificate().toString());
+    settings.put("PARCELGATE_TLS_PRIVATE_KEY", serverKey().toString());
+    settings.put("PARCELGATE_TLS_TRUST_ANCHORS", trustAnchor().toString());
+    settings.put("PARCELGATE_TLS_CRLS", crl().toString());
+    settings.put("PARCELGATE_REGISTRY_FILE", registry().toString());
+    settings.put("PARCELGATE_SIGNING_KEY_FILE", gatewaySigningKey().toString());
+    settings.put("PARCELGATE_PRIVACY_PSEUDONYM_KEY_FILE", pseudonymKeys().toString());
+    settings.put("PARCELGATE_STORE_DATA_DIRECTORY", dataDirectory.toString());
+    return settings;
+  }
+
   /** The directory of the sample. */
   public Path root() {
     return root;
