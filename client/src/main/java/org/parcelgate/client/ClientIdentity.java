@@ -89,7 +89,8 @@ public record ClientIdentity(
     }
   }
 
-  private static PrivateKey readPrivateKey(Path file) {
+  /** A PKCS#8 PEM private key (EC, RSA or Ed25519). */
+  public static PrivateKey readPrivateKey(Path file) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.US_ASCII);

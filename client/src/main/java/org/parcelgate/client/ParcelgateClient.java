@@ -173,15 +173,15 @@ public final class ParcelgateClient implements AutoCloseable {
    * The latest checkpoint of the minimization log, its signature verified: {@code GET
    * /v1/privacy/checkpoint} (privacy officers).
    */
-  public Checkpoint checkpoint() {
+  public SignedCheckpoint checkpoint() {
     JsonNode answer = json(send(Request.get("/v1/privacy/checkpoint")));
-    Checkpoint checkpoint =
-        verifyWithFreshKeys(() -> checkpointVerifier().verify(answer.path("jws").asText()));
+    String jws = answer.path("jws").asText();
+    Checkpoint checkpoint = verifyWithFreshKeys(() -> checkpointVerifier().verify(jws));
     if (checkpoint.treeSize() != answer.path("treeSize").asLong()
         || !checkpoint.rootHash().equals(answer.path("rootHash").asText())) {
       throw new ClientException("the checkpoint's answer differs from what its signature attests");
     }
-    return checkpoint;
+    return new SignedCheckpoint(checkpoint, jws);
   }
 
   /**

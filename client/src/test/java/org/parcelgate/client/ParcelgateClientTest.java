@@ -215,7 +215,7 @@ class ParcelgateClientTest {
         ParcelgateClient officer = client("privacy-officer", "ES256")) {
       alpha.push(batch(6));
 
-      Checkpoint checkpoint = officer.checkpoint();
+      Checkpoint checkpoint = officer.checkpoint().checkpoint();
       List<String> entries = officer.exportLog(0, checkpoint.treeSize());
 
       assertThat(checkpoint.treeSize()).isPositive();

@@ -87,6 +87,15 @@ class TransactionJsonTest {
     assertThatThrownBy(() -> Batches.write(List.of())).isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void writesTheSameTransactionsToTheSameBytesSoARerunIsTheSameBatch() {
+    List<Transaction> transactions = SampleTransactions.batch(1, 3, ORDERED);
+    List<Transaction> other = SampleTransactions.batch(2, 3, ORDERED);
+
+    assertThat(Batches.write(transactions)).isEqualTo(Batches.write(transactions));
+    assertThat(Batches.write(other)).isNotEqualTo(Batches.write(transactions));
+  }
+
   private static String sample() {
     return TransactionJson.write(List.of(SampleTransactions.valid(1, ORDERED)));
   }

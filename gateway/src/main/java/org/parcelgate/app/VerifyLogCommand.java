@@ -32,7 +32,7 @@ public final class VerifyLogCommand {
   private VerifyLogCommand() {}
 
   /** Runs the command; returns the exit status. */
-  static int run(List<String> args, PrintStream out, PrintStream err) {
+  public static int run(List<String> args, PrintStream out, PrintStream err) {
     List<Path> logs = new ArrayList<>();
     Path checkpoint = null;
     Path keys = null;

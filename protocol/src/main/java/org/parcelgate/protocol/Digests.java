@@ -12,8 +12,13 @@ public final class Digests {
   private Digests() {}
 
   public static byte[] sha256(byte[] content) {
+    return sha256().digest(content);
+  }
+
+  /** A new SHA-256 digest, for content that arrives in parts. */
+  public static MessageDigest sha256() {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(content);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
     }

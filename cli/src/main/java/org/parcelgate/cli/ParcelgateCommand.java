@@ -1,0 +1,100 @@
+package org.parcelgate.cli;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import org.parcelgate.client.ClientException;
+import org.parcelgate.client.ProblemException;
+import org.parcelgate.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code parcelgate}: the gateway, its sample keys and its partners' calls in one command. */
+@Command(
+    name = "parcelgate",
+    mixinStandardHelpOptions = true,
+    versionProvider = ParcelgateCommand.Version.class,
+    description =
+        "Secure data exchange between e-commerce marketplaces and customs administrations.",
+    subcommands = {
+      ServeCommand.class,
+      KeysCommand.class,
+      PushCommand.class,
+      PullCommand.class,
+      SampleCommand.class,
+      LogCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  done (a batch: every record accepted or unchanged)",
+      "  1  unexpected failure",
+      "  2  wrong command line or input file; nothing was sent",
+      "  3  refused by the gateway (its problem code is printed)",
+      "  4  batch stored, but some records were rejected (listed)",
+      "  5  no answer after every retry, or a signature that does not verify",
+      "",
+      "Run from the project root, the defaults use the sample PKI",
+      "(keys-sample/generated) and the gateway of 'parcelgate serve'",
+      "(https://localhost:8443). 'parcelgate help COMMAND' explains one."
+    })
+public final class ParcelgateCommand {
+  private ParcelgateCommand() {}
+
+  public static void main(String[] args) {
+    CommandLine line = commandLine();
+    line.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+    line.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+    int status = line.execute(args);
+    line.getOut().flush();
+    line.getErr().flush();
+    if (status != ExitCodes.OK || !ServeCommand.running()) {
+      System.exit(status);
+    }
+  }
+
+  /** The command line with its error handling; tests capture its output streams. */
+  static CommandLine commandLine() {
+    CommandLine line = new CommandLine(new ParcelgateCommand());
+    line.setExecutionExceptionHandler(
+        (failure, commandLine, parsed) -> {
+          PrintWriter err = commandLine.getErr();
+          if (failure instanceof UsageException || failure instanceof IllegalArgumentException) {
+            err.println("parcelgate: " + failure.getMessage());
+            return ExitCodes.USAGE;
+          }
+          if (failure instanceof ConfigException config) {
+            err.println(
+                "parcelgate: configuration error: " + config.key() + ": " + config.reason());
+            return ExitCodes.USAGE;
+          }
+          if (failure instanceof ProblemException problem) {
+            err.println(
+                "parcelgate: refused: "
+                    + problem.status()
+                    + " "
+                    + problem.code()
+                    + (problem.detail() == null ? "" : " (" + problem.detail() + ")")
+                    + (problem.requestId() == null ? "" : ", request id " + problem.requestId()));
+            return ExitCodes.REFUSED;
+          }
+          if (failure instanceof ClientException client) {
+            err.println("parcelgate: " + client.getMessage());
+            return ExitCodes.UNAVAILABLE;
+          }
+          err.println("parcelgate: " + failure);
+          return ExitCodes.FAILURE;
+        });
+    return line;
+  }
+
+  /** The version of the jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = ParcelgateCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"parcelgate " + (version == null ? "(development build)" : version)};
+    }
+  }
+}
