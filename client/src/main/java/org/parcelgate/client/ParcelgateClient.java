@@ -291,11 +291,37 @@ public final class ParcelgateClient implements AutoCloseable {
   private Receipt verifyReceipt(
       BatchAnswer batch, byte[] container, boolean repeat, Set<String> tokensSent) {
     Receipt receipt = verifyWithFreshKeys(() -> Receipt.verify(batch.receipt(), gatewayKeys()));
+    List<String> wrong =
+        mismatches(
+            receipt,
+            batch,
+            identity.partnerId(),
+            Digests.sha256Base64Url(container),
+            repeat,
+            tokensSent);
+    if (!wrong.isEmpty()) {
+      throw new ClientException(
+          "the receipt does not attest this batch: " + String.join(", ", wrong));
+    }
+    return receipt;
+  }
+
+  /**
+   * What a receipt whose signature verified says differently from the push it answers: the claims
+   * that do not match, empty when it attests exactly this batch.
+   */
+  static List<String> mismatches(
+      Receipt receipt,
+      BatchAnswer batch,
+      String partnerId,
+      String bodySha256,
+      boolean repeat,
+      Set<String> tokensSent) {
     List<String> wrong = new ArrayList<>();
-    if (!receipt.marketplaceId().equals(identity.partnerId())) {
+    if (!receipt.marketplaceId().equals(partnerId)) {
       wrong.add("sub");
     }
-    if (!receipt.bodySha256().equals(Digests.sha256Base64Url(container))) {
+    if (!receipt.bodySha256().equals(bodySha256)) {
       wrong.add("body_sha256");
     }
     if (!receipt.batchId().equals(batch.batchId())) {
@@ -312,11 +338,7 @@ public final class ParcelgateClient implements AutoCloseable {
         || receipt.rejected() != batch.rejected()) {
       wrong.add("counts");
     }
-    if (!wrong.isEmpty()) {
-      throw new ClientException(
-          "the receipt does not attest this batch: " + String.join(", ", wrong));
-    }
-    return receipt;
+    return wrong;
   }
 
   private <T> T verifyWithFreshKeys(java.util.function.Supplier<T> verification) {
