@@ -87,6 +87,7 @@ public final class Gateway {
   private final Reloader<CrlSet> crls;
   private final GatewayStore store;
   private HttpServer partnerServer;
+  private io.vertx.ext.web.Router partnerRouter;
   private long purgeTimer = -1;
   private HttpServer opsServer;
   private Pusher pusher;
@@ -306,18 +307,20 @@ public final class Gateway {
             .createHttpServer(partnerOptions)
             .invalidRequestHandler(PartnerApiRouter.invalidRequests(metrics))
             .requestHandler(
-                PartnerApiRouter.create(
-                    vertx,
-                    lifecycle,
-                    metrics,
-                    api.bodyLimitBytes(),
-                    new CertificateRecheckHandler(trustManager),
-                    new ClientCertificateHandler(registry),
-                    new RequestTokenHandler(verifier),
-                    signingKeys,
-                    new BatchEndpoints(ingest, metrics),
-                    new PrivacyEndpoints(minimizationLog),
-                    new CustomsEndpoints(feeds, signer, config.delivery().maxPageSize(), clock)));
+                partnerRouter =
+                    PartnerApiRouter.create(
+                        vertx,
+                        lifecycle,
+                        metrics,
+                        api.bodyLimitBytes(),
+                        new CertificateRecheckHandler(trustManager),
+                        new ClientCertificateHandler(registry),
+                        new RequestTokenHandler(verifier),
+                        signingKeys,
+                        new BatchEndpoints(ingest, metrics),
+                        new PrivacyEndpoints(minimizationLog),
+                        new CustomsEndpoints(
+                            feeds, signer, config.delivery().maxPageSize(), clock)));
     opsServer =
         vertx
             .createHttpServer(
@@ -565,6 +568,11 @@ public final class Gateway {
 
   public int opsPort() {
     return opsServer.actualPort();
+  }
+
+  /** The endpoints the partner port serves ({@link PartnerApiRouter#endpoints}). */
+  public java.util.SortedSet<String> partnerEndpoints() {
+    return PartnerApiRouter.endpoints(partnerRouter);
   }
 
   public Lifecycle lifecycle() {

@@ -2,12 +2,21 @@ package org.parcelgate.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.parcelgate.auth.ClientCertificateHandler;
 import org.parcelgate.auth.PartnerContext;
 import org.parcelgate.auth.RequestTokenHandler;
@@ -37,6 +46,10 @@ import org.parcelgate.tls.CertificateRecheckHandler;
 public final class PartnerApiRouter {
   public static final String JWKS_PATH = "/.well-known/jwks.json";
   public static final String WHOAMI_PATH = "/v1/whoami";
+  public static final String OPENAPI_PATH = "/v1/openapi.json";
+
+  /** The OpenAPI 3.1 description of this router's endpoints, a resource of the jar. */
+  public static final String OPENAPI_RESOURCE = "/org/parcelgate/http/openapi.json";
 
   private PartnerApiRouter() {}
 
@@ -74,6 +87,16 @@ public final class PartnerApiRouter {
                     .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
                     .end(jwks));
 
+    Buffer description = apiDescription();
+    router
+        .get(OPENAPI_PATH)
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/openapi+json")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
+                    .end(description));
+
     // The privacy officers' review page: a browser presents the certificate, it cannot sign tokens.
     privacy.mountPage(router);
 
@@ -87,6 +110,36 @@ public final class PartnerApiRouter {
       router.errorHandler(status, problems);
     }
     return router;
+  }
+
+  /**
+   * The endpoints a router serves, as {@code METHOD path}: the routes that name their methods
+   * (handlers for every method, such as the token check, are steps, not endpoints); a regular
+   * expression route by its expression. The test of the OpenAPI description compares these with the
+   * document.
+   */
+  public static SortedSet<String> endpoints(Router router) {
+    SortedSet<String> endpoints = new TreeSet<>();
+    for (Route route : router.getRoutes()) {
+      Set<HttpMethod> methods = route.methods();
+      if (methods == null || methods.isEmpty()) {
+        continue;
+      }
+      String path = route.isRegexPath() ? route.getName() : route.getPath();
+      methods.forEach(method -> endpoints.add(method.name() + " " + path));
+    }
+    return endpoints;
+  }
+
+  private static Buffer apiDescription() {
+    try (InputStream in = PartnerApiRouter.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("the jar lacks " + OPENAPI_RESOURCE);
+      }
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + OPENAPI_RESOURCE, e);
+    }
   }
 
   /**
