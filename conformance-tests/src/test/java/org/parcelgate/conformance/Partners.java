@@ -98,6 +98,66 @@ final class Partners {
     return client.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Any request: a method, a path, a token or none, extra headers, a body or none. */
+  HttpResponse<String> send(
+      String method, String path, String token, java.util.Map<String, String> headers, byte[] body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path))
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    headers.forEach(request::header);
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * A signed GET whose body is kept as bytes (signed pages are verified over their exact bytes).
+   */
+  HttpResponse<byte[]> getBytes(String path, String token, String accept)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri(path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + token)
+            .header("Accept", accept)
+            .GET()
+            .build();
+    return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** A GET from a client that presents no certificate at all. */
+  static HttpResponse<String> getWithoutCertificate(Target target, String path)
+      throws IOException, InterruptedException {
+    try {
+      KeyStore anchors = KeyStore.getInstance("PKCS12");
+      anchors.load(null, null);
+      anchors.setCertificateEntry("anchor", Pem.readCertificate(target.pki.trustAnchor()));
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(anchors);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      HttpClient anonymous =
+          HttpClient.newBuilder()
+              .sslContext(context)
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(10))
+              .build();
+      return anonymous.send(
+          HttpRequest.newBuilder(target.base.resolve(path)).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build a TLS context without a certificate", e);
+    }
+  }
+
   private URI uri(String path) {
     return target.base.resolve(path);
   }

@@ -18,6 +18,45 @@ final class Rfc9162 {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(mth(lines, 0, lines.size()));
   }
 
+  /** The verification of an inclusion proof, RFC 9162 section 2.1.3.2, step by step. */
+  static boolean verifyInclusion(
+      String entry, long index, long size, List<byte[]> path, byte[] root) {
+    if (index >= size) {
+      return false;
+    }
+    long fn = index;
+    long sn = size - 1;
+    MessageDigest leaf = sha256();
+    leaf.update((byte) 0x00);
+    byte[] r = leaf.digest(entry.getBytes(StandardCharsets.UTF_8));
+    for (byte[] p : path) {
+      if (sn == 0) {
+        return false;
+      }
+      if ((fn & 1) == 1 || fn == sn) {
+        r = node(p, r);
+        if ((fn & 1) == 0) {
+          while ((fn & 1) == 0 && fn != 0) {
+            fn >>= 1;
+            sn >>= 1;
+          }
+        }
+      } else {
+        r = node(r, p);
+      }
+      fn >>= 1;
+      sn >>= 1;
+    }
+    return sn == 0 && MessageDigest.isEqual(r, root);
+  }
+
+  private static byte[] node(byte[] left, byte[] right) {
+    MessageDigest node = sha256();
+    node.update((byte) 0x01);
+    node.update(left);
+    return node.digest(right);
+  }
+
   private static byte[] mth(List<String> lines, int from, int to) {
     int n = to - from;
     if (n == 0) {

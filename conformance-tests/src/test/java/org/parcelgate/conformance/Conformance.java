@@ -1,0 +1,120 @@
+package org.parcelgate.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.Schema;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.parcelgate.schema.AvroTrust;
+import org.parcelgate.schema.Transaction;
+import org.parcelgate.schema.sample.SampleTransactions;
+
+/**
+ * What every conformance check needs: the target, its partners, and the suite's own reading of
+ * answers. Deliberately independent of the gateway's and the client's code: signatures are verified
+ * with Nimbus directly, Merkle roots with {@link Rfc9162}, so a shared bug cannot hide.
+ */
+final class Conformance {
+  private static final AtomicInteger ORDERS =
+      new AtomicInteger((int) Math.floorMod(System.currentTimeMillis() / 1000, 80_000_000L) + 1);
+
+  private Conformance() {}
+
+  static Target target() {
+    AvroTrust.install();
+    return Target.get();
+  }
+
+  static Partners partner(String name) {
+    Target target = target();
+    return new Partners(target, target.pki.identity(name));
+  }
+
+  static Map<String, Object> json(HttpResponse<String> response) throws ParseException {
+    return JSONObjectUtils.parse(response.body());
+  }
+
+  /** Asserts an RFC 9457 answer with this status and code. */
+  static void assertProblem(HttpResponse<String> response, int status, String code)
+      throws ParseException {
+    assertThat(response.statusCode()).as("status of %s", response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    Map<String, Object> problem = json(response);
+    assertThat(problem.get("code")).as("code of %s", response.body()).isEqualTo(code);
+    assertThat(problem.get("status")).isEqualTo((long) status);
+    assertThat(problem.get("requestId"))
+        .as("requestId equals X-Request-Id")
+        .isEqualTo(response.headers().firstValue("X-Request-Id").orElse(null));
+  }
+
+  /** Valid orders whose numbers no earlier run used (the counter starts from the clock). */
+  static List<Transaction> records(int count) {
+    return SampleTransactions.batch(
+        ORDERS.getAndAdd(count), count, Instant.now().minusSeconds(3600));
+  }
+
+  static byte[] batch(int count) throws IOException {
+    return container(records(count));
+  }
+
+  static byte[] container(List<Transaction> records) throws IOException {
+    return container(Transaction.getClassSchema(), records);
+  }
+
+  /** A deflate container with this writer schema (a record's fields are written by position). */
+  static byte[] container(Schema schema, List<Transaction> records) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (DataFileWriter<Transaction> writer =
+        new DataFileWriter<>(new SpecificDatumWriter<>(schema))) {
+      writer.setCodec(CodecFactory.deflateCodec(6));
+      writer.create(schema, out);
+      for (Transaction record : records) {
+        writer.append(record);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** The gateway's published keys. */
+  static JWKSet gatewayKeys() throws IOException, InterruptedException, ParseException {
+    HttpResponse<String> keys = partner("marketplace-alpha").get("/.well-known/jwks.json", null);
+    assertThat(keys.statusCode()).isEqualTo(200);
+    return JWKSet.parse(keys.body());
+  }
+
+  /** Whether a JWS verifies with the published key its kid names, by that key's own algorithm. */
+  static boolean verifies(JWSObject jws, JWKSet keys) throws JOSEException {
+    JWK key = keys.getKeyByKeyId(jws.getHeader().getKeyID());
+    assertThat(key).as("kid %s is published", jws.getHeader().getKeyID()).isNotNull();
+    JWSVerifier verifier;
+    if (key instanceof ECKey ec) {
+      verifier = new ECDSAVerifier(ec);
+    } else if (key instanceof RSAKey rsa) {
+      verifier = new RSASSAVerifier(rsa);
+    } else {
+      verifier = new Ed25519Verifier((OctetKeyPair) key);
+    }
+    return jws.verify(verifier);
+  }
+}

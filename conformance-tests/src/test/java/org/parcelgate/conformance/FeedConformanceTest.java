@@ -1,0 +1,159 @@
+package org.parcelgate.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.parcelgate.conformance.Conformance.assertProblem;
+import static org.parcelgate.conformance.Conformance.json;
+import static org.parcelgate.conformance.Conformance.partner;
+
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.SeekableByteArrayInput;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.parcelgate.schema.Transaction;
+
+/**
+ * Protocol section 8: each customs administration reads the records bound for its own destinations
+ * (the sample routing: customs-nl NL, customs-de DE), every page signed over its exact bytes, in
+ * JSON and Avro.
+ */
+@ExtendWith(ConformanceReport.class)
+class FeedConformanceTest {
+  private static final Map<String, String> DESTINATIONS =
+      Map.of("customs-nl", "NL", "customs-de", "DE");
+  private static List<Transaction> records;
+  private static String batchId;
+  private static JWKSet keys;
+
+  @BeforeAll
+  static void pushSixOrders() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    records = Conformance.records(6);
+    byte[] body = Conformance.container(records);
+    HttpResponse<String> stored = alpha.postBatch(body, alpha.token().body(body).sign());
+    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(202);
+    batchId = json(stored).get("batchId").toString();
+    keys = Conformance.gatewayKeys();
+  }
+
+  @Test
+  void eachAdministrationReadsTheSignedPriceRecordsOfItsOwnDestinationsOnly() throws Exception {
+    for (Map.Entry<String, String> administration : DESTINATIONS.entrySet()) {
+      Partners customs = partner(administration.getKey());
+      List<String> expected =
+          records.stream()
+              .filter(
+                  r -> r.getShipment().getDestinationCountry().equals(administration.getValue()))
+              .map(Transaction::getTransactionId)
+              .toList();
+      List<String> found = new ArrayList<>();
+      String cursor = "0";
+      boolean more = true;
+      while (more) {
+        String path =
+            "/v1/customs/price-records?cursor="
+                + cursor
+                + "&limit=500&marketplace=marketplace-alpha";
+        HttpResponse<byte[]> page =
+            customs.getBytes(path, customs.token().sign(), "application/json");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertSigned(page, administration.getKey(), path);
+        Map<String, Object> json =
+            JSONObjectUtils.parse(new String(page.body(), StandardCharsets.UTF_8));
+        for (Object record : (List<?>) json.get("records")) {
+          Map<?, ?> price = (Map<?, ?>) record;
+          if (batchId.equals(price.get("batchId"))) {
+            found.add(price.get("transactionId").toString());
+          }
+        }
+        cursor = json.get("nextCursor").toString();
+        more = (Boolean) json.get("more");
+      }
+      assertThat(found).as(administration.getKey()).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
+  void servesAnAvroPageSignedOverItsExactBytes() throws Exception {
+    Partners customs = partner("customs-nl");
+    String path = "/v1/customs/price-records?limit=5";
+
+    HttpResponse<byte[]> page = customs.getBytes(path, customs.token().sign(), "application/avro");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("application/avro");
+    assertThat(page.headers().firstValue("Parcelgate-Next-Cursor")).isPresent();
+    assertSigned(page, "customs-nl", path);
+    try (DataFileReader<GenericRecord> reader =
+        new DataFileReader<>(new SeekableByteArrayInput(page.body()), new GenericDatumReader<>())) {
+      assertThat(reader.getSchema().getName()).isEqualTo("PriceRecord");
+      assertThat(reader.hasNext()).isTrue();
+    }
+  }
+
+  @Test
+  void servesTheSellerChangeFeedSigned() throws Exception {
+    Partners customs = partner("customs-de");
+    String path = "/v1/customs/seller-records?marketplace=marketplace-alpha";
+
+    HttpResponse<byte[]> page = customs.getBytes(path, customs.token().sign(), "application/json");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertSigned(page, "customs-de", path);
+    Map<String, Object> json =
+        JSONObjectUtils.parse(new String(page.body(), StandardCharsets.UTF_8));
+    assertThat(json.get("feed")).isEqualTo("seller");
+    assertThat((List<?>) json.get("records")).isNotEmpty();
+  }
+
+  @Test
+  void refusesAMalformedCursorAndAnUnservedMediaType() throws Exception {
+    Partners customs = partner("customs-nl");
+    assertProblem(
+        customs.get("/v1/customs/price-records?cursor=x", customs.token().sign()),
+        400,
+        "invalid_cursor");
+    assertProblem(
+        customs.send(
+            "GET",
+            "/v1/customs/price-records",
+            customs.token().sign(),
+            Map.of("Accept", "text/html"),
+            null),
+        406,
+        "not_acceptable");
+    assertProblem(
+        customs.get("/v1/customs/seller-records?destination=NL", customs.token().sign()),
+        400,
+        "invalid_request");
+  }
+
+  /**
+   * The page's detached signature verifies over exactly these bytes, for this reader and request.
+   */
+  private static void assertSigned(HttpResponse<byte[]> page, String recipient, String request)
+      throws Exception {
+    String signature = page.headers().firstValue("Parcelgate-Signature").orElseThrow();
+    JWSObject jws = JWSObject.parse(signature, new Payload(page.body()));
+    assertThat(jws.getHeader().getType().getType()).isEqualTo("parcelgate-feed+jws");
+    assertThat(Conformance.verifies(jws, keys)).as("page signature").isTrue();
+    assertThat(jws.getHeader().getCustomParam("aud")).isEqualTo(recipient);
+    assertThat(jws.getHeader().getCustomParam("request")).isEqualTo(request);
+    byte[] flipped = page.body().clone();
+    flipped[flipped.length / 2] ^= 1;
+    assertThat(Conformance.verifies(JWSObject.parse(signature, new Payload(flipped)), keys))
+        .as("a changed byte breaks the signature")
+        .isFalse();
+  }
+}
