@@ -233,6 +233,38 @@ public final class ParcelgateClient implements AutoCloseable {
         base64.decode(checkpoint.rootHash()));
   }
 
+  /**
+   * Whether the gateway proves that the log {@code earlier} attests is a prefix of the log {@code
+   * later} attests, so nothing kept between them was changed or removed: {@code GET
+   * /v1/privacy/proofs/consistency}, checked with RFC 9162 against both signed roots. Keep the
+   * checkpoints you verified; ask this whenever you see a newer one.
+   */
+  public boolean proveConsistency(Checkpoint earlier, Checkpoint later) {
+    if (earlier.treeSize() > later.treeSize()) {
+      return false;
+    }
+    if (earlier.treeSize() == 0 || earlier.treeSize() == later.treeSize()) {
+      return earlier.treeSize() == 0 || earlier.rootHash().equals(later.rootHash());
+    }
+    JsonNode answer =
+        json(
+            send(
+                Request.get(
+                    "/v1/privacy/proofs/consistency?first="
+                        + earlier.treeSize()
+                        + "&second="
+                        + later.treeSize())));
+    List<byte[]> proof = new ArrayList<>();
+    Base64.Decoder base64 = Base64.getUrlDecoder();
+    answer.path("proof").forEach(node -> proof.add(base64.decode(node.asText())));
+    return MerkleTree.verifyConsistency(
+        earlier.treeSize(),
+        later.treeSize(),
+        base64.decode(earlier.rootHash()),
+        base64.decode(later.rootHash()),
+        proof);
+  }
+
   /** The minimization log's entries (privacy officers), newest first, as JSON. */
   public JsonNode logEntries(int limit) {
     return json(send(Request.get("/v1/privacy/entries?limit=" + limit)));

@@ -228,6 +228,29 @@ class ParcelgateClientTest {
     }
   }
 
+  @Test
+  void privacyOfficerProvesTheLogOnlyGrewBetweenTwoCheckpoints() {
+    try (ParcelgateClient alpha = client("marketplace-alpha", "ES256");
+        ParcelgateClient officer = client("privacy-officer", "ES256")) {
+      alpha.push(batch(6));
+      Checkpoint earlier = officer.checkpoint().checkpoint();
+      alpha.push(batch(6));
+      Checkpoint later = officer.checkpoint().checkpoint();
+      Checkpoint forged =
+          new Checkpoint(
+              earlier.issuer(),
+              earlier.treeSize(),
+              later.rootHash(),
+              earlier.time(),
+              earlier.keyId());
+
+      assertThat(later.treeSize()).isGreaterThan(earlier.treeSize());
+      assertThat(officer.proveConsistency(earlier, later)).isTrue();
+      assertThat(officer.proveConsistency(forged, later)).isFalse();
+      assertThat(officer.proveConsistency(later, earlier)).isFalse();
+    }
+  }
+
   private static List<Transaction> batch(int count) {
     return SampleTransactions.batch(ORDERS.getAndAdd(count), count, ORDERED);
   }
