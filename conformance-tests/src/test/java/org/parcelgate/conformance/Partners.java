@@ -52,7 +52,7 @@ final class Partners {
       keyManagers.init(keys, password);
       KeyStore anchors = KeyStore.getInstance("PKCS12");
       anchors.load(null, null);
-      X509Certificate anchor = Pem.readCertificate(target.pki.trustAnchor());
+      X509Certificate anchor = Pem.readCertificate(target.trustAnchor);
       anchors.setCertificateEntry("anchor", anchor);
       TrustManagerFactory trust =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -138,7 +138,7 @@ final class Partners {
     try {
       KeyStore anchors = KeyStore.getInstance("PKCS12");
       anchors.load(null, null);
-      anchors.setCertificateEntry("anchor", Pem.readCertificate(target.pki.trustAnchor()));
+      anchors.setCertificateEntry("anchor", Pem.readCertificate(target.trustAnchor));
       TrustManagerFactory trust =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(anchors);

@@ -22,10 +22,14 @@ final class Target {
   final SamplePki pki;
   final String audience;
 
-  private Target(URI base, SamplePki pki, String audience) {
+  /** The CA certificate of the gateway's server certificate. */
+  final Path trustAnchor;
+
+  private Target(URI base, SamplePki pki, String audience, Path trustAnchor) {
     this.base = base;
     this.pki = pki;
     this.audience = audience;
+    this.trustAnchor = trustAnchor;
   }
 
   static synchronized Target get() {
@@ -42,10 +46,13 @@ final class Target {
       throw new IllegalStateException(
           "parcelgate.pki must name the PKI directory of the partners to use");
     }
+    SamplePki identities = SamplePki.open(Path.of(pki));
+    String anchor = System.getProperty("parcelgate.trustAnchor");
     return new Target(
         URI.create(url),
-        SamplePki.open(Path.of(pki)),
-        System.getProperty("parcelgate.audience", "parcelgate-local"));
+        identities,
+        System.getProperty("parcelgate.audience", "parcelgate-local"),
+        anchor == null ? identities.trustAnchor() : Path.of(anchor));
   }
 
   private static Target inProcess() {
@@ -56,7 +63,10 @@ final class Target {
           EmbeddedGateway.start(pki.gatewaySettings(IN_PROCESS_ID, root.resolve("data")));
       Runtime.getRuntime().addShutdownHook(new Thread(gateway::close));
       return new Target(
-          URI.create("https://localhost:" + gateway.partnerPort()), pki, IN_PROCESS_ID);
+          URI.create("https://localhost:" + gateway.partnerPort()),
+          pki,
+          IN_PROCESS_ID,
+          pki.trustAnchor());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -64,6 +74,13 @@ final class Target {
 
   /** What the report says it checked. */
   String describe() {
-    return base + " (audience " + audience + ", identities from " + pki.root() + ")";
+    return base
+        + " (audience "
+        + audience
+        + ", server trust anchor "
+        + trustAnchor
+        + ", identities from "
+        + pki.root()
+        + ")";
   }
 }
