@@ -203,7 +203,11 @@ public final class ParcelgateClient implements AutoCloseable {
       if (more.isEmpty()) {
         break;
       }
-      next = Long.parseLong(more.get());
+      long following = parsePosition(more.get());
+      if (following <= next) {
+        throw new ClientException("the export's next start does not move forward");
+      }
+      next = following;
     }
     return lines;
   }
@@ -446,6 +450,14 @@ public final class ParcelgateClient implements AutoCloseable {
       }
     }
     throw lastFailure;
+  }
+
+  private static long parsePosition(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new ClientException("the export's next start is not a number");
+    }
   }
 
   private static Duration max(Duration a, Duration b) {
