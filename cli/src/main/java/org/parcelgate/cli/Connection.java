@@ -81,14 +81,18 @@ final class Connection {
   ParcelgateClient open(String defaultPartner) {
     ClientIdentity identity;
     Path anchor = trustAnchor;
-    if (certificate != null || key != null || signingKey != null) {
+    if (certificate != null || key != null || signingKey != null || partner != null) {
       if (certificate == null || key == null || signingKey == null || partner == null) {
         throw new UsageException("--partner, --cert, --key and --signing-key go together");
       }
-      identity = ClientIdentity.load(partner, certificate, key, signingKey);
+      if (as != null) {
+        throw new UsageException(
+            "--as names a partner of --pki; with --cert, name it with --partner");
+      }
       if (anchor == null) {
         throw new UsageException("--trust-anchor is needed with --cert");
       }
+      identity = local(() -> ClientIdentity.load(partner, certificate, key, signingKey));
     } else {
       SamplePki sample = openPki();
       String name = as != null ? as : defaultPartner;
@@ -115,11 +119,24 @@ final class Connection {
         anchor = sample.trustAnchor();
       }
     }
-    return ParcelgateClient.builder(url)
-        .identity(identity)
-        .trustAnchors(anchor)
-        .audience(audience)
-        .build();
+    Path anchors = anchor;
+    ClientIdentity caller = identity;
+    return local(
+        () ->
+            ParcelgateClient.builder(url)
+                .identity(caller)
+                .trustAnchors(anchors)
+                .audience(audience)
+                .build());
+  }
+
+  /** Files given on the command line that cannot be read are a usage error: nothing was sent. */
+  private static <T> T local(java.util.function.Supplier<T> setUp) {
+    try {
+      return setUp.get();
+    } catch (org.parcelgate.client.ClientException | IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   private SamplePki openPki() {

@@ -57,6 +57,7 @@ final class DemoCommand implements Callable<Integer> {
   boolean verbose;
 
   private PrintWriter out;
+  private int failures;
 
   @Override
   public Integer call() throws IOException {
@@ -79,10 +80,11 @@ final class DemoCommand implements Callable<Integer> {
           EmbeddedGateway.start(pki.gatewaySettings(GATEWAY_ID, directory.resolve("data")))) {
         String url = "https://localhost:" + gateway.partnerPort();
         say("partner API " + url + " (mutual TLS), routing NL to customs-nl, DE to customs-de");
+        failures = 0;
         run(pki, url);
       }
       step("Gateway stopped");
-      return ExitCodes.OK;
+      return failures == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
     } finally {
       if (keep) {
         say("kept: " + directory);
@@ -109,8 +111,10 @@ final class DemoCommand implements Callable<Integer> {
 
       step("marketplace-alpha's answer is lost; it sends the same bytes again");
       BatchResult again = alpha.push(alphaBatch);
+      boolean recognized = again.repeat() && again.answer().equals(first.answer());
+      failures += recognized ? 0 : 1;
       say(
-          again.repeat() && again.answer().equals(first.answer())
+          recognized
               ? "the gateway recognizes the body: same batch "
                   + again.answer().batchId()
                   + ", original receipt, nothing stored twice"
@@ -176,6 +180,7 @@ final class DemoCommand implements Callable<Integer> {
       List<String> log = officer.exportLog(0, checkpoint.treeSize());
       long last = checkpoint.treeSize() - 1;
       boolean proven = officer.proveInclusion(last, log.get((int) last), checkpoint.checkpoint());
+      failures += proven ? 0 : 1;
       say(
           "checkpoint of "
               + checkpoint.treeSize()

@@ -95,6 +95,10 @@ final class PullCommand implements Callable<Integer> {
         page.records().forEach(record -> out.println(record.toString()));
         out.flush();
         if (all && page.more()) {
+          if (Long.parseLong(page.nextCursor()) <= Long.parseLong(query.cursorOrZero())) {
+            throw new org.parcelgate.client.ClientException(
+                "the feed's next cursor does not move forward");
+          }
           err.printf(
               "page %d: %,d records so far, next cursor %s%n", pages, records, page.nextCursor());
           err.flush();

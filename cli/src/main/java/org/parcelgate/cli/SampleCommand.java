@@ -41,7 +41,7 @@ final class SampleCommand implements Callable<Integer> {
 
   @Option(
       names = "--first",
-      description = "The first order number (default: derived from the clock, so runs differ).")
+      description = "The first order number (default: random, so runs do not collide).")
   Integer first;
 
   @Override
@@ -57,7 +57,9 @@ final class SampleCommand implements Callable<Integer> {
     int start =
         first != null
             ? first
-            : (int) (now.getEpochSecond() % (SampleTransactions.MAX_ORDER_NUMBER - 200_000));
+            : 1
+                + new java.security.SecureRandom()
+                    .nextInt(SampleTransactions.MAX_ORDER_NUMBER - 100_000);
     List<Transaction> transactions =
         SampleTransactions.batch(
             start, count, now.minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS));

@@ -86,6 +86,32 @@ class ParcelgateCommandTest {
   }
 
   @Test
+  void refusesAnIncompleteOrUnreadableIdentityBeforeSendingAnything() {
+    String batch = sample("identity.json", 1, 8_350_000).toString();
+
+    Run partnerOnly = run("push", "--partner", "marketplace-gamma", batch);
+    Run missingFiles =
+        run(
+            "push",
+            "--partner",
+            "marketplace-gamma",
+            "--cert",
+            "no-such.crt.pem",
+            "--key",
+            "no-such.key.pem",
+            "--signing-key",
+            "no-such.jwk.json",
+            "--trust-anchor",
+            pki.trustAnchor().toString(),
+            batch);
+
+    assertThat(partnerOnly.status).isEqualTo(ExitCodes.USAGE);
+    assertThat(partnerOnly.err).contains("go together");
+    assertThat(missingFiles.status).isEqualTo(ExitCodes.USAGE);
+    assertThat(missingFiles.err).contains("no-such.crt.pem").doesNotContain("sending");
+  }
+
+  @Test
   void printsTheProblemCodeOfARefusalAndExitsWithThree() {
     Run run = run("push", "--as", "customs-nl", sample("refused.json", 1, 8_400_000).toString());
 

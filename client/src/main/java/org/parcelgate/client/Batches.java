@@ -23,8 +23,9 @@ import org.parcelgate.schema.Transaction;
  *
  * <p>The gateway recognizes a batch by the SHA-256 of its exact body. The container's sync marker,
  * random in Avro's default writer, is here derived from the records, so the same transactions in
- * the same order always give the same bytes: sending them again, even from a new run of the
- * integration, is recognized as the same batch and answered with the original receipt.
+ * the same order give the same bytes (with the same Avro and zlib builds): sending them again, even
+ * from a new run of the integration, is recognized as the same batch and answered with the original
+ * receipt.
  */
 public final class Batches {
   /** The media type of a batch body. */

@@ -68,6 +68,18 @@ public record ClientIdentity(
         readJwk(signingKey));
   }
 
+  /** Names the identity without its keys or certificates, so it is safe in a log line. */
+  @Override
+  public String toString() {
+    return "ClientIdentity["
+        + partnerId
+        + ", certificate "
+        + thumbprint()
+        + ", key "
+        + signingKey.getKeyID()
+        + "]";
+  }
+
   /** The RFC 8705 {@code x5t#S256} thumbprint of the client certificate, as registered. */
   public String thumbprint() {
     return Digests.thumbprint(certificateChain.get(0));

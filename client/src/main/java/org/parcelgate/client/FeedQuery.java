@@ -59,6 +59,11 @@ public final class FeedQuery {
     return with("trackingNumber", trackingNumber);
   }
 
+  /** The cursor this query reads after: the one set, or {@code 0}. */
+  public String cursorOrZero() {
+    return parameters.getOrDefault("cursor", "0");
+  }
+
   /** The query string, parameters in a stable order, or empty. */
   String queryString() {
     if (parameters.isEmpty()) {

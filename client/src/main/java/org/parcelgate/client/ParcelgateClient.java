@@ -227,14 +227,13 @@ public final class ParcelgateClient implements AutoCloseable {
                         + "&treeSize="
                         + checkpoint.treeSize())));
     List<byte[]> path = new ArrayList<>();
-    Base64.Decoder base64 = Base64.getUrlDecoder();
-    proof.path("auditPath").forEach(node -> path.add(base64.decode(node.asText())));
+    proof.path("auditPath").forEach(node -> path.add(hash(node.asText())));
     return MerkleTree.verifyInclusion(
         MerkleTree.leafHash(entry.getBytes(StandardCharsets.UTF_8)),
         index,
         checkpoint.treeSize(),
         path,
-        base64.decode(checkpoint.rootHash()));
+        hash(checkpoint.rootHash()));
   }
 
   /**
@@ -259,13 +258,12 @@ public final class ParcelgateClient implements AutoCloseable {
                         + "&second="
                         + later.treeSize())));
     List<byte[]> proof = new ArrayList<>();
-    Base64.Decoder base64 = Base64.getUrlDecoder();
-    answer.path("proof").forEach(node -> proof.add(base64.decode(node.asText())));
+    answer.path("proof").forEach(node -> proof.add(hash(node.asText())));
     return MerkleTree.verifyConsistency(
         earlier.treeSize(),
         later.treeSize(),
-        base64.decode(earlier.rootHash()),
-        base64.decode(later.rootHash()),
+        hash(earlier.rootHash()),
+        hash(later.rootHash()),
         proof);
   }
 
@@ -303,25 +301,23 @@ public final class ParcelgateClient implements AutoCloseable {
         || !pathAndQuery.equals(header.getCustomParam("request"))) {
       throw new ClientException("the feed page was signed for another recipient or request");
     }
+    // The cursor and "more" are taken from the signed header, never from unsigned HTTP headers.
+    if (!(header.getCustomParam("next_cursor") instanceof String nextCursor)
+        || !nextCursor.matches("[0-9]{1,19}")
+        || !(header.getCustomParam("more") instanceof Boolean more)) {
+      throw new ClientException("the feed page's signature does not state its next cursor");
+    }
     if (avro) {
-      return new FeedPage(
-          List.of(),
-          answer.header("Parcelgate-Next-Cursor").orElse(null),
-          answer.header("Parcelgate-More").map(Boolean::parseBoolean).orElse(false),
-          true,
-          answer.body,
-          header.getKeyID());
+      return new FeedPage(List.of(), nextCursor, more, true, answer.body, header.getKeyID());
     }
     JsonNode page = json(answer);
+    if (!nextCursor.equals(page.path("nextCursor").asText(null))
+        || more != page.path("more").asBoolean()) {
+      throw new ClientException("the feed page's cursor differs from what its signature states");
+    }
     List<JsonNode> records = new ArrayList<>();
     page.path("records").forEach(records::add);
-    return new FeedPage(
-        records,
-        page.path("nextCursor").asText(null),
-        page.path("more").asBoolean(),
-        false,
-        answer.body,
-        header.getKeyID());
+    return new FeedPage(records, nextCursor, more, false, answer.body, header.getKeyID());
   }
 
   private Receipt verifyReceipt(
@@ -335,6 +331,9 @@ public final class ParcelgateClient implements AutoCloseable {
             Digests.sha256Base64Url(container),
             repeat,
             tokensSent);
+    if (!audience.equals(issuer(batch.receipt()))) {
+      wrong.add("iss");
+    }
     if (!wrong.isEmpty()) {
       throw new ClientException(
           "the receipt does not attest this batch: " + String.join(", ", wrong));
@@ -368,6 +367,12 @@ public final class ParcelgateClient implements AutoCloseable {
     if (!repeat && !tokensSent.contains(receipt.requestJti())) {
       wrong.add("request_jti");
     }
+    if (!receipt.writerSchema().equals(batch.writerSchema())) {
+      wrong.add("writer_schema");
+    }
+    if (receipt.receivedAt().getEpochSecond() != batch.receivedAt().getEpochSecond()) {
+      wrong.add("iat");
+    }
     if (receipt.records() != batch.records()
         || receipt.accepted() != batch.accepted()
         || receipt.unchanged() != batch.unchanged()
@@ -377,11 +382,20 @@ public final class ParcelgateClient implements AutoCloseable {
     return wrong;
   }
 
+  /** The issuer of a JWS whose signature has been verified. */
+  private static String issuer(String jws) {
+    try {
+      return com.nimbusds.jwt.SignedJWT.parse(jws).getJWTClaimsSet().getIssuer();
+    } catch (ParseException e) {
+      throw new ClientException("the receipt's claims are malformed");
+    }
+  }
+
   private <T> T verifyWithFreshKeys(java.util.function.Supplier<T> verification) {
     try {
       return verification.get();
     } catch (GatewaySignatures.SignatureCheckException first) {
-      if (!first.getMessage().contains("not among the gateway's keys")) {
+      if (first.reason() != GatewaySignatures.Reason.UNKNOWN_KEY) {
         throw new ClientException(first.getMessage());
       }
       refreshGatewayKeys(); // the gateway may have rotated its key since the keys were fetched
@@ -439,6 +453,9 @@ public final class ParcelgateClient implements AutoCloseable {
         }
         lastFailure = problem;
         retryAfter = answer.retryAfter();
+      } catch (javax.net.ssl.SSLHandshakeException e) {
+        // Trust or certificate: the same handshake fails the same way on every attempt.
+        throw new ClientException("the TLS handshake with " + base + " failed: " + describe(e), e);
       } catch (IOException e) {
         lastFailure = new ClientException("no answer from " + base + ": " + describe(e), e);
       } catch (InterruptedException e) {
@@ -446,10 +463,22 @@ public final class ParcelgateClient implements AutoCloseable {
         throw new ClientException("interrupted while calling " + base, e);
       }
       if (attempt < maxAttempts) {
-        sleep(max(backoff.delay(attempt, random), retryAfter));
+        // A Retry-After is honoured up to the longest backoff, so one call cannot block for hours.
+        Duration asked =
+            retryAfter.compareTo(backoff.maxDelay()) > 0 ? backoff.maxDelay() : retryAfter;
+        sleep(max(backoff.delay(attempt, random), asked));
       }
     }
     throw lastFailure;
+  }
+
+  /** A base64url hash of a proof or checkpoint; a malformed one is the gateway's error. */
+  private static byte[] hash(String base64url) {
+    try {
+      return Base64.getUrlDecoder().decode(base64url);
+    } catch (IllegalArgumentException e) {
+      throw new ClientException("a hash in the gateway's answer is not base64url");
+    }
   }
 
   private static long parsePosition(String text) {

@@ -157,7 +157,8 @@ public final class TransactionJson {
     SpecificRecord record = (SpecificRecord) SpecificData.get().newRecord(null, schema);
     for (Schema.Field field : schema.getFields()) {
       JsonNode value = node.get(field.name());
-      if ((value == null || value.isNull()) && field.hasDefaultValue()) {
+      // Left out takes the schema's default; an explicit null must be allowed by the type.
+      if (value == null && field.hasDefaultValue()) {
         record.put(field.pos(), SpecificData.get().getDefaultValue(field));
       } else {
         record.put(field.pos(), convert(field.schema(), value, path + "." + field.name()));

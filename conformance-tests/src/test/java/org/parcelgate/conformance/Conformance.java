@@ -36,8 +36,9 @@ import org.parcelgate.schema.sample.SampleTransactions;
  * with Nimbus directly, Merkle roots with {@link Rfc9162}, so a shared bug cannot hide.
  */
 final class Conformance {
+  /** Random, so runs against one store do not reuse order numbers (a run takes about 10,050). */
   private static final AtomicInteger ORDERS =
-      new AtomicInteger((int) Math.floorMod(System.currentTimeMillis() / 1000, 80_000_000L) + 1);
+      new AtomicInteger(1 + new java.security.SecureRandom().nextInt(80_000_000));
 
   private Conformance() {}
 
@@ -107,6 +108,9 @@ final class Conformance {
   static boolean verifies(JWSObject jws, JWKSet keys) throws JOSEException {
     JWK key = keys.getKeyByKeyId(jws.getHeader().getKeyID());
     assertThat(key).as("kid %s is published", jws.getHeader().getKeyID()).isNotNull();
+    assertThat(jws.getHeader().getAlgorithm().getName())
+        .as("the algorithm bound to the key (protocol section 2)")
+        .isEqualTo(key instanceof ECKey ? "ES256" : key instanceof RSAKey ? "PS256" : "EdDSA");
     JWSVerifier verifier;
     if (key instanceof ECKey ec) {
       verifier = new ECDSAVerifier(ec);

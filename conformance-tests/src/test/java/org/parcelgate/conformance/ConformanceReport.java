@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * check in words, and for a failure the reason), then the counts. Rewritten after every check, so
  * an interrupted run still leaves a report.
  */
-public final class ConformanceReport implements TestWatcher {
+public final class ConformanceReport
+    implements TestWatcher, LifecycleMethodExecutionExceptionHandler {
   private static final Path REPORT =
       Path.of(System.getProperty("parcelgate.report", "target/conformance-report.txt"));
 
@@ -48,6 +50,21 @@ public final class ConformanceReport implements TestWatcher {
   @Override
   public void testDisabled(ExtensionContext context, Optional<String> reason) {
     record(context, true, "SKIP  " + check(context) + " " + reason.orElse(""));
+  }
+
+  /**
+   * A class whose set-up failed runs none of its checks: say so, or the report would look clean.
+   */
+  @Override
+  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable cause)
+      throws Throwable {
+    String reason = String.valueOf(cause.getMessage()).replaceAll("\\s+", " ");
+    record(
+        context,
+        false,
+        "FAIL  set-up of every check of this class\n        "
+            + (reason.length() > 400 ? reason.substring(0, 400) : reason));
+    throw cause;
   }
 
   /** The class of refusal or good path a test class checks, from its name. */

@@ -150,6 +150,11 @@ class FeedConformanceTest {
     assertThat(Conformance.verifies(jws, keys)).as("page signature").isTrue();
     assertThat(jws.getHeader().getCustomParam("aud")).isEqualTo(recipient);
     assertThat(jws.getHeader().getCustomParam("request")).isEqualTo(request);
+    assertThat(jws.getHeader().getCustomParam("next_cursor"))
+        .as("the next cursor is signed")
+        .isEqualTo(page.headers().firstValue("Parcelgate-Next-Cursor").orElseThrow());
+    assertThat(jws.getHeader().getCustomParam("more"))
+        .isEqualTo(Boolean.valueOf(page.headers().firstValue("Parcelgate-More").orElseThrow()));
     byte[] flipped = page.body().clone();
     flipped[flipped.length / 2] ^= 1;
     assertThat(Conformance.verifies(JWSObject.parse(signature, new Payload(flipped)), keys))

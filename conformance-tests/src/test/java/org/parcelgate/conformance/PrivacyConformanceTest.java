@@ -117,10 +117,24 @@ class PrivacyConformanceTest {
     return jws;
   }
 
+  /** Every entry below {@code size}, following {@code Parcelgate-Next-Start} page by page. */
   private static List<String> export(Partners officer, long size) throws Exception {
-    HttpResponse<String> export =
-        officer.get("/v1/privacy/export?format=jsonl&end=" + size, officer.token().sign());
-    assertThat(export.statusCode()).isEqualTo(200);
-    return List.of(export.body().split("\n"));
+    List<String> lines = new ArrayList<>();
+    long start = 0;
+    while (start < size) {
+      HttpResponse<String> export =
+          officer.get(
+              "/v1/privacy/export?format=jsonl&start=" + start + "&end=" + size,
+              officer.token().sign());
+      assertThat(export.statusCode()).isEqualTo(200);
+      lines.addAll(List.of(export.body().split("\n")));
+      var next = export.headers().firstValue("Parcelgate-Next-Start");
+      if (next.isEmpty()) {
+        break;
+      }
+      assertThat(Long.parseLong(next.get())).as("next start moves forward").isGreaterThan(start);
+      start = Long.parseLong(next.get());
+    }
+    return lines;
   }
 }

@@ -7,6 +7,7 @@ import static org.parcelgate.conformance.Conformance.partner;
 import static org.parcelgate.conformance.Conformance.target;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,27 +17,44 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TransportConformanceTest {
 
   @Test
-  void refusesTheHandshakeWithoutAClientCertificate() {
+  void refusesTheHandshakeWithoutAClientCertificate() throws Exception {
+    reachable();
     assertThatThrownBy(() -> Partners.getWithoutCertificate(target(), "/v1/whoami"))
-        .isInstanceOf(IOException.class);
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(ConnectException.class);
   }
 
   @Test
-  void refusesTheHandshakeWithACertificateOfAnUntrustedCa() {
-    assertThatThrownBy(() -> partner("untrusted").get("/v1/whoami", null))
-        .isInstanceOf(IOException.class);
+  void refusesTheHandshakeWithACertificateOfAnUntrustedCa() throws Exception {
+    refusedAtTheHandshake("untrusted");
   }
 
   @Test
-  void refusesTheHandshakeWithARevokedCertificate() {
-    assertThatThrownBy(() -> partner("revoked").get("/v1/whoami", null))
-        .isInstanceOf(IOException.class);
+  void refusesTheHandshakeWithARevokedCertificate() throws Exception {
+    refusedAtTheHandshake("revoked");
   }
 
   @Test
-  void refusesTheHandshakeWithAnExpiredCertificate() {
-    assertThatThrownBy(() -> partner("expired").get("/v1/whoami", null))
-        .isInstanceOf(IOException.class);
+  void refusesTheHandshakeWithAnExpiredCertificate() throws Exception {
+    refusedAtTheHandshake("expired");
+  }
+
+  /**
+   * The identity's connection fails while a good identity's, to the same target and trust anchor,
+   * gets an answer: so the refusal is the certificate's, not a wrong URL or trust anchor.
+   */
+  private static void refusedAtTheHandshake(String identity) throws Exception {
+    reachable();
+    assertThatThrownBy(() -> partner(identity).get("/v1/whoami", null))
+        .as(identity)
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(ConnectException.class);
+  }
+
+  private static void reachable() throws Exception {
+    assertThat(partner("marketplace-alpha").get("/v1/whoami", null).statusCode())
+        .as("a registered identity reaches the gateway (positive control)")
+        .isEqualTo(401);
   }
 
   @Test

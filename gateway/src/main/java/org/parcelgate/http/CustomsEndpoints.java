@@ -171,7 +171,7 @@ public final class CustomsEndpoints {
     }
     return new Page(
         Buffer.buffer(body),
-        sign(query.recipient(), requested, body),
+        sign(query.recipient(), requested, header, body),
         header.nextCursor(),
         header.more());
   }
@@ -189,13 +189,19 @@ public final class CustomsEndpoints {
     return records.subList(0, end);
   }
 
-  private String sign(String recipient, String requested, byte[] body) {
+  /**
+   * The detached signature: the body, and in the protected header the reader, the request, and the
+   * next cursor and whether more follow, which an Avro page carries only in HTTP headers.
+   */
+  private String sign(String recipient, String requested, FeedFormat.Page page, byte[] body) {
     return signer.signDetached(
         JoseTypes.FEED_PAGE,
         Map.of(
             "aud", recipient,
             "iat", clock.instant().getEpochSecond(),
-            "request", requested),
+            "request", requested,
+            "next_cursor", Long.toString(page.nextCursor()),
+            "more", page.more()),
         body);
   }
 

@@ -14,6 +14,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -100,11 +101,22 @@ public final class PartnerApiRouter {
     // The privacy officers' review page: a browser presents the certificate, it cannot sign tokens.
     privacy.mountPage(router);
 
+    List<Route> withoutToken =
+        router.getRoutes().stream()
+            .filter(route -> route.methods() != null && !route.methods().isEmpty())
+            .toList();
+
     router.route().handler(tokens);
     router.get(WHOAMI_PATH).handler(RoleHandler.anyRole()).handler(PartnerApiRouter::whoami);
     batches.mount(router);
     privacy.mount(router);
     customs.mount(router);
+
+    // Vert.x answers 405 only when no route matched after the one whose method differed, and the
+    // token handler matches every request. So the paths answered without a token are declared again
+    // after it: another method on them gets 405 once the token is verified, as on every other path,
+    // not 404. Their own methods never get here: the first declaration answered them.
+    withoutToken.forEach(route -> declareAgain(router, route));
 
     for (int status : new int[] {400, 404, 405, 413, 414, 415, 431, 500}) {
       router.errorHandler(status, problems);
@@ -129,6 +141,16 @@ public final class PartnerApiRouter {
       methods.forEach(method -> endpoints.add(method.name() + " " + path));
     }
     return endpoints;
+  }
+
+  private static void declareAgain(Router router, Route route) {
+    // A pattern route's name is its pattern (none of these routes is named otherwise).
+    Route again =
+        route.getPath() != null
+            ? router.route(route.getPath())
+            : router.routeWithRegex(route.getName());
+    route.methods().forEach(again::method);
+    again.handler(RoutingContext::next);
   }
 
   private static Buffer apiDescription() {

@@ -37,7 +37,8 @@ public final class GatewaySignatures {
       jwt = SignedJWT.parse(compact.strip());
       claims = jwt.getJWTClaimsSet();
     } catch (ParseException e) {
-      throw new SignatureCheckException("the " + JoseTypes.describe(type) + " is not a signed JWT");
+      throw new SignatureCheckException(
+          Reason.MALFORMED, "the " + JoseTypes.describe(type) + " is not a signed JWT");
     }
     check(jwt, type);
     return new Verified(jwt.getHeader(), claims);
@@ -55,7 +56,7 @@ public final class GatewaySignatures {
     String[] parts = detached.strip().split("\\.", -1);
     if (parts.length != 3 || !parts[1].isEmpty()) {
       throw new SignatureCheckException(
-          "the " + JoseTypes.describe(type) + " is not a detached JWS");
+          Reason.MALFORMED, "the " + JoseTypes.describe(type) + " is not a detached JWS");
     }
     JWSObject jws;
     try {
@@ -65,7 +66,8 @@ public final class GatewaySignatures {
               new Payload(Base64URL.encode(body)),
               new Base64URL(parts[2]));
     } catch (ParseException e) {
-      throw new SignatureCheckException("the " + JoseTypes.describe(type) + " is not a JWS");
+      throw new SignatureCheckException(
+          Reason.MALFORMED, "the " + JoseTypes.describe(type) + " is not a JWS");
     }
     check(jws, type);
     return jws.getHeader();
@@ -74,12 +76,14 @@ public final class GatewaySignatures {
   private void check(JWSObject jws, JOSEObjectType type) {
     JWSHeader header = jws.getHeader();
     if (!JoseTypes.is(header.getType(), type)) {
-      throw new SignatureCheckException("the JWS is not a " + JoseTypes.describe(type) + " (typ)");
+      throw new SignatureCheckException(
+          Reason.WRONG_TYPE, "the JWS is not a " + JoseTypes.describe(type) + " (typ)");
     }
     String kid = header.getKeyID();
     JWK key = kid == null ? null : keys.getKeyByKeyId(kid);
     if (key == null) {
       throw new SignatureCheckException(
+          Reason.UNKNOWN_KEY,
           "the " + JoseTypes.describe(type) + "'s key " + kid + " is not among the gateway's keys");
     }
     JWK publicKey = key.toPublicJWK();
@@ -87,25 +91,48 @@ public final class GatewaySignatures {
         .filter(header.getAlgorithm()::equals)
         .isEmpty()) {
       throw new SignatureCheckException(
+          Reason.ALGORITHM_MISMATCH,
           "the " + JoseTypes.describe(type) + "'s algorithm does not match its key");
     }
     try {
       if (!jws.verify(SignatureAlgorithms.verifierFor(publicKey))) {
         throw new SignatureCheckException(
-            "the " + JoseTypes.describe(type) + "'s signature is not valid");
+            Reason.BAD_SIGNATURE, "the " + JoseTypes.describe(type) + "'s signature is not valid");
       }
     } catch (JOSEException e) {
       throw new SignatureCheckException(
+          Reason.BAD_SIGNATURE,
           "the " + JoseTypes.describe(type) + "'s signature cannot be checked");
     }
+  }
+
+  /** Why a signed object was refused. */
+  public enum Reason {
+    /** Not a JWS of the expected form. */
+    MALFORMED,
+    /** Another {@code typ}. */
+    WRONG_TYPE,
+    /** A {@code kid} the key set does not hold: after a rotation, fetch the keys again. */
+    UNKNOWN_KEY,
+    /** An algorithm other than the one bound to the key. */
+    ALGORITHM_MISMATCH,
+    /** The signature does not verify. */
+    BAD_SIGNATURE
   }
 
   /** What is wrong with a signed object; the message names the defect, never the object. */
   public static final class SignatureCheckException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
-    public SignatureCheckException(String message) {
+    private final Reason reason;
+
+    public SignatureCheckException(Reason reason, String message) {
       super(message);
+      this.reason = reason;
+    }
+
+    public Reason reason() {
+      return reason;
     }
   }
 }

@@ -68,7 +68,10 @@ class GatewaySignaturesTest {
 
     assertThatThrownBy(
             () -> signatures.verify(sign(stranger, JoseTypes.RECEIPT, claims()), JoseTypes.RECEIPT))
-        .hasMessageContaining("not among the gateway's keys");
+        .hasMessageContaining("not among the gateway's keys")
+        .isInstanceOfSatisfying(
+            GatewaySignatures.SignatureCheckException.class,
+            e -> assertThat(e.reason()).isEqualTo(GatewaySignatures.Reason.UNKNOWN_KEY));
   }
 
   @Test
