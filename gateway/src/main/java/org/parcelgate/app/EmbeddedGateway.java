@@ -20,6 +20,8 @@ import org.parcelgate.config.ConfigLoader;
 public final class EmbeddedGateway implements AutoCloseable {
   private final Vertx vertx;
   private final Gateway gateway;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private EmbeddedGateway(Vertx vertx, Gateway gateway) {
     this.vertx = vertx;
@@ -74,9 +76,12 @@ public final class EmbeddedGateway implements AutoCloseable {
     return gateway.opsPort();
   }
 
-  /** Drains, stops and releases everything; waits up to a minute. */
+  /** Drains, stops and releases everything; waits up to a minute. A second call does nothing. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       gateway.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       // Closed from this thread: a close chained onto the stop would wait on its own event loop.
