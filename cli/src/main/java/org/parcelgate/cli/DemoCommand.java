@@ -167,7 +167,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         say(
             String.format(
-                "entry %s: %s -> %s, %s of %s records, %d values pseudonymized, %d dropped",
+                "entry %s: %s -> %s, %s of %s records; values pseudonymized: %d, dropped: %d",
                 entry.path("index").asText(),
                 entry.path("marketplace").asText(),
                 entry.path("recipient").asText(),
