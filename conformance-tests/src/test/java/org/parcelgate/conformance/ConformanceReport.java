@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
@@ -24,32 +26,28 @@ public final class ConformanceReport
   private static final Path REPORT =
       Path.of(System.getProperty("parcelgate.report", "target/conformance-report.txt"));
 
-  private static final List<String> LINES = new ArrayList<>();
+  /** The lines of each class, in the order the classes ran (JUnit may interleave them). */
+  private static final Map<String, List<String>> GROUPS = new LinkedHashMap<>();
+
   private static final Instant STARTED = Instant.now();
-  private static int passed;
-  private static int failed;
-  private static String group;
+
+  /** PASS, FAIL and SKIP, counted. */
+  private static final Map<String, Integer> COUNTS = new LinkedHashMap<>();
 
   @Override
   public void testSuccessful(ExtensionContext context) {
-    record(context, true, "PASS  " + check(context));
+    record(context, "PASS", check(context));
   }
 
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
     String reason = String.valueOf(cause.getMessage()).replaceAll("\\s+", " ");
-    record(
-        context,
-        false,
-        "FAIL  "
-            + check(context)
-            + "\n        "
-            + (reason.length() > 400 ? reason.substring(0, 400) : reason));
+    record(context, "FAIL", check(context) + "\n        " + abbreviated(reason));
   }
 
   @Override
   public void testDisabled(ExtensionContext context, Optional<String> reason) {
-    record(context, true, "SKIP  " + check(context) + " " + reason.orElse(""));
+    record(context, "SKIP", check(context) + " " + reason.orElse(""));
   }
 
   /**
@@ -59,47 +57,57 @@ public final class ConformanceReport
   public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable cause)
       throws Throwable {
     String reason = String.valueOf(cause.getMessage()).replaceAll("\\s+", " ");
-    record(
-        context,
-        false,
-        "FAIL  set-up of every check of this class\n        "
-            + (reason.length() > 400 ? reason.substring(0, 400) : reason));
+    record(context, "FAIL", "set-up of every check of this class\n        " + abbreviated(reason));
     throw cause;
   }
 
-  /** The class of refusal or good path a test class checks, from its name. */
+  /**
+   * The class of refusal or good path a test class checks, from its name:
+   * TokenHeaderConformanceTest -> Token header.
+   */
   private static String group(ExtensionContext context) {
-    return context.getRequiredTestClass().getSimpleName().replace("ConformanceTest", "");
+    String name = context.getRequiredTestClass().getSimpleName().replace("ConformanceTest", "");
+    return name.charAt(0) + words(name.substring(1));
   }
 
   /** The check's method name, as words: refusesAReplayedToken -> refuses a replayed token. */
   private static String check(ExtensionContext context) {
-    String name = context.getRequiredTestMethod().getName();
-    return name.replaceAll("([a-z0-9])([A-Z])", "$1 $2")
+    return words(context.getRequiredTestMethod().getName());
+  }
+
+  private static String words(String camelCase) {
+    return camelCase
+        .replaceAll("([a-z0-9])([A-Z])", "$1 $2")
         .replaceAll("([A-Z])([A-Z][a-z])", "$1 $2")
         .toLowerCase(java.util.Locale.ROOT);
   }
 
-  private static synchronized void record(ExtensionContext context, boolean pass, String line) {
-    String current = group(context);
-    if (!current.equals(group)) {
-      group = current;
-      LINES.add("");
-      LINES.add(current);
-    }
-    LINES.add("  " + line);
-    if (pass) {
-      passed++;
-    } else {
-      failed++;
-    }
+  private static String abbreviated(String reason) {
+    return reason.length() > 400 ? reason.substring(0, 400) : reason;
+  }
+
+  private static synchronized void record(ExtensionContext context, String outcome, String line) {
+    GROUPS
+        .computeIfAbsent(group(context), name -> new ArrayList<>())
+        .add("  " + outcome + "  " + line);
+    COUNTS.merge(outcome, 1, Integer::sum);
     List<String> report = new ArrayList<>();
     report.add("Parcelgate conformance report");
-    report.add("target:  " + Target.get().describe());
-    report.add("started: " + STARTED);
-    report.addAll(LINES);
+    report.addAll(Target.get().describe());
+    report.add("started:  " + STARTED);
+    GROUPS.forEach(
+        (group, lines) -> {
+          report.add("");
+          report.add(group);
+          report.addAll(lines);
+        });
     report.add("");
-    report.add(passed + " passed, " + failed + " failed");
+    report.add(
+        COUNTS.getOrDefault("PASS", 0)
+            + " PASS, "
+            + COUNTS.getOrDefault("FAIL", 0)
+            + " FAIL"
+            + (COUNTS.containsKey("SKIP") ? ", " + COUNTS.get("SKIP") + " SKIP" : ""));
     try {
       Files.createDirectories(REPORT.toAbsolutePath().getParent());
       Files.write(REPORT, report, StandardCharsets.UTF_8);

@@ -6,13 +6,16 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.parcelgate.app.EmbeddedGateway;
 import org.parcelgate.pki.SamplePki;
 
 /**
  * The gateway under test: a deployment named by {@code parcelgate.url}, {@code parcelgate.pki} and
  * {@code parcelgate.audience}, or, without them, the packaged gateway started in-process on a
- * freshly generated PKI and an empty store.
+ * freshly generated PKI and an empty store. Its limits are deployment settings, so they are
+ * parameters too, each defaulting to the documented default: {@code parcelgate.bodyLimit} (bytes,
+ * 16 MiB), {@code parcelgate.maxRecords} (10,000) and {@code parcelgate.maxStringBytes} (16,384).
  */
 final class Target {
   private static final String IN_PROCESS_ID = "parcelgate-conformance";
@@ -24,6 +27,15 @@ final class Target {
 
   /** The CA certificate of the gateway's server certificate. */
   final Path trustAnchor;
+
+  /** {@code partner-api.body-limit-bytes} of the target. */
+  final int bodyLimit = Integer.getInteger("parcelgate.bodyLimit", 16 * 1024 * 1024);
+
+  /** {@code ingest.max-records} of the target. */
+  final int maxRecords = Integer.getInteger("parcelgate.maxRecords", 10_000);
+
+  /** {@code ingest.max-string-bytes} of the target. */
+  final int maxStringBytes = Integer.getInteger("parcelgate.maxStringBytes", 16_384);
 
   private Target(URI base, SamplePki pki, String audience, Path trustAnchor) {
     this.base = base;
@@ -72,15 +84,19 @@ final class Target {
     }
   }
 
-  /** What the report says it checked. */
-  String describe() {
-    return base
-        + " (audience "
-        + audience
-        + ", server trust anchor "
-        + trustAnchor
-        + ", identities from "
-        + pki.root()
-        + ")";
+  /** What the report says it checked, one item a line. */
+  List<String> describe() {
+    return List.of(
+        "target:   " + base,
+        "audience: " + audience,
+        "limits:   body "
+            + bodyLimit
+            + " bytes, "
+            + maxRecords
+            + " records, strings of "
+            + maxStringBytes
+            + " bytes",
+        "trust:    " + trustAnchor,
+        "pki:      " + pki.root());
   }
 }
