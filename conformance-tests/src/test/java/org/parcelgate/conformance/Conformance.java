@@ -21,6 +21,8 @@ import java.text.ParseException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
 import org.apache.avro.file.CodecFactory;
@@ -40,6 +42,22 @@ final class Conformance {
   private static final AtomicInteger ORDERS =
       new AtomicInteger(1 + new java.security.SecureRandom().nextInt(80_000_000));
 
+  /** The 401 codes about the token, which carry {@code WWW-Authenticate: Bearer error=...}. */
+  private static final Set<String> TOKEN_CODES =
+      Set.of(
+          "invalid_token",
+          "unsupported_algorithm",
+          "unknown_key",
+          "invalid_signature",
+          "issuer_mismatch",
+          "audience_mismatch",
+          "token_expired",
+          "token_not_yet_valid",
+          "token_lifetime_too_long",
+          "token_replayed",
+          "certificate_binding_mismatch",
+          "digest_mismatch");
+
   private Conformance() {}
 
   static Target target() {
@@ -56,17 +74,52 @@ final class Conformance {
     return JSONObjectUtils.parse(response.body());
   }
 
-  /** Asserts an RFC 9457 answer with this status and code. */
+  /**
+   * Asserts an RFC 9457 answer with this status and code, shaped as protocol sections 3 and 4 say:
+   * its {@code type}, {@code requestId} equal to {@code X-Request-Id}, a short {@code detail},
+   * {@code Cache-Control: no-store}, {@code X-Content-Type-Options: nosniff}, and the Bearer
+   * challenge on the token's refusals only.
+   */
   static void assertProblem(HttpResponse<String> response, int status, String code)
       throws ParseException {
-    assertThat(response.statusCode()).as("status of %s", response.body()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertProblem("", response, status, code);
+  }
+
+  /** The same, for one case of several in a check, named in a failure. */
+  static void assertProblem(String label, HttpResponse<String> response, int status, String code)
+      throws ParseException {
+    String in = label.isEmpty() ? "" : label + ": ";
+    assertThat(response.statusCode()).as("%sstatus of %s", in, response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .as(in + "Content-Type")
+        .hasValue("application/problem+json");
     Map<String, Object> problem = json(response);
-    assertThat(problem.get("code")).as("code of %s", response.body()).isEqualTo(code);
-    assertThat(problem.get("status")).isEqualTo((long) status);
+    assertThat(problem.get("code")).as("%scode of %s", in, response.body()).isEqualTo(code);
+    assertThat(problem.get("type")).as(in + "type").isEqualTo("urn:parcelgate:problem:" + code);
+    assertThat(problem.get("status")).as(in + "status member").isEqualTo((long) status);
     assertThat(problem.get("requestId"))
-        .as("requestId equals X-Request-Id")
+        .as(in + "requestId equals X-Request-Id")
+        .isNotNull()
         .isEqualTo(response.headers().firstValue("X-Request-Id").orElse(null));
+    assertThat(response.headers().firstValue("Cache-Control"))
+        .as(in + "Cache-Control")
+        .hasValue("no-store");
+    assertThat(response.headers().firstValue("X-Content-Type-Options"))
+        .as(in + "X-Content-Type-Options")
+        .hasValue("nosniff");
+    assertThat(problem.get("detail"))
+        .as(in + "detail: at most 300 characters, no control characters")
+        .asString()
+        .hasSizeLessThanOrEqualTo(300)
+        .doesNotContainPattern("\\p{Cntrl}");
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .as(in + "WWW-Authenticate")
+        .isEqualTo(
+            code.equals("missing_token")
+                ? Optional.of("Bearer")
+                : TOKEN_CODES.contains(code)
+                    ? Optional.of("Bearer error=\"invalid_token\"")
+                    : Optional.empty());
   }
 
   /** Valid orders whose numbers no earlier run used (the counter starts from the clock). */
