@@ -1,19 +1,15 @@
 package org.parcelgate.conformance;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.Pem;
 import org.parcelgate.pki.RequestTokens;
@@ -29,40 +25,7 @@ final class Partners {
   Partners(Target target, Identity identity) {
     this.target = target;
     this.identity = identity;
-    this.client =
-        HttpClient.newBuilder()
-            .sslContext(sslContext(target, identity))
-            .connectTimeout(Duration.ofSeconds(10))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
-  }
-
-  private static SSLContext sslContext(Target target, Identity identity) {
-    try {
-      char[] password = "conformance".toCharArray();
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      keys.setKeyEntry(
-          "client",
-          Pem.readPrivateKey(identity.privateKey()),
-          password,
-          new Certificate[] {identity.x509()});
-      KeyManagerFactory keyManagers =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keyManagers.init(keys, password);
-      KeyStore anchors = KeyStore.getInstance("PKCS12");
-      anchors.load(null, null);
-      X509Certificate anchor = Pem.readCertificate(target.trustAnchor);
-      anchors.setCertificateEntry("anchor", anchor);
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(anchors);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot build the TLS context of " + identity.name(), e);
-    }
+    this.client = Tls.client(target, identity.x509(), Pem.readPrivateKey(identity.privateKey()));
   }
 
   Identity identity() {
@@ -78,33 +41,29 @@ final class Partners {
   }
 
   HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET();
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return send("GET", path, token, Map.of(), null);
   }
 
   HttpResponse<String> postBatch(byte[] body, String token)
       throws IOException, InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(uri("/v1/batches"))
-            .timeout(Duration.ofSeconds(60))
+    return postBatch(HttpRequest.BodyPublishers.ofByteArray(body), token);
+  }
+
+  HttpResponse<String> postBatch(HttpRequest.BodyPublisher body, String token)
+      throws IOException, InterruptedException {
+    return send(
+        request("/v1/batches")
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", BATCH_MEDIA_TYPE)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    return client.send(request, HttpResponse.BodyHandlers.ofString());
+            .POST(body));
   }
 
   /** Any request: a method, a path, a token or none, extra headers, a body or none. */
   HttpResponse<String> send(
-      String method, String path, String token, java.util.Map<String, String> headers, byte[] body)
+      String method, String path, String token, Map<String, String> headers, byte[] body)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri(path))
-            .timeout(Duration.ofSeconds(60))
+        request(path)
             .method(
                 method,
                 body == null
@@ -114,6 +73,15 @@ final class Partners {
       request.header("Authorization", "Bearer " + token);
     }
     headers.forEach(request::header);
+    return send(request);
+  }
+
+  /** A request to the target, for the checks that shape their own headers. */
+  HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(target.base.resolve(path)).timeout(Duration.ofSeconds(60));
+  }
+
+  HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -123,7 +91,7 @@ final class Partners {
   HttpResponse<byte[]> getBytes(String path, String token, String accept)
       throws IOException, InterruptedException {
     HttpRequest request =
-        HttpRequest.newBuilder(uri(path))
+        request(path)
             .timeout(Duration.ofSeconds(30))
             .header("Authorization", "Bearer " + token)
             .header("Accept", accept)
@@ -132,33 +100,33 @@ final class Partners {
     return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  /** A GET from a client that presents no certificate at all. */
-  static HttpResponse<String> getWithoutCertificate(Target target, String path)
-      throws IOException, InterruptedException {
-    try {
-      KeyStore anchors = KeyStore.getInstance("PKCS12");
-      anchors.load(null, null);
-      anchors.setCertificateEntry("anchor", Pem.readCertificate(target.trustAnchor));
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(anchors);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
-      HttpClient anonymous =
-          HttpClient.newBuilder()
-              .sslContext(context)
-              .version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(Duration.ofSeconds(10))
-              .build();
-      return anonymous.send(
-          HttpRequest.newBuilder(target.base.resolve(path)).timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot build a TLS context without a certificate", e);
-    }
-  }
+  /**
+   * {@code length} zero bytes with that Content-Length, streamed from one small buffer: a body the
+   * size of any configured limit costs no memory.
+   */
+  static HttpRequest.BodyPublisher zeros(long length) {
+    byte[] chunk = new byte[64 * 1024];
+    Iterable<byte[]> chunks =
+        () ->
+            new Iterator<>() {
+              private long left = length;
 
-  private URI uri(String path) {
-    return target.base.resolve(path);
+              @Override
+              public boolean hasNext() {
+                return left > 0;
+              }
+
+              @Override
+              public byte[] next() {
+                if (left <= 0) {
+                  throw new NoSuchElementException();
+                }
+                int n = (int) Math.min(left, chunk.length);
+                left -= n;
+                return n == chunk.length ? chunk : Arrays.copyOf(chunk, n);
+              }
+            };
+    return HttpRequest.BodyPublishers.fromPublisher(
+        HttpRequest.BodyPublishers.ofByteArrays(chunks), length);
   }
 }
