@@ -3,6 +3,7 @@ package org.parcelgate.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
@@ -13,10 +14,12 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.List;
@@ -24,10 +27,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.apache.avro.Schema;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.parcelgate.pki.Identity;
+import org.parcelgate.protocol.SignatureAlgorithms;
 import org.parcelgate.schema.AvroTrust;
 import org.parcelgate.schema.Transaction;
 import org.parcelgate.schema.sample.SampleTransactions;
@@ -68,6 +74,18 @@ final class Conformance {
   static Partners partner(String name) {
     Target target = target();
     return new Partners(target, target.pki.identity(name));
+  }
+
+  /**
+   * The registered partners of the PKI directory that are active (all but the sample's suspended
+   * one), of one role or, for {@code null}, of every role: a partner added to the directory's
+   * manifest is checked on every good path.
+   */
+  static List<Identity> activePartners(String role) {
+    return target().pki.partners().stream()
+        .filter(identity -> !identity.partnerId().equals("marketplace-suspended"))
+        .filter(identity -> role == null || role.equals(identity.role()))
+        .toList();
   }
 
   static Map<String, Object> json(HttpResponse<String> response) throws ParseException {
@@ -120,6 +138,28 @@ final class Conformance {
                 : TOKEN_CODES.contains(code)
                     ? Optional.of("Bearer error=\"invalid_token\"")
                     : Optional.empty());
+  }
+
+  /**
+   * A valid token of the partner with its header and claims rewritten as JSON text, then signed
+   * again with the partner's key: for the rules a JOSE library does not let a client break (an
+   * empty {@code crit}, a repeated member, claims that are not a JSON object).
+   */
+  static String resigned(
+      Partners partner, UnaryOperator<String> header, UnaryOperator<String> claims)
+      throws ParseException, JOSEException {
+    JWK key = partner.identity().signingKeys().get(0);
+    JWSObject valid = JWSObject.parse(partner.token(key.getAlgorithm().getName()).sign());
+    String signingInput =
+        Base64URL.encode(header.apply(valid.getHeader().getParsedBase64URL().decodeToString()))
+            + "."
+            + Base64URL.encode(claims.apply(valid.getPayload().toString()));
+    Base64URL signature =
+        SignatureAlgorithms.signer(key)
+            .sign(
+                new JWSHeader(valid.getHeader().getAlgorithm()),
+                signingInput.getBytes(StandardCharsets.US_ASCII));
+    return signingInput + "." + signature;
   }
 
   /** Valid orders whose numbers no earlier run used (the counter starts from the clock). */
