@@ -12,44 +12,66 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.parcelgate.pki.Identity;
 import org.parcelgate.schema.Transaction;
 
 /**
- * Protocol section 6: batches. Every algorithm's good path with its receipt verified, idempotency,
- * the container refusals, record-by-record validation, and the configured limits ({@code
- * parcelgate.bodyLimit}, default 16 MiB; {@code parcelgate.maxRecords}, default 10,000).
+ * Protocol section 6: batches. Every algorithm's good path with its receipt verified, both writer
+ * schemas, idempotency, the container refusals, record-by-record validation, and the configured
+ * limits ({@code parcelgate.bodyLimit}, {@code parcelgate.maxRecords}, {@code
+ * parcelgate.maxStringBytes}; see {@link Target}).
  */
 @ExtendWith(ConformanceReport.class)
 class BatchConformanceTest {
-  private static final int BODY_LIMIT =
-      Integer.getInteger("parcelgate.bodyLimit", 16 * 1024 * 1024);
-  private static final int MAX_RECORDS = Integer.getInteger("parcelgate.maxRecords", 10_000);
 
   @Test
   void acceptsABatchSignedWithEachAlgorithmAndAnswersWithAReceiptThatVerifies() throws Exception {
     JWKSet keys = Conformance.gatewayKeys();
-    for (String marketplace : List.of("marketplace-alpha", "marketplace-beta")) {
-      Identity identity = Conformance.target().pki.identity(marketplace);
+    for (Identity identity : Conformance.activePartners("marketplace")) {
+      String marketplace = identity.partnerId();
       Partners partner = new Partners(Conformance.target(), identity);
       for (JWK key : identity.signingKeys()) {
+        String alg = key.getAlgorithm().getName();
         byte[] body = batch(3);
-        var token = partner.token(key.getAlgorithm().getName()).body(body);
-        HttpResponse<String> answer = partner.postBatch(body, token.sign());
+        String requestJti = "conformance-" + UUID.randomUUID();
+        HttpResponse<String> answer =
+            partner.postBatch(body, partner.token(alg).jti(requestJti).body(body).sign());
 
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        assertThat(answer.statusCode())
+            .as("%s with %s: %s", marketplace, alg, answer.body())
+            .isEqualTo(202);
         Map<String, Object> outcome = json(answer);
         assertThat(answer.headers().firstValue("Location"))
             .hasValue("/v1/batches/" + outcome.get("batchId"));
         assertThat(outcome.get("accepted")).isEqualTo(3L);
+        assertThat(outcome.get("schemaVersion")).isEqualTo(2L);
         SignedJWT receipt = SignedJWT.parse(outcome.get("receipt").toString());
         assertThat(receipt.getHeader().getType().getType()).isEqualTo("parcelgate-receipt+jwt");
         assertThat(Conformance.verifies(receipt, keys)).as("receipt signature").isTrue();
@@ -57,11 +79,31 @@ class BatchConformanceTest {
         assertThat(claims.getSubject()).isEqualTo(marketplace);
         assertThat(claims.getIssuer()).isEqualTo(Conformance.target().audience);
         assertThat(claims.getStringClaim("batch_id")).isEqualTo(outcome.get("batchId"));
+        assertThat(claims.getJWTID()).isEqualTo(outcome.get("batchId"));
         assertThat(claims.getStringClaim("body_sha256")).isEqualTo(sha256(body));
+        assertThat(claims.getStringClaim("request_jti")).isEqualTo(requestJti);
+        assertThat(claims.getStringClaim("writer_schema")).isEqualTo(fingerprint(v2()));
         assertThat(claims.getLongClaim("records")).isEqualTo(3L);
         assertThat(claims.getLongClaim("accepted")).isEqualTo(3L);
+        assertThat(claims.getLongClaim("unchanged")).isEqualTo(0L);
+        assertThat(claims.getLongClaim("rejected")).isEqualTo(0L);
       }
     }
+  }
+
+  @Test
+  void acceptsABatchWrittenWithTheV1Schema() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    Schema v1 = schema("/org/parcelgate/schema/transaction-v1.avsc");
+    byte[] body = v1Container(v1, records(2));
+
+    HttpResponse<String> answer = alpha.postBatch(body, alpha.token().body(body).sign());
+
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+    Map<String, Object> outcome = json(answer);
+    assertThat(outcome.get("schemaVersion")).isEqualTo(1L);
+    assertThat(outcome.get("writerSchema")).isEqualTo(fingerprint(v1));
+    assertThat(outcome.get("accepted")).isEqualTo(2L);
   }
 
   @Test
@@ -80,7 +122,25 @@ class BatchConformanceTest {
     assertThat(retry.body()).isEqualTo(first.body());
     assertThat(read.statusCode()).isEqualTo(200);
     assertThat(read.body()).isEqualTo(first.body());
-    assertProblem(beta.get(path, beta.token().sign()), 404, "not_found");
+    assertProblem("another marketplace", beta.get(path, beta.token().sign()), 404, "not_found");
+    assertProblem(
+        "an unknown id",
+        alpha.get("/v1/batches/" + UUID.randomUUID(), alpha.token().sign()),
+        404,
+        "not_found");
+  }
+
+  @Test
+  void reportsTheSameRecordsInOtherBytesAsANewBatchOfUnchangedRecords() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    List<Transaction> records = records(2);
+    Map<String, Object> first = json(post(alpha, container(records)));
+
+    Map<String, Object> again = json(post(alpha, encodedContainer(encoded(records), false)));
+
+    assertThat(again.get("batchId")).isNotEqualTo(first.get("batchId"));
+    assertThat(again.get("accepted")).isEqualTo(0L);
+    assertThat(again.get("unchanged")).isEqualTo(2L);
   }
 
   @Test
@@ -90,10 +150,11 @@ class BatchConformanceTest {
     records.get(1).getItems().get(0).setHsCode("12");
     byte[] body = container(records);
 
-    Map<String, Object> outcome = json(alpha.postBatch(body, alpha.token().body(body).sign()));
+    Map<String, Object> outcome = json(post(alpha, body));
 
     assertThat(outcome.get("accepted")).isEqualTo(2L);
     assertThat(outcome.get("rejected")).isEqualTo(1L);
+    assertThat(indexes(outcome.get("acceptedRecords"))).containsExactly(0L, 2L);
     Map<?, ?> rejected = (Map<?, ?>) ((List<?>) outcome.get("rejectedRecords")).get(0);
     assertThat(rejected.get("index")).isEqualTo(1L);
     Map<?, ?> error = (Map<?, ?>) ((List<?>) rejected.get("errors")).get(0);
@@ -123,7 +184,7 @@ class BatchConformanceTest {
   @Test
   void refusesABodyThatIsNotAnAvroContainer() throws Exception {
     Partners alpha = partner("marketplace-alpha");
-    byte[] body = "{\"transactions\": []}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] body = "{\"transactions\": []}".getBytes(StandardCharsets.UTF_8);
     assertProblem(alpha.postBatch(body, alpha.token().body(body).sign()), 400, "invalid_container");
   }
 
@@ -154,6 +215,30 @@ class BatchConformanceTest {
   }
 
   @Test
+  void refusesACodecOtherThanNullOrDeflate() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    byte[] body = withCodecName(container(records(1)), "snappy");
+    assertProblem(alpha.postBatch(body, alpha.token().body(body).sign()), 400, "unsupported_codec");
+  }
+
+  @Test
+  void refusesARecordThatCannotBeDecodedAndStoresNothingOfItsBatch() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    List<Transaction> valid = records(1);
+    List<byte[]> records = new ArrayList<>(encoded(valid));
+    records.add(unionBranchOutOfRange());
+    byte[] body = encodedContainer(records, true);
+
+    assertProblem(
+        "a union branch out of range",
+        alpha.postBatch(body, alpha.token().body(body).sign()),
+        400,
+        "malformed_record");
+    Map<String, Object> later = json(post(alpha, container(valid)));
+    assertThat(later.get("accepted")).as("the valid record was not stored before").isEqualTo(1L);
+  }
+
+  @Test
   void refusesAnEmptyContainer() throws Exception {
     Partners alpha = partner("marketplace-alpha");
     byte[] body = container(List.of());
@@ -163,15 +248,40 @@ class BatchConformanceTest {
   @Test
   void refusesABodyOverTheLimitBeforeReadingTheToken() throws Exception {
     Partners alpha = partner("marketplace-alpha");
-    byte[] body = new byte[BODY_LIMIT + 1];
-    assertProblem(alpha.postBatch(body, "not even a token"), 413, "body_too_large");
+    int limit = Conformance.target().bodyLimit;
+    assertProblem(
+        "one byte over the limit",
+        alpha.postBatch(Partners.zeros(limit + 1L), "not even a token"),
+        413,
+        "body_too_large");
+    // At the limit the body is read, and the token decides.
+    assertProblem(
+        "exactly the limit",
+        alpha.postBatch(Partners.zeros(limit), "not even a token"),
+        401,
+        "invalid_token");
   }
 
   @Test
   void refusesMoreRecordsThanTheLimit() throws Exception {
     Partners alpha = partner("marketplace-alpha");
-    byte[] body = batch(MAX_RECORDS + 1);
+    byte[] record = encoded(records(1)).get(0);
+    byte[] body =
+        encodedContainer(Collections.nCopies(Conformance.target().maxRecords + 1, record), true);
     assertProblem(alpha.postBatch(body, alpha.token().body(body).sign()), 413, "too_many_records");
+  }
+
+  @Test
+  void refusesAStringOverTheValueLimit() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    List<Transaction> records = records(1);
+    records
+        .get(0)
+        .getItems()
+        .get(0)
+        .setDescription("x".repeat(Conformance.target().maxStringBytes + 1));
+    byte[] body = container(records);
+    assertProblem(alpha.postBatch(body, alpha.token().body(body).sign()), 413, "value_too_large");
   }
 
   private static HttpResponse<String> post(Partners partner, byte[] body) throws Exception {
@@ -180,9 +290,128 @@ class BatchConformanceTest {
     return answer;
   }
 
+  private static List<Object> indexes(Object records) {
+    return ((List<?>) records).stream().map(r -> (Object) ((Map<?, ?>) r).get("index")).toList();
+  }
+
   private static String rejectedCode(HttpResponse<String> answer) throws Exception {
     Map<?, ?> rejected = (Map<?, ?>) ((List<?>) json(answer).get("rejectedRecords")).get(0);
     return ((Map<?, ?>) ((List<?>) rejected.get("errors")).get(0)).get("code").toString();
+  }
+
+  /** Each record's Avro binary encoding with the current (v2) schema. */
+  private static List<byte[]> encoded(List<Transaction> records) throws IOException {
+    SpecificDatumWriter<Transaction> writer = new SpecificDatumWriter<>(Transaction.class);
+    List<byte[]> encoded = new ArrayList<>();
+    for (Transaction record : records) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+      writer.write(record, encoder);
+      encoder.flush();
+      encoded.add(out.toByteArray());
+    }
+    return encoded;
+  }
+
+  /**
+   * A v2 container of records already encoded, null or deflate: many records cost one encoding, and
+   * a record need not be valid.
+   */
+  private static byte[] encodedContainer(List<byte[]> records, boolean deflate) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (DataFileWriter<Transaction> writer =
+        new DataFileWriter<>(new SpecificDatumWriter<>(Transaction.class))) {
+      if (deflate) {
+        writer.setCodec(org.apache.avro.file.CodecFactory.deflateCodec(6));
+      }
+      writer.create(Transaction.getClassSchema(), out);
+      for (byte[] record : records) {
+        writer.appendEncoded(ByteBuffer.wrap(record));
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * The start of a record whose first union ({@code iossNumber}: null or string) names branch 7.
+   */
+  private static byte[] unionBranchOutOfRange() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    encoder.writeString("ORD-MALFORMED");
+    encoder.writeBoolean(false);
+    encoder.writeLong(0);
+    encoder.writeIndex(7);
+    encoder.flush();
+    return out.toByteArray();
+  }
+
+  /**
+   * A deflate container whose header names another codec instead (a real Avro codec, shorter than
+   * 16 letters): the header's map has no byte size, so its entry is replaced in place.
+   */
+  private static byte[] withCodecName(byte[] deflateContainer, String codec) {
+    byte[] deflate = metadataEntry("avro.codec", "deflate");
+    byte[] other = metadataEntry("avro.codec", codec);
+    int at = indexOf(deflateContainer, deflate);
+    assertThat(at).as("the container header names the deflate codec").isNotNegative();
+    ByteArrayOutputStream patched = new ByteArrayOutputStream();
+    patched.write(deflateContainer, 0, at);
+    patched.write(other, 0, other.length);
+    int rest = at + deflate.length;
+    patched.write(deflateContainer, rest, deflateContainer.length - rest);
+    return patched.toByteArray();
+  }
+
+  /** A metadata key and value as Avro writes them: each a zig-zag length (under 64) and bytes. */
+  private static byte[] metadataEntry(String key, String value) {
+    ByteArrayOutputStream entry = new ByteArrayOutputStream();
+    for (String part : List.of(key, value)) {
+      byte[] bytes = part.getBytes(StandardCharsets.US_ASCII);
+      entry.write(bytes.length * 2);
+      entry.write(bytes, 0, bytes.length);
+    }
+    return entry.toByteArray();
+  }
+
+  private static int indexOf(byte[] bytes, byte[] part) {
+    for (int i = 0; i + part.length <= bytes.length; i++) {
+      if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The records as a v1 writer writes them: read with v1 as the reader, then written with v1. */
+  private static byte[] v1Container(Schema v1, List<Transaction> records) throws IOException {
+    GenericDatumReader<GenericRecord> toV1 =
+        new GenericDatumReader<>(Transaction.getClassSchema(), v1);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (DataFileWriter<GenericRecord> writer =
+        new DataFileWriter<>(new GenericDatumWriter<>(v1))) {
+      writer.create(v1, out);
+      for (byte[] record : encoded(records)) {
+        writer.append(toV1.read(null, DecoderFactory.get().binaryDecoder(record, null)));
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static Schema v2() throws IOException {
+    return schema("/org/parcelgate/schema/transaction-v2.avsc");
+  }
+
+  private static Schema schema(String resource) throws IOException {
+    try (InputStream in = Transaction.class.getResourceAsStream(resource)) {
+      assertThat(in).as(resource).isNotNull();
+      return new Schema.Parser().parse(in);
+    }
+  }
+
+  /** SHA-256 of the schema's Parsing Canonical Form, hex (docs/data-model.md). */
+  private static String fingerprint(Schema schema) throws Exception {
+    return HexFormat.of().formatHex(SchemaNormalization.parsingFingerprint("SHA-256", schema));
   }
 
   private static String sha256(byte[] body) throws Exception {

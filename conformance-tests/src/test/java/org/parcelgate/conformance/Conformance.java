@@ -44,7 +44,7 @@ import org.parcelgate.schema.sample.SampleTransactions;
  * with Nimbus directly, Merkle roots with {@link Rfc9162}, so a shared bug cannot hide.
  */
 final class Conformance {
-  /** Random, so runs against one store do not reuse order numbers (a run takes about 10,050). */
+  /** Random, so runs against one store do not reuse order numbers (a run takes about 50). */
   private static final AtomicInteger ORDERS =
       new AtomicInteger(1 + new java.security.SecureRandom().nextInt(80_000_000));
 
