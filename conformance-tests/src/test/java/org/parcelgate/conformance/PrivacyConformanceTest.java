@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Protocol section 7: the minimization log as a privacy officer reads it, each proof checked with
- * the suite's own RFC 9162 code against a checkpoint whose signature verifies.
+ * the suite's own RFC 9162 code against checkpoints whose signatures verify.
  */
 @ExtendWith(ConformanceReport.class)
 class PrivacyConformanceTest {
@@ -36,12 +36,7 @@ class PrivacyConformanceTest {
   @Test
   void listsTheMinimizationEntriesOfABatch() throws Exception {
     Partners officer = partner("privacy-officer");
-    HttpResponse<String> entries =
-        officer.get(
-            "/v1/privacy/entries?kind=minimization&marketplace=marketplace-alpha",
-            officer.token().sign());
-    assertThat(entries.statusCode()).as(entries.body()).isEqualTo(200);
-    assertThat(entries.body()).contains("\"batchId\":\"" + batchId + "\"");
+    assertThat(entriesOfTheBatch(officer)).isNotEmpty();
   }
 
   @Test
@@ -58,51 +53,123 @@ class PrivacyConformanceTest {
   }
 
   @Test
-  void provesTheInclusionOfAnEntryAndRefusesAnIndexOutsideTheLog() throws Exception {
+  void provesTheInclusionOfTheBatchsEntryAndRefusesAnIndexOutsideTheLog() throws Exception {
     Partners officer = partner("privacy-officer");
+    long index = entriesOfTheBatch(officer).get(0);
     SignedJWT checkpoint = checkpoint(officer);
     long size = checkpoint.getJWTClaimsSet().getLongClaim("tree_size");
-    List<String> lines = export(officer, size);
-    long index = size - 1;
+    String entry = export(officer, size).get((int) index);
+    byte[] root = decode(checkpoint.getJWTClaimsSet().getStringClaim("root_hash"));
 
     Map<String, Object> proof =
         json(
             officer.get(
                 "/v1/privacy/proofs/inclusion?index=" + index + "&treeSize=" + size,
                 officer.token().sign()));
-    List<byte[]> path = new ArrayList<>();
-    for (Object node : (List<?>) proof.get("auditPath")) {
-      path.add(Base64.getUrlDecoder().decode(node.toString()));
-    }
+    List<byte[]> path = hashes(proof.get("auditPath"));
 
-    assertThat(
-            Rfc9162.verifyInclusion(
-                lines.get((int) index),
-                index,
-                size,
-                path,
-                Base64.getUrlDecoder()
-                    .decode(checkpoint.getJWTClaimsSet().getStringClaim("root_hash"))))
-        .isTrue();
+    assertThat(entry).contains(batchId);
+    assertThat(Rfc9162.verifyInclusion(entry, index, size, path, root)).isTrue();
+    assertThat(Rfc9162.verifyInclusion(entry.replace(batchId, "x"), index, size, path, root))
+        .as("another entry does not verify with this proof")
+        .isFalse();
     assertProblem(
+        "index = treeSize",
         officer.get(
             "/v1/privacy/proofs/inclusion?index=" + size + "&treeSize=" + size,
+            officer.token().sign()),
+        400,
+        "invalid_log_range");
+    assertProblem(
+        "treeSize beyond the log",
+        officer.get(
+            "/v1/privacy/proofs/inclusion?index=0&treeSize=" + (size + 1_000_000),
             officer.token().sign()),
         400,
         "invalid_log_range");
   }
 
   @Test
-  void servesTheReviewPagesCallsToTheOfficersCertificateWithTheirHeader() throws Exception {
+  void provesThatALaterCheckpointExtendsAnEarlierOne() throws Exception {
+    Partners officer = partner("privacy-officer");
+    SignedJWT earlier = checkpoint(officer);
+    entriesOfTheBatch(officer); // a read: it is logged, so the log grows
+    SignedJWT later = checkpoint(officer);
+    long first = earlier.getJWTClaimsSet().getLongClaim("tree_size");
+    long second = later.getJWTClaimsSet().getLongClaim("tree_size");
+    byte[] firstRoot = decode(earlier.getJWTClaimsSet().getStringClaim("root_hash"));
+    byte[] secondRoot = decode(later.getJWTClaimsSet().getStringClaim("root_hash"));
+
+    Map<String, Object> answer =
+        json(
+            officer.get(
+                "/v1/privacy/proofs/consistency?first=" + first + "&second=" + second,
+                officer.token().sign()));
+    List<byte[]> proof = hashes(answer.get("proof"));
+
+    assertThat(second).as("the read was logged").isGreaterThan(first);
+    assertThat(Rfc9162.verifyConsistency(first, second, proof, firstRoot, secondRoot)).isTrue();
+    assertThat(Rfc9162.verifyConsistency(first, second, proof, secondRoot, secondRoot))
+        .as("another first root does not verify")
+        .isFalse();
+  }
+
+  @Test
+  void reportsItsOwnCheckOfTheStoredLogAsVerified() throws Exception {
+    Partners officer = partner("privacy-officer");
+    HttpResponse<String> verification =
+        officer.get("/v1/privacy/verification", officer.token().sign());
+    assertThat(verification.statusCode()).as(verification.body()).isEqualTo(200);
+    assertThat(json(verification).get("status")).as(verification.body()).isEqualTo("verified");
+  }
+
+  @Test
+  void refusesAMalformedParameter() throws Exception {
+    Partners officer = partner("privacy-officer");
+    for (String query :
+        List.of(
+            "entries?limit=0",
+            "entries?limit=1001",
+            "entries?from=yesterday",
+            "stats?bucket=year",
+            "export?format=xml")) {
+      assertProblem(
+          query,
+          officer.get("/v1/privacy/" + query, officer.token().sign()),
+          400,
+          "invalid_request");
+    }
+  }
+
+  @Test
+  void servesTheReviewPageAndItsCallsToTheOfficersCertificate() throws Exception {
+    Partners officer = partner("privacy-officer");
+    HttpResponse<String> page = officer.get("/privacy/", null);
     HttpResponse<String> entries =
-        partner("privacy-officer")
-            .send(
-                "GET",
-                "/privacy/api/entries?limit=1",
-                null,
-                Map.of("X-Parcelgate-Page", "1"),
-                null);
+        officer.send(
+            "GET", "/privacy/api/entries?limit=1", null, Map.of("X-Parcelgate-Page", "1"), null);
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
     assertThat(entries.statusCode()).as(entries.body()).isEqualTo(200);
+  }
+
+  /** The indexes of the batch's minimization entries (this read is logged too). */
+  private static List<Long> entriesOfTheBatch(Partners officer) throws Exception {
+    HttpResponse<String> answer =
+        officer.get(
+            "/v1/privacy/entries?kind=minimization&marketplace=marketplace-alpha&limit=1000",
+            officer.token().sign());
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    List<Long> indexes = new ArrayList<>();
+    for (Object entry : (List<?>) json(answer).get("entries")) {
+      Map<?, ?> member = (Map<?, ?>) entry;
+      if (batchId.equals(member.get("batchId"))) {
+        indexes.add((Long) member.get("index"));
+      }
+    }
+    return indexes;
   }
 
   private static SignedJWT checkpoint(Partners officer) throws Exception {
@@ -114,6 +181,7 @@ class PrivacyConformanceTest {
         .as("checkpoint signature")
         .isTrue();
     assertThat(jws.getJWTClaimsSet().getLongClaim("tree_size")).isEqualTo(answer.get("treeSize"));
+    assertThat(jws.getJWTClaimsSet().getStringClaim("root_hash")).isEqualTo(answer.get("rootHash"));
     return jws;
   }
 
@@ -136,5 +204,17 @@ class PrivacyConformanceTest {
       start = Long.parseLong(next.get());
     }
     return lines;
+  }
+
+  private static List<byte[]> hashes(Object base64urlList) {
+    List<byte[]> hashes = new ArrayList<>();
+    for (Object node : (List<?>) base64urlList) {
+      hashes.add(decode(node.toString()));
+    }
+    return hashes;
+  }
+
+  private static byte[] decode(String base64url) {
+    return Base64.getUrlDecoder().decode(base64url);
   }
 }

@@ -50,6 +50,55 @@ final class Rfc9162 {
     return sn == 0 && MessageDigest.isEqual(r, root);
   }
 
+  /**
+   * The verification of a consistency proof between two tree sizes, RFC 9162 section 2.1.4.2, step
+   * by step.
+   */
+  static boolean verifyConsistency(
+      long first, long second, List<byte[]> proof, byte[] firstRoot, byte[] secondRoot) {
+    if (first < 1 || first > second) {
+      return false;
+    }
+    if (first == second) {
+      return proof.isEmpty() && MessageDigest.isEqual(firstRoot, secondRoot);
+    }
+    if (proof.isEmpty()) {
+      return false;
+    }
+    List<byte[]> path = new java.util.ArrayList<>(proof);
+    if (Long.bitCount(first) == 1) {
+      path.add(0, firstRoot);
+    }
+    long fn = first - 1;
+    long sn = second - 1;
+    while ((fn & 1) == 1) {
+      fn >>= 1;
+      sn >>= 1;
+    }
+    byte[] fr = path.get(0);
+    byte[] sr = path.get(0);
+    for (byte[] c : path.subList(1, path.size())) {
+      if (sn == 0) {
+        return false;
+      }
+      if ((fn & 1) == 1 || fn == sn) {
+        fr = node(c, fr);
+        sr = node(c, sr);
+        if ((fn & 1) == 0) {
+          while ((fn & 1) == 0 && fn != 0) {
+            fn >>= 1;
+            sn >>= 1;
+          }
+        }
+      } else {
+        sr = node(sr, c);
+      }
+      fn >>= 1;
+      sn >>= 1;
+    }
+    return sn == 0 && MessageDigest.isEqual(fr, firstRoot) && MessageDigest.isEqual(sr, secondRoot);
+  }
+
   private static byte[] node(byte[] left, byte[] right) {
     MessageDigest node = sha256();
     node.update((byte) 0x01);
