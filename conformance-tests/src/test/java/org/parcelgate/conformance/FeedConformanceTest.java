@@ -85,21 +85,30 @@ class FeedConformanceTest {
   }
 
   @Test
-  void servesAnAvroPageSignedOverItsExactBytes() throws Exception {
-    Partners customs = partner("customs-nl");
-    String path = "/v1/customs/price-records?limit=5";
+  void servesAnAvroPriceRecordPageSignedOverItsExactBytes() throws Exception {
+    assertAvroPage("customs-nl", "/v1/customs/price-records?limit=5", "PriceRecord");
+  }
 
-    HttpResponse<byte[]> page = customs.getBytes(path, customs.token().sign(), "application/avro");
+  @Test
+  void servesAnAvroSellerRecordPageSignedOverItsExactBytes() throws Exception {
+    assertAvroPage(
+        "customs-de", "/v1/customs/seller-records?marketplace=marketplace-alpha", "SellerRecord");
+  }
+
+  @Test
+  void answersACursorPastTheEndWithAnEmptyPageThatStaysThere() throws Exception {
+    Partners customs = partner("customs-nl");
+    String path = "/v1/customs/price-records?cursor=" + Long.MAX_VALUE / 2;
+
+    HttpResponse<byte[]> page = customs.getBytes(path, customs.token().sign(), "application/json");
 
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.headers().firstValue("Content-Type")).hasValue("application/avro");
-    assertThat(page.headers().firstValue("Parcelgate-Next-Cursor")).isPresent();
     assertSigned(page, "customs-nl", path);
-    try (DataFileReader<GenericRecord> reader =
-        new DataFileReader<>(new SeekableByteArrayInput(page.body()), new GenericDatumReader<>())) {
-      assertThat(reader.getSchema().getName()).isEqualTo("PriceRecord");
-      assertThat(reader.hasNext()).isTrue();
-    }
+    Map<String, Object> json =
+        JSONObjectUtils.parse(new String(page.body(), StandardCharsets.UTF_8));
+    assertThat((List<?>) json.get("records")).isEmpty();
+    assertThat(json.get("nextCursor")).isEqualTo(Long.toString(Long.MAX_VALUE / 2));
+    assertThat(json.get("more")).isEqualTo(false);
   }
 
   @Test
@@ -118,7 +127,7 @@ class FeedConformanceTest {
   }
 
   @Test
-  void refusesAMalformedCursorAndAnUnservedMediaType() throws Exception {
+  void refusesMalformedParametersAndAnUnservedMediaType() throws Exception {
     Partners customs = partner("customs-nl");
     assertProblem(
         customs.get("/v1/customs/price-records?cursor=x", customs.token().sign()),
@@ -137,6 +146,31 @@ class FeedConformanceTest {
         customs.get("/v1/customs/seller-records?destination=NL", customs.token().sign()),
         400,
         "invalid_request");
+    for (String limit : List.of("0", "-1", "many")) {
+      assertProblem(
+          "limit " + limit,
+          customs.get("/v1/customs/price-records?limit=" + limit, customs.token().sign()),
+          400,
+          "invalid_request");
+    }
+  }
+
+  private static void assertAvroPage(String recipient, String path, String recordName)
+      throws Exception {
+    Partners customs = partner(recipient);
+
+    HttpResponse<byte[]> page = customs.getBytes(path, customs.token().sign(), "application/avro");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("application/avro");
+    assertThat(page.headers().firstValue("Parcelgate-Next-Cursor")).isPresent();
+    assertSigned(page, recipient, path);
+    try (DataFileReader<GenericRecord> reader =
+        new DataFileReader<>(new SeekableByteArrayInput(page.body()), new GenericDatumReader<>())) {
+      assertThat(reader.getSchema().getName()).isEqualTo(recordName);
+      assertThat(reader.getSchema().getNamespace()).isEqualTo("org.parcelgate.delivery");
+      assertThat(reader.hasNext()).isTrue();
+    }
   }
 
   /**
