@@ -106,12 +106,7 @@ final class Connection {
         throw new UsageException(name + " is a test identity without signing keys");
       }
       try {
-        identity =
-            new ClientIdentity(
-                found.partnerId(),
-                ClientIdentity.readCertificates(found.certificate()),
-                ClientIdentity.readPrivateKey(found.privateKey()),
-                found.signingKey(alg));
+        identity = identityOf(found, alg);
       } catch (java.util.NoSuchElementException e) {
         throw new UsageException(name + " has no " + alg + " signing key");
       }
@@ -128,6 +123,20 @@ final class Connection {
                 .trustAnchors(anchors)
                 .audience(audience)
                 .build());
+  }
+
+  /**
+   * The client identity of a registered partner of a sample PKI, signing with its key for {@code
+   * alg}.
+   *
+   * @throws java.util.NoSuchElementException if it has no key for {@code alg}
+   */
+  static ClientIdentity identityOf(Identity partner, String alg) {
+    return new ClientIdentity(
+        partner.partnerId(),
+        ClientIdentity.readCertificates(partner.certificate()),
+        ClientIdentity.readPrivateKey(partner.privateKey()),
+        partner.signingKey(alg));
   }
 
   /** Files given on the command line that cannot be read are a usage error: nothing was sent. */

@@ -19,7 +19,6 @@ import org.parcelgate.app.EmbeddedGateway;
 import org.parcelgate.client.BatchAnswer;
 import org.parcelgate.client.BatchResult;
 import org.parcelgate.client.Batches;
-import org.parcelgate.client.ClientIdentity;
 import org.parcelgate.client.FeedPage;
 import org.parcelgate.client.FeedQuery;
 import org.parcelgate.client.ParcelgateClient;
@@ -191,14 +190,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static ParcelgateClient client(SamplePki pki, String url, String partner, String alg) {
-    Identity identity = pki.identity(partner);
     return ParcelgateClient.builder(java.net.URI.create(url))
-        .identity(
-            new ClientIdentity(
-                partner,
-                ClientIdentity.readCertificates(identity.certificate()),
-                ClientIdentity.readPrivateKey(identity.privateKey()),
-                identity.signingKey(alg)))
+        .identity(Connection.identityOf(pki.identity(partner), alg))
         .trustAnchors(pki.trustAnchor())
         .audience(GATEWAY_ID)
         .build();
