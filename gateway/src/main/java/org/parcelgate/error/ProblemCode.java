@@ -17,6 +17,9 @@ public enum ProblemCode {
   BODY_TOO_LARGE(413, "body_too_large", "The request body exceeds the configured limit"),
   NOT_FOUND(404, "not_found", "No such resource"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method not allowed on this resource"),
+  REQUEST_TIMEOUT(408, "request_timeout", "The request was not received within the read deadline"),
+  TOO_MANY_REQUESTS(
+      429, "too_many_requests", "The partner has the most requests in flight it may have at once"),
 
   // --- batches: the container as a whole (nothing of such a batch is stored)
   // ---------------------------------------
@@ -93,6 +96,11 @@ public enum ProblemCode {
   // -------------------------------------------------------------------------------------------------
   SHUTTING_DOWN(
       503, "shutting_down", "The gateway is shutting down; retry on another instance or later"),
+  OVERLOADED(503, "overloaded", "The gateway is at capacity; retry after the time in Retry-After"),
+  STORE_UNAVAILABLE(
+      503,
+      "store_unavailable",
+      "The gateway's store cannot take writes now; retry after the time in Retry-After"),
   INTERNAL_ERROR(500, "internal_error", "Internal error");
 
   private final int status;

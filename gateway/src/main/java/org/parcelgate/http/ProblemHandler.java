@@ -24,7 +24,7 @@ final class ProblemHandler implements Handler<RoutingContext> {
     ProblemCode code = problem.problem();
     RequestScope.refused(ctx, code);
     String partner = PartnerContext.partnerId(ctx).orElse("-");
-    if (code.isClientError()) {
+    if (code.isClientError() || problem.retryAfter().isPresent()) {
       LOG.info(
           "refused {} {} partner={} request={} code={}",
           ctx.request().method(),
@@ -48,7 +48,8 @@ final class ProblemHandler implements Handler<RoutingContext> {
     if (code == ProblemCode.SHUTTING_DOWN) {
       ctx.response().putHeader("Connection", "close");
     }
-    Problems.write(ctx.response(), code, problem.detail(), RequestScope.requestId(ctx));
+    Problems.write(
+        ctx.response(), code, problem.detail(), RequestScope.requestId(ctx), problem.retryAfter());
   }
 
   /** The raw path, printable ASCII only and bounded: log lines carry no control characters. */

@@ -3,6 +3,8 @@ package org.parcelgate.http;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Optional;
 import org.parcelgate.error.ProblemCode;
 
 /** Writes RFC 9457 problem documents: the one place that knows their shape. */
@@ -31,6 +33,24 @@ public final class Problems {
   /** Ends the response with the problem; a 401 also carries a Bearer challenge (RFC 6750). */
   public static void write(
       HttpServerResponse response, ProblemCode code, String detail, String requestId) {
+    write(response, code, detail, requestId, Optional.empty());
+  }
+
+  /**
+   * Ends the response with the problem and, when given, {@code Retry-After} in whole seconds
+   * (rounded up, at least 1).
+   */
+  public static void write(
+      HttpServerResponse response,
+      ProblemCode code,
+      String detail,
+      String requestId,
+      Optional<Duration> retryAfter) {
+    retryAfter.ifPresent(
+        delay ->
+            response.putHeader(
+                HttpHeaders.RETRY_AFTER,
+                Long.toString(Math.max(1, (delay.toMillis() + 999) / 1000))));
     response
         .setStatusCode(code.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE)
