@@ -89,8 +89,9 @@ public final class PushClient implements AutoCloseable {
   }
 
   /**
-   * Posts a delivery. The future always succeeds: with the answer's status, or with status 0 and
-   * the kind of failure (connection, TLS, timeout) when there was no answer.
+   * Posts a delivery. The future always succeeds: with the answer's status, or with status 0 and a
+   * description of the failure (connection, TLS, timeout; {@link #describe}) when there was no
+   * answer.
    */
   public Future<Answer> post(
       URI endpoint, String recipient, String idempotencyKey, byte[] body, String bodySha256) {
@@ -116,8 +117,45 @@ public final class PushClient implements AutoCloseable {
               // A request still being opened when the time ran out is reset when it opens, so it
               // is never sent behind the retry's back.
               request.onSuccess(HttpClientRequest::reset);
-              return Future.succeededFuture(new Answer(0, failure.getClass().getSimpleName()));
+              return Future.succeededFuture(new Answer(0, describe(failure)));
             });
+  }
+
+  /** The longest failure description kept: it is stored with the stream's state. */
+  static final int MAX_ERROR_LENGTH = 255;
+
+  /**
+   * What an operator needs to act on a failed attempt: each exception of the cause chain as its
+   * class and message ("ConnectException: Connection refused: localhost/127.0.0.1:9443 <- ..."),
+   * control characters replaced, at most {@value #MAX_ERROR_LENGTH} characters. These are the HTTP
+   * client's own messages about the connection, TLS or time; no record content is ever in them.
+   */
+  static String describe(Throwable failure) {
+    StringBuilder out = new StringBuilder();
+    String previousMessage = null;
+    for (Throwable t = failure; t != null && out.length() < MAX_ERROR_LENGTH; t = t.getCause()) {
+      String message = t.getMessage();
+      if (message != null && message.equals(previousMessage)) {
+        continue;
+      }
+      if (out.length() > 0) {
+        out.append(" <- ");
+      }
+      out.append(t.getClass().getSimpleName());
+      if (message != null && !message.isBlank()) {
+        out.append(": ").append(message.strip());
+      }
+      previousMessage = message;
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    StringBuilder printable = new StringBuilder(Math.min(out.length(), MAX_ERROR_LENGTH));
+    for (int i = 0; i < out.length() && printable.length() < MAX_ERROR_LENGTH; i++) {
+      char c = out.charAt(i);
+      printable.append(Character.isISOControl(c) ? ' ' : c);
+    }
+    return printable.toString();
   }
 
   private String token(String recipient, String bodySha256) {

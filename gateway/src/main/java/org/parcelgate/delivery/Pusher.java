@@ -187,7 +187,7 @@ public final class Pusher {
                           DeliveryState state = store.deliveryState(push.recipient, kind);
                           streams.add(state);
                           backlog.put(
-                              kind, store.lastSeq(push.recipient, kind) - state.deliveredSeq());
+                              kind, store.recordsAfter(push.recipient, kind, state.deliveredSeq()));
                         }
                         CircuitBreaker breaker = breakers.get(push.recipient);
                         statuses.add(
@@ -674,7 +674,7 @@ public final class Pusher {
     private void refreshBacklog() {
       for (FeedKind kind : FeedKind.values()) {
         long delivered = store.deliveryState(recipient, kind).deliveredSeq();
-        backlog.get(kind).set(store.lastSeq(recipient, kind) - delivered);
+        backlog.get(kind).set(store.recordsAfter(recipient, kind, delivered));
       }
       long count = 0;
       for (Map.Entry<String, Long> entry : store.deadLetterCounts().entrySet()) {

@@ -26,6 +26,13 @@ public interface DeliveryStore {
   /** The last position of a recipient's feed; 0 while it is empty. */
   long lastSeq(String recipient, FeedKind kind);
 
+  /**
+   * How many records of a recipient's feed lie after a position: what a push stream delivered up to
+   * there still has to send. Price positions are one record each; a seller that changed moves to a
+   * newer position and leaves none behind, so seller records are counted, not positions.
+   */
+  long recordsAfter(String recipient, FeedKind kind, long afterSeq);
+
   /** Where a recipient's push stream stands; the initial state if it never moved. */
   DeliveryState deliveryState(String recipient, FeedKind kind);
 

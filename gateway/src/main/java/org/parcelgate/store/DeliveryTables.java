@@ -31,6 +31,8 @@ final class DeliveryTables {
       "SELECT COALESCE(MAX(feed_seq), 0) + 1 FROM price_record WHERE recipient = ?";
   private static final String NEXT_SELLER_SEQ =
       "SELECT COALESCE(MAX(feed_seq), 0) + 1 FROM seller_record WHERE recipient = ?";
+  private static final String SELLERS_AFTER =
+      "SELECT COUNT(*) FROM seller_record WHERE recipient = ? AND feed_seq > ?";
   private static final String PREVIOUS_VERSION =
       "SELECT seller_id, currency, goods_value_minor FROM price_record WHERE recipient = ?"
           + " AND marketplace_id = ? AND transaction_id = ? ORDER BY version DESC LIMIT 1";
@@ -437,6 +439,26 @@ final class DeliveryTables {
   static long lastSeq(Connection connection, String recipient, FeedKind kind) throws SQLException {
     return single(connection, kind == FeedKind.PRICE ? NEXT_PRICE_SEQ : NEXT_SELLER_SEQ, recipient)
         - 1;
+  }
+
+  /**
+   * Records after a position: for prices the positions, one record each (the last position less the
+   * given one); for sellers a count of the seller rows after it, along the (recipient, feed_seq)
+   * index.
+   */
+  static long recordsAfter(Connection connection, String recipient, FeedKind kind, long afterSeq)
+      throws SQLException {
+    if (kind == FeedKind.PRICE) {
+      return Math.max(0, lastSeq(connection, recipient, kind) - afterSeq);
+    }
+    try (PreparedStatement select = connection.prepareStatement(SELLERS_AFTER)) {
+      select.setString(1, recipient);
+      select.setLong(2, afterSeq);
+      try (ResultSet row = select.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    }
   }
 
   static DeliveryState state(Connection connection, String recipient, FeedKind kind)

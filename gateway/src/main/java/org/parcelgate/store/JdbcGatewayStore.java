@@ -377,6 +377,11 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
+  public long recordsAfter(String recipient, FeedKind kind, long afterSeq) {
+    return run(connection -> DeliveryTables.recordsAfter(connection, recipient, kind, afterSeq));
+  }
+
+  @Override
   public DeliveryState deliveryState(String recipient, FeedKind kind) {
     return run(connection -> DeliveryTables.state(connection, recipient, kind));
   }

@@ -40,7 +40,8 @@ public final class SampleTransactions {
   /** The consignment's IOSS number (the marketplace's, as deemed supplier): IM + 528 (NL) + 7. */
   public static final String MARKETPLACE_IOSS = "IM5280000012";
 
-  private static final int SELLERS = 50;
+  /** How many sellers the transactions cycle through: transaction {@code n} has seller n % 50. */
+  public static final int SELLERS = 50;
 
   /** Destination country, city, postal code and the standard VAT rate in percent. */
   private record Destination(String country, String city, String postalCode, int vatPercent) {}
