@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -48,6 +49,13 @@ import org.parcelgate.testing.TestPki;
  * everything customs can receive (the recipient's minimized records), every file of the data
  * directory, the gateway's whole log output and the officer's answers are searched. No marker may
  * appear; the buyer id only as its pseudonym, the postal code only as its prefix.
+ *
+ * <p>The free text (the descriptions, the one field the shipped policy masks) holds, besides ASCII
+ * values, internationalized ones (issue 12): e-mail addresses with non-ASCII local parts and IDN
+ * domains, fullwidth at signs, phone numbers in Arabic-Indic and fullwidth digits, ID numbers in
+ * Cyrillic and Greek. Every place is searched as bytes for each marker's UTF-8 and UTF-16 encodings
+ * and its form with non-ASCII characters escaped as JSON writes them, and for the record's tag
+ * alone, so a value left half masked (the tag before an unmatched letter) counts as a leak too.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 180, timeUnit = TimeUnit.SECONDS)
@@ -83,7 +91,7 @@ class PersonalDataCanaryTest {
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(response.bodyAsJsonObject().getInteger("accepted")).isEqualTo(RECORDS);
         batchId = response.bodyAsJsonObject().getString("batchId");
-        answers.add(response.bodyAsString());
+        answers.add(new String(response.body().getBytes(), StandardCharsets.ISO_8859_1));
       }
       Identity officer = PKI.identity("privacy-officer");
       try (PartnerClient client = PartnerClient.of(vertx, PKI, officer, gateway.partnerPort())) {
@@ -97,7 +105,7 @@ class PersonalDataCanaryTest {
               RequestTokens.of(officer, "ES256", TestGateway.GATEWAY_ID, Instant.now()).sign();
           HttpResponse<Buffer> answer = Await.result(client.get(path, token));
           assertThat(answer.statusCode()).as(path).isEqualTo(200);
-          answers.add(answer.bodyAsString());
+          answers.add(new String(answer.body().getBytes(), StandardCharsets.ISO_8859_1));
         }
       }
       // What customs reads from its feeds, as JSON and as Avro.
@@ -124,13 +132,17 @@ class PersonalDataCanaryTest {
       assertThat(buyer.get("buyerId").toString()).matches("p1_[A-Za-z0-9_-]{43}");
       assertThat(((GenericRecord) buyer.get("address")).get("postalCode").toString())
           .isEqualTo("97");
-      String description =
-          ((GenericRecord) ((List<?>) record.get("items")).get(0)).get("description").toString();
+      List<?> items = (List<?>) record.get("items");
+      String description = ((GenericRecord) items.get(0)).get("description").toString();
       assertThat(description).contains("[email]").contains("[phone]").contains("[id]");
+      assertThat(((GenericRecord) items.get(1)).get("description").toString())
+          .isEqualTo(INTERNATIONAL_MASKED);
     }
 
+    // Every place as bytes (ISO-8859-1 maps each byte to one char), searched for each marker's
+    // bytes in every encoding it could have been written in.
     Map<String, String> places = new LinkedHashMap<>();
-    places.put("the records customs can receive", delivered.toString());
+    places.put("the records customs can receive", latin1(delivered.toString()));
     places.put("the gateway's log output", Files.readString(log, StandardCharsets.ISO_8859_1));
     for (int i = 0; i < answers.size(); i++) {
       places.put("answer " + i, answers.get(i));
@@ -145,22 +157,95 @@ class PersonalDataCanaryTest {
     assertThat(places.keySet()).anyMatch(place -> place.startsWith("data file "));
     for (Map.Entry<String, String> place : places.entrySet()) {
       for (Map.Entry<String, String> marker : markers.entrySet()) {
-        assertThat(place.getValue())
-            .as("%s in %s", marker.getKey(), place.getKey())
-            .doesNotContain(marker.getValue());
+        for (String encoded : encodings(marker.getValue())) {
+          assertThat(place.getValue())
+              .as("%s in %s", marker.getKey(), place.getKey())
+              .doesNotContain(encoded);
+        }
       }
     }
   }
 
+  /**
+   * The free text of a second line item: internationalized e-mail addresses, phone numbers and ID
+   * numbers, each a marker; {@link #INTERNATIONAL_MASKED} is what customs must get.
+   */
+  private static String international(int i, String tag, Map<String, String> markers) {
+    String lower = tag.toLowerCase(Locale.ROOT);
+    return String.join(
+        " ",
+        "Чайник, пишите",
+        mark(markers, "IDN e-mail#" + i, "пользователь." + lower + "@пример.рф") + ",",
+        mark(markers, "non-ASCII local part#" + i, lower + ".jürgen@example.com") + ",",
+        mark(markers, "fullwidth at#" + i, "山田" + lower + "＠例え．日本") + ",",
+        mark(markers, "spelled at#" + i, "jürgen" + lower + " (at) bücher (dot) de") + ";",
+        "☎",
+        mark(markers, "Arabic-Indic phone#" + i, "+٩٧١ ٥٠ " + arabicIndic(86_429_753 + i)) + ",",
+        mark(markers, "fullwidth phone#" + i, "＋３１ ６ " + fullwidth(42_426_868 + i)) + ";",
+        "ID",
+        mark(markers, "Cyrillic ID#" + i, "СН" + (531_000 + i)) + ",",
+        mark(markers, "Greek ID#" + i, "ΑΒ" + arabicIndic(1_357_900 + i)));
+  }
+
+  private static final String INTERNATIONAL_MASKED =
+      "Чайник, пишите [email], [email], [email], [email]; ☎ [phone], [phone]; ID [id], [id]";
+
+  private static String arabicIndic(long number) {
+    return digits(number, '\u0660');
+  }
+
+  private static String fullwidth(long number) {
+    return digits(number, '\uFF10');
+  }
+
+  private static String digits(long number, char zero) {
+    StringBuilder out = new StringBuilder();
+    for (char c : Long.toString(number).toCharArray()) {
+      out.append((char) (zero + (c - '0')));
+    }
+    return out.toString();
+  }
+
+  /**
+   * A marker as it could appear in bytes read as ISO-8859-1: UTF-8 (Avro, JSON, SQLite, the log),
+   * UTF-16 in both byte orders, and with non-ASCII characters escaped (JSON writers that do so).
+   */
+  private static List<String> encodings(String marker) {
+    List<String> encoded = new ArrayList<>();
+    encoded.add(latin1(marker));
+    encoded.add(
+        new String(marker.getBytes(StandardCharsets.UTF_16BE), StandardCharsets.ISO_8859_1));
+    encoded.add(
+        new String(marker.getBytes(StandardCharsets.UTF_16LE), StandardCharsets.ISO_8859_1));
+    if (marker.chars().anyMatch(c -> c >= 0x80)) {
+      encoded.add(escaped(marker, "\\u%04x"));
+      encoded.add(escaped(marker, "\\u%04X"));
+    }
+    return encoded;
+  }
+
+  private static String escaped(String text, String format) {
+    StringBuilder out = new StringBuilder();
+    text.chars()
+        .forEach(c -> out.append(c < 0x80 ? String.valueOf((char) c) : format.formatted(c)));
+    return out.toString();
+  }
+
+  /** Text as its UTF-8 bytes read as ISO-8859-1, comparable with the places searched. */
+  private static String latin1(String text) {
+    return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+  }
+
   /** Puts a unique marker into every personal-data field of the buyer and the free text. */
   private static Transaction marked(Transaction record, int i, Map<String, String> markers) {
-    String tag = "CNRY" + (4711 + i);
+    String tag = mark(markers, "the tag#" + i, "CNRY" + (4711 + i));
+    mark(markers, "the tag in lower case#" + i, tag.toLowerCase(Locale.ROOT));
     String phoneDigits = "9753" + (108642 + i);
     String document = "X" + (8_642_000 + i);
     Buyer buyer =
         Buyer.newBuilder()
             .setBuyerId(mark(markers, "buyer.buyerId#" + i, tag + "-buyer-id"))
-            .setName(mark(markers, "buyer.name#" + i, tag + " Buyername"))
+            .setName(mark(markers, "buyer.name#" + i, tag + " Jürgen Þórsson-Müller"))
             .setEmail(mark(markers, "buyer.email#" + i, tag.toLowerCase() + ".buyer@mail.example"))
             .setPhone("+31" + mark(markers, "buyer.phone#" + i, phoneDigits + "1"))
             .setTaxId(mark(markers, "buyer.taxId#" + i, tag + "-TAX"))
@@ -185,6 +270,7 @@ class PersonalDataCanaryTest {
         .getItems()
         .get(0)
         .setDescription("Ceramic mug, write to " + mail + " or call " + phone + ", passport " + id);
+    record.getItems().get(1).setDescription(international(i, tag, markers));
     return record;
   }
 

@@ -14,8 +14,8 @@ import org.parcelgate.pki.SamplePki;
 
 /**
  * A real gateway in a process of its own (the test's class path, {@link Main}), configured by
- * {@code PARCELGATE_*} variables like {@link TestGateway}, its output appended to a log file: for
- * tests that kill it, or read everything it logged.
+ * {@code PARCELGATE_*} variables like {@link TestGateway}, its output appended to a log file in
+ * UTF-8: for tests that kill it, or read everything it logged.
  */
 public final class GatewayProcess implements AutoCloseable {
   private final Process process;
@@ -48,7 +48,12 @@ public final class GatewayProcess implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
         new ProcessBuilder(
-            java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
+            java,
+            // Output in UTF-8 whatever the locale, so tests can search it for any text.
+            "-Dfile.encoding=UTF-8",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName());
     builder.environment().keySet().removeIf(name -> name.startsWith("PARCELGATE_"));
     builder.environment().putAll(env);
     builder.redirectErrorStream(true);
