@@ -10,14 +10,18 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.parcelgate.protocol.SignatureAlgorithms;
 
 /**
- * Signs what the gateway attests (receipts, log checkpoints) with its active key: a compact JWS
- * whose header names the type and the key's {@code kid}, verifiable with the keys published at
- * {@code /.well-known/jwks.json}. Thread-safe.
+ * Signs what the gateway attests (receipts, log checkpoints, feed pages, push tokens) with its
+ * active key: a compact JWS whose header names the type and the key's {@code kid}, verifiable with
+ * the keys published at {@code /.well-known/jwks.json}. Thread-safe.
  */
 public final class GatewaySigner {
+  private static final String ISSUER = "iss";
+
   private final String gatewayId;
   private final JWK key;
   private final JWSAlgorithm algorithm;
@@ -52,18 +56,28 @@ public final class GatewaySigner {
   /**
    * Signs a payload as a JWS with a detached payload (RFC 7515 Appendix F): the compact form with
    * its middle part empty. A verifier puts the base64url of the bytes it received in the middle.
+   * The protected header holds {@code alg}, {@code kid}, {@code typ}, {@code iss} (the gateway's
+   * id) and the given parameters, nothing else.
    *
    * @param parameters further protected header parameters, such as {@code iat} and {@code aud}
+   * @throws IllegalArgumentException if a parameter would replace {@code iss} or a registered
+   *     header parameter
    */
-  public String signDetached(
-      JOSEObjectType type, java.util.Map<String, Object> parameters, byte[] payload) {
+  public String signDetached(JOSEObjectType type, Map<String, Object> parameters, byte[] payload) {
+    if (parameters.containsKey(ISSUER)) {
+      throw new IllegalArgumentException("the gateway's id is the iss of everything it signs");
+    }
+    // One map, set once: JWSHeader.Builder.customParams replaces every custom parameter set
+    // before it (a customParam("iss", ...) ahead of it was lost), and keeps the map it is given.
+    Map<String, Object> custom = new LinkedHashMap<>();
+    custom.put(ISSUER, gatewayId);
+    custom.putAll(parameters);
     JWSObject jws =
         new JWSObject(
             new JWSHeader.Builder(algorithm)
                 .type(type)
                 .keyID(key.getKeyID())
-                .customParam("iss", gatewayId)
-                .customParams(parameters)
+                .customParams(custom)
                 .build(),
             new Payload(payload));
     try {
