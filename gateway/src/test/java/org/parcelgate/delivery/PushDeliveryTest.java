@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
@@ -21,11 +20,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,12 +39,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.parcelgate.pki.Identity;
-import org.parcelgate.pki.Pem;
 import org.parcelgate.pki.SamplePki;
 import org.parcelgate.protocol.Digests;
 import org.parcelgate.schema.sample.SampleTransactions;
 import org.parcelgate.testing.Await;
+import org.parcelgate.testing.CustomsReceiver;
 import org.parcelgate.testing.GatewayProcess;
 import org.parcelgate.testing.MutableClock;
 import org.parcelgate.testing.Partners;
@@ -68,7 +61,6 @@ import org.parcelgate.testing.TestPki;
 class PushDeliveryTest {
   private static final SamplePki PKI = TestPki.shared();
   private static final String PATH = "/v1/parcelgate/records";
-  private static final char[] PASSWORD = "wiremock-test".toCharArray();
   private static final Instant ORDERED = Instant.now().minus(2, ChronoUnit.HOURS);
   private static final int RECORDS = 12;
   private static final int BATCH_SIZE = 5;
@@ -78,42 +70,9 @@ class PushDeliveryTest {
   private TestGateway.Running gateway;
 
   @BeforeAll
-  static void startReceiver(Vertx shared) throws Exception {
+  static void startReceiver(Vertx shared) {
     vertx = shared;
-    Path keystore = Files.createTempFile("customs-endpoint", ".p12");
-    KeyStore server = KeyStore.getInstance("PKCS12");
-    server.load(null, null);
-    server.setKeyEntry(
-        "server",
-        Pem.readPrivateKey(PKI.serverKey()),
-        PASSWORD,
-        new Certificate[] {Pem.readCertificate(PKI.serverCertificate())});
-    store(server, keystore);
-    Path truststore = Files.createTempFile("customs-trust", ".p12");
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("root", Pem.readCertificate(PKI.trustAnchor()));
-    store(trust, truststore);
-    customs =
-        new WireMockServer(
-            WireMockConfiguration.options()
-                .httpDisabled(true)
-                .dynamicHttpsPort()
-                .keystorePath(keystore.toString())
-                .keystoreType("PKCS12")
-                .keystorePassword(new String(PASSWORD))
-                .keyManagerPassword(new String(PASSWORD))
-                .needClientAuth(true)
-                .trustStorePath(truststore.toString())
-                .trustStoreType("PKCS12")
-                .trustStorePassword(new String(PASSWORD)));
-    customs.start();
-  }
-
-  private static void store(KeyStore keyStore, Path file) throws Exception {
-    try (OutputStream out = Files.newOutputStream(file)) {
-      keyStore.store(out, PASSWORD);
-    }
+    customs = CustomsReceiver.start(PKI);
   }
 
   @AfterAll
@@ -140,18 +99,10 @@ class PushDeliveryTest {
   }
 
   private static Map<String, String> environment() {
-    Identity client = PKI.identity("gateway-client");
-    Map<String, String> env = TestGateway.environment(PKI);
-    env.put(
-        "PARCELGATE_DELIVERY_PUSH_ENDPOINTS",
-        "customs-nl=https://localhost:" + customs.httpsPort() + PATH);
-    env.put("PARCELGATE_DELIVERY_PUSH_CLIENT_CERTIFICATE", client.certificate().toString());
-    env.put("PARCELGATE_DELIVERY_PUSH_CLIENT_PRIVATE_KEY", client.privateKey().toString());
-    env.put("PARCELGATE_DELIVERY_PUSH_TRUST_ANCHORS", PKI.trustAnchor().toString());
+    Map<String, String> env =
+        CustomsReceiver.pushEnvironment(
+            PKI, "customs-nl", "https://localhost:" + customs.httpsPort() + PATH);
     env.put("PARCELGATE_DELIVERY_PUSH_BATCH_SIZE", Integer.toString(BATCH_SIZE));
-    env.put("PARCELGATE_DELIVERY_PUSH_POLL_INTERVAL", "50ms");
-    env.put("PARCELGATE_DELIVERY_PUSH_RETRY_INITIAL_DELAY", "50ms");
-    env.put("PARCELGATE_DELIVERY_PUSH_RETRY_MAX_DELAY", "200ms");
     env.put("PARCELGATE_DELIVERY_PUSH_REQUEST_TIMEOUT", "1s");
     env.put("PARCELGATE_DELIVERY_PUSH_CIRCUIT_FAILURES", "3");
     env.put("PARCELGATE_DELIVERY_PUSH_CIRCUIT_OPEN", "300ms");
