@@ -22,13 +22,13 @@ import java.util.regex.Pattern;
  * characters (zero-width spaces and joiners, soft hyphens, direction marks) count as part of an
  * address, so inserting one does not leave half of it in place.
  *
- * <p>Cost: scanning runs for every description of every record, so most texts are waved through by
- * {@link #cannotMatch} without a regular expression, and the expressions are linear in the text:
- * character classes with possessive quantifiers, a look-behind so that an address is tried once
- * from the start of its run of characters and not again from every character inside it, bounded
- * repetitions of groups (Java's matcher recurses once per repetition of a group, so an unbounded
- * one overflows the stack on a long enough text), and the digit count of a phone number checked
- * after the match instead of by a repeated group.
+ * <p>Cost: scanning runs for every description of every record, so one pass over the characters
+ * ({@link Candidates}) decides which expressions can match at all, most texts needing none, and the
+ * expressions are linear in the text: character classes with possessive quantifiers, a look-behind
+ * so that an address is tried once from the start of its run of characters and not again from every
+ * character inside it, bounded repetitions of groups (Java's matcher recurses once per repetition
+ * of a group, so an unbounded one overflows the stack on a long enough text), and the digit count
+ * of a phone number checked after the match instead of by a repeated group.
  */
 public final class FreeTextScanner {
   /** What was found. */
@@ -180,51 +180,61 @@ public final class FreeTextScanner {
    */
   private static final Pattern HS_CODE_ALONE = Pattern.compile("\\p{Nd}{6}|\\p{Nd}{8}");
 
-  /** The fewest digits any pattern but the e-mail address needs (an ID number's 5). */
-  private static final int MIN_DIGITS = 5;
+  /** The fewest digits an identity-document number has. */
+  private static final int ID_MIN_DIGITS = 5;
 
   public Result scan(String text) {
-    if (cannotMatch(text)) {
+    Candidates candidates = Candidates.in(text);
+    if (!candidates.atSign() && candidates.digits() < ID_MIN_DIGITS) {
       return new Result(text, Map.of());
     }
     Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
-    String masked = mask(text, EMAIL, Kind.EMAIL, counts);
-    masked = mask(masked, ID_NUMBER, Kind.ID_NUMBER, counts);
-    masked = mask(masked, PHONE, Kind.PHONE, counts);
+    String masked = text;
+    if (candidates.atSign()) {
+      masked = mask(masked, EMAIL, Kind.EMAIL, counts);
+    }
+    if (candidates.digits() >= ID_MIN_DIGITS) {
+      masked = mask(masked, ID_NUMBER, Kind.ID_NUMBER, counts);
+    }
+    if (candidates.digits() >= PHONE_MIN_DIGITS) {
+      masked = mask(masked, PHONE, Kind.PHONE, counts);
+    }
     return new Result(masked, Map.copyOf(counts));
   }
 
   /**
-   * Most descriptions hold no at sign (in any of its forms) and fewer decimal digits (of any
-   * script) than the shortest identity-document number: they need no regular expression at all.
-   * Errs towards scanning: it only ever answers {@code true} for a text none of the patterns can
-   * match.
+   * What one cheap pass finds: whether the text has an at sign (in any of its forms), and how many
+   * decimal digits (of any script, up to the most any decision needs). Most descriptions have no at
+   * sign and fewer digits than an identity-document number: they need no regular expression at all;
+   * and an expression runs only if the text has what its matches need. Errs towards scanning: a
+   * text the pass rules out for a pattern never matches it.
    */
-  private static boolean cannotMatch(String text) {
-    int digits = 0;
-    int length = text.length();
-    for (int i = 0; i < length; i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        if (c >= '0' && c <= '9') {
-          if (++digits >= MIN_DIGITS) {
-            return false;
+  private record Candidates(boolean atSign, int digits) {
+    static Candidates in(String text) {
+      boolean atSign = false;
+      int digits = 0;
+      int length = text.length();
+      for (int i = 0; i < length && !(atSign && digits >= PHONE_MIN_DIGITS); i++) {
+        char c = text.charAt(i);
+        if (c < 0x80) {
+          if (c >= '0' && c <= '9') {
+            digits++;
+          } else if (c == '@' || ((c == '(' || c == '[') && spelledAt(text, i + 1))) {
+            atSign = true;
           }
-        } else if (c == '@' || ((c == '(' || c == '[') && spelledAt(text, i + 1))) {
-          return false;
+        } else if (c == '\uFF20' || c == '\uFE6B') {
+          atSign = true;
+        } else if (Character.isHighSurrogate(c)) {
+          // Digits outside the first plane (mathematical, Adlam, ...) are decimal digits too.
+          if (Character.isDigit(text.codePointAt(i))) {
+            digits++;
+          }
+        } else if (Character.isDigit(c)) {
+          digits++;
         }
-      } else if (c == '\uFF20' || c == '\uFE6B') {
-        return false;
-      } else if (Character.isHighSurrogate(c)) {
-        // Digits outside the first plane (mathematical, Adlam, ...) are decimal digits too.
-        if (Character.isDigit(text.codePointAt(i)) && ++digits >= MIN_DIGITS) {
-          return false;
-        }
-      } else if (Character.isDigit(c) && ++digits >= MIN_DIGITS) {
-        return false;
       }
+      return new Candidates(atSign, digits);
     }
-    return true;
   }
 
   /**
