@@ -297,6 +297,9 @@ public final class ParcelgateClient implements AutoCloseable {
             () ->
                 new GatewaySignatures(gatewayKeys())
                     .verifyDetached(signature, answer.body, JoseTypes.FEED_PAGE));
+    if (!audience.equals(header.getCustomParam("iss"))) {
+      throw new ClientException("the feed page was not signed by gateway " + audience);
+    }
     if (!identity.partnerId().equals(header.getCustomParam("aud"))
         || !pathAndQuery.equals(header.getCustomParam("request"))) {
       throw new ClientException("the feed page was signed for another recipient or request");

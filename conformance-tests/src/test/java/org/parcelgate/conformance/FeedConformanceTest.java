@@ -182,6 +182,9 @@ class FeedConformanceTest {
     JWSObject jws = JWSObject.parse(signature, new Payload(page.body()));
     assertThat(jws.getHeader().getType().getType()).isEqualTo("parcelgate-feed+jws");
     assertThat(Conformance.verifies(jws, keys)).as("page signature").isTrue();
+    assertThat(jws.getHeader().getCustomParam("iss"))
+        .as("signed by the gateway")
+        .isEqualTo(Conformance.target().audience);
     assertThat(jws.getHeader().getCustomParam("aud")).isEqualTo(recipient);
     assertThat(jws.getHeader().getCustomParam("request")).isEqualTo(request);
     assertThat(jws.getHeader().getCustomParam("next_cursor"))
