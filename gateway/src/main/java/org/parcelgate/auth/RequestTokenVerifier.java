@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
+import org.parcelgate.protocol.CompactJws;
 import org.parcelgate.protocol.Digests;
 import org.parcelgate.protocol.JoseTypes;
 import org.parcelgate.protocol.RequestToken;
@@ -105,6 +106,13 @@ public final class RequestTokenVerifier {
     if (compact == null || compact.isEmpty() || compact.length() > MAX_TOKEN_LENGTH) {
       throw refuse(
           INVALID_TOKEN, "the token is empty or longer than " + MAX_TOKEN_LENGTH + " characters");
+    }
+    // One spelling per token: Nimbus would also accept padding, the standard alphabet, whitespace
+    // and non-zero trailing bits, each another string for the same signed token.
+    if (CompactJws.segments(compact).isEmpty()) {
+      throw refuse(
+          INVALID_TOKEN,
+          "the token must be three segments of base64url without padding (RFC 7515 compact form)");
     }
     JWT jwt;
     try {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.pki.Identity;
@@ -253,6 +254,85 @@ class RequestTokenVerifierTest {
     assertRefused("not-a-token", ProblemCode.INVALID_TOKEN);
     assertRefused("a".repeat(RequestTokenVerifier.MAX_TOKEN_LENGTH + 1), ProblemCode.INVALID_TOKEN);
     assertRefused("", ProblemCode.INVALID_TOKEN);
+  }
+
+  // --- encoding: one spelling per token (RFC 7515: base64url without padding)
+  // ---------------------------------------------------------------------------------------------
+
+  /** Other spellings of the same signed header, claims and signature. */
+  enum Respelling {
+    PADDED_HEADER,
+    PADDED_PAYLOAD,
+    PADDED_SIGNATURE,
+    STANDARD_BASE64_ALPHABET,
+    SPACE_INSIDE_A_SEGMENT,
+    LINE_BREAK_BETWEEN_SEGMENTS,
+    NON_CANONICAL_LAST_CHARACTER
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Respelling.class)
+  void rejectsEverySpellingOfAValidTokenButTheCanonicalOne(Respelling respelling) {
+    String token = tokenNeedingPadding();
+    String[] parts = token.split("\\.");
+    String respelled =
+        switch (respelling) {
+          case PADDED_HEADER -> padded(parts[0]) + "." + parts[1] + "." + parts[2];
+          case PADDED_PAYLOAD -> parts[0] + "." + padded(parts[1]) + "." + parts[2];
+          case PADDED_SIGNATURE -> parts[0] + "." + parts[1] + "." + padded(parts[2]);
+          case STANDARD_BASE64_ALPHABET -> token.replace('-', '+').replace('_', '/');
+          case SPACE_INSIDE_A_SEGMENT ->
+              parts[0]
+                  + "."
+                  + parts[1].substring(0, 8)
+                  + " "
+                  + parts[1].substring(8)
+                  + "."
+                  + parts[2];
+          case LINE_BREAK_BETWEEN_SEGMENTS -> parts[0] + ".\n" + parts[1] + "." + parts[2];
+          case NON_CANONICAL_LAST_CHARACTER ->
+              parts[0] + "." + parts[1] + "." + lastBitSet(parts[2]);
+        };
+    assertThat(respelled).isNotEqualTo(token);
+
+    assertRefused(respelled, ProblemCode.INVALID_TOKEN);
+    // The canonical spelling of the same token is accepted, and its jti was not used up.
+    assertThat(verify(alpha, token, null).jti()).isNotBlank();
+  }
+
+  /**
+   * A valid ES256 token whose header and payload segments are not a multiple of 4 long (padding
+   * would be added in standard base64) and which holds a - or _ (the characters base64url has
+   * instead of + and /). The signature is 86 characters, always padded in standard base64.
+   */
+  private String tokenNeedingPadding() {
+    for (int attempt = 0; attempt < 256; attempt++) {
+      String filler = "f".repeat(attempt % 4);
+      String headerFiller = "h".repeat(attempt / 4 % 4);
+      String token =
+          alphaToken()
+              .claim("filler", filler)
+              .header(header -> header.customParam("filler", headerFiller))
+              .sign();
+      String[] parts = token.split("\\.");
+      if (parts[0].length() % 4 != 0
+          && parts[1].length() % 4 != 0
+          && (token.indexOf('-') >= 0 || token.indexOf('_') >= 0)) {
+        return token;
+      }
+    }
+    throw new AssertionError("no token needing padding was made");
+  }
+
+  private static String padded(String segment) {
+    return segment + "=".repeat((4 - segment.length() % 4) % 4);
+  }
+
+  /** The segment with a bit set after its last byte: decodes to the same bytes. */
+  private static String lastBitSet(String segment) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    int last = alphabet.indexOf(segment.charAt(segment.length() - 1));
+    return segment.substring(0, segment.length() - 1) + alphabet.charAt(last | 1);
   }
 
   // --- claim rules

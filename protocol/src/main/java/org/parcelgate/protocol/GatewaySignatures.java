@@ -14,9 +14,10 @@ import java.text.ParseException;
 
 /**
  * Checks what a gateway signed against the keys it publishes at {@code /.well-known/jwks.json}: the
- * exact {@code typ}, a {@code kid} among the keys, the algorithm bound to that key, and the
- * signature. Used by the gateway's own log verification and by clients for receipts, checkpoints
- * and feed pages, so both apply the same rules. Thread-safe.
+ * one canonical spelling of the compact form ({@link CompactJws}: unpadded base64url, nothing
+ * around it), the exact {@code typ}, a {@code kid} among the keys, the algorithm bound to that key,
+ * and the signature. Used by the gateway's own log verification and by clients for receipts,
+ * checkpoints and feed pages, so both apply the same rules. Thread-safe.
  */
 public final class GatewaySignatures {
   private final JWKSet keys;
@@ -31,10 +32,15 @@ public final class GatewaySignatures {
    * @throws SignatureCheckException saying what is wrong
    */
   public Verified verify(String compact, JOSEObjectType type) {
+    if (CompactJws.segments(compact).isEmpty()) {
+      throw new SignatureCheckException(
+          Reason.MALFORMED,
+          "the " + JoseTypes.describe(type) + " is not a JWS in canonical compact form");
+    }
     SignedJWT jwt;
     JWTClaimsSet claims;
     try {
-      jwt = SignedJWT.parse(compact.strip());
+      jwt = SignedJWT.parse(compact);
       claims = jwt.getJWTClaimsSet();
     } catch (ParseException e) {
       throw new SignatureCheckException(
@@ -53,8 +59,8 @@ public final class GatewaySignatures {
    * @throws SignatureCheckException saying what is wrong
    */
   public JWSHeader verifyDetached(String detached, byte[] body, JOSEObjectType type) {
-    String[] parts = detached.strip().split("\\.", -1);
-    if (parts.length != 3 || !parts[1].isEmpty()) {
+    String[] parts = CompactJws.segments(detached).orElse(null);
+    if (parts == null || !parts[1].isEmpty()) {
       throw new SignatureCheckException(
           Reason.MALFORMED, "the " + JoseTypes.describe(type) + " is not a detached JWS");
     }

@@ -111,6 +111,40 @@ class GatewaySignaturesTest {
         .hasMessageContaining("not a detached JWS");
   }
 
+  @Test
+  void rejectsAReceiptSpelledOtherwiseThanInCanonicalBase64Url() {
+    String receipt = sign(gatewayKey, JoseTypes.RECEIPT, claims());
+    String[] parts = receipt.split("\\.");
+    String padded = parts[0] + "." + parts[1] + "." + parts[2] + "==";
+
+    assertThat(signatures.verify(receipt, JoseTypes.RECEIPT).claims().getIssuer()).isEqualTo("gw");
+    for (String respelled : List.of(padded, " " + receipt, receipt + "\n")) {
+      assertThatThrownBy(() -> signatures.verify(respelled, JoseTypes.RECEIPT))
+          .isInstanceOfSatisfying(
+              GatewaySignatures.SignatureCheckException.class,
+              e -> assertThat(e.reason()).isEqualTo(GatewaySignatures.Reason.MALFORMED));
+    }
+  }
+
+  @Test
+  void rejectsADetachedSignatureWithPadding() throws JOSEException {
+    byte[] body = "{\"records\":[]}".getBytes(StandardCharsets.UTF_8);
+    JWSObject jws =
+        new JWSObject(
+            new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(JoseTypes.FEED_PAGE)
+                .keyID(gatewayKey.getKeyID())
+                .build(),
+            new Payload(body));
+    jws.sign(SignatureAlgorithms.signer(gatewayKey));
+    String padded = jws.serialize(true) + "==";
+
+    assertThatThrownBy(() -> signatures.verifyDetached(padded, body, JoseTypes.FEED_PAGE))
+        .isInstanceOfSatisfying(
+            GatewaySignatures.SignatureCheckException.class,
+            e -> assertThat(e.reason()).isEqualTo(GatewaySignatures.Reason.MALFORMED));
+  }
+
   private JWKSet keys() {
     return new JWKSet(gatewayKey.toPublicJWK());
   }
