@@ -38,7 +38,9 @@ import org.parcelgate.schema.Transaction;
  * anything is allocated, deflate output is bounded across the whole batch, every block must end
  * exactly after its records and be followed by the file's sync marker, and nothing may follow the
  * last block. Records are decoded with the registered copy of the writer schema, resolved to the
- * gateway's reader schema. CPU-bound and synchronous: run it on a worker thread.
+ * gateway's reader schema, and every string must be well-formed UTF-8 ({@link StrictUtf8Decoder}):
+ * a record holding one that is not refuses the batch as {@code malformed_record}, like any record
+ * that cannot be decoded. CPU-bound and synchronous: run it on a worker thread.
  */
 public final class BatchDecoder {
   private static final byte[] MAGIC = {'O', 'b', 'j', 1};
@@ -91,8 +93,9 @@ public final class BatchDecoder {
       byte[] block = codec.decompress(in.fixed((int) size, "block"), decompressedBudget);
       decompressedBudget -= block.length;
       decoder = DecoderFactory.get().binaryDecoder(block, decoder);
+      StrictUtf8Decoder strings = new StrictUtf8Decoder(decoder);
       for (long i = 0; i < count; i++) {
-        records.add(record(reader, decoder, records.size()));
+        records.add(record(reader, strings, records.size()));
       }
       if (!isEnd(decoder)) {
         throw refuse(INVALID_CONTAINER, "a block holds bytes after its declared records");
@@ -132,6 +135,9 @@ public final class BatchDecoder {
     if (json == null) {
       throw refuse(INVALID_CONTAINER, "the container header has no avro.schema");
     }
+    if (!StrictUtf8.isValid(json, 0, json.length)) {
+      throw refuse(UNKNOWN_WRITER_SCHEMA, "the container's writer schema is not UTF-8 text");
+    }
     Schema schema;
     try {
       schema = new Schema.Parser().parse(new String(json, StandardCharsets.UTF_8));
@@ -157,9 +163,13 @@ public final class BatchDecoder {
   }
 
   private static Transaction record(
-      SpecificDatumReader<Transaction> reader, BinaryDecoder decoder, int index) {
+      SpecificDatumReader<Transaction> reader, StrictUtf8Decoder decoder, int index) {
     try {
       return reader.read(null, decoder);
+    } catch (StrictUtf8Decoder.MalformedStringException e) {
+      // Refused, never repaired: Avro alone would store U+FFFD where the marketplace sent bytes.
+      throw refuse(
+          MALFORMED_RECORD, "record " + index + " holds a string that is not well-formed UTF-8");
     } catch (SystemLimitException e) {
       throw refuse(
           VALUE_TOO_LARGE, "record " + index + " holds a value over the configured limits");

@@ -257,6 +257,32 @@ class BatchIngestTest {
   }
 
   @Test
+  void refusesBatchWithAStringThatIsNotUtf8AndStoresNothing() {
+    List<Transaction> records = fresh(2);
+    records.get(1).getSeller().setName("SellerNameMarker");
+    byte[] valid = Containers.write(records, Containers.v2(), CodecFactory.nullCodec());
+    byte[] hostile = valid.clone();
+    byte[] marker = "SellerNameMarker".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    for (int i = 0; i + marker.length <= valid.length; i++) {
+      if (java.util.Arrays.equals(valid, i, i + marker.length, marker, 0, marker.length)) {
+        // A UTF-8-encoded lone surrogate: Avro alone would store U+FFFD in its place.
+        hostile[i + 6] = (byte) 0xed;
+        hostile[i + 7] = (byte) 0xa0;
+        hostile[i + 8] = (byte) 0x80;
+      }
+    }
+
+    HttpResponse<Buffer> refused = post(alpha(), "ES256", hostile);
+
+    assertProblem(refused, 400, "malformed_record");
+    assertThat(refused.bodyAsJsonObject().getString("detail"))
+        .isEqualTo("record 1 holds a string that is not well-formed UTF-8");
+    // Nothing of it was stored: the same records are new when sent as written.
+    assertThat(post(alpha(), "ES256", valid).bodyAsJsonObject().getInteger("accepted"))
+        .isEqualTo(2);
+  }
+
+  @Test
   void customsCannotPushBatches() {
     Identity customs = PKI.identity("customs-nl");
     assertProblem(post(customs, "ES256", Containers.write(fresh(1))), 403, "forbidden");

@@ -13,6 +13,8 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.file.CodecFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.schema.Transaction;
@@ -183,6 +185,66 @@ class BatchDecoderTest {
     byte[] hostile = container.clone();
     hostile[union] = 0x0a; // zig-zag 5: a branch the union does not have
     assertRefused(hostile, ProblemCode.MALFORMED_RECORD);
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @CsvSource({
+    "eda080, a lone surrogate encoded in UTF-8",
+    "c0af, an overlong form",
+    "e080af, an overlong three-byte form",
+    "e282, a sequence cut short",
+    "ff, a byte that never occurs in UTF-8",
+    "80, a continuation byte without a lead"
+  })
+  void refusesTheBatchWhenAStringIsNotWellFormedUtf8(String hex, String what) {
+    List<Transaction> records = SampleTransactions.batch(3, ORDERED);
+    records.get(1).getSeller().setName("SellerNameMarker");
+    byte[] container = Containers.write(records, Containers.v2(), CodecFactory.nullCodec());
+    byte[] hostile = container.clone();
+    byte[] marker = "SellerNameMarker".getBytes(StandardCharsets.US_ASCII);
+    byte[] invalid = java.util.HexFormat.of().parseHex(hex);
+    int at = indexOf(container, marker);
+    System.arraycopy(invalid, 0, hostile, at + 6, invalid.length); // "Seller" then the bytes
+
+    assertThatThrownBy(() -> decoder.decode(hostile))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.problem()).isEqualTo(ProblemCode.MALFORMED_RECORD);
+              assertThat(e.detail())
+                  .isEqualTo("record 1 holds a string that is not well-formed UTF-8");
+            });
+  }
+
+  @Test
+  void decodesWellFormedNonAsciiTextUnchanged() {
+    List<Transaction> records = SampleTransactions.batch(1, ORDERED);
+    records.get(0).getSeller().setName("Société Générale € 𝄞 \uFFFD");
+
+    BatchDecoder.DecodedBatch batch =
+        decoder.decode(Containers.write(records, Containers.v2(), CodecFactory.deflateCodec(6)));
+
+    assertThat(batch.records().get(0).getSeller().getName())
+        .isEqualTo("Société Générale € 𝄞 \uFFFD");
+  }
+
+  @Test
+  void refusesAWriterSchemaThatIsNotUtf8Text() {
+    byte[] container = Containers.write(three, Containers.v2(), CodecFactory.nullCodec());
+    byte[] hostile = container.clone();
+    // In a doc string, which the fingerprint (over the Parsing Canonical Form) leaves out: decoded
+    // leniently, the schema would still match the registered version.
+    hostile[indexOf(container, "One order".getBytes(StandardCharsets.US_ASCII)) + 3] = (byte) 0xff;
+    assertRefused(hostile, ProblemCode.UNKNOWN_WRITER_SCHEMA);
+  }
+
+  private static int indexOf(byte[] bytes, byte[] part) {
+    for (int i = 0; i + part.length <= bytes.length; i++) {
+      if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
   }
 
   private static byte[] replace(byte[] bytes, String from, String to) {
