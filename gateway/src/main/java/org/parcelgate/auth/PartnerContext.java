@@ -8,6 +8,7 @@ public final class PartnerContext {
   private static final String PARTNER = "parcelgate.partner";
   private static final String THUMBPRINT = "parcelgate.thumbprint";
   private static final String VERIFIED = "parcelgate.verified";
+  private static final String BODY = "parcelgate.body";
 
   private PartnerContext() {}
 
@@ -16,8 +17,9 @@ public final class PartnerContext {
     ctx.put(THUMBPRINT, thumbprint);
   }
 
-  static void verified(RoutingContext ctx, VerifiedRequest request) {
+  static void verified(RoutingContext ctx, VerifiedRequest request, byte[] body) {
     ctx.put(VERIFIED, request);
+    ctx.put(BODY, body);
   }
 
   /**
@@ -43,6 +45,20 @@ public final class PartnerContext {
       throw new IllegalStateException("route is missing the request token handler");
     }
     return request;
+  }
+
+  /**
+   * The request's body exactly as its token's {@code body_sha256} covers it: zero bytes for a
+   * request without one (absent, {@code Content-Length: 0}, or a chunked body of no chunk, for all
+   * of which Vert.x's body handler leaves no buffer at all). Present once {@link
+   * RequestTokenHandler} passed; endpoints read the body here and nowhere else.
+   */
+  public static byte[] body(RoutingContext ctx) {
+    byte[] body = ctx.get(BODY);
+    if (body == null) {
+      throw new IllegalStateException("route is missing the request token handler");
+    }
+    return body;
   }
 
   /** The partner id if the request got as far as the certificate check; for logs and metrics. */

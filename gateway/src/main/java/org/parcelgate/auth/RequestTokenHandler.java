@@ -34,12 +34,15 @@ public final class RequestTokenHandler implements AuthenticationHandler {
     String token = bearerToken(ctx);
     Partner partner = PartnerContext.partner(ctx);
     String thumbprint = PartnerContext.thumbprint(ctx);
-    byte[] body = body(ctx);
+    byte[] bytes = bytes(ctx);
+    // null: a request without a body (protocol.md, "Body binding"), which needs no body_sha256.
+    byte[] body =
+        bytes.length == 0 && !BODY_METHODS.contains(ctx.request().method()) ? null : bytes;
     ctx.vertx()
         .executeBlocking(() -> verifier.verify(partner, token, thumbprint, body), false)
         .onSuccess(
             verified -> {
-              PartnerContext.verified(ctx, verified);
+              PartnerContext.verified(ctx, verified, bytes);
               ctx.next();
             })
         .onFailure(ctx::fail);
@@ -60,12 +63,9 @@ public final class RequestTokenHandler implements AuthenticationHandler {
     return header.substring(BEARER.length()).trim();
   }
 
-  private static byte[] body(RoutingContext ctx) {
+  /** The body's bytes; zero when there is none (the body handler then leaves no buffer). */
+  private static byte[] bytes(RoutingContext ctx) {
     Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
-    boolean hasBytes = buffer != null && buffer.length() > 0;
-    if (!hasBytes && !BODY_METHODS.contains(ctx.request().method())) {
-      return null;
-    }
-    return hasBytes ? buffer.getBytes() : new byte[0];
+    return buffer == null ? new byte[0] : buffer.getBytes();
   }
 }

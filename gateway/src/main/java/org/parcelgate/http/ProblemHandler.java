@@ -1,6 +1,7 @@
 package org.parcelgate.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.parcelgate.auth.PartnerContext;
@@ -64,11 +65,22 @@ final class ProblemHandler implements Handler<RoutingContext> {
   }
 
   static GatewayException classify(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
+    return classify(ctx.failure(), ctx.statusCode());
+  }
+
+  /** The refusal for a route's failure, or for its status code when it failed without one. */
+  static GatewayException classify(Throwable failure, int statusCode) {
     if (failure instanceof GatewayException known) {
       return known;
     }
-    int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
+    if (failure instanceof HttpClosedException) {
+      // The connection ended while the request was still arriving (a body shorter than its
+      // Content-Length, a chunked body without its last chunk): the client's doing, not ours. There
+      // is no one left to answer; the refusal is logged and counted as what it is.
+      return new GatewayException(
+          ProblemCode.INVALID_REQUEST, "the connection closed before the request was complete");
+    }
+    int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
     return switch (status) {
       case 400 -> new GatewayException(ProblemCode.INVALID_REQUEST, "the request is malformed");
       case 404 -> new GatewayException(ProblemCode.NOT_FOUND, "no such resource");

@@ -3,6 +3,7 @@ package org.parcelgate.http;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
 import java.time.Duration;
+import org.parcelgate.error.ProblemCode;
 import org.parcelgate.metrics.GatewayMetrics;
 
 /**
@@ -28,8 +29,21 @@ final class RequestMetricsHandler implements PlatformHandler {
     ctx.addEndHandler(
         ended ->
             metrics.request(
-                RequestScope.refusal(ctx),
+                outcome(ctx, ended.failed()),
                 Duration.ofNanos(System.nanoTime() - RequestScope.startNanos(ctx))));
     ctx.next();
+  }
+
+  /**
+   * The refusal to count, null for an accepted request. A connection that closes while the request
+   * is still arriving (a body cut short) ends the response before the failure handler has
+   * classified the request: that is a malformed request, never an accepted one.
+   */
+  private static ProblemCode outcome(RoutingContext ctx, boolean closedBeforeAnswer) {
+    ProblemCode refusal = RequestScope.refusal(ctx);
+    if (refusal == null && closedBeforeAnswer && !ctx.request().isEnded()) {
+      return ProblemCode.INVALID_REQUEST;
+    }
+    return refusal;
   }
 }

@@ -62,6 +62,11 @@ public final class BatchDecoder {
   public record DecodedBatch(WriterSchemas.WriterSchema writer, List<Transaction> records) {}
 
   public DecodedBatch decode(byte[] container) {
+    if (container.length == 0) {
+      // Not a container without records (empty_batch), which would name a writer schema: nothing.
+      throw refuse(
+          INVALID_CONTAINER, "the body is empty; a batch is an Avro object container file");
+    }
     Cursor in = new Cursor(container);
     if (!Arrays.equals(in.fixed(MAGIC.length, "magic"), MAGIC)) {
       throw refuse(
