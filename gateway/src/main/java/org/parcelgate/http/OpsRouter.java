@@ -3,12 +3,16 @@ package org.parcelgate.http;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operations port (plain HTTP, loopback by default): liveness, readiness, Prometheus metrics
@@ -16,6 +20,8 @@ import java.util.function.Supplier;
  */
 public final class OpsRouter {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final int BODY_LIMIT = 1 << 20;
+  private static final Logger LOG = LoggerFactory.getLogger(OpsRouter.class);
 
   /** Operator commands the ops port exposes. */
   public interface Commands {
@@ -54,6 +60,7 @@ public final class OpsRouter {
       Supplier<JsonObject> status,
       Commands commands) {
     Router router = Router.router(vertx);
+    router.route().failureHandler(OpsRouter::failed);
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
     router
         .get("/health/ready")
@@ -105,7 +112,7 @@ public final class OpsRouter {
             });
     router
         .post("/admin/delivery/:recipient/dead-letters/redrive")
-        .handler(BodyHandler.create(false).setBodyLimit(1 << 20))
+        .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
         .handler(
             ctx -> {
               JsonObject request;
@@ -121,6 +128,41 @@ public final class OpsRouter {
               command(ctx, commands.redrive(ctx.pathParam("recipient"), request));
             });
     return router;
+  }
+
+  /**
+   * The ops port's one failure handler, in its own JSON form: a body over the limit, a body cut off
+   * by the connection's end and anything the decoder refused are the caller's ({@code 4xx}, no
+   * stack trace); anything else is logged with it and answered {@code 500} without details.
+   */
+  private static void failed(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status =
+        failure instanceof HttpException http
+            ? http.getStatusCode()
+            : failure instanceof HttpClosedException ? 400 : ctx.statusCode();
+    String reason =
+        switch (status) {
+          case 413 -> "the body is larger than " + BODY_LIMIT + " bytes";
+          case 400 ->
+              failure instanceof HttpClosedException
+                  ? "the connection closed before the request was complete"
+                  : "the request is malformed";
+          default -> null;
+        };
+    if (ctx.response().headWritten()) {
+      ctx.request().connection().close();
+      return;
+    }
+    if (reason == null) {
+      LOG.error(
+          "ops {} {} failed", ctx.request().method(), ProblemHandler.loggablePath(ctx), failure);
+      json(ctx, 500, new JsonObject().put("status", "failed").put("reason", "internal error"));
+      return;
+    }
+    LOG.info(
+        "ops {} {} refused: {}", ctx.request().method(), ProblemHandler.loggablePath(ctx), reason);
+    json(ctx, status, new JsonObject().put("status", "refused").put("reason", reason));
   }
 
   /** A whole-number query parameter; -1 if it is not one. */

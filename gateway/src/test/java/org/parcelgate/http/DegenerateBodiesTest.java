@@ -33,10 +33,10 @@ import org.parcelgate.testing.TestPki;
 import org.parcelgate.testing.TestPrivacy;
 
 /**
- * Absent, empty, malformed and cut-off bodies on every endpoint of the partner port, written byte
- * for byte over real mutual TLS to an in-process gateway: each gets its documented answer, never a
- * 500, and nothing is stored. The partner endpoints are taken from the router itself, so an
- * endpoint added later is covered without editing this test.
+ * Absent, empty, malformed and cut-off bodies on every endpoint of both ports, written byte for
+ * byte over real mutual TLS (and plain HTTP on the ops port) to an in-process gateway: each gets
+ * its documented answer, never a 500, and nothing is stored. The partner endpoints are taken from
+ * the router itself, so an endpoint added later is covered without editing this test.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 180, timeUnit = TimeUnit.SECONDS)
@@ -140,6 +140,67 @@ class DegenerateBodiesTest {
     assertNothingStored();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(
+      value = Body.class,
+      names = {"ABSENT", "EMPTY", "EMPTY_CHUNKED"})
+  void takesAnAbsentOrEmptyRedriveBodyAsNoSelection(Body body) {
+    // The test gateway pushes to no recipient: past the body, the command refuses the recipient.
+    Answer answer = ops("POST", redrivePath(), body.framing(), body.wire()).orElseThrow();
+
+    assertThat(answer.status()).isEqualTo(422);
+    assertThat(new JsonObject(answer.bodyText()).getString("status")).isEqualTo("refused");
+  }
+
+  @Test
+  void refusesAMalformedRedriveBodyWithBadRequest() {
+    for (String json : List.of("{not json", "[1,2]", "null", "42", "\"text\"")) {
+      byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+      Answer answer =
+          ops("POST", redrivePath(), "Content-Length: " + bytes.length + "\r\n", bytes)
+              .orElseThrow();
+
+      assertThat(answer.status()).as(json).isEqualTo(400);
+      assertThat(new JsonObject(answer.bodyText()).getString("reason"))
+          .isEqualTo("the body is a JSON object");
+    }
+  }
+
+  @Test
+  void refusesARedriveBodyOverTheLimitInTheOpsForm() {
+    byte[] bytes = new byte[(1 << 20) + 1];
+    Answer answer =
+        ops("POST", redrivePath(), "Content-Length: " + bytes.length + "\r\n", bytes).orElseThrow();
+
+    assertThat(answer.status()).isEqualTo(413);
+    assertThat(answer.header("Content-Type")).hasValue("application/json");
+    assertThat(new JsonObject(answer.bodyText()).getString("status")).isEqualTo("refused");
+  }
+
+  @Test
+  void closesTheConnectionOfARedriveBodyCutShortAndKeepsServing() {
+    Optional<Answer> answer =
+        RawRequest.sendPlain(
+            gateway.opsPort(),
+            "POST " + redrivePath() + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n",
+            "{\"feed\":".getBytes(StandardCharsets.US_ASCII),
+            () -> {});
+
+    assertThat(answer).isEmpty();
+    Answer live = ops("GET", "/health/live", "", new byte[0]).orElseThrow();
+    assertThat(live.status()).isEqualTo(200);
+  }
+
+  @Test
+  void ignoresTheBodyOfAReloadCommandWhichTakesNone() {
+    for (Body body : Body.values()) {
+      Answer answer =
+          ops("POST", "/admin/registry/reload", body.framing(), body.wire()).orElseThrow();
+
+      assertThat(answer.status()).as(body.name()).isEqualTo(200);
+    }
+  }
+
   // --- helpers
   // ---------------------------------------------------------------------------------------------
 
@@ -185,6 +246,18 @@ class DegenerateBodiesTest {
         + "\r\n"
         + PrivacyEndpoints.PAGE_HEADER
         + ": 1\r\n";
+  }
+
+  private static Optional<Answer> ops(String method, String path, String framing, byte[] wire) {
+    return RawRequest.sendPlain(
+        gateway.opsPort(),
+        method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n" + framing,
+        wire,
+        null);
+  }
+
+  private static String redrivePath() {
+    return "/admin/delivery/" + TestPrivacy.RECIPIENT + "/dead-letters/redrive";
   }
 
   private static String concrete(String path) {
