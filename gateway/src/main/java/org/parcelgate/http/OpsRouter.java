@@ -3,14 +3,14 @@ package org.parcelgate.http;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.HttpException;
 import java.util.function.Supplier;
+import org.parcelgate.error.GatewayException;
+import org.parcelgate.error.ProblemCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +61,17 @@ public final class OpsRouter {
       Commands commands) {
     Router router = Router.router(vertx);
     router.route().failureHandler(OpsRouter::failed);
+    router
+        .route()
+        .handler(
+            ctx -> {
+              if (!BodyFraming.understood(ctx.request())) {
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                refuse(ctx, BodyFraming.REFUSAL);
+                return;
+              }
+              ctx.next();
+            });
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
     router
         .get("/health/ready")
@@ -136,33 +147,30 @@ public final class OpsRouter {
    * stack trace); anything else is logged with it and answered {@code 500} without details.
    */
   private static void failed(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
-    int status =
-        failure instanceof HttpException http
-            ? http.getStatusCode()
-            : failure instanceof HttpClosedException ? 400 : ctx.statusCode();
-    String reason =
-        switch (status) {
-          case 413 -> "the body is larger than " + BODY_LIMIT + " bytes";
-          case 400 ->
-              failure instanceof HttpClosedException
-                  ? "the connection closed before the request was complete"
-                  : "the request is malformed";
-          default -> null;
-        };
+    GatewayException problem = ProblemHandler.classify(ctx);
     if (ctx.response().headWritten()) {
       ctx.request().connection().close();
       return;
     }
-    if (reason == null) {
+    if (!problem.problem().isClientError()) {
       LOG.error(
-          "ops {} {} failed", ctx.request().method(), ProblemHandler.loggablePath(ctx), failure);
+          "ops {} {} failed",
+          ctx.request().method(),
+          ProblemHandler.loggablePath(ctx),
+          ctx.failure());
       json(ctx, 500, new JsonObject().put("status", "failed").put("reason", "internal error"));
       return;
     }
+    String reason =
+        problem.problem() == ProblemCode.BODY_TOO_LARGE
+            ? "the body is larger than " + BODY_LIMIT + " bytes"
+            : problem.detail();
     LOG.info(
         "ops {} {} refused: {}", ctx.request().method(), ProblemHandler.loggablePath(ctx), reason);
-    json(ctx, status, new JsonObject().put("status", "refused").put("reason", reason));
+    json(
+        ctx,
+        problem.problem().status(),
+        new JsonObject().put("status", "refused").put("reason", reason));
   }
 
   /** A whole-number query parameter; -1 if it is not one. */

@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
 final class ProblemHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
 
+  static final String UNREADABLE_BODY =
+      "the request body could not be read to its end (cut short, or its chunks malformed)";
+
   @Override
   public void handle(RoutingContext ctx) {
     GatewayException problem = classify(ctx);
@@ -65,20 +68,26 @@ final class ProblemHandler implements Handler<RoutingContext> {
   }
 
   static GatewayException classify(RoutingContext ctx) {
-    return classify(ctx.failure(), ctx.statusCode());
+    return classify(ctx.failure(), ctx.statusCode(), ctx.request().isEnded());
   }
 
-  /** The refusal for a route's failure, or for its status code when it failed without one. */
-  static GatewayException classify(Throwable failure, int statusCode) {
+  /**
+   * The refusal for a route's failure, or for its status code when it failed without one.
+   *
+   * @param requestEnded whether the whole request, body included, had arrived
+   */
+  static GatewayException classify(Throwable failure, int statusCode, boolean requestEnded) {
     if (failure instanceof GatewayException known) {
       return known;
     }
-    if (failure instanceof HttpClosedException) {
-      // The connection ended while the request was still arriving (a body shorter than its
-      // Content-Length, a chunked body without its last chunk): the client's doing, not ours. There
-      // is no one left to answer; the refusal is logged and counted as what it is.
-      return new GatewayException(
-          ProblemCode.INVALID_REQUEST, "the connection closed before the request was complete");
+    // The request stream failed while the body was arriving: the connection closed before the body
+    // was complete (fewer bytes than Content-Length, no last chunk), or the decoder could not read
+    // the body's framing (a chunk size that is not hex). The client's doing, never a 500; the
+    // connection is closed, so no one may be left to answer, but it is logged and counted as what
+    // it
+    // is. (Vert.x's body handler fails the route with the stream's exception and status 200.)
+    if (!requestEnded && (failure instanceof HttpClosedException || statusCode == 200)) {
+      return new GatewayException(ProblemCode.INVALID_REQUEST, UNREADABLE_BODY);
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
     return switch (status) {

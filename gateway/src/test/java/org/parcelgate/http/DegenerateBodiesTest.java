@@ -140,6 +140,57 @@ class DegenerateBodiesTest {
     assertNothingStored();
   }
 
+  @Test
+  void closesTheConnectionOfABodyWithMalformedChunksAsAnInvalidRequest() {
+    for (String path : List.of(BatchEndpoints.BATCHES_PATH, PartnerApiRouter.WHOAMI_PATH)) {
+      Identity identity = PKI.identity("marketplace-alpha");
+      double refusedBefore = counted("invalid_request");
+      double failedBefore = counted("internal_error");
+
+      Optional<Answer> answer =
+          RawRequest.send(
+              PKI,
+              identity,
+              gateway.partnerPort(),
+              head(identity, "POST", path, new byte[3]) + "Transfer-Encoding: chunked\r\n",
+              "zz\r\nabc\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII), // not a hex size
+              null);
+
+      assertThat(answer).as(path).isEmpty();
+      Await.until(() -> counted("invalid_request") == refusedBefore + 1, path + " counted");
+      assertThat(counted("internal_error")).as(path).isEqualTo(failedBefore);
+    }
+    assertNothingStored();
+  }
+
+  @Test
+  void refusesATransferCodingOtherThanChunkedAndCloses() {
+    for (String coding : List.of("gzip", "gzip, chunked", "identity")) {
+      Identity identity = PKI.identity("marketplace-alpha");
+      byte[] bytes = "abc".getBytes(StandardCharsets.US_ASCII);
+      Answer partner =
+          RawRequest.send(
+                  PKI,
+                  identity,
+                  gateway.partnerPort(),
+                  head(identity, "POST", BatchEndpoints.BATCHES_PATH, bytes)
+                      + "Transfer-Encoding: "
+                      + coding
+                      + "\r\n",
+                  bytes,
+                  null)
+              .orElseThrow();
+      Answer ops =
+          ops("POST", redrivePath(), "Transfer-Encoding: " + coding + "\r\n", bytes).orElseThrow();
+
+      assertProblem(partner, 400, "invalid_request");
+      assertThat(partner.header("Connection")).as(coding).hasValue("close");
+      assertThat(ops.status()).as(coding).isEqualTo(400);
+      assertThat(ops.header("Connection")).as(coding).hasValue("close");
+    }
+    assertNothingStored();
+  }
+
   @ParameterizedTest(name = "{0}")
   @EnumSource(
       value = Body.class,
