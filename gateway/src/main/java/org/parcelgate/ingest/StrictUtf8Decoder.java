@@ -16,18 +16,20 @@ import org.apache.avro.util.Utf8;
  * <p>Datum readers hand this decoder to their {@code ResolvingDecoder}, which reads every string
  * through it. The one path that would bypass it, a writer's {@code bytes} promoted to a reader's
  * {@code string}, does not occur between the registered writer schemas and the reader schema
- * (strings are strings in every version; {@code WriterSchemasTest} would show a change).
+ * (strings are strings in every version; {@code StrictUtf8DecoderTest} would show a change).
  */
-final class StrictUtf8Decoder extends Decoder {
+public final class StrictUtf8Decoder extends Decoder {
+  private static final char REPLACEMENT_CHARACTER = '\uFFFD';
+
   private final BinaryDecoder in;
   private Utf8 scratch = new Utf8();
 
-  StrictUtf8Decoder(BinaryDecoder in) {
+  public StrictUtf8Decoder(BinaryDecoder in) {
     this.in = in;
   }
 
   /** A string value that is not well-formed UTF-8. */
-  static final class MalformedStringException extends IOException {
+  public static final class MalformedStringException extends IOException {
     private static final long serialVersionUID = 1L;
 
     MalformedStringException() {
@@ -38,16 +40,31 @@ final class StrictUtf8Decoder extends Decoder {
   @Override
   public Utf8 readString(Utf8 old) throws IOException {
     Utf8 value = in.readString(old);
-    if (!StrictUtf8.isValid(value.getBytes(), 0, value.getByteLength())) {
-      throw new MalformedStringException();
+    requireWellFormed(value);
+    return value;
+  }
+
+  /**
+   * The reader's path for {@code String} fields (the generated classes). Avro makes the {@code
+   * String} with the JDK's lenient decoding anyway, and that decoding puts U+FFFD in place of every
+   * malformed sequence: a result without U+FFFD came from well-formed bytes, and the search costs
+   * nothing for Latin-1 text and a vectorized scan otherwise. Only a result that holds U+FFFD (the
+   * marketplace may have sent one, as EF BF BD) needs the byte-level check.
+   */
+  @Override
+  public String readString() throws IOException {
+    scratch = in.readString(scratch);
+    String value = scratch.toString();
+    if (value.indexOf(REPLACEMENT_CHARACTER) >= 0) {
+      requireWellFormed(scratch);
     }
     return value;
   }
 
-  @Override
-  public String readString() throws IOException {
-    scratch = readString(scratch);
-    return scratch.toString();
+  private static void requireWellFormed(Utf8 value) throws MalformedStringException {
+    if (!StrictUtf8.isValid(value.getBytes(), 0, value.getByteLength())) {
+      throw new MalformedStringException();
+    }
   }
 
   @Override

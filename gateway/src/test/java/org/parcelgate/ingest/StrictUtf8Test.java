@@ -125,6 +125,25 @@ class StrictUtf8Test {
     }
   }
 
+  /**
+   * What {@link StrictUtf8Decoder#readString()} relies on: the JDK's lenient decoding puts U+FFFD
+   * in place of every malformed sequence, so a result without one came from well-formed bytes.
+   */
+  @Test
+  void theJdkLenientDecodingMarksEveryMalformedSequenceOfUpToThreeBytes() {
+    byte[][] buffers = {new byte[1], new byte[2], new byte[3]};
+    for (int n = 0; n < 1 << 24; n++) {
+      byte[] bytes = buffers[n < 1 << 8 ? 0 : n < 1 << 16 ? 1 : 2];
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = (byte) (n >>> (8 * i));
+      }
+      if (!StrictUtf8.isValid(bytes, 0, bytes.length)
+          && new String(bytes, StandardCharsets.UTF_8).indexOf('\uFFFD') < 0) {
+        throw new AssertionError(HexFormat.of().formatHex(bytes));
+      }
+    }
+  }
+
   @Test
   void checksOnlyTheGivenRange() {
     byte[] bytes = HexFormat.of().parseHex("ff41c3a9ff");
