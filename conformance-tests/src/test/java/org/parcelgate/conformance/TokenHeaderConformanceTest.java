@@ -24,10 +24,13 @@ import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jose.util.Base64URL;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.parcelgate.pki.RequestTokens;
@@ -129,6 +132,24 @@ class TokenHeaderConformanceTest {
         alpha.send(alpha.request("/v1/whoami").header("Authorization", "Bearer " + json)),
         401,
         "invalid_token");
+  }
+
+  @Test
+  void refusesAValidTokenSpelledOtherThanInUnpaddedCanonicalBase64url() throws Exception {
+    for (Respelling respelling : respellings()) {
+      String token = tokenWhere(respelling.applies());
+      String[] segments = token.split("\\.");
+      respelling.change().accept(segments);
+      String other = String.join(".", segments);
+      assertThat(other).as("%s: another spelling", respelling.name()).isNotEqualTo(token);
+
+      assertProblem(respelling.name(), alpha.get("/v1/whoami", other), 401, "invalid_token");
+      // The refusal did not spend the jti (protocol section 2, Replay): the same token in its one
+      // spelling is accepted, so the spelling alone made the difference.
+      assertThat(alpha.get("/v1/whoami", token).statusCode())
+          .as("%s: the same token spelled canonically (control)", respelling.name())
+          .isEqualTo(200);
+    }
   }
 
   @Test
@@ -315,6 +336,87 @@ class TokenHeaderConformanceTest {
       }
       fits = next;
     }
+  }
+
+  /**
+   * One way to spell a token's segments other than RFC 7515 base64url: for which tokens it exists
+   * (a segment that has room for padding, a character to translate), and how it changes the
+   * segments (header, payload, signature) in place.
+   */
+  private record Respelling(String name, Predicate<String[]> applies, Consumer<String[]> change) {}
+
+  /** The spellings protocol section 2 names, each of which a lenient decoder reads as the same. */
+  private static List<Respelling> respellings() {
+    List<Respelling> respellings = new ArrayList<>();
+    List<String> names = List.of("header", "payload", "signature");
+    for (int i = 0; i < names.size(); i++) {
+      int segment = i;
+      respellings.add(
+          new Respelling(
+              "'=' padding on the " + names.get(i),
+              s -> s[segment].length() % 4 != 0,
+              s -> s[segment] += "=".repeat(4 - s[segment].length() % 4)));
+    }
+    respellings.add(
+        new Respelling(
+            "'+' in place of '-'",
+            s -> String.join(".", s).indexOf('-') >= 0,
+            s -> replaceAll(s, '-', '+')));
+    respellings.add(
+        new Respelling(
+            "'/' in place of '_'",
+            s -> String.join(".", s).indexOf('_') >= 0,
+            s -> replaceAll(s, '_', '/')));
+    respellings.add(
+        new Respelling(
+            "a space inside the payload",
+            s -> s[1].length() > 8,
+            s -> s[1] = s[1].substring(0, 8) + " " + s[1].substring(8)));
+    respellings.add(
+        new Respelling(
+            "a tab inside the signature",
+            s -> s[2].length() > 8,
+            s -> s[2] = s[2].substring(0, 8) + "\t" + s[2].substring(8)));
+    respellings.add(
+        new Respelling(
+            "bits set after the last byte of the signature",
+            s -> s[2].length() % 4 >= 2,
+            s -> s[2] = withTrailingBitSet(s[2])));
+    return respellings;
+  }
+
+  /**
+   * A valid token of {@code alpha} whose segments have this shape, with a fresh jti: an ignored
+   * header member and claim of growing length move the segments' lengths, and each new signature
+   * brings other characters.
+   */
+  private String tokenWhere(Predicate<String[]> shape) {
+    for (int length = 0; length < 64; length++) {
+      String pad = "x".repeat(length);
+      String token =
+          alpha.token().header(h -> h.customParam("x-pad", pad)).claim("x-pad", pad).sign();
+      if (shape.test(token.split("\\."))) {
+        return token;
+      }
+    }
+    throw new AssertionError("no token of the shape needed in 64 tries");
+  }
+
+  private static void replaceAll(String[] segments, char from, char to) {
+    for (int i = 0; i < segments.length; i++) {
+      segments[i] = segments[i].replace(from, to);
+    }
+  }
+
+  /**
+   * The segment with its last character's lowest bit set: that bit lies after the last encoded byte
+   * (the last character of a segment of length 2 or 3 modulo 4 carries 4 or 2 unused bits), so a
+   * lenient decoder reads the same bytes.
+   */
+  private static String withTrailingBitSet(String segment) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    int last = alphabet.indexOf(segment.charAt(segment.length() - 1));
+    return segment.substring(0, segment.length() - 1) + alphabet.charAt(last | 1);
   }
 
   private static String encode(String json) {
