@@ -189,6 +189,71 @@ class BatchConformanceTest {
   }
 
   @Test
+  void refusesAnAbsentOrEmptyBodyAsNoContainerAndStoresNothing() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    // Three framings of the same zero bytes (protocol section 2, Body binding), each twice: had the
+    // gateway stored a batch for them, every later one would be its repeat, answered 200.
+    record Framing(String name, List<String> headers, byte[] wire) {}
+    List<Framing> framings =
+        List.of(
+            new Framing("absent", List.of(), new byte[0]),
+            new Framing("Content-Length: 0", List.of("Content-Length: 0"), new byte[0]),
+            new Framing(
+                "chunked without a chunk",
+                List.of("Transfer-Encoding: chunked"),
+                RawHttp.chunked(new byte[0])));
+    for (String round : List.of("", ", again")) {
+      for (Framing framing : framings) {
+        assertProblem(
+            framing.name() + round,
+            rawBatch(
+                alpha, alpha.token().body(new byte[0]).sign(), framing.headers(), framing.wire()),
+            400,
+            "invalid_container");
+      }
+    }
+    byte[] body = batch(1);
+    HttpResponse<String> control =
+        rawBatch(
+            alpha,
+            alpha.token().body(body).sign(),
+            List.of("Content-Length: " + body.length),
+            body);
+    assertThat(control.statusCode())
+        .as("a container sent the same way (control): %s", control.body())
+        .isEqualTo(202);
+  }
+
+  @Test
+  void refusesATransferCodingOtherThanChunkedAndStoresNothing() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    byte[] body = batch(2);
+    for (String coding : List.of("gzip", "gzip, chunked", "identity")) {
+      byte[] wire = coding.endsWith("chunked") ? RawHttp.chunked(body) : body;
+      HttpResponse<String> answer =
+          rawBatch(
+              alpha,
+              alpha.token().body(body).sign(),
+              List.of("Transfer-Encoding: " + coding),
+              wire);
+      assertProblem(coding, answer, 400, "invalid_request");
+      assertThat(answer.headers().firstValue("Connection"))
+          .as("%s: Connection", coding)
+          .hasValue("close");
+    }
+    HttpResponse<String> chunked =
+        rawBatch(
+            alpha,
+            alpha.token().body(body).sign(),
+            List.of("Transfer-Encoding: chunked"),
+            RawHttp.chunked(body));
+    assertThat(chunked.statusCode())
+        .as("the same batch chunked (control), new, not a repeat: %s", chunked.body())
+        .isEqualTo(202);
+    assertThat(json(chunked).get("accepted")).isEqualTo(2L);
+  }
+
+  @Test
   void refusesAnotherMediaType() throws Exception {
     Partners alpha = partner("marketplace-alpha");
     byte[] body = batch(1);
@@ -282,6 +347,16 @@ class BatchConformanceTest {
         .setDescription("x".repeat(Conformance.target().maxStringBytes + 1));
     byte[] body = container(records);
     assertProblem(alpha.postBatch(body, alpha.token().body(body).sign()), 413, "value_too_large");
+  }
+
+  /** A batch POST written byte for byte, framed by the header lines given. */
+  private static HttpResponse<String> rawBatch(
+      Partners partner, String token, List<String> framing, byte[] wire) throws IOException {
+    List<String> headers = new ArrayList<>();
+    headers.add("Authorization: Bearer " + token);
+    headers.add("Content-Type: " + Partners.BATCH_MEDIA_TYPE);
+    headers.addAll(framing);
+    return partner.raw("POST", "/v1/batches", headers, wire);
   }
 
   private static HttpResponse<String> post(Partners partner, byte[] body) throws Exception {

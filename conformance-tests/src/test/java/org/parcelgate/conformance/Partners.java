@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import javax.net.ssl.SSLContext;
 import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.Pem;
 import org.parcelgate.pki.RequestTokens;
@@ -83,6 +85,17 @@ final class Partners {
 
   HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * A request written byte for byte ({@link RawHttp}) on a connection of its own with this
+   * partner's certificate: the header lines as given, then exactly {@code wire}.
+   */
+  HttpResponse<String> raw(String method, String path, List<String> headers, byte[] wire)
+      throws IOException {
+    SSLContext context =
+        Tls.context(target, identity.x509(), Pem.readPrivateKey(identity.privateKey()));
+    return RawHttp.send(target, context, method, path, headers, wire);
   }
 
   /**

@@ -49,7 +49,27 @@ final class Tls {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * A TLS context that presents this certificate and trusts only the target's anchor, for the raw
+   * requests of {@link RawHttp}.
+   */
+  static SSLContext context(Target target, X509Certificate certificate, PrivateKey key) {
+    return context(target, new KeyManager[] {new Presenting(certificate, key)});
+  }
+
   private static HttpClient client(Target target, KeyManager[] keys, SSLParameters offer) {
+    HttpClient.Builder client =
+        HttpClient.newBuilder()
+            .sslContext(context(target, keys))
+            .connectTimeout(Duration.ofSeconds(10))
+            .version(HttpClient.Version.HTTP_1_1);
+    if (offer != null) {
+      client.sslParameters(offer);
+    }
+    return client.build();
+  }
+
+  private static SSLContext context(Target target, KeyManager[] keys) {
     try {
       KeyStore anchors = KeyStore.getInstance("PKCS12");
       anchors.load(null, null);
@@ -59,15 +79,7 @@ final class Tls {
       trust.init(anchors);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keys, trust.getTrustManagers(), null);
-      HttpClient.Builder client =
-          HttpClient.newBuilder()
-              .sslContext(context)
-              .connectTimeout(Duration.ofSeconds(10))
-              .version(HttpClient.Version.HTTP_1_1);
-      if (offer != null) {
-        client.sslParameters(offer);
-      }
-      return client.build();
+      return context;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build a TLS client", e);
     }
