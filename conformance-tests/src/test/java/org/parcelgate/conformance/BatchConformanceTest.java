@@ -24,12 +24,15 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.file.SeekableByteArrayInput;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
@@ -40,6 +43,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.parcelgate.pki.Identity;
+import org.parcelgate.schema.Seller;
 import org.parcelgate.schema.Transaction;
 
 /**
@@ -50,6 +54,8 @@ import org.parcelgate.schema.Transaction;
  */
 @ExtendWith(ConformanceReport.class)
 class BatchConformanceTest {
+  /** Three ASCII bytes in a seller name, exchanged for a sequence that is not UTF-8. */
+  private static final String UTF8_PLACEHOLDER = "QZQ";
 
   @Test
   void acceptsABatchSignedWithEachAlgorithmAndAnswersWithAReceiptThatVerifies() throws Exception {
@@ -304,6 +310,45 @@ class BatchConformanceTest {
   }
 
   @Test
+  void refusesAStringThatIsNotWellFormedUtf8AndStoresNothingOfItsBatch() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    List<Transaction> records = records(2);
+    Seller seller = records.get(1).getSeller();
+    seller.setName(seller.getName() + " " + UTF8_PLACEHOLDER);
+    // Null codec: the second record's seller name lies in the container as written, so three of
+    // its bytes can be exchanged for three others without changing any length.
+    byte[] valid = encodedContainer(encoded(records), false);
+    int at = indexOf(valid, UTF8_PLACEHOLDER.getBytes(StandardCharsets.US_ASCII));
+    assertThat(at).as("the placeholder is in the container once").isNotNegative();
+    assertThat(indexOf(valid, UTF8_PLACEHOLDER.getBytes(StandardCharsets.US_ASCII), at + 1))
+        .as("and only once")
+        .isNegative();
+    Map<String, byte[]> sequences = new LinkedHashMap<>();
+    sequences.put("byte FF", new byte[] {'x', (byte) 0xFF, 'x'});
+    sequences.put("overlong C0 AF", new byte[] {(byte) 0xC0, (byte) 0xAF, 'x'});
+    sequences.put("surrogate ED A0 80", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});
+
+    for (var sequence : sequences.entrySet()) {
+      byte[] patched = valid.clone();
+      System.arraycopy(sequence.getValue(), 0, patched, at, 3);
+      assertThat(sellerNameAsAvroDecodesIt(patched))
+          .as(
+              "%s: a well-formed container whose name Avro alone reads as U+FFFD",
+              sequence.getKey())
+          .contains("\uFFFD");
+      assertProblem(
+          sequence.getKey(),
+          alpha.postBatch(patched, alpha.token().body(patched).sign()),
+          400,
+          "malformed_record");
+    }
+    Map<String, Object> later = json(post(alpha, valid));
+    assertThat(later.get("accepted"))
+        .as("the same batch well-formed (control): both records new, nothing stored before")
+        .isEqualTo(2L);
+  }
+
+  @Test
   void refusesAnEmptyContainer() throws Exception {
     Partners alpha = partner("marketplace-alpha");
     byte[] body = container(List.of());
@@ -357,6 +402,15 @@ class BatchConformanceTest {
     headers.add("Content-Type: " + Partners.BATCH_MEDIA_TYPE);
     headers.addAll(framing);
     return partner.raw("POST", "/v1/batches", headers, wire);
+  }
+
+  /** The second record's seller name as Avro's own (lenient) decoder reads the container. */
+  private static String sellerNameAsAvroDecodesIt(byte[] container) throws IOException {
+    try (DataFileReader<GenericRecord> reader =
+        new DataFileReader<>(new SeekableByteArrayInput(container), new GenericDatumReader<>())) {
+      reader.next();
+      return ((GenericRecord) reader.next().get("seller")).get("name").toString();
+    }
   }
 
   private static HttpResponse<String> post(Partners partner, byte[] body) throws Exception {
@@ -450,7 +504,11 @@ class BatchConformanceTest {
   }
 
   private static int indexOf(byte[] bytes, byte[] part) {
-    for (int i = 0; i + part.length <= bytes.length; i++) {
+    return indexOf(bytes, part, 0);
+  }
+
+  private static int indexOf(byte[] bytes, byte[] part, int from) {
+    for (int i = from; i + part.length <= bytes.length; i++) {
       if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
         return i;
       }
