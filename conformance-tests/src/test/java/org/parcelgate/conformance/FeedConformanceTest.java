@@ -32,6 +32,17 @@ import org.parcelgate.schema.Transaction;
 class FeedConformanceTest {
   private static final Map<String, String> DESTINATIONS =
       Map.of("customs-nl", "NL", "customs-de", "DE");
+
+  /** What the goods are: a description that stays readable once masked. */
+  private static final String GOODS = "Bluetooth over-ear headphones";
+
+  /**
+   * Personal data sellers put into descriptions, in other scripts than ASCII: an internationalized
+   * e-mail address, a phone number in Arabic-Indic digits, an address with a fullwidth at sign.
+   */
+  private static final List<String> PERSONAL_DATA_IN_DESCRIPTIONS =
+      List.of("jürgen.x@bücher.de", "+٤٩ ١٥١ ٢٣٤٥ ٦٧٨٩", "info＠example.com");
+
   private static List<Transaction> records;
   private static String batchId;
   private static JWKSet keys;
@@ -153,6 +164,93 @@ class FeedConformanceTest {
           400,
           "invalid_request");
     }
+  }
+
+  @Test
+  void masksInternationalizedEmailAddressesAndPhoneNumbersInTheDescriptionsItServes()
+      throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    // Six orders in a row cover every sample destination; customs-nl receives the one to NL.
+    Transaction order =
+        Conformance.records(6).stream()
+            .filter(r -> r.getShipment().getDestinationCountry().equals("NL"))
+            .findFirst()
+            .orElseThrow();
+    order
+        .getItems()
+        .get(0)
+        .setDescription(
+            GOODS
+                + "; questions to "
+                + String.join(" or ", PERSONAL_DATA_IN_DESCRIPTIONS)
+                + " before ordering");
+    byte[] body = Conformance.container(List.of(order));
+    HttpResponse<String> stored = alpha.postBatch(body, alpha.token().body(body).sign());
+    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(202);
+    assertThat(json(stored).get("accepted")).isEqualTo(1L);
+    Partners customs = partner("customs-nl");
+    String path =
+        "/v1/customs/price-records?marketplace=marketplace-alpha&trackingNumber="
+            + order.getShipment().getTrackingNumber();
+
+    HttpResponse<byte[]> page = customs.getBytes(path, customs.token().sign(), "application/json");
+    HttpResponse<byte[]> avro = customs.getBytes(path, customs.token().sign(), "application/avro");
+
+    List<String> served = new ArrayList<>();
+    for (HttpResponse<byte[]> answer : List.of(page, avro)) {
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertSigned(answer, "customs-nl", path);
+      served.addAll(firstItemDescriptions(answer, order.getTransactionId()));
+    }
+    assertThat(served).as("the order's description, in JSON and in Avro").hasSize(2);
+    for (String description : served) {
+      assertThat(description)
+          .as("the goods stay, each value is masked whole (docs/privacy.md)")
+          .startsWith(GOODS)
+          .contains("[phone]")
+          .containsPattern("\\[email\\].*\\[email\\]");
+      for (String value : PERSONAL_DATA_IN_DESCRIPTIONS) {
+        assertThat(description).as("served description").doesNotContain(value);
+      }
+      for (String part : List.of("jürgen", "bücher", "info", "example", "١٥١", "٢٣٤٥", "٦٧٨٩")) {
+        assertThat(description).as("no part of a value either").doesNotContain(part);
+      }
+    }
+    for (String value : PERSONAL_DATA_IN_DESCRIPTIONS) {
+      assertThat(new String(page.body(), StandardCharsets.UTF_8))
+          .as("the JSON page's text")
+          .doesNotContain(value);
+    }
+  }
+
+  /** The first item's description of each of the transaction's records on a JSON or Avro page. */
+  private static List<String> firstItemDescriptions(HttpResponse<byte[]> page, String id)
+      throws Exception {
+    List<String> descriptions = new ArrayList<>();
+    if (page.headers().firstValue("Content-Type").orElse("").startsWith("application/avro")) {
+      try (DataFileReader<GenericRecord> reader =
+          new DataFileReader<>(
+              new SeekableByteArrayInput(page.body()), new GenericDatumReader<>())) {
+        for (GenericRecord record : reader) {
+          GenericRecord transaction = (GenericRecord) record.get("transaction");
+          if (id.equals(transaction.get("transactionId").toString())) {
+            List<?> items = (List<?>) transaction.get("items");
+            descriptions.add(((GenericRecord) items.get(0)).get("description").toString());
+          }
+        }
+      }
+      return descriptions;
+    }
+    Map<String, Object> json =
+        JSONObjectUtils.parse(new String(page.body(), StandardCharsets.UTF_8));
+    for (Object record : (List<?>) json.get("records")) {
+      Map<?, ?> transaction = (Map<?, ?>) ((Map<?, ?>) record).get("transaction");
+      if (id.equals(transaction.get("transactionId"))) {
+        List<?> items = (List<?>) transaction.get("items");
+        descriptions.add(((Map<?, ?>) items.get(0)).get("description").toString());
+      }
+    }
+    return descriptions;
   }
 
   private static void assertAvroPage(String recipient, String path, String recordName)
