@@ -15,6 +15,13 @@ interface Dialect {
   boolean isUniqueViolation(SQLException e);
 
   /**
+   * The engine's own account of a failure, for messages and logs: its error code and text (for
+   * SQLite the result code, {@code [SQLITE_FULL] ... (database or disk is full)}), never the values
+   * of a statement.
+   */
+  String describe(SQLException e);
+
+  /**
    * Whether the engine admits one writing transaction at a time. The store then queues its writers
    * on a fair lock in the JVM instead of letting them poll the engine's busy handler.
    */

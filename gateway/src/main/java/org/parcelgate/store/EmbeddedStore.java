@@ -1,7 +1,6 @@
 package org.parcelgate.store;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,14 +36,23 @@ public final class EmbeddedStore {
    * applies the migrations it has not seen yet. Blocking: call it from a worker thread.
    *
    * @param clock decides whether a recorded token id has expired
-   * @throws StoreException if the database cannot be opened or its schema does not match
-   * @throws UncheckedIOException if the directory cannot be created
+   * @throws StoreException if the directory or the database cannot be created or opened, or its
+   *     schema does not match; the message names the database file and the engine's cause (for
+   *     SQLite its result code, such as {@code SQLITE_CANTOPEN})
    */
   public static GatewayStore open(Path dataDirectory, Clock clock) {
+    Path file = dataDirectory.resolve(SqliteDialect.FILE_NAME).toAbsolutePath();
     try {
       Files.createDirectories(dataDirectory);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory", e);
+      throw new StoreException(
+          "cannot create the data directory "
+              + dataDirectory.toAbsolutePath()
+              + ": "
+              + e.getClass().getSimpleName()
+              + " "
+              + e.getMessage(),
+          e);
     }
     ConnectionPool pool =
         new ConnectionPool(() -> SqliteDialect.connect(dataDirectory), POOL_SIZE, BORROW_TIMEOUT);
@@ -54,7 +62,7 @@ public final class EmbeddedStore {
       return store;
     } catch (RuntimeException e) {
       store.close();
-      throw e;
+      throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
   }
 

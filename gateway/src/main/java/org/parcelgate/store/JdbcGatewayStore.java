@@ -472,15 +472,34 @@ final class JdbcGatewayStore implements GatewayStore {
    */
   static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
     connection.setAutoCommit(false);
+    T result;
     try {
-      T result = work.run(connection);
+      result = work.run(connection);
       connection.commit();
-      return result;
     } catch (SQLException | RuntimeException e) {
-      connection.rollback();
+      undo(connection, e);
       throw e;
-    } finally {
+    }
+    connection.setAutoCommit(true);
+    return result;
+  }
+
+  /**
+   * Rolls back after {@code failure} and keeps it the exception that is thrown. After a full disk
+   * or an I/O error the engine has often rolled the transaction back itself, so the rollback and
+   * the return to auto-commit fail as well ("no transaction is active"): those failures are
+   * attached to the first as suppressed, never thrown in its place.
+   */
+  private static void undo(Connection connection, Throwable failure) {
+    try {
+      connection.rollback();
+    } catch (SQLException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    try {
       connection.setAutoCommit(true);
+    } catch (SQLException | RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 
@@ -497,7 +516,7 @@ final class JdbcGatewayStore implements GatewayStore {
         throw new StoreConflictException(
             "a batch with this body digest, batch id or transaction version is already stored");
       }
-      throw new StoreException("the database refused or failed: SQLState " + e.getSQLState(), e);
+      throw new StoreException("the database refused or failed: " + dialect.describe(e), e);
     } finally {
       pool.release(connection, reusable);
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.Properties;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
@@ -46,16 +47,49 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public boolean isUniqueViolation(SQLException e) {
-    for (SQLException next = e; next != null; next = next.getNextException()) {
-      for (Throwable t = next; t != null; t = t.getCause()) {
-        if (t instanceof SQLiteException sqlite
-            && (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
-                || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE)) {
-          return true;
+    return sqliteCause(e)
+        .map(SQLiteException::getResultCode)
+        .filter(
+            code ->
+                code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
+                    || code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE)
+        .isPresent();
+  }
+
+  /**
+   * The driver's message of the engine's error: {@code [SQLITE_FULL] Insertion failed because
+   * database is full (database or disk is full)}, the result code first and SQLite's own text in
+   * parentheses. SQLite's texts name tables, columns and constraints, never bound values.
+   */
+  @Override
+  public String describe(SQLException e) {
+    return sqliteCause(e)
+        .map(Throwable::getMessage)
+        .orElseGet(() -> e.getClass().getSimpleName() + ": " + e.getMessage());
+  }
+
+  /**
+   * The engine's exception behind a driver exception: the exception itself, a cause, or a chained
+   * next exception (a failed JDBC batch reports its entry's failure as one of those).
+   */
+  static Optional<SQLiteException> sqliteCause(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLiteException sqlite) {
+        return Optional.of(sqlite);
+      }
+      if (t instanceof SQLException sql) {
+        for (SQLException next = sql.getNextException(); next != null; ) {
+          if (next instanceof SQLiteException sqlite) {
+            return Optional.of(sqlite);
+          }
+          next = next.getNextException();
         }
       }
+      if (t.getCause() == t) {
+        break;
+      }
     }
-    return false;
+    return Optional.empty();
   }
 
   /** Opens one connection to the database file in this directory, with the settings above. */
