@@ -24,6 +24,30 @@ public final class EmbeddedStore {
   /** How long a caller waits for a free connection before {@link StoreException}. */
   static final Duration BORROW_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * How the store bounds its callers' waits.
+   *
+   * @param timeout the longest one operation may take, queueing included, before the caller gets
+   *     {@link StoreUnavailableException}; also SQLite's busy timeout, so a write waiting for a
+   *     lock held elsewhere gives up when its caller does
+   * @param retryAfter what a refusal tells the client: when the store is worth trying again (the
+   *     interval at which the gateway probes it)
+   */
+  public record Settings(Duration timeout, Duration retryAfter) {
+    /** The settings of the embedded defaults: 10 s, and a probe every 5 s. */
+    public static final Settings DEFAULT =
+        new Settings(Duration.ofSeconds(10), Duration.ofSeconds(5));
+
+    public Settings {
+      if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("timeout must be positive and below 24 days");
+      }
+      if (retryAfter.isNegative()) {
+        throw new IllegalArgumentException("retryAfter must not be negative");
+      }
+    }
+  }
+
   private EmbeddedStore() {}
 
   /** Opens (creating if needed) the store in this directory, on the system clock. */
@@ -31,16 +55,22 @@ public final class EmbeddedStore {
     return open(dataDirectory, Clock.systemUTC());
   }
 
+  /** Opens (creating if needed) the store in this directory, with the default settings. */
+  public static GatewayStore open(Path dataDirectory, Clock clock) {
+    return open(dataDirectory, clock, Settings.DEFAULT);
+  }
+
   /**
    * Opens (creating the directory and the database if needed) the store in this directory and
    * applies the migrations it has not seen yet. Blocking: call it from a worker thread.
    *
    * @param clock decides whether a recorded token id has expired
+   * @param settings the deadline of each operation and the delay refusals name
    * @throws StoreException if the directory or the database cannot be created or opened, or its
    *     schema does not match; the message names the database file and the engine's cause (for
    *     SQLite its result code, such as {@code SQLITE_CANTOPEN})
    */
-  public static GatewayStore open(Path dataDirectory, Clock clock) {
+  public static GatewayStore open(Path dataDirectory, Clock clock, Settings settings) {
     Path file = dataDirectory.resolve(SqliteDialect.FILE_NAME).toAbsolutePath();
     try {
       Files.createDirectories(dataDirectory);
@@ -54,9 +84,13 @@ public final class EmbeddedStore {
               + e.getMessage(),
           e);
     }
+    int busyTimeout = (int) settings.timeout().toMillis();
     ConnectionPool pool =
-        new ConnectionPool(() -> SqliteDialect.connect(dataDirectory), POOL_SIZE, BORROW_TIMEOUT);
-    JdbcGatewayStore store = new JdbcGatewayStore(pool, new SqliteDialect(), clock);
+        new ConnectionPool(
+            () -> SqliteDialect.connect(dataDirectory, busyTimeout), POOL_SIZE, BORROW_TIMEOUT);
+    SqliteDialect dialect = new SqliteDialect();
+    JdbcGatewayStore store =
+        new JdbcGatewayStore(pool, dialect, clock, guard(dialect, clock, settings));
     try {
       store.migrate();
       return store;
@@ -64,6 +98,21 @@ public final class EmbeddedStore {
       store.close();
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The store's threads: one writer (SQLite takes one at a time) and readers for the rest of the
+   * pool, so no thread of the store waits for a connection.
+   */
+  static StoreGuard guard(Dialect dialect, Clock clock, Settings settings) {
+    int writers = dialect.singleWriter() ? 1 : POOL_SIZE / 2;
+    return new StoreGuard(
+        new StoreHealth(clock),
+        dialect,
+        settings.timeout(),
+        settings.retryAfter(),
+        writers,
+        POOL_SIZE - writers);
   }
 
   /**

@@ -435,7 +435,8 @@ class EmbeddedStoreTest {
         new JdbcGatewayStore(
             new ConnectionPool(() -> cappedConnection(data), 2, Duration.ofSeconds(5)),
             new SqliteDialect(),
-            clock);
+            clock,
+            EmbeddedStore.guard(new SqliteDialect(), clock, EmbeddedStore.Settings.DEFAULT));
     List<IndexEntry> entries = new ArrayList<>();
     for (int i = 0; i < 5_000; i++) {
       entries.add(entry("t-" + i, 1));
@@ -448,7 +449,7 @@ class EmbeddedStoreTest {
           .hasMessageNotContaining("no transaction is active")
           .satisfies(
               e ->
-                  assertThat(e.getCause().getSuppressed())
+                  assertThat(org.assertj.core.util.Throwables.getRootCause(e).getSuppressed())
                       .extracting(Throwable::getMessage)
                       .anyMatch(message -> message.contains("no transaction is active")));
       assertThat(store.batch("alpha", "b-big")).isEmpty();
