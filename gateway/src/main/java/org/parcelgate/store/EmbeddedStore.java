@@ -28,8 +28,9 @@ public final class EmbeddedStore {
    * How the store bounds its callers' waits.
    *
    * @param timeout the longest one operation may take, queueing included, before the caller gets
-   *     {@link StoreUnavailableException}; also SQLite's busy timeout, so a write waiting for a
-   *     lock held elsewhere gives up when its caller does
+   *     {@link StoreUnavailableException}; SQLite's busy timeout is nine tenths of it, so a write
+   *     waiting for a lock held elsewhere gives up (with {@code SQLITE_BUSY}) just before its
+   *     caller would
    * @param retryAfter what a refusal tells the client: when the store is worth trying again (the
    *     interval at which the gateway probes it)
    */
@@ -84,7 +85,9 @@ public final class EmbeddedStore {
               + e.getMessage(),
           e);
     }
-    int busyTimeout = (int) settings.timeout().toMillis();
+    // A little below the deadline: a write waiting for a lock held elsewhere gives up, and its
+    // caller hears SQLITE_BUSY, just before the caller would give up on it.
+    int busyTimeout = (int) (settings.timeout().toMillis() * 9 / 10);
     ConnectionPool pool =
         new ConnectionPool(
             () -> SqliteDialect.connect(dataDirectory, busyTimeout), POOL_SIZE, BORROW_TIMEOUT);
