@@ -18,6 +18,8 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -120,11 +122,7 @@ class StoreFailureTest {
   @Test
   void aFullDiskGets503NamesSqliteFullInTheLogAndRecoversWhenSpaceIsFreed(Vertx vertx)
       throws Exception {
-    assertThat(System.getProperty("user.name"))
-        .as(
-            "this test mounts a 4 MiB tmpfs as the data directory's disk, which needs root"
-                + " (CI runs the tests as root); run it as root")
-        .isEqualTo("root");
+    requireRoot("mounts a 4 MiB tmpfs as the data directory's disk and fills it");
     Path mount = TestPki.temporaryDirectory("parcelgate-full-disk");
     run("mount", "-t", "tmpfs", "-o", "size=4m", "parcelgate-test", mount.toString());
     Path log = TestPki.temporaryDirectory("parcelgate-full-disk-log").resolve("gateway.log");
@@ -172,6 +170,76 @@ class StoreFailureTest {
   }
 
   @Test
+  void aStalledDiskGets503WithinTheDeadlineWithoutHoldingTheWorkersAndRecoversWhenItMovesAgain(
+      Vertx vertx) throws Exception {
+    requireRoot("mounts an ext4 image and freezes it (fsfreeze): every write to it blocks");
+    Path directory = TestPki.temporaryDirectory("parcelgate-stalled-disk");
+    Path image = directory.resolve("disk.img");
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+      file.setLength(64L * 1024 * 1024);
+    }
+    run("mkfs.ext4", "-q", "-F", image.toString());
+    Path mount = Files.createDirectories(directory.resolve("mnt"));
+    run("mount", "-o", "loop", image.toString(), mount.toString());
+    Path log = directory.resolve("gateway.log");
+    int partnerPort = GatewayProcess.freePort();
+    boolean frozen = false;
+    GatewayProcess gateway =
+        GatewayProcess.launch(
+            PKI,
+            mount.resolve("data"),
+            log,
+            partnerPort,
+            GatewayProcess.freePort(),
+            Map.of(
+                "PARCELGATE_STORE_TIMEOUT", "2s",
+                "PARCELGATE_STORE_PROBE_INTERVAL", "300ms"));
+    List<PartnerClient> clients = new ArrayList<>();
+    WebClient ops = ops(vertx, gateway.opsPort());
+    try {
+      gateway.awaitReady(vertx);
+      for (int i = 0; i < 6; i++) {
+        clients.add(PartnerClient.of(vertx, PKI, alpha, partnerPort));
+      }
+      assertThat(Await.result(postBatch(clients.get(0))).statusCode()).isEqualTo(202);
+
+      run("fsfreeze", "-f", mount.toString());
+      frozen = true;
+      // More requests at once than the worker pool has threads (20), each needing a write that
+      // the disk never finishes: all are answered, none hangs (Await: 30 s; the deadline is 2 s).
+      List<io.vertx.core.Future<HttpResponse<Buffer>>> answers = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        answers.add(whoami(clients.get(i % clients.size()), token()));
+      }
+      for (io.vertx.core.Future<HttpResponse<Buffer>> answer : answers) {
+        assertRefusedAsStoreUnavailable(Await.result(answer));
+      }
+      assertRefusedAsStoreUnavailable(Await.result(postBatch(clients.get(0))));
+      assertThat(Await.result(clients.get(0).get(PartnerApiRouter.JWKS_PATH, null)).statusCode())
+          .isEqualTo(200);
+      JsonObject store = readiness(ops, 503).getJsonObject("store");
+      assertThat(store.getString("reason")).isEqualTo("timeout");
+
+      run("fsfreeze", "-u", mount.toString());
+      frozen = false;
+      Await.until(
+          () -> readinessStatus(ops) == 200,
+          "the probe finds the disk writing again",
+          Duration.ofSeconds(20));
+      assertThat(Await.result(postBatch(clients.get(0))).statusCode()).isEqualTo(202);
+      assertThat(Files.readString(log)).contains("store unavailable: deadline");
+    } finally {
+      if (frozen) {
+        run("fsfreeze", "-u", mount.toString());
+      }
+      clients.forEach(PartnerClient::close);
+      ops.close();
+      gateway.close();
+      run("umount", mount.toString());
+    }
+  }
+
+  @Test
   void aStoreThatCannotBeOpenedStopsTheStartNamingTheSqliteCauseAndTheFile(Vertx vertx)
       throws Exception {
     Map<String, String> env = environment();
@@ -185,6 +253,15 @@ class StoreFailureTest {
         .contains("SQLITE_CANTOPEN")
         .contains(data.resolve("parcelgate.sqlite").toAbsolutePath().toString())
         .doesNotContain("SQLState");
+  }
+
+  /**
+   * Fails, rather than skips, where the test cannot make its real fault: CI runs the tests as root.
+   */
+  private static void requireRoot(String why) {
+    assertThat(System.getProperty("user.name"))
+        .as("this test " + why + ", which needs root (CI runs the tests as root); run it as root")
+        .isEqualTo("root");
   }
 
   private static Map<String, String> environment() {
