@@ -55,6 +55,8 @@ final class JdbcGatewayStore implements GatewayStore {
    */
   static final String PROBE_ISSUER = "#store-probe";
 
+  private static final String PROBE_JTI = "probe";
+
   private final ConnectionPool pool;
   private final Dialect dialect;
   private final Clock clock;
@@ -117,31 +119,27 @@ final class JdbcGatewayStore implements GatewayStore {
 
   @Override
   public void probe() {
-    guard.probe(
-        () ->
-            runNow(
-                connection ->
-                    inTransaction(
-                        connection,
-                        c -> {
-                          // Rewritten with the time of the probe, so every probe changes a page
-                          // and its commit goes to the disk. Expired at once: the purge may take
-                          // it.
-                          try (PreparedStatement delete =
-                              c.prepareStatement(
-                                  "DELETE FROM token_id WHERE issuer = ? AND jti = ?")) {
-                            delete.setString(1, PROBE_ISSUER);
-                            delete.setString(2, "probe");
-                            delete.executeUpdate();
-                          }
-                          try (PreparedStatement insert = c.prepareStatement(INSERT_TOKEN_ID)) {
-                            insert.setString(1, PROBE_ISSUER);
-                            insert.setString(2, "probe");
-                            insert.setLong(3, micros(clock.instant()));
-                            insert.executeUpdate();
-                          }
-                          return null;
-                        })));
+    guard.probe(() -> runNow(connection -> inTransaction(connection, this::rewriteProbeRow)));
+  }
+
+  /**
+   * Deletes and inserts again the probe's row with the probe's time, so every probe changes a page
+   * and its commit goes to the disk. The row is expired at once: the purge may delete it.
+   */
+  private Void rewriteProbeRow(Connection connection) throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM token_id WHERE issuer = ? AND jti = ?")) {
+      delete.setString(1, PROBE_ISSUER);
+      delete.setString(2, PROBE_JTI);
+      delete.executeUpdate();
+    }
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_TOKEN_ID)) {
+      insert.setString(1, PROBE_ISSUER);
+      insert.setString(2, PROBE_JTI);
+      insert.setLong(3, micros(clock.instant()));
+      insert.executeUpdate();
+    }
+    return null;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package org.parcelgate.store;
 
-import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -44,7 +43,7 @@ public record StoreFault(Kind kind, String code) {
   }
 
   /** An operation that did not finish within the store's deadline. */
-  static StoreFault timeout(Duration deadline) {
+  static StoreFault timeout() {
     return new StoreFault(Kind.TIMEOUT, "deadline");
   }
 

@@ -107,7 +107,7 @@ final class StoreGuard implements AutoCloseable {
     if (!probing.compareAndSet(false, true)) {
       throw new StoreUnavailableException(
           "the previous probe of the store has not finished",
-          StoreFault.timeout(timeout),
+          StoreFault.timeout(),
           retryAfter,
           null);
     }
@@ -174,7 +174,7 @@ final class StoreGuard implements AutoCloseable {
       if (on.remove(task)) {
         neverStarted.run();
       }
-      StoreFault fault = StoreFault.timeout(timeout);
+      StoreFault fault = StoreFault.timeout();
       if (write) {
         health.failed(
             fault,
