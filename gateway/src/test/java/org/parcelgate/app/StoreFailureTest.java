@@ -236,6 +236,7 @@ class StoreFailureTest {
       ops.close();
       gateway.close();
       run("umount", mount.toString());
+      Files.delete(image);
     }
   }
 
