@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.parcelgate.auth.CaffeineReplayGuard;
 import org.parcelgate.auth.ClientCertificateHandler;
 import org.parcelgate.auth.PartnerRegistry;
@@ -63,6 +64,7 @@ import org.parcelgate.store.DeliveryState;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.StoreUnavailableException;
 import org.parcelgate.tls.CertificateRecheckHandler;
 import org.parcelgate.tls.CrlSet;
 import org.parcelgate.tls.PartnerServerOptions;
@@ -89,6 +91,9 @@ public final class Gateway {
   private HttpServer partnerServer;
   private io.vertx.ext.web.Router partnerRouter;
   private long purgeTimer = -1;
+  private long probeTimer = -1;
+  private final AtomicBoolean purging = new AtomicBoolean();
+  private final AtomicBoolean probing = new AtomicBoolean();
   private HttpServer opsServer;
   private Pusher pusher;
 
@@ -131,8 +136,15 @@ public final class Gateway {
     } catch (RuntimeException e) {
       return Future.failedFuture(new StartupException("cannot set up batch decoding", e));
     }
+    GatewayConfig.Store storeConfig = config.store();
     Future<GatewayStore> store =
-        vertx.executeBlocking(() -> EmbeddedStore.open(config.store().dataDirectory()));
+        vertx.executeBlocking(
+            () ->
+                EmbeddedStore.open(
+                    storeConfig.dataDirectory(),
+                    clock,
+                    new EmbeddedStore.Settings(
+                        storeConfig.timeout(), storeConfig.probeInterval())));
     Future<List<X509Certificate>> anchors =
         vertx.executeBlocking(() -> loadAnchors(config.tls().trustAnchors()));
     Future<RecipientPolicies> recipients =
@@ -242,8 +254,21 @@ public final class Gateway {
     // The in-memory guard answers repeats cheaply; the store makes a first use durable across
     // restarts.
     ReplayGuard replayGuard =
-        (issuer, jti, retainUntil) ->
-            recent.firstUse(issuer, jti, retainUntil) && store.firstUse(issuer, jti, retainUntil);
+        (issuer, jti, retainUntil) -> {
+          if (!recent.firstUse(issuer, jti, retainUntil)) {
+            return false;
+          }
+          try {
+            return store.firstUse(issuer, jti, retainUntil);
+          } catch (RuntimeException e) {
+            // Not recorded durably, so not used: the request fails as the store's fault, and the
+            // same token sent again after the store recovers is no replay.
+            recent.forget(issuer, jti);
+            throw e;
+          }
+        };
+    lifecycle.requireStore(store.health()::available);
+    metrics.storeUnavailable(() -> !store.health().available());
     GatewaySigner signer = new GatewaySigner(signingKeys, config.gatewayId());
     IngestService ingest =
         new IngestService(
@@ -336,12 +361,9 @@ public final class Gateway {
               crls.watch(config.tls().reloadInterval());
               purgeTimer =
                   vertx.setPeriodic(
-                      config.store().purgeInterval().toMillis(),
-                      id ->
-                          vertx
-                              .executeBlocking(
-                                  () -> store.purgeExpiredTokenIds(clock.instant()), false)
-                              .onFailure(e -> LOG.warn("purging expired token ids failed", e)));
+                      config.store().purgeInterval().toMillis(), id -> purgeTokenIds(clock));
+              probeTimer =
+                  vertx.setPeriodic(config.store().probeInterval().toMillis(), id -> probeStore());
               if (pusher != null) {
                 pusher.start();
               }
@@ -356,6 +378,45 @@ public final class Gateway {
                   registry.get().size());
               return this;
             });
+  }
+
+  /**
+   * Deletes expired token ids, unless the store cannot write or the previous purge still runs. A
+   * failure because the store is unavailable is logged in one line: the store logged its cause.
+   */
+  private void purgeTokenIds(Clock clock) {
+    if (!store.health().available() || !purging.compareAndSet(false, true)) {
+      return;
+    }
+    vertx
+        .executeBlocking(() -> store.purgeExpiredTokenIds(clock.instant()), false)
+        .onComplete(done -> purging.set(false))
+        .onFailure(
+            e -> {
+              if (e instanceof StoreUnavailableException) {
+                LOG.warn("purging expired token ids failed: {}", e.getMessage());
+              } else {
+                LOG.warn("purging expired token ids failed", e);
+              }
+            });
+  }
+
+  /**
+   * One probe of the store at a time, on a worker; it waits at most {@code store.timeout}. The
+   * store logs what changes (unavailable, with the cause; available again).
+   */
+  private void probeStore() {
+    if (!probing.compareAndSet(false, true)) {
+      return;
+    }
+    vertx
+        .executeBlocking(
+            () -> {
+              store.probe();
+              return null;
+            },
+            false)
+        .onComplete(done -> probing.set(false));
   }
 
   private OpsRouter.Commands commands() {
@@ -482,7 +543,24 @@ public final class Gateway {
         .put("partners", current.size())
         .put("registrySha256", current.contentHash())
         .put("crls", crls.get().size())
-        .put("policies", policies);
+        .put("policies", policies)
+        .put("store", storeStatus());
+  }
+
+  /** The store's state for readiness: fixed words and the engine's code, no data. */
+  private JsonObject storeStatus() {
+    return store
+        .health()
+        .outage()
+        .map(
+            outage ->
+                new JsonObject()
+                    .put("status", "unavailable")
+                    .put("reason", outage.fault().kind().wireName())
+                    .put("code", outage.fault().code())
+                    .put("detail", outage.fault().kind().explanation())
+                    .put("since", outage.since().toString()))
+        .orElseGet(() -> new JsonObject().put("status", "available"));
   }
 
   /**
@@ -594,14 +672,21 @@ public final class Gateway {
         partnerServer == null
             ? Future.succeededFuture()
             : partnerServer.shutdown(grace, TimeUnit.MILLISECONDS);
-    if (purgeTimer >= 0) {
-      vertx.cancelTimer(purgeTimer);
-    }
+    cancelTimers();
     return partner
         .eventually(() -> pusher == null ? Future.succeededFuture() : pusher.stop())
         .eventually(() -> opsServer == null ? Future.succeededFuture() : opsServer.close())
         .eventually(() -> vertx.executeBlocking(() -> closeStore(store)))
         .onComplete(done -> LOG.info("gateway {} stopped", config.gatewayId()));
+  }
+
+  private void cancelTimers() {
+    if (purgeTimer >= 0) {
+      vertx.cancelTimer(purgeTimer);
+    }
+    if (probeTimer >= 0) {
+      vertx.cancelTimer(probeTimer);
+    }
   }
 
   private static Void closeStore(GatewayStore store) {
@@ -622,6 +707,7 @@ public final class Gateway {
     Future<Void> pushes = pusher == null ? Future.succeededFuture() : pusher.stop();
     registry.stop();
     crls.stop();
+    cancelTimers();
     return Future.join(partner, ops, pushes)
         .eventually(() -> vertx.executeBlocking(() -> closeStore(store)))
         .mapEmpty();

@@ -82,6 +82,14 @@ public final class CaffeineReplayGuard implements ReplayGuard {
   }
 
   /**
+   * Forgets a pair recorded by {@link #firstUse}: its use did not happen after all (the durable
+   * record behind this cache failed), so the token is not spent and using it again is no replay.
+   */
+  public void forget(String issuer, String jti) {
+    seen.invalidate(new Key(issuer, jti));
+  }
+
+  /**
    * Entries evicted for size before their token expired: a non-zero value means the cache is too
    * small.
    */

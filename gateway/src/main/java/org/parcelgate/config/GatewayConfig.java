@@ -59,8 +59,16 @@ public record GatewayConfig(
   /** Request-token rules and the replay guard's bound. */
   public record Token(TokenPolicy policy, int replayCacheSize) {}
 
-  /** The embedded store. */
-  public record Store(Path dataDirectory, Duration purgeInterval) {}
+  /**
+   * The embedded store.
+   *
+   * @param timeout the longest one store operation may take (queueing included) before the request
+   *     is answered 503 {@code store_unavailable}; a write past it makes the store unavailable
+   * @param probeInterval how often a tiny write checks the store; while it is unavailable, the
+   *     first that succeeds makes it available again. Refusals name it in {@code Retry-After}.
+   */
+  public record Store(
+      Path dataDirectory, Duration purgeInterval, Duration timeout, Duration probeInterval) {}
 
   /** Batch limits: the gateway's own, and Avro's JVM-wide decoder limits. */
   public record Ingest(

@@ -22,6 +22,7 @@ import org.parcelgate.store.DeliveryState;
 import org.parcelgate.store.DeliveryStore;
 import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.FeedQuery;
+import org.parcelgate.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -363,6 +364,18 @@ public final class Pusher {
               // The gateway's own failure (the store, a schema): not the receiver's, so the
               // circuit is left alone; back off on a count of its own.
               internalFailures++;
+              if (outcome.cause() instanceof StoreUnavailableException unavailable) {
+                // The store logged the cause once; try again when it may write again, not after
+                // a backoff that grew during the outage.
+                if (internalFailures == 1) {
+                  LOG.warn(
+                      "push to recipient {} waits for the store: {}",
+                      recipient,
+                      unavailable.getMessage());
+                }
+                schedule(unavailable.retryAfter());
+                return;
+              }
               LOG.warn(
                   "push to recipient {} failed inside the gateway: {}",
                   recipient,

@@ -11,6 +11,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.Supplier;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
+import org.parcelgate.store.StoreException;
+import org.parcelgate.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,10 +79,9 @@ public final class OpsRouter {
         .get("/health/ready")
         .handler(
             ctx -> {
-              Lifecycle.State state = lifecycle.state();
-              JsonObject body =
-                  status.get().put("status", state.name().toLowerCase(java.util.Locale.ROOT));
-              json(ctx, state == Lifecycle.State.READY ? 200 : 503, body);
+              boolean ready = lifecycle.isReady();
+              JsonObject body = status.get().put("status", lifecycle.readiness());
+              json(ctx, ready ? 200 : 503, body);
             });
     router
         .get("/metrics")
@@ -190,15 +191,38 @@ public final class OpsRouter {
     json(ctx, 400, new JsonObject().put("status", "refused").put("reason", reason));
   }
 
+  /**
+   * Answers a command: 200 with its result, 422 with the reason it was refused. A failure of the
+   * store is the gateway's, never the operator's: 503 with {@code Retry-After} when the store is
+   * unavailable, 500 otherwise, without the driver's text.
+   */
   private static void command(RoutingContext ctx, Future<JsonObject> outcome) {
     outcome
         .onSuccess(result -> json(ctx, 200, result))
         .onFailure(
-            failure ->
+            failure -> {
+              if (failure instanceof StoreUnavailableException unavailable) {
+                ctx.response()
+                    .putHeader(
+                        HttpHeaders.RETRY_AFTER,
+                        Long.toString(
+                            Math.max(1, (unavailable.retryAfter().toMillis() + 999) / 1000)));
+                json(
+                    ctx,
+                    503,
+                    new JsonObject()
+                        .put("status", "store_unavailable")
+                        .put("reason", unavailable.fault().kind().explanation()));
+              } else if (failure instanceof StoreException) {
+                LOG.error("ops command {} failed", ctx.request().path(), failure);
+                json(ctx, 500, new JsonObject().put("status", "failed"));
+              } else {
                 json(
                     ctx,
                     422,
-                    new JsonObject().put("status", "refused").put("reason", failure.getMessage())));
+                    new JsonObject().put("status", "refused").put("reason", failure.getMessage()));
+              }
+            });
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

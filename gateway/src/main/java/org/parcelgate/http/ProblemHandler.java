@@ -7,6 +7,7 @@ import io.vertx.ext.web.handler.HttpException;
 import org.parcelgate.auth.PartnerContext;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
+import org.parcelgate.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +80,16 @@ final class ProblemHandler implements Handler<RoutingContext> {
   static GatewayException classify(Throwable failure, int statusCode, boolean requestEnded) {
     if (failure instanceof GatewayException known) {
       return known;
+    }
+    // Wherever the store was called from: a disk that cannot write is the gateway's condition,
+    // answered 503 with Retry-After, never a client error and never a bare 500.
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StoreUnavailableException unavailable) {
+        return GatewayException.retryLater(
+            ProblemCode.STORE_UNAVAILABLE,
+            "the gateway cannot store anything now; retry after the time in Retry-After",
+            unavailable.retryAfter());
+      }
     }
     // The request stream failed while the body was arriving: the connection closed before the body
     // was complete (fewer bytes than Content-Length, no last chunk), or the decoder could not read

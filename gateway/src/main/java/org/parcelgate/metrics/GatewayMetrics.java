@@ -36,6 +36,7 @@ public final class GatewayMetrics {
   public static final String DELIVERY_CIRCUIT_OPEN = "parcelgate.delivery.circuit_open";
   public static final String REPLAY_CACHE_SIZE = "parcelgate.replay.cache.size";
   public static final String REPLAY_PREMATURE_EVICTIONS = "parcelgate.replay.premature_evictions";
+  public static final String STORE_UNAVAILABLE = "parcelgate.store.unavailable";
 
   public static final String OUTCOME_ACCEPTED = "accepted";
   public static final String OUTCOME_REJECTED = "rejected";
@@ -206,6 +207,14 @@ public final class GatewayMetrics {
         .description("1 while pushes to the recipient are suspended by its circuit breaker")
         .strongReference(true)
         .tag("recipient", recipient)
+        .register(registry);
+  }
+
+  /** 1 while the store cannot write (writes are refused with 503 store_unavailable). */
+  public void storeUnavailable(java.util.function.BooleanSupplier unavailable) {
+    Gauge.builder(STORE_UNAVAILABLE, unavailable, u -> u.getAsBoolean() ? 1 : 0)
+        .description("1 while the store cannot write and requests get 503 store_unavailable")
+        .strongReference(true)
         .register(registry);
   }
 

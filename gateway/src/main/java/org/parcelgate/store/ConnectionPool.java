@@ -59,7 +59,7 @@ final class ConnectionPool implements AutoCloseable {
       return factory.open();
     } catch (SQLException | RuntimeException e) {
       permits.release();
-      throw new StoreException("cannot open a database connection", e);
+      throw new StoreException("cannot open a database connection: " + e.getMessage(), e);
     }
   }
 

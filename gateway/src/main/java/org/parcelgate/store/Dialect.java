@@ -1,6 +1,7 @@
 package org.parcelgate.store;
 
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * What differs between database engines behind {@link JdbcGatewayStore}: where the engine's
@@ -13,6 +14,20 @@ interface Dialect {
 
   /** Whether this exception, as thrown by the engine's driver, reports a violated unique key. */
   boolean isUniqueViolation(SQLException e);
+
+  /**
+   * The engine's own account of a failure, for messages and logs: its error code and text (for
+   * SQLite the result code, {@code [SQLITE_FULL] ... (database or disk is full)}), never the values
+   * of a statement.
+   */
+  String describe(SQLException e);
+
+  /**
+   * The {@link StoreFault} behind a failure (searched through its causes), if the engine reports
+   * that the disk, the file system or the database file failed, rather than the statement or the
+   * data: full, read-only, I/O error, cannot open, locked past the busy timeout, corrupt.
+   */
+  Optional<StoreFault> fault(Throwable failure);
 
   /**
    * Whether the engine admits one writing transaction at a time. The store then queues its writers

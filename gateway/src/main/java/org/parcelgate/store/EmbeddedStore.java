@@ -1,7 +1,6 @@
 package org.parcelgate.store;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +24,31 @@ public final class EmbeddedStore {
   /** How long a caller waits for a free connection before {@link StoreException}. */
   static final Duration BORROW_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * How the store bounds its callers' waits.
+   *
+   * @param timeout the longest one operation may take, queueing included, before the caller gets
+   *     {@link StoreUnavailableException}; SQLite's busy timeout is nine tenths of it, so a write
+   *     waiting for a lock held elsewhere gives up (with {@code SQLITE_BUSY}) just before its
+   *     caller would
+   * @param retryAfter what a refusal tells the client: when the store is worth trying again (the
+   *     interval at which the gateway probes it)
+   */
+  public record Settings(Duration timeout, Duration retryAfter) {
+    /** The settings of the embedded defaults: 10 s, and a probe every 5 s. */
+    public static final Settings DEFAULT =
+        new Settings(Duration.ofSeconds(10), Duration.ofSeconds(5));
+
+    public Settings {
+      if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("timeout must be positive and below 24 days");
+      }
+      if (retryAfter.isNegative()) {
+        throw new IllegalArgumentException("retryAfter must not be negative");
+      }
+    }
+  }
+
   private EmbeddedStore() {}
 
   /** Opens (creating if needed) the store in this directory, on the system clock. */
@@ -32,30 +56,66 @@ public final class EmbeddedStore {
     return open(dataDirectory, Clock.systemUTC());
   }
 
+  /** Opens (creating if needed) the store in this directory, with the default settings. */
+  public static GatewayStore open(Path dataDirectory, Clock clock) {
+    return open(dataDirectory, clock, Settings.DEFAULT);
+  }
+
   /**
    * Opens (creating the directory and the database if needed) the store in this directory and
    * applies the migrations it has not seen yet. Blocking: call it from a worker thread.
    *
    * @param clock decides whether a recorded token id has expired
-   * @throws StoreException if the database cannot be opened or its schema does not match
-   * @throws UncheckedIOException if the directory cannot be created
+   * @param settings the deadline of each operation and the delay refusals name
+   * @throws StoreException if the directory or the database cannot be created or opened, or its
+   *     schema does not match; the message names the database file and the engine's cause (for
+   *     SQLite its result code, such as {@code SQLITE_CANTOPEN})
    */
-  public static GatewayStore open(Path dataDirectory, Clock clock) {
+  public static GatewayStore open(Path dataDirectory, Clock clock, Settings settings) {
+    Path file = dataDirectory.resolve(SqliteDialect.FILE_NAME).toAbsolutePath();
     try {
       Files.createDirectories(dataDirectory);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory", e);
+      throw new StoreException(
+          "cannot create the data directory "
+              + dataDirectory.toAbsolutePath()
+              + ": "
+              + e.getClass().getSimpleName()
+              + " "
+              + e.getMessage(),
+          e);
     }
+    // A little below the deadline: a write waiting for a lock held elsewhere gives up, and its
+    // caller hears SQLITE_BUSY, just before the caller would give up on it.
+    int busyTimeout = (int) (settings.timeout().toMillis() * 9 / 10);
     ConnectionPool pool =
-        new ConnectionPool(() -> SqliteDialect.connect(dataDirectory), POOL_SIZE, BORROW_TIMEOUT);
-    JdbcGatewayStore store = new JdbcGatewayStore(pool, new SqliteDialect(), clock);
+        new ConnectionPool(
+            () -> SqliteDialect.connect(dataDirectory, busyTimeout), POOL_SIZE, BORROW_TIMEOUT);
+    SqliteDialect dialect = new SqliteDialect();
+    JdbcGatewayStore store =
+        new JdbcGatewayStore(pool, dialect, clock, guard(dialect, clock, settings));
     try {
       store.migrate();
       return store;
     } catch (RuntimeException e) {
       store.close();
-      throw e;
+      throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The store's threads: one writer (SQLite takes one at a time) and readers for the rest of the
+   * pool, so no thread of the store waits for a connection.
+   */
+  static StoreGuard guard(Dialect dialect, Clock clock, Settings settings) {
+    int writers = dialect.singleWriter() ? 1 : POOL_SIZE / 2;
+    return new StoreGuard(
+        new StoreHealth(clock),
+        dialect,
+        settings.timeout(),
+        settings.retryAfter(),
+        writers,
+        POOL_SIZE - writers);
   }
 
   /**

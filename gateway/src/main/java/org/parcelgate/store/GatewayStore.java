@@ -16,7 +16,11 @@ import java.util.Optional;
  * docs/storage.md}.
  *
  * <p>Failures of the database itself surface as the unchecked {@link StoreException}; a violated
- * unique key as its subclass {@link StoreConflictException}.
+ * unique key as its subclass {@link StoreConflictException}. A failure of the disk or the file
+ * system (full, read-only, I/O error, a lock held too long, no answer within the deadline) as its
+ * subclass {@link StoreUnavailableException}: the store is then unavailable ({@link #health()}) and
+ * refuses writes at once until a {@link #probe()} succeeds. No call waits longer than the store's
+ * deadline.
  */
 public interface GatewayStore extends DeliveryStore, AutoCloseable {
 
@@ -41,6 +45,19 @@ public interface GatewayStore extends DeliveryStore, AutoCloseable {
    * @return how many were deleted
    */
   int purgeExpiredTokenIds(Instant now);
+
+  /**
+   * Checks that the store can write now: one tiny write transaction (it rewrites a reserved row of
+   * the replay table), within the store's deadline. It is the one write tried while the store is
+   * unavailable, and when it succeeds the store is available again. A probe does not start while
+   * the previous one still runs.
+   *
+   * @throws StoreUnavailableException if the store cannot write
+   */
+  void probe();
+
+  /** Whether the store can work now; if not, why and since when. */
+  StoreHealth health();
 
   /** The batch this marketplace sent with this body digest, if any (the idempotency look-up). */
   Optional<BatchRecord> batchByBodyDigest(String marketplaceId, String bodySha256);

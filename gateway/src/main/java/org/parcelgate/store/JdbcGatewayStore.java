@@ -12,8 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@link GatewayStore} over JDBC in standard SQL: the engine-specific parts are the {@link
@@ -51,26 +49,36 @@ final class JdbcGatewayStore implements GatewayStore {
           + " accepted_position, record_index, record_sha256, tracking_number, seller_id,"
           + " destination_country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+  /**
+   * The issuer of the probe's row in {@code token_id}: never a partner id (those start with a
+   * letter or digit), so no token can match it.
+   */
+  static final String PROBE_ISSUER = "#store-probe";
+
+  private static final String PROBE_JTI = "probe";
+
   private final ConnectionPool pool;
   private final Dialect dialect;
   private final Clock clock;
+  private final StoreGuard guard;
 
   /**
-   * Held by writers when the engine takes one writer at a time (fair, so writers queue in order);
-   * null when the engine takes concurrent writers itself.
+   * @param guard the threads, deadline and health every operation after {@link #migrate()} goes
+   *     through
    */
-  private final Lock writeLock;
-
-  JdbcGatewayStore(ConnectionPool pool, Dialect dialect, Clock clock) {
+  JdbcGatewayStore(ConnectionPool pool, Dialect dialect, Clock clock, StoreGuard guard) {
     this.pool = pool;
     this.dialect = dialect;
     this.clock = clock;
-    this.writeLock = dialect.singleWriter() ? new ReentrantLock(true) : null;
+    this.guard = guard;
   }
 
-  /** Brings the schema up to date; called once, before the store is handed out. */
+  /**
+   * Brings the schema up to date; called once, on the opening thread, before the store is handed
+   * out. Not under the deadline: a migration of a large database may take long.
+   */
   void migrate() {
-    write(
+    runNow(
         connection ->
             Migrations.migrate(connection, Migrations.load(dialect.migrationFolder()), clock));
   }
@@ -107,6 +115,36 @@ final class JdbcGatewayStore implements GatewayStore {
             return renew.executeUpdate() == 1;
           }
         });
+  }
+
+  @Override
+  public void probe() {
+    guard.probe(() -> runNow(connection -> inTransaction(connection, this::rewriteProbeRow)));
+  }
+
+  /**
+   * Deletes and inserts again the probe's row with the probe's time, so every probe changes a page
+   * and its commit goes to the disk. The row is expired at once: the purge may delete it.
+   */
+  private Void rewriteProbeRow(Connection connection) throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM token_id WHERE issuer = ? AND jti = ?")) {
+      delete.setString(1, PROBE_ISSUER);
+      delete.setString(2, PROBE_JTI);
+      delete.executeUpdate();
+    }
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_TOKEN_ID)) {
+      insert.setString(1, PROBE_ISSUER);
+      insert.setString(2, PROBE_JTI);
+      insert.setLong(3, micros(clock.instant()));
+      insert.executeUpdate();
+    }
+    return null;
+  }
+
+  @Override
+  public StoreHealth health() {
+    return guard.health();
   }
 
   @Override
@@ -458,7 +496,11 @@ final class JdbcGatewayStore implements GatewayStore {
 
   @Override
   public void close() {
-    pool.close();
+    try {
+      guard.close();
+    } finally {
+      pool.close();
+    }
   }
 
   /** Work on one borrowed connection. */
@@ -472,19 +514,49 @@ final class JdbcGatewayStore implements GatewayStore {
    */
   static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
     connection.setAutoCommit(false);
+    T result;
     try {
-      T result = work.run(connection);
+      result = work.run(connection);
       connection.commit();
-      return result;
     } catch (SQLException | RuntimeException e) {
-      connection.rollback();
+      undo(connection, e);
       throw e;
-    } finally {
+    }
+    connection.setAutoCommit(true);
+    return result;
+  }
+
+  /**
+   * Rolls back after {@code failure} and keeps it the exception that is thrown. After a full disk
+   * or an I/O error the engine has often rolled the transaction back itself, so the rollback and
+   * the return to auto-commit fail as well ("no transaction is active"): those failures are
+   * attached to the first as suppressed, never thrown in its place.
+   */
+  private static void undo(Connection connection, Throwable failure) {
+    try {
+      connection.rollback();
+    } catch (SQLException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    try {
       connection.setAutoCommit(true);
+    } catch (SQLException | RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 
+  /** A read, on a reader thread of the guard, within the deadline. */
   <T> T run(Work<T> work) {
+    return guard.read(() -> runNow(work));
+  }
+
+  /** A write, on the guard's writer thread, within the deadline; refused while unavailable. */
+  private <T> T write(Work<T> work) {
+    return guard.write(() -> runNow(work));
+  }
+
+  /** Work on a borrowed connection, on this thread; a driver failure becomes a store exception. */
+  private <T> T runNow(Work<T> work) {
     Connection connection = pool.borrow();
     boolean reusable = false;
     try {
@@ -497,22 +569,9 @@ final class JdbcGatewayStore implements GatewayStore {
         throw new StoreConflictException(
             "a batch with this body digest, batch id or transaction version is already stored");
       }
-      throw new StoreException("the database refused or failed: SQLState " + e.getSQLState(), e);
+      throw new StoreException("the database refused or failed: " + dialect.describe(e), e);
     } finally {
       pool.release(connection, reusable);
-    }
-  }
-
-  /** Like {@link #run}, holding the write lock. */
-  private <T> T write(Work<T> work) {
-    if (writeLock == null) {
-      return run(work);
-    }
-    writeLock.lock();
-    try {
-      return run(work);
-    } finally {
-      writeLock.unlock();
     }
   }
 

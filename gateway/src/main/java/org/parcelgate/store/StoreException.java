@@ -17,4 +17,9 @@ public class StoreException extends RuntimeException {
   public StoreException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** For refusals that are expected and cheap: without a stack trace unless asked for. */
+  StoreException(String message, Throwable cause, boolean writableStackTrace) {
+    super(message, cause, false, writableStackTrace);
+  }
 }

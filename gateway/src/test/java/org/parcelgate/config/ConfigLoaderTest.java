@@ -52,6 +52,8 @@ class ConfigLoaderTest {
     assertThat(config.token().policy().maxLifetime()).isEqualTo(Duration.ofSeconds(300));
     assertThat(config.ops().host()).isEqualTo("127.0.0.1");
     assertThat(config.tls().allowStaleCrl()).isFalse();
+    assertThat(config.store().timeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.store().probeInterval()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
@@ -87,7 +89,9 @@ class ConfigLoaderTest {
         "PARCELGATE_PRIVACY_RECIPIENTS|Customs NL=builtin:customs-default|privacy.recipients",
         "PARCELGATE_PRIVACY_RECIPIENTS|a=builtin:customs-default,a=builtin:x|privacy.recipients",
         "PARCELGATE_PRIVACY_RECIPIENTS|customs-nl=no/such/policy.yaml|privacy.recipients",
-        "PARCELGATE_PRIVACY_PSEUDONYM_KEY_FILE|no/such/keys.json|privacy.pseudonym-key-file"
+        "PARCELGATE_PRIVACY_PSEUDONYM_KEY_FILE|no/such/keys.json|privacy.pseudonym-key-file",
+        "PARCELGATE_STORE_TIMEOUT|50ms|store.timeout",
+        "PARCELGATE_STORE_PROBE_INTERVAL|2h|store.probe-interval"
       })
   void refusesWrongValueNamingTheKey(String variable, String value, String key, Vertx vertx) {
     env.put(variable, value);

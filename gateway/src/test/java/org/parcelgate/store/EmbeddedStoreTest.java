@@ -401,6 +401,78 @@ class EmbeddedStoreTest {
   }
 
   @Test
+  void openingADatabaseThatCannotBeOpenedNamesTheResultCodeAndTheFile() throws Exception {
+    store.close();
+    Path elsewhere = data.resolve("elsewhere");
+    // A directory where the database file should be: SQLite cannot open it.
+    java.nio.file.Files.createDirectories(elsewhere.resolve(SqliteDialect.FILE_NAME));
+
+    assertThatThrownBy(() -> EmbeddedStore.open(elsewhere, clock))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("SQLITE_CANTOPEN")
+        .hasMessageContaining(
+            elsewhere.resolve(SqliteDialect.FILE_NAME).toAbsolutePath().toString())
+        .hasMessageNotContaining("SQLState");
+  }
+
+  @Test
+  void aDataDirectoryThatCannotBeCreatedIsNamedWithTheReason() throws Exception {
+    store.close();
+    Path file = java.nio.file.Files.writeString(data.resolve("a-file"), "not a directory");
+
+    assertThatThrownBy(() -> EmbeddedStore.open(file.resolve("data"), clock))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("cannot create the data directory " + file.resolve("data"))
+        .hasMessageContaining("FileSystemException");
+  }
+
+  @Test
+  void aCommitTheDiskCannotHoldFailsWithTheFullDiskNotWithTheFailedRollback() {
+    // SQLite's own cap on the database size fails a write exactly as a full disk does
+    // (SQLITE_FULL), and the engine rolls the transaction back itself: the store's rollback then
+    // finds no transaction and must not hide why.
+    JdbcGatewayStore capped =
+        new JdbcGatewayStore(
+            new ConnectionPool(() -> cappedConnection(data), 2, Duration.ofSeconds(5)),
+            new SqliteDialect(),
+            clock,
+            EmbeddedStore.guard(new SqliteDialect(), clock, EmbeddedStore.Settings.DEFAULT));
+    List<IndexEntry> entries = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      entries.add(entry("t-" + i, 1));
+    }
+    try {
+      assertThatThrownBy(() -> capped.commit(batch("b-big", "alpha", digest("big"), entries)))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("SQLITE_FULL")
+          .hasMessageContaining("database or disk is full")
+          .hasMessageNotContaining("no transaction is active")
+          .satisfies(
+              e ->
+                  assertThat(org.assertj.core.util.Throwables.getRootCause(e).getSuppressed())
+                      .extracting(Throwable::getMessage)
+                      .anyMatch(message -> message.contains("no transaction is active")));
+      assertThat(store.batch("alpha", "b-big")).isEmpty();
+    } finally {
+      capped.close();
+    }
+  }
+
+  /** A connection to the store's database that may grow it by two pages only. */
+  private static Connection cappedConnection(Path data) throws java.sql.SQLException {
+    Connection connection = SqliteDialect.connect(data);
+    try (Statement statement = connection.createStatement()) {
+      long pages;
+      try (ResultSet row = statement.executeQuery("PRAGMA page_count")) {
+        row.next();
+        pages = row.getLong(1);
+      }
+      statement.execute("PRAGMA max_page_count = " + (pages + 2));
+    }
+    return connection;
+  }
+
+  @Test
   void refusesUseAfterClose() {
     store.close();
 

@@ -71,6 +71,10 @@ public final class GatewayProcess implements AutoCloseable {
     return partnerPort;
   }
 
+  public int opsPort() {
+    return opsPort;
+  }
+
   public Process process() {
     return process;
   }
