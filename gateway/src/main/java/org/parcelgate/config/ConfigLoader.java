@@ -93,15 +93,7 @@ public final class ConfigLoader {
     String gatewayId =
         tree.nonEmptyString(
             "gateway.id", GATEWAY_ID, "1 to 128 characters of letters, digits and ._:/-");
-    GatewayConfig.PartnerApi partnerApi =
-        new GatewayConfig.PartnerApi(
-            tree.nonEmptyString("partner-api.host", HOST, "a host name or IP address"),
-            tree.integer("partner-api.port", 0, 65535),
-            tree.integer("partner-api.body-limit-bytes", 1024, Integer.MAX_VALUE),
-            tree.duration("partner-api.idle-timeout", Duration.ofSeconds(1), DAY),
-            tree.duration(
-                "partner-api.handshake-timeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
-            tree.duration("partner-api.shutdown-grace", Duration.ZERO, Duration.ofMinutes(10)));
+    GatewayConfig.PartnerApi partnerApi = partnerApi(tree, Runtime.getRuntime().maxMemory());
     GatewayConfig.Ops ops =
         new GatewayConfig.Ops(
             tree.nonEmptyString("ops.host", HOST, "a host name or IP address"),
@@ -160,6 +152,42 @@ public final class ConfigLoader {
         validation,
         privacy,
         delivery);
+  }
+
+  /**
+   * The partner port. The body memory budget is a number of bytes or a share of the maximum heap
+   * ({@code 25%}); it must hold at least one body of the largest size, or such a body could never
+   * be admitted.
+   */
+  static GatewayConfig.PartnerApi partnerApi(ConfigTree tree, long maxHeapBytes) {
+    String host = tree.nonEmptyString("partner-api.host", HOST, "a host name or IP address");
+    int port = tree.integer("partner-api.port", 0, 65535);
+    int bodyLimit = tree.integer("partner-api.body-limit-bytes", 1024, Integer.MAX_VALUE);
+    String budgetKey = "partner-api.body-memory-budget";
+    long budget = tree.bytesOrHeapShare(budgetKey, maxHeapBytes);
+    if (budget < bodyLimit) {
+      throw new ConfigException(
+          budgetKey,
+          "must be at least partner-api.body-limit-bytes ("
+              + bodyLimit
+              + " bytes), or a body of the largest size could never be admitted; it is "
+              + budget
+              + " bytes (maximum heap "
+              + maxHeapBytes
+              + " bytes)");
+    }
+    return new GatewayConfig.PartnerApi(
+        host,
+        port,
+        bodyLimit,
+        budget,
+        tree.duration("partner-api.header-timeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
+        tree.duration("partner-api.body-timeout", Duration.ofMillis(100), Duration.ofHours(1)),
+        tree.integer("partner-api.max-requests-in-flight-per-partner", 1, 100_000),
+        tree.duration("partner-api.idle-timeout", Duration.ofSeconds(1), DAY),
+        tree.duration(
+            "partner-api.handshake-timeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
+        tree.duration("partner-api.shutdown-grace", Duration.ZERO, Duration.ofMinutes(10)));
   }
 
   /** The JSON tree as plain maps and lists: the typed binding does not see Vert.x types. */

@@ -151,6 +151,35 @@ final class ConfigTree {
     return (int) parsed;
   }
 
+  /**
+   * A number of bytes ({@code 268435456}) or a whole percentage, 1 to 90, of the maximum heap
+   * ({@code 25%}), resolved against {@code maxHeapBytes}.
+   */
+  long bytesOrHeapShare(String key, long maxHeapBytes) {
+    Object value = raw(key);
+    String text = value.toString().trim();
+    String describe = "a number of bytes or a percentage of the maximum heap such as 25%";
+    try {
+      if (text.endsWith("%")) {
+        int percent = Integer.parseInt(text.substring(0, text.length() - 1).trim());
+        if (percent < 1 || percent > 90) {
+          throw new ConfigException(key, "must be a percentage between 1% and 90%");
+        }
+        return maxHeapBytes / 100 * percent;
+      }
+      long bytes =
+          value instanceof Number number && !(value instanceof Double) && !(value instanceof Float)
+              ? number.longValue()
+              : Long.parseLong(text);
+      if (bytes < 1) {
+        throw new ConfigException(key, "must be " + describe);
+      }
+      return bytes;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, "must be " + describe);
+    }
+  }
+
   boolean bool(String key) {
     String value = string(key).toLowerCase(Locale.ROOT);
     return switch (value) {

@@ -31,11 +31,23 @@ public record GatewayConfig(
     Privacy privacy,
     Delivery delivery) {
 
-  /** The mutual-TLS port partners call. */
+  /**
+   * The mutual-TLS port partners call.
+   *
+   * @param bodyMemoryBudget bytes of request bodies the gateway holds at once, over all requests
+   * @param headerTimeout how long a request's line and headers may take to arrive, from its first
+   *     byte
+   * @param bodyTimeout how long a request's body may take to arrive, from the end of its headers
+   * @param maxRequestsInFlightPerPartner requests of one partner answered concurrently
+   */
   public record PartnerApi(
       String host,
       int port,
       int bodyLimitBytes,
+      long bodyMemoryBudget,
+      Duration headerTimeout,
+      Duration bodyTimeout,
+      int maxRequestsInFlightPerPartner,
       Duration idleTimeout,
       Duration handshakeTimeout,
       Duration shutdownGrace) {}

@@ -57,6 +57,37 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void bindsThePartnerPortsLimitsWithABodyBudgetOfAQuarterOfTheHeap(Vertx vertx) {
+    GatewayConfig.PartnerApi api = load(vertx, Optional.empty()).partnerApi();
+
+    assertThat(api.bodyMemoryBudget()).isEqualTo(Runtime.getRuntime().maxMemory() / 100 * 25);
+    assertThat(api.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(api.bodyTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(api.maxRequestsInFlightPerPartner()).isEqualTo(16);
+  }
+
+  @Test
+  void takesTheBodyBudgetInBytesOrAsAShareOfTheHeap(Vertx vertx) {
+    env.put("PARCELGATE_PARTNER_API_BODY_MEMORY_BUDGET", "268435456");
+    assertThat(load(vertx, Optional.empty()).partnerApi().bodyMemoryBudget()).isEqualTo(268435456L);
+
+    env.put("PARCELGATE_PARTNER_API_BODY_MEMORY_BUDGET", "40%");
+    assertThat(load(vertx, Optional.empty()).partnerApi().bodyMemoryBudget())
+        .isEqualTo(Runtime.getRuntime().maxMemory() / 100 * 40);
+  }
+
+  @Test
+  void refusesABodyBudgetThatCannotHoldOneBodyOfTheLargestSize(Vertx vertx) {
+    env.put("PARCELGATE_PARTNER_API_BODY_LIMIT_BYTES", "2048");
+    env.put("PARCELGATE_PARTNER_API_BODY_MEMORY_BUDGET", "2047");
+
+    ConfigException refused = refusal(vertx, Optional.empty());
+
+    assertThat(refused.key()).isEqualTo("partner-api.body-memory-budget");
+    assertThat(refused.reason()).contains("partner-api.body-limit-bytes");
+  }
+
+  @Test
   void fileOverridesDefaultsAndEnvironmentOverridesFile(Vertx vertx) throws IOException {
     Path file = Files.createTempFile("parcelgate", ".yaml");
     Files.writeString(
@@ -91,7 +122,14 @@ class ConfigLoaderTest {
         "PARCELGATE_PRIVACY_RECIPIENTS|customs-nl=no/such/policy.yaml|privacy.recipients",
         "PARCELGATE_PRIVACY_PSEUDONYM_KEY_FILE|no/such/keys.json|privacy.pseudonym-key-file",
         "PARCELGATE_STORE_TIMEOUT|50ms|store.timeout",
-        "PARCELGATE_STORE_PROBE_INTERVAL|2h|store.probe-interval"
+        "PARCELGATE_STORE_PROBE_INTERVAL|2h|store.probe-interval",
+        "PARCELGATE_PARTNER_API_BODY_MEMORY_BUDGET|lots|partner-api.body-memory-budget",
+        "PARCELGATE_PARTNER_API_BODY_MEMORY_BUDGET|95%|partner-api.body-memory-budget",
+        "PARCELGATE_PARTNER_API_BODY_MEMORY_BUDGET|0|partner-api.body-memory-budget",
+        "PARCELGATE_PARTNER_API_BODY_MEMORY_BUDGET|1048576|partner-api.body-memory-budget",
+        "PARCELGATE_PARTNER_API_HEADER_TIMEOUT|0s|partner-api.header-timeout",
+        "PARCELGATE_PARTNER_API_BODY_TIMEOUT|2h|partner-api.body-timeout",
+        "PARCELGATE_PARTNER_API_MAX_REQUESTS_IN_FLIGHT_PER_PARTNER|0|partner-api.max-requests-in-flight-per-partner"
       })
   void refusesWrongValueNamingTheKey(String variable, String value, String key, Vertx vertx) {
     env.put(variable, value);
