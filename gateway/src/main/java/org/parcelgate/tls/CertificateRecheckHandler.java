@@ -40,7 +40,9 @@ public final class CertificateRecheckHandler implements SecurityPolicyHandler {
     } catch (CertificateRejectedException e) {
       // Answer, then close: this connection's certificate is no longer good for anything.
       ctx.response().putHeader("Connection", "close");
-      ctx.response().endHandler(ended -> ctx.request().connection().close());
+      // Through the routing context: a response end handler of its own would replace the one
+      // through which the request's metrics, partner place and body reservation end.
+      ctx.addEndHandler(ended -> ctx.request().connection().close());
       throw new GatewayException(
           ProblemCode.CLIENT_CERTIFICATE_REJECTED,
           "the client certificate is no longer accepted: " + e.reason().tag());

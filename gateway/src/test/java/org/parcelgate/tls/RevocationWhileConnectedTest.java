@@ -75,6 +75,19 @@ class RevocationWhileConnectedTest {
       assertThat(resumed.statusCode()).isEqualTo(401);
       assertThat(resumed.bodyAsJsonObject().getString("code"))
           .isEqualTo("client_certificate_rejected");
+      // Closing the connection after the answer must not cut short the request's own end: both
+      // refusals are counted and nothing stays in flight.
+      Await.until(
+          () ->
+              gateway
+                          .meters()
+                          .get("parcelgate.requests")
+                          .tag("reason", "client_certificate_rejected")
+                          .counter()
+                          .count()
+                      == 2
+                  && gateway.meters().get("parcelgate.requests.in_flight").gauge().value() == 0,
+          "both refusals are counted and none stays in flight");
     } finally {
       ops.close();
       Await.result(gateway.gateway().stop());
