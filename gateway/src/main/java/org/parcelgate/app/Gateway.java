@@ -337,7 +337,11 @@ public final class Gateway {
                         vertx,
                         lifecycle,
                         metrics,
-                        api.bodyLimitBytes(),
+                        new PartnerApiRouter.Limits(
+                            api.bodyLimitBytes(),
+                            api.bodyMemoryBudget(),
+                            api.bodyTimeout(),
+                            api.maxRequestsInFlightPerPartner()),
                         new CertificateRecheckHandler(trustManager),
                         new ClientCertificateHandler(registry),
                         new RequestTokenHandler(verifier),

@@ -10,10 +10,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
@@ -37,7 +37,9 @@ import org.parcelgate.tls.CertificateRecheckHandler;
  *   <li>the connection's certificate re-checked against the CRLs in force (resumed sessions,
  *       reloads);
  *   <li>client certificate to registered, active partner, before any body byte is read;
- *   <li>body, bounded by the configured limit (needed whole for the digest check);
+ *   <li>the partner's requests in flight, against its limit;
+ *   <li>body, bounded by the configured limit and admitted against the gateway's body memory budget
+ *       (needed whole for the digest check);
  *   <li>signed request token (everything except the public key set and the privacy officers' review
  *       page, which a browser reaches with its client certificate alone);
  *   <li>role, per route;
@@ -54,11 +56,21 @@ public final class PartnerApiRouter {
 
   private PartnerApiRouter() {}
 
+  /**
+   * Bounds on what requests may hold: one body's size, the bytes of bodies held at once over all
+   * requests, how long a body may take to arrive, and each partner's requests in flight.
+   */
+  public record Limits(
+      int bodyLimitBytes,
+      long bodyMemoryBudget,
+      Duration bodyTimeout,
+      int maxRequestsInFlightPerPartner) {}
+
   public static Router create(
       Vertx vertx,
       Lifecycle lifecycle,
       GatewayMetrics metrics,
-      int bodyLimitBytes,
+      Limits limits,
       CertificateRecheckHandler recheck,
       ClientCertificateHandler certificates,
       RequestTokenHandler tokens,
@@ -68,6 +80,8 @@ public final class PartnerApiRouter {
       CustomsEndpoints customs) {
     Router router = Router.router(vertx);
     ProblemHandler problems = new ProblemHandler();
+    BodyBudget budget = new BodyBudget(limits.bodyMemoryBudget());
+    metrics.bodyMemory(budget::inUse, budget.capacity());
 
     router
         .route()
@@ -75,7 +89,9 @@ public final class PartnerApiRouter {
         .handler(new AdmissionHandler(lifecycle))
         .handler(recheck)
         .handler(certificates)
-        .handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes).setHandleFileUploads(false))
+        .handler(
+            new PartnerLimitHandler(new PartnerInFlight(limits.maxRequestsInFlightPerPartner())))
+        .handler(new BudgetedBodyHandler(budget, limits.bodyLimitBytes()))
         .failureHandler(problems);
 
     String jwks = signingKeys.publishedKeys().toString();

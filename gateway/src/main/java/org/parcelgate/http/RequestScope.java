@@ -1,5 +1,6 @@
 package org.parcelgate.http;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import org.parcelgate.error.ProblemCode;
@@ -32,5 +33,16 @@ final class RequestScope {
 
   static ProblemCode refusal(RoutingContext ctx) {
     return ctx.get(REFUSAL);
+  }
+
+  /**
+   * The answer carries {@code Connection: close} and the connection is closed once it is written:
+   * for refusals after which the rest of the request cannot be read sensibly.
+   */
+  static void closeAfterAnswer(RoutingContext ctx) {
+    if (!ctx.response().headWritten()) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    ctx.addEndHandler(ended -> ctx.request().connection().close());
   }
 }

@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.parcelgate.auth.CaffeineReplayGuard;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.privacy.RecipientPolicies;
@@ -37,6 +38,8 @@ public final class GatewayMetrics {
   public static final String REPLAY_CACHE_SIZE = "parcelgate.replay.cache.size";
   public static final String REPLAY_PREMATURE_EVICTIONS = "parcelgate.replay.premature_evictions";
   public static final String STORE_UNAVAILABLE = "parcelgate.store.unavailable";
+  public static final String BODY_MEMORY_IN_USE = "parcelgate.body.memory.in_use";
+  public static final String BODY_MEMORY_BUDGET = "parcelgate.body.memory.budget";
 
   public static final String OUTCOME_ACCEPTED = "accepted";
   public static final String OUTCOME_REJECTED = "rejected";
@@ -112,6 +115,21 @@ public final class GatewayMetrics {
     FunctionCounter.builder(
             REPLAY_PREMATURE_EVICTIONS, guard, CaffeineReplayGuard::prematureEvictions)
         .description("Token ids evicted for size before their token expired")
+        .register(registry);
+  }
+
+  /**
+   * The body memory budget: its size, and the bytes reserved now by requests whose bodies are being
+   * read or held (zero when no request is in flight).
+   */
+  public void bodyMemory(LongSupplier inUse, long budget) {
+    Gauge.builder(BODY_MEMORY_IN_USE, () -> inUse.getAsLong())
+        .description("Bytes of the request body memory budget reserved by requests in flight")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder(BODY_MEMORY_BUDGET, () -> budget)
+        .description("Bytes of request bodies the gateway holds in memory at once, at most")
+        .baseUnit("bytes")
         .register(registry);
   }
 

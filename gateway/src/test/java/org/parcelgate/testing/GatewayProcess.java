@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.parcelgate.app.Main;
@@ -40,20 +42,35 @@ public final class GatewayProcess implements AutoCloseable {
       int opsPort,
       Map<String, String> overrides)
       throws IOException {
+    return launch(pki, data, log, partnerPort, opsPort, overrides, List.of());
+  }
+
+  /**
+   * As {@link #launch(SamplePki, Path, Path, int, int, Map)}, with options for the gateway's JVM (a
+   * small {@code -Xmx} for tests of memory behaviour).
+   */
+  public static GatewayProcess launch(
+      SamplePki pki,
+      Path data,
+      Path log,
+      int partnerPort,
+      int opsPort,
+      Map<String, String> overrides,
+      List<String> jvmOptions)
+      throws IOException {
     Map<String, String> env = TestGateway.environment(pki);
     env.put("PARCELGATE_PARTNER_API_PORT", Integer.toString(partnerPort));
     env.put("PARCELGATE_OPS_PORT", Integer.toString(opsPort));
     env.put("PARCELGATE_STORE_DATA_DIRECTORY", data.toString());
     env.putAll(overrides);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            java,
-            // Output in UTF-8 whatever the locale, so tests can search it for any text.
-            "-Dfile.encoding=UTF-8",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName());
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    // Output in UTF-8 whatever the locale, so tests can search it for any text.
+    command.add("-Dfile.encoding=UTF-8");
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(name -> name.startsWith("PARCELGATE_"));
     builder.environment().putAll(env);
     builder.redirectErrorStream(true);
