@@ -331,6 +331,7 @@ public final class Gateway {
         vertx
             .createHttpServer(partnerOptions)
             .invalidRequestHandler(PartnerApiRouter.invalidRequests(metrics))
+            .connectionHandler(PartnerApiRouter.headerDeadline(api.headerTimeout(), metrics))
             .requestHandler(
                 partnerRouter =
                     PartnerApiRouter.create(

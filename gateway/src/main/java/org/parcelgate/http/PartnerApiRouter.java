@@ -3,6 +3,7 @@ package org.parcelgate.http;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -33,6 +34,8 @@ import org.parcelgate.tls.CertificateRecheckHandler;
  *
  * <ol>
  *   <li>request id and metrics;
+ *   <li>the read deadline of the rest of the request (its headers have their own, on the
+ *       connection: {@link #headerDeadline});
  *   <li>admission: refusal while the gateway drains, and of paths that cannot be decoded;
  *   <li>the connection's certificate re-checked against the CRLs in force (resumed sessions,
  *       reloads);
@@ -86,6 +89,7 @@ public final class PartnerApiRouter {
     router
         .route()
         .handler(new RequestMetricsHandler(metrics))
+        .handler(new BodyDeadlineHandler(limits.bodyTimeout()))
         .handler(new AdmissionHandler(lifecycle))
         .handler(recheck)
         .handler(certificates)
@@ -178,6 +182,14 @@ public final class PartnerApiRouter {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + OPENAPI_RESOURCE, e);
     }
+  }
+
+  /**
+   * The header read deadline of each connection (408 and close when a request's line and headers do
+   * not arrive in time); install it as the partner server's connection handler.
+   */
+  public static Handler<HttpConnection> headerDeadline(Duration timeout, GatewayMetrics metrics) {
+    return new HeaderDeadline(timeout, metrics);
   }
 
   /**
