@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.parcelgate.config.ConfigException;
 import org.parcelgate.config.ConfigLoader;
 import org.parcelgate.config.GatewayConfig;
+import org.parcelgate.tls.PartnerServerOptions;
 
 /**
  * Starts the gateway: {@code java -jar parcelgate-gateway.jar [--config FILE]}; or, with {@code
@@ -26,6 +27,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // JVM-wide and read once, when the first server handshake loads the TLS engine: before
+    // anything.
+    PartnerServerOptions.rejectClientInitiatedRenegotiation();
     if (args.length > 0 && args[0].equals(VerifyLogCommand.NAME)) {
       System.exit(
           VerifyLogCommand.run(

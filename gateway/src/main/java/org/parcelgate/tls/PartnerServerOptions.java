@@ -14,9 +14,24 @@ import java.util.concurrent.TimeUnit;
 /**
  * The partner port's server options: TLS 1.3 and 1.2 only, forward-secret AEAD suites only, a
  * client certificate required and judged by the {@link PartnerTrustManager}, handshake work
- * delegated to worker threads.
+ * delegated to worker threads, and no renegotiation started by a client.
+ *
+ * <p>The port uses the JDK's SSL engine ({@link JdkSSLEngineOptions}). Refusing a TLS 1.2 client's
+ * renegotiation (a handshake per request for the client's few bytes, and a new certificate in the
+ * middle of a connection) is a JVM-wide switch of that engine, {@value #REJECT_RENEGOTIATION}, read
+ * once, when the first server handshake of the JVM loads the engine's server classes. This class
+ * sets it when it loads, which is before the partner port can exist; {@code Main} loads it first
+ * thing, and the test JVM sets it on its command line too (gateway/pom.xml). TLS 1.3 has no
+ * renegotiation.
  */
 public final class PartnerServerOptions {
+  /** The JDK system property that makes its server engine refuse client-initiated renegotiation. */
+  public static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+  static {
+    rejectClientInitiatedRenegotiation();
+  }
+
   /** TLS 1.3 suites are all AEAD with ephemeral key exchange. */
   public static final List<String> TLS13_SUITES =
       List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
@@ -36,6 +51,14 @@ public final class PartnerServerOptions {
   public static final Set<String> PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
 
   private PartnerServerOptions() {}
+
+  /**
+   * Puts the refusal of client-initiated TLS renegotiation in force for this JVM. Idempotent; it
+   * only works before the JVM's first server handshake, so call it before anything serves TLS.
+   */
+  public static void rejectClientInitiatedRenegotiation() {
+    System.setProperty(REJECT_RENEGOTIATION, "true");
+  }
 
   public static HttpServerOptions create(
       String host,

@@ -1,6 +1,7 @@
 package org.parcelgate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -42,7 +43,7 @@ import org.parcelgate.testing.TlsSockets;
  * while they were collected; some requests were answered {@code 500}, others {@code 401
  * digest_mismatch} because a chunk had been dropped. Now each is either answered normally or
  * refused with {@code 503 overloaded} before its body is read; none gets a client error, none a
- * 500.
+ * 500. And the JVM-wide refusal of TLS renegotiation holds in a JVM not started with it.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 300, timeUnit = TimeUnit.SECONDS)
@@ -179,5 +180,29 @@ class MemoryPressureProcessTest {
     return response.status() == 503
         ? code + ", Retry-After " + response.header("retry-after")
         : code;
+  }
+
+  @Test
+  void refusesTls12RenegotiationInAGatewayJvmNotStartedWithTheSwitch() throws IOException {
+    Identity alpha = PKI.identity("marketplace-alpha");
+    try (SSLSocket socket = TlsSockets.open(PKI, alpha, gateway.partnerPort(), "TLSv1.2")) {
+      assertThat(whoami(socket, alpha).status()).isEqualTo(200);
+
+      socket.startHandshake();
+
+      assertThatThrownBy(() -> whoami(socket, alpha)).isInstanceOf(IOException.class);
+    }
+  }
+
+  private static TlsSockets.Response whoami(SSLSocket socket, Identity identity)
+      throws IOException {
+    String token =
+        RequestTokens.of(identity, "ES256", TestGateway.GATEWAY_ID, Instant.now()).sign();
+    TlsSockets.write(
+        socket,
+        TlsSockets.head(
+                "GET", PartnerApiRouter.WHOAMI_PATH, Map.of("Authorization", "Bearer " + token))
+            + "\r\n");
+    return TlsSockets.read(socket);
   }
 }

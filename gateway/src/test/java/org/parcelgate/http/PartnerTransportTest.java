@@ -1,6 +1,7 @@
 package org.parcelgate.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -8,9 +9,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,11 +28,12 @@ import org.parcelgate.testing.Await;
 import org.parcelgate.testing.PartnerClient;
 import org.parcelgate.testing.TestGateway;
 import org.parcelgate.testing.TestPki;
+import org.parcelgate.testing.TlsSockets;
 
 /**
  * The front door over real mutual TLS against an in-process gateway: who may complete a handshake,
  * and which certificate maps to which partner. Read it as a table: no certificate, untrusted CA,
- * expired, revoked, unregistered, suspended, good.
+ * expired, revoked, unregistered, suspended, good; then protocols, suites and renegotiation.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
@@ -156,6 +160,46 @@ class PartnerTransportTest {
       // Only the CBC suite is offered (the option replaces the JDK default list).
       assertThat(Await.failure(client.get(PartnerApiRouter.WHOAMI_PATH, null))).isNotNull();
     }
+  }
+
+  @Test
+  void refusesARenegotiationStartedByATls12Client() throws IOException {
+    Identity alpha = PKI.identity("marketplace-alpha");
+    try (SSLSocket socket = TlsSockets.open(PKI, alpha, gateway.partnerPort(), "TLSv1.2")) {
+      assertThat(whoami(socket, alpha).status()).isEqualTo(200);
+
+      socket.startHandshake(); // a new ClientHello on the established connection
+
+      assertThatThrownBy(() -> whoami(socket, alpha))
+          .as("the gateway answers the renegotiation with an alert, not with the next answer")
+          .isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void keepsATls13ConnectionWhoseClientUpdatesItsKeys() throws IOException {
+    Identity alpha = PKI.identity("marketplace-alpha");
+    try (SSLSocket socket = TlsSockets.open(PKI, alpha, gateway.partnerPort(), "TLSv1.3")) {
+      assertThat(whoami(socket, alpha).status()).isEqualTo(200);
+
+      socket.startHandshake(); // TLS 1.3 has no renegotiation: this is a KeyUpdate
+
+      assertThat(whoami(socket, alpha).status()).isEqualTo(200);
+    }
+  }
+
+  private static TlsSockets.Response whoami(SSLSocket socket, Identity identity)
+      throws IOException {
+    String token =
+        RequestTokens.of(identity, "ES256", TestGateway.GATEWAY_ID, Instant.now()).sign();
+    TlsSockets.write(
+        socket,
+        TlsSockets.head(
+                "GET",
+                PartnerApiRouter.WHOAMI_PATH,
+                java.util.Map.of("Authorization", "Bearer " + token))
+            + "\r\n");
+    return TlsSockets.read(socket);
   }
 
   @Test
