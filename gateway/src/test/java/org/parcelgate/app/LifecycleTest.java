@@ -115,7 +115,11 @@ class LifecycleTest {
                   + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                   + token
                   + "\r\nContent-Length: 10\r\n\r\n01234"));
-      Await.until(() -> inFlight(gateway) == 1, "the request is in flight");
+      // In flight and past admission: its body is being read (the gauge of requests in flight
+      // moves in the first handler, before the drain check).
+      Await.until(
+          () -> inFlight(gateway) == 1 && bodyMemoryInUse(gateway) == body.length,
+          "the request is in flight, its body being read");
 
       Future<Void> stopping = gateway.gateway().stop();
       HttpResponse<Buffer> readiness = Await.result(ops.get("/health/ready").send());
@@ -139,5 +143,9 @@ class LifecycleTest {
 
   private static double inFlight(TestGateway.Running gateway) {
     return gateway.meters().get(GatewayMetrics.REQUESTS_IN_FLIGHT).gauge().value();
+  }
+
+  private static double bodyMemoryInUse(TestGateway.Running gateway) {
+    return gateway.meters().get(GatewayMetrics.BODY_MEMORY_IN_USE).gauge().value();
   }
 }
