@@ -8,20 +8,12 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.parcelgate.pki.Identity;
-import org.parcelgate.pki.Pem;
 import org.parcelgate.pki.SamplePki;
 
 /**
@@ -61,10 +53,7 @@ public final class RawRequest {
       String head,
       byte[] body,
       Runnable beforeHalfClose) {
-    try (SSLSocket socket =
-        (SSLSocket) context(pki, identity).getSocketFactory().createSocket("localhost", port)) {
-      socket.setEnabledProtocols(new String[] {"TLSv1.3"});
-      socket.startHandshake();
+    try (SSLSocket socket = TlsSockets.open(pki, identity, port, "TLSv1.3")) {
       return exchange(socket, head, body, beforeHalfClose);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -141,34 +130,5 @@ public final class RawRequest {
     }
     byte[] body = java.util.Arrays.copyOfRange(bytes, start, start + length);
     return Optional.of(new Answer(status, headers, body));
-  }
-
-  private static SSLContext context(SamplePki pki, Identity identity) {
-    try {
-      char[] password = new char[0];
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      X509Certificate certificate = Pem.readCertificate(identity.certificate());
-      keys.setKeyEntry(
-          "client",
-          Pem.readPrivateKey(identity.privateKey()),
-          password,
-          new Certificate[] {certificate});
-      KeyManagerFactory keyManagers =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keyManagers.init(keys, password);
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("root", Pem.readCertificate(pki.trustAnchor()));
-      TrustManagerFactory trustManagers =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trustManagers.init(trust);
-      SSLContext context = SSLContext.getInstance("TLSv1.3");
-      context.init(
-          keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), new SecureRandom());
-      return context;
-    } catch (java.security.GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot build the client's TLS context", e);
-    }
   }
 }
