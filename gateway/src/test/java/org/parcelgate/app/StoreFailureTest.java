@@ -193,7 +193,10 @@ class StoreFailureTest {
             GatewayProcess.freePort(),
             Map.of(
                 "PARCELGATE_STORE_TIMEOUT", "2s",
-                "PARCELGATE_STORE_PROBE_INTERVAL", "300ms"));
+                "PARCELGATE_STORE_PROBE_INTERVAL", "300ms",
+                // All 30 requests below come from one partner; its limit of requests in flight
+                // (16 by default) would answer the rest 429 before they reach the store.
+                "PARCELGATE_PARTNER_API_MAX_REQUESTS_IN_FLIGHT_PER_PARTNER", "64"));
     List<PartnerClient> clients = new ArrayList<>();
     WebClient ops = ops(vertx, gateway.opsPort());
     try {
