@@ -50,8 +50,8 @@ import org.parcelgate.schema.Transaction;
  *
  * <p>Calls block the calling thread; the client is thread-safe and keeps connections alive, so
  * share one per identity. Requests that failed on the way (no connection, a lost answer, {@code
- * 429}, {@code 5xx}) are sent again after a jittered backoff, with a new token and the same body:
- * the gateway recognizes a batch by its body, so a retried batch is never stored twice.
+ * 408}, {@code 429}, {@code 5xx}) are sent again after a jittered backoff, with a new token and the
+ * same body: the gateway recognizes a batch by its body, so a retried batch is never stored twice.
  */
 public final class ParcelgateClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();

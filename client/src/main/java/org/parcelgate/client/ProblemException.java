@@ -40,8 +40,12 @@ public final class ProblemException extends ClientException {
     return requestId;
   }
 
-  /** Whether sending the same request again may succeed: the gateway was busy or failed. */
+  /**
+   * Whether sending the same request again may succeed: the gateway was busy or failed ({@code
+   * 429}, {@code 5xx}), or the request did not reach it within its read deadline ({@code 408
+   * request_timeout}, which RFC 9110 lets a client repeat).
+   */
   public boolean retryable() {
-    return status == 429 || status >= 500;
+    return status == 408 || status == 429 || status >= 500;
   }
 }
