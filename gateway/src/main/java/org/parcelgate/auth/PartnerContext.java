@@ -9,12 +9,31 @@ public final class PartnerContext {
   private static final String THUMBPRINT = "parcelgate.thumbprint";
   private static final String VERIFIED = "parcelgate.verified";
   private static final String BODY = "parcelgate.body";
+  private static final String RECEIVED = "parcelgate.body.received";
 
   private PartnerContext() {}
 
   static void certified(RoutingContext ctx, Partner partner, String thumbprint) {
     ctx.put(PARTNER, partner);
     ctx.put(THUMBPRINT, thumbprint);
+  }
+
+  /**
+   * Hands on the body the partner port's body step collected, whole, in the one array the gateway
+   * keeps it in (no copy is made after this). Not yet proven: the token handler checks its digest.
+   */
+  public static void received(RoutingContext ctx, byte[] body) {
+    ctx.put(RECEIVED, body);
+  }
+
+  /**
+   * The body as collected, before the token proves it; zero bytes when the request had none (no
+   * body step put one). For the token handler, and for tests of the body step; endpoints use {@link
+   * #body}.
+   */
+  public static byte[] received(RoutingContext ctx) {
+    byte[] body = ctx.get(RECEIVED);
+    return body == null ? new byte[0] : body;
   }
 
   static void verified(RoutingContext ctx, VerifiedRequest request, byte[] body) {
@@ -49,9 +68,8 @@ public final class PartnerContext {
 
   /**
    * The request's body exactly as its token's {@code body_sha256} covers it: zero bytes for a
-   * request without one (absent, {@code Content-Length: 0}, or a chunked body of no chunk, for all
-   * of which Vert.x's body handler leaves no buffer at all). Present once {@link
-   * RequestTokenHandler} passed; endpoints read the body here and nowhere else.
+   * request without one (absent, {@code Content-Length: 0}, or a chunked body of no chunk). Present
+   * once {@link RequestTokenHandler} passed; endpoints read the body here and nowhere else.
    */
   public static byte[] body(RoutingContext ctx) {
     byte[] body = ctx.get(BODY);

@@ -1,6 +1,5 @@
 package org.parcelgate.auth;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -34,7 +33,7 @@ public final class RequestTokenHandler implements AuthenticationHandler {
     String token = bearerToken(ctx);
     Partner partner = PartnerContext.partner(ctx);
     String thumbprint = PartnerContext.thumbprint(ctx);
-    byte[] bytes = bytes(ctx);
+    byte[] bytes = PartnerContext.received(ctx);
     // null: a request without a body (protocol.md, "Body binding"), which needs no body_sha256.
     byte[] body =
         bytes.length == 0 && !BODY_METHODS.contains(ctx.request().method()) ? null : bytes;
@@ -61,11 +60,5 @@ public final class RequestTokenHandler implements AuthenticationHandler {
           "exactly one Authorization header with the Bearer scheme is required");
     }
     return header.substring(BEARER.length()).trim();
-  }
-
-  /** The body's bytes; zero when there is none (the body handler then leaves no buffer). */
-  private static byte[] bytes(RoutingContext ctx) {
-    Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
-    return buffer == null ? new byte[0] : buffer.getBytes();
   }
 }

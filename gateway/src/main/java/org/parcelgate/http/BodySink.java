@@ -13,16 +13,45 @@ interface BodySink {
   void append(Buffer chunk);
 
   /** The bytes received; the sink is not used afterwards. */
-  Buffer body();
+  byte[] body();
 
   /**
-   * A buffer allocated at once for the announced length (the budget already holds it, so the heap
-   * never sees a body grow by copying), or for a chunked body ({@code expectedBytes} {@code -1})
-   * one that grows.
+   * For an announced length ({@code expectedBytes} of zero or more), the array the body is kept in,
+   * allocated at once (the budget already holds it, so the heap never sees a body grow by copying)
+   * and handed on as it is: the only copy of the body the gateway keeps. For a chunked body ({@code
+   * expectedBytes} {@code -1}), a buffer that grows, copied once into an array of the real size at
+   * the end.
    */
   static BodySink allocate(long expectedBytes) {
-    Buffer buffer =
-        Buffer.buffer(expectedBytes < 0 ? CHUNKED_INITIAL_BYTES : Math.toIntExact(expectedBytes));
+    return expectedBytes < 0 ? growing() : fixed(Math.toIntExact(expectedBytes));
+  }
+
+  private static BodySink fixed(int length) {
+    byte[] bytes = new byte[length];
+    return new BodySink() {
+      private int filled;
+
+      @Override
+      public void append(Buffer chunk) {
+        if (chunk.length() > length - filled) {
+          throw new IllegalStateException("more body bytes than the announced Content-Length");
+        }
+        chunk.getBytes(bytes, filled);
+        filled += chunk.length();
+      }
+
+      @Override
+      public byte[] body() {
+        if (filled != length) {
+          throw new IllegalStateException("fewer body bytes than the announced Content-Length");
+        }
+        return bytes;
+      }
+    };
+  }
+
+  private static BodySink growing() {
+    Buffer buffer = Buffer.buffer(CHUNKED_INITIAL_BYTES);
     return new BodySink() {
       @Override
       public void append(Buffer chunk) {
@@ -30,8 +59,8 @@ interface BodySink {
       }
 
       @Override
-      public Buffer body() {
-        return buffer;
+      public byte[] body() {
+        return buffer.getBytes();
       }
     };
   }

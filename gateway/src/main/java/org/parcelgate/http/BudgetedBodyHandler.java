@@ -167,7 +167,7 @@ final class BudgetedBodyHandler implements Handler<RoutingContext> {
         sink = null; // the read deadline answered while the last bytes were on their way
         return;
       }
-      Buffer body;
+      byte[] body;
       try {
         body = sink.body();
       } catch (Throwable t) {
@@ -177,8 +177,8 @@ final class BudgetedBodyHandler implements Handler<RoutingContext> {
         return;
       }
       sink = null;
-      reservation.shrinkTo(body.length());
-      ((RoutingContextInternal) ctx).setBody(body);
+      reservation.shrinkTo(body.length);
+      PartnerContext.received(ctx, body);
       ctx.next();
     }
 
