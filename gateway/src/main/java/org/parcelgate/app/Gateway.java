@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.parcelgate.auth.CaffeineReplayGuard;
 import org.parcelgate.auth.ClientCertificateHandler;
+import org.parcelgate.auth.LayeredReplayGuard;
 import org.parcelgate.auth.PartnerRegistry;
 import org.parcelgate.auth.PartnerRegistryParser;
 import org.parcelgate.auth.ReplayGuard;
@@ -64,7 +64,6 @@ import org.parcelgate.store.DeliveryState;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.GatewayStore;
-import org.parcelgate.store.StoreUnavailableException;
 import org.parcelgate.tls.CertificateRecheckHandler;
 import org.parcelgate.tls.CrlSet;
 import org.parcelgate.tls.PartnerServerOptions;
@@ -90,10 +89,7 @@ public final class Gateway {
   private final GatewayStore store;
   private HttpServer partnerServer;
   private io.vertx.ext.web.Router partnerRouter;
-  private long purgeTimer = -1;
-  private long probeTimer = -1;
-  private final AtomicBoolean purging = new AtomicBoolean();
-  private final AtomicBoolean probing = new AtomicBoolean();
+  private StoreMaintenance maintenance;
   private HttpServer opsServer;
   private Pusher pusher;
 
@@ -251,22 +247,7 @@ public final class Gateway {
             anchors, crls, config.tls().allowStaleCrl(), clock, metrics::tlsRejected);
     CaffeineReplayGuard recent = new CaffeineReplayGuard(config.token().replayCacheSize(), clock);
     metrics.replayGuard(recent);
-    // The in-memory guard answers repeats cheaply; the store makes a first use durable across
-    // restarts.
-    ReplayGuard replayGuard =
-        (issuer, jti, retainUntil) -> {
-          if (!recent.firstUse(issuer, jti, retainUntil)) {
-            return false;
-          }
-          try {
-            return store.firstUse(issuer, jti, retainUntil);
-          } catch (RuntimeException e) {
-            // Not recorded durably, so not used: the request fails as the store's fault, and the
-            // same token sent again after the store recovers is no replay.
-            recent.forget(issuer, jti);
-            throw e;
-          }
-        };
+    ReplayGuard replayGuard = new LayeredReplayGuard(recent, store::firstUse);
     lifecycle.requireStore(store.health()::available);
     metrics.storeUnavailable(() -> !store.health().available());
     GatewaySigner signer = new GatewaySigner(signingKeys, config.gatewayId());
@@ -364,11 +345,8 @@ public final class Gateway {
             listening -> {
               registry.watch(config.registry().reloadInterval());
               crls.watch(config.tls().reloadInterval());
-              purgeTimer =
-                  vertx.setPeriodic(
-                      config.store().purgeInterval().toMillis(), id -> purgeTokenIds(clock));
-              probeTimer =
-                  vertx.setPeriodic(config.store().probeInterval().toMillis(), id -> probeStore());
+              maintenance = new StoreMaintenance(vertx, store, clock);
+              maintenance.start(config.store().purgeInterval(), config.store().probeInterval());
               if (pusher != null) {
                 pusher.start();
               }
@@ -383,45 +361,6 @@ public final class Gateway {
                   registry.get().size());
               return this;
             });
-  }
-
-  /**
-   * Deletes expired token ids, unless the store cannot write or the previous purge still runs. A
-   * failure because the store is unavailable is logged in one line: the store logged its cause.
-   */
-  private void purgeTokenIds(Clock clock) {
-    if (!store.health().available() || !purging.compareAndSet(false, true)) {
-      return;
-    }
-    vertx
-        .executeBlocking(() -> store.purgeExpiredTokenIds(clock.instant()), false)
-        .onComplete(done -> purging.set(false))
-        .onFailure(
-            e -> {
-              if (e instanceof StoreUnavailableException) {
-                LOG.warn("purging expired token ids failed: {}", e.getMessage());
-              } else {
-                LOG.warn("purging expired token ids failed", e);
-              }
-            });
-  }
-
-  /**
-   * One probe of the store at a time, on a worker; it waits at most {@code store.timeout}. The
-   * store logs what changes (unavailable, with the cause; available again).
-   */
-  private void probeStore() {
-    if (!probing.compareAndSet(false, true)) {
-      return;
-    }
-    vertx
-        .executeBlocking(
-            () -> {
-              store.probe();
-              return null;
-            },
-            false)
-        .onComplete(done -> probing.set(false));
   }
 
   private OpsRouter.Commands commands() {
@@ -686,11 +625,8 @@ public final class Gateway {
   }
 
   private void cancelTimers() {
-    if (purgeTimer >= 0) {
-      vertx.cancelTimer(purgeTimer);
-    }
-    if (probeTimer >= 0) {
-      vertx.cancelTimer(probeTimer);
+    if (maintenance != null) {
+      maintenance.stop();
     }
   }
 
