@@ -202,11 +202,7 @@ public final class OpsRouter {
         .onFailure(
             failure -> {
               if (failure instanceof StoreUnavailableException unavailable) {
-                ctx.response()
-                    .putHeader(
-                        HttpHeaders.RETRY_AFTER,
-                        Long.toString(
-                            Math.max(1, (unavailable.retryAfter().toMillis() + 999) / 1000)));
+                Problems.retryAfter(ctx.response(), unavailable.retryAfter());
                 json(
                     ctx,
                     503,

@@ -46,11 +46,7 @@ public final class Problems {
       String detail,
       String requestId,
       Optional<Duration> retryAfter) {
-    retryAfter.ifPresent(
-        delay ->
-            response.putHeader(
-                HttpHeaders.RETRY_AFTER,
-                Long.toString(Math.max(1, (delay.toMillis() + 999) / 1000))));
+    retryAfter.ifPresent(delay -> retryAfter(response, delay));
     response
         .setStatusCode(code.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE)
@@ -59,6 +55,12 @@ public final class Problems {
       response.putHeader("WWW-Authenticate", code.bearerChallenge());
     }
     response.end(document(code, detail, requestId).encode());
+  }
+
+  /** Sets {@code Retry-After} to the delay in whole seconds, rounded up, at least 1. */
+  static void retryAfter(HttpServerResponse response, Duration delay) {
+    response.putHeader(
+        HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (delay.toMillis() + 999) / 1000)));
   }
 
   /**
