@@ -1,12 +1,13 @@
 package org.parcelgate.app;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.parcelgate.auth.CaffeineReplayGuard;
 import org.parcelgate.auth.ClientCertificateHandler;
 import org.parcelgate.auth.LayeredReplayGuard;
@@ -70,6 +71,9 @@ import org.parcelgate.tls.PartnerServerOptions;
 import org.parcelgate.tls.PartnerTrustManager;
 import org.parcelgate.tls.PemFiles;
 import org.parcelgate.validation.TransactionValidator;
+import org.parcelgate.workers.WorkerKind;
+import org.parcelgate.workers.WorkerPool;
+import org.parcelgate.workers.WorkerPools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,17 +85,25 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
+  /** Vert.x's shared random ports, one per gateway started in this JVM (see deployPartnerApi). */
+  private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORTS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private final Vertx vertx;
   private final GatewayConfig config;
   private final Lifecycle lifecycle;
   private final Reloader<PartnerRegistry> registry;
   private final Reloader<CrlSet> crls;
   private final GatewayStore store;
-  private HttpServer partnerServer;
+  private final WorkerPools workers;
   private io.vertx.ext.web.Router partnerRouter;
   private StoreMaintenance maintenance;
-  private HttpServer opsServer;
   private Pusher pusher;
+  private final List<String> partnerDeployments = new ArrayList<>();
+  private String opsDeployment;
+  private String pushDeployment;
+  private int partnerPort;
+  private int opsPort;
 
   /** Per recipient, the policy in force: id, version and hash, for operators. */
   private final JsonObject policies = new JsonObject();
@@ -102,8 +114,10 @@ public final class Gateway {
       Lifecycle lifecycle,
       Reloader<PartnerRegistry> registry,
       Reloader<CrlSet> crls,
-      GatewayStore store) {
+      GatewayStore store,
+      WorkerPools workers) {
     this.vertx = vertx;
+    this.workers = workers;
     this.config = config;
     this.lifecycle = lifecycle;
     this.registry = registry;
@@ -118,7 +132,11 @@ public final class Gateway {
   public static Future<Gateway> start(
       Vertx vertx, GatewayConfig config, PrometheusMeterRegistry meterRegistry, Clock clock) {
     GatewayMetrics metrics = new GatewayMetrics(meterRegistry);
+    BlockedThreads.count(vertx, metrics);
     Lifecycle lifecycle = new Lifecycle();
+    WorkerPools workers = WorkerPools.create(vertx, config.workers(), metrics::workerRefused);
+    metrics.workers(workers.all());
+    WorkerPool loading = workers.get(WorkerKind.MAINTENANCE);
     WriterSchemas schemas;
     try {
       GatewayConfig.Ingest ingest = config.ingest();
@@ -130,11 +148,15 @@ public final class Gateway {
           ingest.limits().maxDecompressedBytes());
       schemas = WriterSchemas.shipped();
     } catch (RuntimeException e) {
-      return Future.failedFuture(new StartupException("cannot set up batch decoding", e));
+      return workers
+          .close()
+          .transform(
+              closed ->
+                  Future.failedFuture(new StartupException("cannot set up batch decoding", e)));
     }
     GatewayConfig.Store storeConfig = config.store();
     Future<GatewayStore> store =
-        vertx.executeBlocking(
+        loading.submit(
             () ->
                 EmbeddedStore.open(
                     storeConfig.dataDirectory(),
@@ -142,18 +164,18 @@ public final class Gateway {
                     new EmbeddedStore.Settings(
                         storeConfig.timeout(), storeConfig.probeInterval())));
     Future<List<X509Certificate>> anchors =
-        vertx.executeBlocking(() -> loadAnchors(config.tls().trustAnchors()));
-    Future<RecipientPolicies> recipients =
-        vertx.executeBlocking(() -> recipients(config.privacy()));
+        loading.submit(() -> loadAnchors(config.tls().trustAnchors()));
+    Future<RecipientPolicies> recipients = loading.submit(() -> recipients(config.privacy()));
     Future<GatewaySigningKeys> signingKeys =
-        vertx.executeBlocking(
+        loading.submit(
             () ->
                 GatewaySigningKeys.load(config.signing().keyFile(), config.signing().activeKid()));
     Future<Optional<String>> pushThumbprint =
-        vertx.executeBlocking(() -> pushThumbprint(config.delivery().push()));
+        loading.submit(() -> pushThumbprint(config.delivery().push()));
     Reloader<PartnerRegistry> registry =
         new Reloader<>(
             vertx,
+            loading,
             "partner registry " + config.registry().file(),
             List.of(config.registry().file()),
             contents -> PartnerRegistryParser.parse(contents.get(0)),
@@ -162,7 +184,8 @@ public final class Gateway {
             List.of(anchors, signingKeys, registry.reload(), store, recipients, pushThumbprint))
         .recover(
             failure ->
-                closeQuietly(vertx, store)
+                closeQuietly(loading, store)
+                    .eventually(workers::close)
                     .transform(
                         closed ->
                             Future.failedFuture(
@@ -175,12 +198,13 @@ public final class Gateway {
               Reloader<CrlSet> crls =
                   new Reloader<>(
                       vertx,
+                      loading,
                       "CRLs " + config.tls().crls(),
                       config.tls().crls(),
                       contents -> parseCrls(contents, anchors.result()),
                       success -> {});
               Gateway gateway =
-                  new Gateway(vertx, config, lifecycle, registry, crls, store.result());
+                  new Gateway(vertx, config, lifecycle, registry, crls, store.result(), workers);
               List<RecipientFeed> feeds =
                   recipients.result().minimizers().stream().map(RecipientFeed::new).toList();
               Feeds feedReader = new Feeds(store.result(), feeds);
@@ -190,7 +214,7 @@ public final class Gateway {
                           Future.failedFuture(new StartupException("tls.crls refused", failure)))
                   .compose(
                       done ->
-                          vertx.executeBlocking(
+                          loading.submit(
                               () -> {
                                 feedReader.registerSchemas();
                                 return null;
@@ -265,6 +289,7 @@ public final class Gateway {
       pusher =
           new Pusher(
               vertx,
+              workers.get(WorkerKind.DELIVERY),
               store,
               feeds,
               new PushClient(
@@ -308,58 +333,134 @@ public final class Gateway {
             config.tls().protocols(),
             api.idleTimeout(),
             api.handshakeTimeout());
-    partnerServer =
-        vertx
-            .createHttpServer(partnerOptions)
-            .invalidRequestHandler(PartnerApiRouter.invalidRequests(metrics))
-            .connectionHandler(PartnerApiRouter.headerDeadline(api.headerTimeout(), metrics))
-            .requestHandler(
-                partnerRouter =
-                    PartnerApiRouter.create(
-                        vertx,
-                        lifecycle,
-                        metrics,
-                        new PartnerApiRouter.Limits(
-                            api.bodyLimitBytes(),
-                            api.bodyMemoryBudget(),
-                            api.bodyTimeout(),
-                            api.maxRequestsInFlightPerPartner()),
-                        new CertificateRecheckHandler(trustManager),
-                        new ClientCertificateHandler(registry),
-                        new RequestTokenHandler(verifier),
-                        signingKeys,
-                        new BatchEndpoints(ingest, metrics),
-                        new PrivacyEndpoints(minimizationLog),
-                        new CustomsEndpoints(
-                            feeds, signer, config.delivery().maxPageSize(), clock)));
-    opsServer =
-        vertx
-            .createHttpServer(
-                new HttpServerOptions().setHost(config.ops().host()).setPort(config.ops().port()))
-            .requestHandler(
-                OpsRouter.create(vertx, lifecycle, meterRegistry, this::status, commands()));
-    return Future.all(opsServer.listen(), partnerServer.listen())
+    PartnerApiRouter.Shared shared =
+        PartnerApiRouter.shared(
+            new PartnerApiRouter.Limits(
+                api.bodyLimitBytes(),
+                api.bodyMemoryBudget(),
+                api.bodyTimeout(),
+                api.maxRequestsInFlightPerPartner()),
+            metrics);
+    CertificateRecheckHandler recheck = new CertificateRecheckHandler(trustManager);
+    ClientCertificateHandler certificates = new ClientCertificateHandler(registry);
+    RequestTokenHandler tokens = new RequestTokenHandler(verifier, workers.get(WorkerKind.AUTH));
+    BatchEndpoints batches = new BatchEndpoints(ingest, metrics, workers.get(WorkerKind.INGEST));
+    PrivacyEndpoints privacy =
+        new PrivacyEndpoints(minimizationLog, workers.get(WorkerKind.PRIVACY));
+    CustomsEndpoints customs =
+        new CustomsEndpoints(
+            feeds, signer, config.delivery().maxPageSize(), clock, workers.get(WorkerKind.FEEDS));
+    Function<Vertx, Router> partnerRouters =
+        instanceVertx ->
+            partnerRouter =
+                PartnerApiRouter.create(
+                    instanceVertx,
+                    lifecycle,
+                    metrics,
+                    shared,
+                    recheck,
+                    certificates,
+                    tokens,
+                    signingKeys,
+                    batches,
+                    privacy,
+                    customs);
+    HttpServerOptions opsOptions =
+        new HttpServerOptions().setHost(config.ops().host()).setPort(config.ops().port());
+    WorkerPool maintenancePool = workers.get(WorkerKind.MAINTENANCE);
+    return deployOps(
+            opsOptions,
+            instanceVertx ->
+                OpsRouter.create(
+                    instanceVertx,
+                    lifecycle,
+                    meterRegistry,
+                    this::status,
+                    commands(),
+                    maintenancePool))
+        .compose(
+            ops ->
+                deployPartnerApi(
+                    partnerOptions,
+                    api.instances(),
+                    partnerRouters,
+                    metrics,
+                    api.headerTimeout(),
+                    api.shutdownGrace()))
         .recover(
             failure -> Future.failedFuture(new StartupException("cannot open the ports", failure)))
+        .compose(
+            listening ->
+                pusher == null
+                    ? Future.succeededFuture()
+                    : vertx
+                        .deployVerticle(new PushVerticle(pusher))
+                        .onSuccess(id -> pushDeployment = id))
         .map(
-            listening -> {
+            deployed -> {
               registry.watch(config.registry().reloadInterval());
               crls.watch(config.tls().reloadInterval());
-              maintenance = new StoreMaintenance(vertx, store, clock);
+              maintenance = new StoreMaintenance(vertx, maintenancePool, store, clock);
               maintenance.start(config.store().purgeInterval(), config.store().probeInterval());
-              if (pusher != null) {
-                pusher.start();
-              }
               lifecycle.ready();
               LOG.info(
-                  "gateway {} ready: partner API https://{}:{} , ops http://{}:{} , {} partners",
+                  "gateway {} ready: partner API https://{}:{} ({} instances), ops http://{}:{} ,"
+                      + " {} partners",
                   config.gatewayId(),
                   api.host(),
                   partnerPort(),
+                  partnerDeployments.isEmpty() ? 0 : api.instances(),
                   config.ops().host(),
                   opsPort(),
                   registry.get().size());
               return this;
+            });
+  }
+
+  private Future<Void> deployOps(HttpServerOptions options, Function<Vertx, Router> router) {
+    OpsVerticle ops = new OpsVerticle(options, router);
+    return vertx
+        .deployVerticle(ops)
+        .map(
+            id -> {
+              opsDeployment = id;
+              opsPort = ops.port();
+              return null;
+            });
+  }
+
+  /**
+   * Deploys the partner port's instances. They all listen on one port: Vert.x binds it once and
+   * hands each accepted connection to one instance's event loop in turn. A port configured as 0
+   * becomes a negative port, Vert.x's "random port shared by the servers that name the same
+   * negative number"; each gateway of the JVM takes its own number.
+   */
+  private Future<Void> deployPartnerApi(
+      HttpServerOptions options,
+      int instances,
+      Function<Vertx, Router> routers,
+      GatewayMetrics metrics,
+      java.time.Duration headerTimeout,
+      java.time.Duration grace) {
+    HttpServerOptions shared = new HttpServerOptions(options);
+    if (shared.getPort() == 0) {
+      shared.setPort(-RANDOM_PORTS.incrementAndGet());
+    }
+    List<PartnerApiVerticle> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return vertx
+        .deployVerticle(
+            () -> {
+              PartnerApiVerticle instance =
+                  new PartnerApiVerticle(shared, routers, metrics, headerTimeout, grace);
+              started.add(instance);
+              return instance;
+            },
+            new DeploymentOptions().setInstances(instances))
+        .map(
+            id -> {
+              partnerDeployments.add(id);
+              partnerPort = started.get(0).port();
+              return null;
             });
   }
 
@@ -585,16 +686,21 @@ public final class Gateway {
   }
 
   public int partnerPort() {
-    return partnerServer.actualPort();
+    return partnerPort;
   }
 
   public int opsPort() {
-    return opsServer.actualPort();
+    return opsPort;
   }
 
   /** The endpoints the partner port serves ({@link PartnerApiRouter#endpoints}). */
   public java.util.SortedSet<String> partnerEndpoints() {
     return PartnerApiRouter.endpoints(partnerRouter);
+  }
+
+  /** The worker pools, for tests that fill one. */
+  WorkerPools workers() {
+    return workers;
   }
 
   public Lifecycle lifecycle() {
@@ -611,16 +717,11 @@ public final class Gateway {
     registry.stop();
     crls.stop();
     LOG.info("gateway {} draining", config.gatewayId());
-    long grace = config.partnerApi().shutdownGrace().toMillis();
-    Future<Void> partner =
-        partnerServer == null
-            ? Future.succeededFuture()
-            : partnerServer.shutdown(grace, TimeUnit.MILLISECONDS);
     cancelTimers();
-    return partner
-        .eventually(() -> pusher == null ? Future.succeededFuture() : pusher.stop())
-        .eventually(() -> opsServer == null ? Future.succeededFuture() : opsServer.close())
-        .eventually(() -> vertx.executeBlocking(() -> closeStore(store)))
+    return undeploy(partnerDeployments)
+        .eventually(() -> undeploy(pushDeployment))
+        .eventually(() -> undeploy(opsDeployment))
+        .eventually(this::closeStoreAndPools)
         .onComplete(done -> LOG.info("gateway {} stopped", config.gatewayId()));
   }
 
@@ -630,27 +731,45 @@ public final class Gateway {
     }
   }
 
+  /** Undeploys the partner port's instances together: each drains its own connections. */
+  private Future<Void> undeploy(List<String> deployments) {
+    List<Future<Void>> undeployed = new ArrayList<>();
+    deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
+    deployments.clear();
+    return Future.join(undeployed).mapEmpty();
+  }
+
+  private Future<Void> undeploy(String deployment) {
+    return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
+  }
+
+  private Future<Void> closeStoreAndPools() {
+    return workers
+        .get(WorkerKind.MAINTENANCE)
+        .submit(() -> closeStore(store))
+        .<Void>mapEmpty()
+        .eventually(workers::close);
+  }
+
   private static Void closeStore(GatewayStore store) {
     store.close();
     return null;
   }
 
-  private static Future<Void> closeQuietly(Vertx vertx, Future<GatewayStore> store) {
+  private static Future<Void> closeQuietly(WorkerPool workers, Future<GatewayStore> store) {
     if (store.succeeded()) {
-      return vertx.executeBlocking(() -> closeStore(store.result()));
+      return workers.submit(() -> closeStore(store.result())).mapEmpty();
     }
     return Future.succeededFuture();
   }
 
   private Future<Void> closeServers() {
-    Future<Void> partner = partnerServer == null ? Future.succeededFuture() : partnerServer.close();
-    Future<Void> ops = opsServer == null ? Future.succeededFuture() : opsServer.close();
-    Future<Void> pushes = pusher == null ? Future.succeededFuture() : pusher.stop();
     registry.stop();
     crls.stop();
     cancelTimers();
-    return Future.join(partner, ops, pushes)
-        .eventually(() -> vertx.executeBlocking(() -> closeStore(store)))
-        .mapEmpty();
+    Future<Void> partner = undeploy(partnerDeployments);
+    Future<Void> ops = undeploy(opsDeployment);
+    Future<Void> pushes = undeploy(pushDeployment);
+    return Future.join(partner, ops, pushes).eventually(this::closeStoreAndPools).mapEmpty();
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.parcelgate.workers.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,7 @@ final class Reloader<T> implements Supplier<T> {
   }
 
   private final Vertx vertx;
+  private final WorkerPool workers;
   private final String name;
   private final List<Path> files;
   private final Parser<T> parser;
@@ -47,8 +49,14 @@ final class Reloader<T> implements Supplier<T> {
   private long timerId = -1;
 
   Reloader(
-      Vertx vertx, String name, List<Path> files, Parser<T> parser, Consumer<Boolean> onResult) {
+      Vertx vertx,
+      WorkerPool workers,
+      String name,
+      List<Path> files,
+      Parser<T> parser,
+      Consumer<Boolean> onResult) {
     this.vertx = vertx;
+    this.workers = workers;
     this.name = name;
     this.files = List.copyOf(files);
     this.parser = parser;
@@ -65,7 +73,7 @@ final class Reloader<T> implements Supplier<T> {
    * content is refused.
    */
   Future<Outcome> reload() {
-    return vertx.executeBlocking(this::reloadBlocking, false);
+    return workers.submit(this::reloadBlocking);
   }
 
   private synchronized Outcome reloadBlocking() throws Exception {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.parcelgate.store.GatewayStore;
 import org.parcelgate.store.StoreUnavailableException;
+import org.parcelgate.workers.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,7 @@ final class StoreMaintenance {
   private static final Logger LOG = LoggerFactory.getLogger(StoreMaintenance.class);
 
   private final Vertx vertx;
+  private final WorkerPool workers;
   private final GatewayStore store;
   private final Clock clock;
   private final AtomicBoolean purging = new AtomicBoolean();
@@ -26,8 +28,9 @@ final class StoreMaintenance {
   private long purgeTimer = -1;
   private long probeTimer = -1;
 
-  StoreMaintenance(Vertx vertx, GatewayStore store, Clock clock) {
+  StoreMaintenance(Vertx vertx, WorkerPool workers, GatewayStore store, Clock clock) {
     this.vertx = vertx;
+    this.workers = workers;
     this.store = store;
     this.clock = clock;
   }
@@ -51,8 +54,8 @@ final class StoreMaintenance {
     if (!store.health().available() || !purging.compareAndSet(false, true)) {
       return;
     }
-    vertx
-        .executeBlocking(() -> store.purgeExpiredTokenIds(clock.instant()), false)
+    workers
+        .submit(() -> store.purgeExpiredTokenIds(clock.instant()))
         .onComplete(done -> purging.set(false))
         .onFailure(
             e -> {
@@ -69,13 +72,12 @@ final class StoreMaintenance {
     if (!probing.compareAndSet(false, true)) {
       return;
     }
-    vertx
-        .executeBlocking(
+    workers
+        .submit(
             () -> {
               store.probe();
               return null;
-            },
-            false)
+            })
         .onComplete(done -> probing.set(false));
   }
 }

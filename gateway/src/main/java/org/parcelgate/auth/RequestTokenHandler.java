@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Set;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
+import org.parcelgate.workers.WorkerPool;
 
 /**
  * Verifies the request's signed token against the partner the certificate handler found. Signature
- * verification runs on a worker thread, off the event loop; the route continues on the event loop
- * with the result.
+ * verification runs on the {@code auth} worker pool, off the event loop; the route continues on the
+ * event loop with the result.
  *
  * <p>A request "has a body" when its method is POST, PUT or PATCH, or when it carries body bytes;
  * such a request needs {@code body_sha256}.
@@ -23,9 +24,15 @@ public final class RequestTokenHandler implements AuthenticationHandler {
   private static final String BEARER = "Bearer ";
 
   private final RequestTokenVerifier verifier;
+  private final WorkerPool workers;
 
-  public RequestTokenHandler(RequestTokenVerifier verifier) {
+  /**
+   * @param workers the pool token checks run on; when it is full the request is refused with {@code
+   *     503 overloaded}
+   */
+  public RequestTokenHandler(RequestTokenVerifier verifier, WorkerPool workers) {
     this.verifier = verifier;
+    this.workers = workers;
   }
 
   @Override
@@ -37,8 +44,8 @@ public final class RequestTokenHandler implements AuthenticationHandler {
     // null: a request without a body (protocol.md, "Body binding"), which needs no body_sha256.
     byte[] body =
         bytes.length == 0 && !BODY_METHODS.contains(ctx.request().method()) ? null : bytes;
-    ctx.vertx()
-        .executeBlocking(() -> verifier.verify(partner, token, thumbprint, body), false)
+    workers
+        .submit(() -> verifier.verify(partner, token, thumbprint, body))
         .onSuccess(
             verified -> {
               PartnerContext.verified(ctx, verified, bytes);

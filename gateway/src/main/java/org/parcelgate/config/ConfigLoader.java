@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,6 +29,8 @@ import org.parcelgate.protocol.RetryPolicy;
 import org.parcelgate.protocol.SignatureAlgorithms;
 import org.parcelgate.tls.PartnerServerOptions;
 import org.parcelgate.validation.ValidationPolicy;
+import org.parcelgate.workers.WorkerKind;
+import org.parcelgate.workers.WorkerPools;
 
 /**
  * Loads the configuration: the embedded defaults, then the optional configuration file, then {@code
@@ -138,6 +141,7 @@ public final class ConfigLoader {
     if (partnerApi.port() != 0 && partnerApi.port() == ops.port()) {
       throw new ConfigException("ops.port", "must differ from partner-api.port");
     }
+    WorkerPools.Settings workers = workers(tree);
     tree.requireAllRead();
     return new GatewayConfig(
         gatewayId,
@@ -151,7 +155,33 @@ public final class ConfigLoader {
         ingest,
         validation,
         privacy,
-        delivery);
+        delivery,
+        workers);
+  }
+
+  /**
+   * The worker pools, one per kind of work. {@code partner-api.instances} and every pool's {@code
+   * threads} take {@code 0} for "one per core".
+   */
+  static WorkerPools.Settings workers(ConfigTree tree) {
+    Map<WorkerKind, WorkerPools.Size> sizes = new EnumMap<>(WorkerKind.class);
+    for (WorkerKind kind : WorkerKind.values()) {
+      String prefix = "workers." + kind.wireName() + ".";
+      sizes.put(
+          kind,
+          new WorkerPools.Size(
+              perCore(tree.integer(prefix + "threads", 0, 1024)),
+              tree.integer(prefix + "queue", 0, 1_000_000)));
+    }
+    return new WorkerPools.Settings(
+        sizes,
+        tree.duration("workers.retry-after", Duration.ofSeconds(1), Duration.ofHours(1)),
+        tree.duration("workers.max-execute-time", Duration.ofSeconds(1), DAY));
+  }
+
+  /** {@code 0} means one per core. */
+  private static int perCore(int configured) {
+    return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
   }
 
   /**
@@ -179,6 +209,7 @@ public final class ConfigLoader {
     return new GatewayConfig.PartnerApi(
         host,
         port,
+        perCore(tree.integer("partner-api.instances", 0, 1024)),
         bodyLimit,
         budget,
         tree.duration("partner-api.header-timeout", Duration.ofMillis(100), Duration.ofMinutes(5)),

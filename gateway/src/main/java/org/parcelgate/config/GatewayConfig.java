@@ -12,6 +12,7 @@ import org.parcelgate.delivery.Routing;
 import org.parcelgate.ingest.IngestLimits;
 import org.parcelgate.protocol.RetryPolicy;
 import org.parcelgate.validation.ValidationPolicy;
+import org.parcelgate.workers.WorkerPools;
 
 /**
  * The gateway's whole configuration, typed and validated. Built once at start by {@link
@@ -29,7 +30,8 @@ public record GatewayConfig(
     Ingest ingest,
     ValidationPolicy validation,
     Privacy privacy,
-    Delivery delivery) {
+    Delivery delivery,
+    WorkerPools.Settings workers) {
 
   /**
    * The mutual-TLS port partners call.
@@ -39,10 +41,12 @@ public record GatewayConfig(
    *     byte
    * @param bodyTimeout how long a request's body may take to arrive, from the end of its headers
    * @param maxRequestsInFlightPerPartner requests of one partner answered concurrently
+   * @param instances verticle instances serving the port, each with its own event loop
    */
   public record PartnerApi(
       String host,
       int port,
+      int instances,
       int bodyLimitBytes,
       long bodyMemoryBudget,
       Duration headerTimeout,

@@ -23,6 +23,7 @@ import org.parcelgate.store.DeliveryStore;
 import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.FeedQuery;
 import org.parcelgate.store.StoreUnavailableException;
+import org.parcelgate.workers.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,7 @@ public final class Pusher {
       Map<FeedKind, Long> backlog) {}
 
   private final Vertx vertx;
+  private final WorkerPool workers;
   private final DeliveryStore store;
   private final Feeds feeds;
   private final PushClient client;
@@ -80,6 +82,7 @@ public final class Pusher {
 
   public Pusher(
       Vertx vertx,
+      WorkerPool workers,
       DeliveryStore store,
       Feeds feeds,
       PushClient client,
@@ -89,6 +92,7 @@ public final class Pusher {
       RandomGenerator random,
       String gatewayId) {
     this.vertx = vertx;
+    this.workers = workers;
     this.store = store;
     this.feeds = feeds;
     this.client = client;
@@ -178,7 +182,7 @@ public final class Pusher {
         .future()
         .compose(
             breakers ->
-                vertx.executeBlocking(
+                workers.submit(
                     () -> {
                       List<Status> statuses = new ArrayList<>();
                       for (RecipientPush push : recipients.values()) {
@@ -201,8 +205,7 @@ public final class Pusher {
                                 backlog));
                       }
                       return statuses;
-                    },
-                    false));
+                    }));
   }
 
   /**
@@ -217,8 +220,8 @@ public final class Pusher {
     if (push == null) {
       return Future.failedFuture(new IllegalArgumentException("no push for this recipient"));
     }
-    return vertx
-        .executeBlocking(
+    return workers
+        .submit(
             () -> {
               int moved = 0;
               for (FeedKind feed : FeedKind.values()) {
@@ -237,8 +240,7 @@ public final class Pusher {
                             DeadLetter.Status.REDRIVE);
               }
               return moved;
-            },
-            false)
+            })
         .onSuccess(
             moved -> {
               LOG.info("{} dead letters of recipient {} marked for re-drive", moved, recipient);
@@ -337,8 +339,8 @@ public final class Pusher {
       }
       busy = true;
       current =
-          vertx
-              .executeBlocking(this::prepare, false)
+          workers
+              .submit(this::prepare)
               .compose(
                   delivery -> {
                     if (delivery == null || stopped) {
@@ -354,8 +356,7 @@ public final class Pusher {
                             delivery.key(),
                             delivery.body(),
                             delivery.bodySha256())
-                        .compose(
-                            answer -> vertx.executeBlocking(() -> settle(delivery, answer), false));
+                        .compose(answer -> workers.submit(() -> settle(delivery, answer)));
                   });
       current.onComplete(
           outcome -> {

@@ -12,6 +12,7 @@ import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.ingest.IngestService;
 import org.parcelgate.metrics.GatewayMetrics;
+import org.parcelgate.workers.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +33,15 @@ public final class BatchEndpoints {
 
   private final IngestService ingest;
   private final GatewayMetrics metrics;
+  private final WorkerPool workers;
 
-  public BatchEndpoints(IngestService ingest, GatewayMetrics metrics) {
+  /**
+   * @param workers the {@code ingest} pool: whole batches and their status reads
+   */
+  public BatchEndpoints(IngestService ingest, GatewayMetrics metrics, WorkerPool workers) {
     this.ingest = ingest;
     this.metrics = metrics;
+    this.workers = workers;
   }
 
   void mount(Router router) {
@@ -54,8 +60,8 @@ public final class BatchEndpoints {
     IngestService.Submission submission =
         new IngestService.Submission(
             request.partner().id(), request.jti(), PartnerContext.body(ctx));
-    ctx.vertx()
-        .executeBlocking(() -> ingest.ingest(submission), false)
+    workers
+        .submit(() -> ingest.ingest(submission))
         .onSuccess(
             result -> {
               metrics.batch(
@@ -86,8 +92,8 @@ public final class BatchEndpoints {
     if (!BATCH_ID.matcher(batchId).matches()) {
       throw new GatewayException(ProblemCode.NOT_FOUND, "no such batch");
     }
-    ctx.vertx()
-        .executeBlocking(() -> ingest.batchJson(marketplace, batchId), false)
+    workers
+        .submit(() -> ingest.batchJson(marketplace, batchId))
         .onSuccess(
             json -> {
               if (json.isEmpty()) {

@@ -22,6 +22,7 @@ import org.parcelgate.protocol.JoseTypes;
 import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.FeedQuery;
+import org.parcelgate.workers.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,11 +54,17 @@ public final class CustomsEndpoints {
   private static final Pattern TRACKING = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
   private final Feeds feeds;
+  private final WorkerPool workers;
   private final GatewaySigner signer;
   private final int maxPageSize;
   private final Clock clock;
 
-  public CustomsEndpoints(Feeds feeds, GatewaySigner signer, int maxPageSize, Clock clock) {
+  /**
+   * @param workers the {@code feeds} pool: page reads and their signatures
+   */
+  public CustomsEndpoints(
+      Feeds feeds, GatewaySigner signer, int maxPageSize, Clock clock, WorkerPool workers) {
+    this.workers = workers;
     this.feeds = feeds;
     this.signer = signer;
     this.maxPageSize = maxPageSize;
@@ -89,8 +96,8 @@ public final class CustomsEndpoints {
     boolean avro = avro(ctx);
     FeedQuery query = query(ctx, recipient, kind);
     String requested = ctx.request().uri();
-    ctx.vertx()
-        .executeBlocking(() -> read(feed, query, kind, avro, requested), false)
+    workers
+        .submit(() -> read(feed, query, kind, avro, requested))
         .onFailure(ctx::fail)
         .onSuccess(
             page -> {

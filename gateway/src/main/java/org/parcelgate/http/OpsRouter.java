@@ -13,6 +13,7 @@ import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.store.StoreException;
 import org.parcelgate.store.StoreUnavailableException;
+import org.parcelgate.workers.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,8 @@ public final class OpsRouter {
       Lifecycle lifecycle,
       PrometheusMeterRegistry registry,
       Supplier<JsonObject> status,
-      Commands commands) {
+      Commands commands,
+      WorkerPool workers) {
     Router router = Router.router(vertx);
     router.route().failureHandler(OpsRouter::failed);
     router
@@ -87,8 +89,8 @@ public final class OpsRouter {
         .get("/metrics")
         .handler(
             ctx ->
-                ctx.vertx()
-                    .executeBlocking(registry::scrape, false)
+                workers
+                    .submit(registry::scrape)
                     .onSuccess(
                         text ->
                             ctx.response()

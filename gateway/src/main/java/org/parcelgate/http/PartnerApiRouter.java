@@ -69,11 +69,38 @@ public final class PartnerApiRouter {
       Duration bodyTimeout,
       int maxRequestsInFlightPerPartner) {}
 
+  /**
+   * What every router of the port shares, whichever verticle instance serves a connection: the body
+   * memory budget and each partner's requests in flight are limits of the gateway, not of one event
+   * loop.
+   */
+  public static final class Shared {
+    private final Limits limits;
+    private final BodyBudget budget;
+    private final PartnerInFlight inFlight;
+
+    private Shared(Limits limits, BodyBudget budget, PartnerInFlight inFlight) {
+      this.limits = limits;
+      this.budget = budget;
+      this.inFlight = inFlight;
+    }
+  }
+
+  /** Creates the shared limits once per gateway, and registers their meters. */
+  public static Shared shared(Limits limits, GatewayMetrics metrics) {
+    BodyBudget budget = new BodyBudget(limits.bodyMemoryBudget());
+    metrics.bodyMemory(budget::inUse, budget.capacity());
+    return new Shared(limits, budget, new PartnerInFlight(limits.maxRequestsInFlightPerPartner()));
+  }
+
+  /**
+   * One router, for one verticle instance; the handlers' limits are the gateway's ({@code shared}).
+   */
   public static Router create(
       Vertx vertx,
       Lifecycle lifecycle,
       GatewayMetrics metrics,
-      Limits limits,
+      Shared shared,
       CertificateRecheckHandler recheck,
       ClientCertificateHandler certificates,
       RequestTokenHandler tokens,
@@ -83,8 +110,7 @@ public final class PartnerApiRouter {
       CustomsEndpoints customs) {
     Router router = Router.router(vertx);
     ProblemHandler problems = new ProblemHandler();
-    BodyBudget budget = new BodyBudget(limits.bodyMemoryBudget());
-    metrics.bodyMemory(budget::inUse, budget.capacity());
+    Limits limits = shared.limits;
 
     router
         .route()
@@ -93,9 +119,8 @@ public final class PartnerApiRouter {
         .handler(new AdmissionHandler(lifecycle))
         .handler(recheck)
         .handler(certificates)
-        .handler(
-            new PartnerLimitHandler(new PartnerInFlight(limits.maxRequestsInFlightPerPartner())))
-        .handler(new BudgetedBodyHandler(budget, limits.bodyLimitBytes()))
+        .handler(new PartnerLimitHandler(shared.inFlight))
+        .handler(new BudgetedBodyHandler(shared.budget, limits.bodyLimitBytes()))
         .failureHandler(problems);
 
     String jwks = signingKeys.publishedKeys().toString();

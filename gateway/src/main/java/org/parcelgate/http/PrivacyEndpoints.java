@@ -28,6 +28,7 @@ import org.parcelgate.store.ActionCount;
 import org.parcelgate.store.LogQuery;
 import org.parcelgate.store.LogRow;
 import org.parcelgate.store.StoredCheckpoint;
+import org.parcelgate.workers.WorkerPool;
 
 /**
  * The privacy officers' access to the minimization log, in two forms with the same handlers:
@@ -66,6 +67,7 @@ public final class PrivacyEndpoints {
           + " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
   private final MinimizationLog log;
+  private final WorkerPool workers;
   private final Map<String, PageFile> page;
 
   private record PageFile(String contentType, Buffer content) {}
@@ -76,8 +78,12 @@ public final class PrivacyEndpoints {
   /** An export's formatted body, where it stopped, and the log's size. */
   private record Export(Buffer body, long stop, long treeSize) {}
 
-  public PrivacyEndpoints(MinimizationLog log) {
+  /**
+   * @param workers the {@code privacy} pool: log reads, checkpoints and proofs
+   */
+  public PrivacyEndpoints(MinimizationLog log, WorkerPool workers) {
     this.log = log;
+    this.workers = workers;
     this.page =
         Map.of(
             "index.html", pageFile("index.html", "text/html; charset=utf-8"),
@@ -360,8 +366,8 @@ public final class PrivacyEndpoints {
     return PartnerContext.partner(ctx).id();
   }
 
-  private static <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
-    return ctx.vertx().executeBlocking(work, false).onFailure(ctx::fail);
+  private <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
+    return workers.submit(work).onFailure(ctx::fail);
   }
 
   private static JsonObject entry(LogRow row) {

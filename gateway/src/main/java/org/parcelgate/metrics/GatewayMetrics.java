@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,8 @@ import org.parcelgate.auth.CaffeineReplayGuard;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.privacy.RecipientPolicies;
 import org.parcelgate.tls.TlsRejection;
+import org.parcelgate.workers.WorkerKind;
+import org.parcelgate.workers.WorkerPool;
 
 /**
  * The gateway's own meters. Names are namespaced constants; every tag value comes from an enum, so
@@ -41,6 +44,11 @@ public final class GatewayMetrics {
   public static final String BODY_MEMORY_IN_USE = "parcelgate.body.memory.in_use";
   public static final String BODY_MEMORY_BUDGET = "parcelgate.body.memory.budget";
 
+  public static final String THREADS_BLOCKED = "parcelgate.threads.blocked";
+  public static final String WORKERS_REFUSED = "parcelgate.workers.refused";
+  public static final String WORKERS_PENDING = "parcelgate.workers.pending";
+  public static final String WORKERS_CAPACITY = "parcelgate.workers.capacity";
+
   public static final String OUTCOME_ACCEPTED = "accepted";
   public static final String OUTCOME_REJECTED = "rejected";
   private static final String NO_REASON = "none";
@@ -51,6 +59,7 @@ public final class GatewayMetrics {
   private final Map<TlsRejection, Counter> tlsRejected = new EnumMap<>(TlsRejection.class);
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Map<WorkerKind, Counter> workersRefused = new EnumMap<>(WorkerKind.class);
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -60,6 +69,14 @@ public final class GatewayMetrics {
         .register(registry);
     for (ProblemCode code : ProblemCode.values()) {
       rejected.put(code, requests(OUTCOME_REJECTED, code.code()));
+    }
+    for (WorkerKind kind : WorkerKind.values()) {
+      workersRefused.put(
+          kind,
+          Counter.builder(WORKERS_REFUSED)
+              .description("Work refused because its worker pool and queue were full (503)")
+              .tag("pool", kind.wireName())
+              .register(registry));
     }
     for (TlsRejection reason : TlsRejection.values()) {
       tlsRejected.put(
@@ -77,6 +94,39 @@ public final class GatewayMetrics {
         .tag("outcome", outcome)
         .tag("reason", reason)
         .register(registry);
+  }
+
+  /** Vert.x found a thread blocked past its limit: an event loop, or a worker thread. */
+  public void threadBlocked(boolean eventLoop) {
+    Counter.builder(THREADS_BLOCKED)
+        .description("Blocked-thread warnings: event loops or workers held past their limit")
+        .tag("thread", eventLoop ? "event-loop" : "worker")
+        .register(registry)
+        .increment();
+  }
+
+  /** Blocked-thread warnings so far, of both kinds. */
+  public double threadsBlocked() {
+    return registry.find(THREADS_BLOCKED).counters().stream().mapToDouble(Counter::count).sum();
+  }
+
+  /** One submission refused by a full worker pool. */
+  public void workerRefused(WorkerKind kind) {
+    workersRefused.get(kind).increment();
+  }
+
+  /** Each pool's work in hand (running and waiting) and the most it holds. */
+  public void workers(Collection<WorkerPool> pools) {
+    for (WorkerPool pool : pools) {
+      Gauge.builder(WORKERS_PENDING, pool, WorkerPool::pending)
+          .description("Work submitted to a worker pool and not finished: running or queued")
+          .tag("pool", pool.kind().wireName())
+          .register(registry);
+      Gauge.builder(WORKERS_CAPACITY, pool, WorkerPool::capacity)
+          .description("The most work a worker pool holds: its threads plus its queue")
+          .tag("pool", pool.kind().wireName())
+          .register(registry);
+    }
   }
 
   /**

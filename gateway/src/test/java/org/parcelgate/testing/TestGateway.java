@@ -53,6 +53,7 @@ public final class TestGateway {
 
   public static Future<Running> start(Vertx vertx, Map<String, String> environment, Clock clock) {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    NoBlockedThreads.watch(meters);
     return ConfigLoader.load(vertx, Optional.empty(), environment)
         .compose(config -> Gateway.start(vertx, config, meters, clock))
         .map(gateway -> new Running(gateway, meters));
