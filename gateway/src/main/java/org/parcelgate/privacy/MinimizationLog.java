@@ -113,7 +113,11 @@ public final class MinimizationLog {
           "the index must be below the tree size, which must be from 1 to " + size);
     }
     List<byte[]> path = store.logInclusionProof(index, treeSize);
-    byte[] leafHash = store.logRange(index, index + 1).get(0).leafHash();
+    byte[] leafHash =
+        store.logRange(index, index + 1).stream()
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("the log has no entry " + index))
+            .leafHash();
     return new InclusionProof(
         index, treeSize, encode(leafHash), path.stream().map(MinimizationLog::encode).toList());
   }
