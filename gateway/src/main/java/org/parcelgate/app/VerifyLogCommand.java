@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,14 +54,13 @@ public final class VerifyLogCommand {
     if (logs.isEmpty() || checkpoint == null || keys == null) {
       return usage(err, "--log, --checkpoint and --keys are all required");
     }
-    Checkpoint verified;
-    List<String> lines;
+    LogVerifier.Pass pass;
     try {
       JWKSet published = JWKSet.parse(Files.readString(keys, StandardCharsets.UTF_8));
-      verified = new CheckpointVerifier(published).verify(jws(checkpoint));
-      lines = new ArrayList<>();
+      Checkpoint verified = new CheckpointVerifier(published).verify(jws(checkpoint));
+      pass = new LogVerifier.Pass(verified);
       for (Path log : logs) {
-        lines.addAll(lines(log));
+        lines(log, pass);
       }
     } catch (IOException e) {
       err.println("parcelgate verify-log: cannot read " + e.getMessage());
@@ -72,7 +72,7 @@ public final class VerifyLogCommand {
       out.println("NOT VERIFIED: " + e.getMessage());
       return 1;
     }
-    LogVerifier.Result result = LogVerifier.verify(lines, verified);
+    LogVerifier.Result result = pass.result();
     out.println((result.verified() ? "VERIFIED: " : "NOT VERIFIED: ") + result.message());
     return result.verified() ? 0 : 1;
   }
@@ -94,14 +94,29 @@ public final class VerifyLogCommand {
     throw new IllegalArgumentException("the checkpoint file holds no jws member");
   }
 
-  /** The export's lines; a final newline ends the last line rather than adding an empty one. */
-  private static List<String> lines(Path file) throws IOException {
-    String content = Files.readString(file, StandardCharsets.UTF_8);
-    List<String> lines = new ArrayList<>(List.of(content.split("\n", -1)));
-    if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
-      lines.remove(lines.size() - 1);
+  /**
+   * Gives the export's lines to the pass as they are read, never the whole file at once. Lines end
+   * at {@code \n} only (a {@code \r} stays part of its line and so of its hash); a final newline
+   * ends the last line rather than adding an empty one.
+   */
+  private static void lines(Path file, LogVerifier.Pass pass) throws IOException {
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      StringBuilder line = new StringBuilder();
+      char[] buffer = new char[8192];
+      for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+        for (int i = 0; i < read; i++) {
+          if (buffer[i] == '\n') {
+            pass.add(line.toString());
+            line.setLength(0);
+          } else {
+            line.append(buffer[i]);
+          }
+        }
+      }
+      if (!line.isEmpty()) {
+        pass.add(line.toString());
+      }
     }
-    return lines;
   }
 
   private static int usage(PrintStream err, String problem) {

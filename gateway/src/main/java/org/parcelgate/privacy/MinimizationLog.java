@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
@@ -16,8 +18,10 @@ import org.parcelgate.protocol.MerkleTree;
 import org.parcelgate.signing.CheckpointSigner;
 import org.parcelgate.store.ActionCount;
 import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.LogNode;
 import org.parcelgate.store.LogQuery;
 import org.parcelgate.store.LogRow;
+import org.parcelgate.store.LogTree;
 import org.parcelgate.store.StoredCheckpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,7 +96,7 @@ public final class MinimizationLog {
     if (latest.isPresent() && latest.get().treeSize() >= size) {
       return latest.get();
     }
-    String root = encode(MerkleTree.root(store.leafHashes(size)));
+    String root = encode(store.logRoot(size));
     Instant now = clock.instant();
     StoredCheckpoint signed = new StoredCheckpoint(size, root, now, signer.sign(size, root, now));
     store.saveCheckpoint(signed);
@@ -108,14 +112,14 @@ public final class MinimizationLog {
           ProblemCode.INVALID_LOG_RANGE,
           "the index must be below the tree size, which must be from 1 to " + size);
     }
-    List<byte[]> leaves = store.leafHashes(treeSize);
+    List<byte[]> path = store.logInclusionProof(index, treeSize);
+    byte[] leafHash =
+        store.logRange(index, index + 1).stream()
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("the log has no entry " + index))
+            .leafHash();
     return new InclusionProof(
-        index,
-        treeSize,
-        encode(leaves.get((int) index)),
-        MerkleTree.inclusionProof(leaves, (int) index).stream()
-            .map(MinimizationLog::encode)
-            .toList());
+        index, treeSize, encode(leafHash), path.stream().map(MinimizationLog::encode).toList());
   }
 
   public ConsistencyProof consistencyProof(long first, long second) {
@@ -124,19 +128,20 @@ public final class MinimizationLog {
       throw new GatewayException(
           ProblemCode.INVALID_LOG_RANGE, "the sizes must satisfy 1 <= first <= second <= " + size);
     }
-    List<byte[]> leaves = store.leafHashes(second);
     return new ConsistencyProof(
         first,
         second,
-        MerkleTree.consistencyProof(leaves, (int) first).stream()
-            .map(MinimizationLog::encode)
-            .toList());
+        store.logConsistencyProof(first, second).stream().map(MinimizationLog::encode).toList());
   }
 
   /**
    * Verifies the whole stored log against its stored checkpoints, in one pass over the entries. The
    * checkpoints are read before the log's size: a checkpoint signed while this runs is left for the
    * next verification, never taken for entries gone missing.
+   *
+   * <p>The same pass checks the stored tree nodes, from which checkpoints and proofs are computed,
+   * against the stored leaf hashes; the first node that differs is reported. Reads the log in
+   * chunks, holding one chunk and O(log n) hashes at a time.
    */
   public Verification verify() {
     List<StoredCheckpoint> stored = store.checkpoints();
@@ -159,9 +164,16 @@ public final class MinimizationLog {
     // Smallest first (the store's order): each is checked when the pass reaches its size.
     int next = 0;
     MerkleTree.Accumulator tree = new MerkleTree.Accumulator();
+    LogTree.Growth storedTree = new LogTree.Growth();
+    String nodeProblem = null;
     next = checkReached(tree, checkpoints, next, problems);
     for (long from = 0; from < size; from += VERIFY_CHUNK) {
-      for (LogRow row : store.logRange(from, Math.min(size, from + VERIFY_CHUNK))) {
+      long to = Math.min(size, from + VERIFY_CHUNK);
+      Map<NodeKey, byte[]> nodes = new HashMap<>();
+      for (LogNode node : store.logNodesCompletedBy(from, to)) {
+        nodes.put(new NodeKey(node.level(), node.index()), node.hash());
+      }
+      for (LogRow row : store.logRange(from, to)) {
         if (row.index() != tree.size()) {
           problems.add("entry " + tree.size() + " is missing");
           return new Verification(false, size, "", Optional.empty(), problems);
@@ -171,8 +183,24 @@ public final class MinimizationLog {
           problems.add("entry " + row.index() + " does not match its leaf hash");
         }
         tree.append(recomputed);
+        for (LogNode expected : storedTree.append(row.leafHash())) {
+          byte[] found = nodes.get(new NodeKey(expected.level(), expected.index()));
+          if (nodeProblem == null
+              && (found == null || !MessageDigest.isEqual(found, expected.hash()))) {
+            nodeProblem =
+                "the stored tree node at level "
+                    + expected.level()
+                    + ", index "
+                    + expected.index()
+                    + (found == null ? " is missing" : " does not match the leaf hashes below it")
+                    + ": checkpoints and proofs computed from it are wrong";
+          }
+        }
         next = checkReached(tree, checkpoints, next, problems);
       }
+    }
+    if (nodeProblem != null) {
+      problems.add(nodeProblem);
     }
     if (tree.size() != size) {
       problems.add("the log holds " + tree.size() + " entries in sequence, not " + size);
@@ -187,6 +215,8 @@ public final class MinimizationLog {
             : Optional.of(checkpoints.get(checkpoints.size() - 1));
     return new Verification(problems.isEmpty(), tree.size(), encode(tree.root()), latest, problems);
   }
+
+  private record NodeKey(int level, long index) {}
 
   /** Compares every checkpoint whose size the pass has reached; returns the next unchecked one. */
   private static int checkReached(

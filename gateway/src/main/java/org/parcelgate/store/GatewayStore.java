@@ -100,11 +100,42 @@ public interface GatewayStore extends DeliveryStore, AutoCloseable {
    */
   long appendLog(LogAppend entry);
 
-  /** How many entries the minimization log holds: the size of its Merkle tree. */
+  /**
+   * How many entries the minimization log holds: the size of its Merkle tree. Read from the largest
+   * index, not counted.
+   */
   long logSize();
 
-  /** The stored leaf hashes of the first {@code size} entries, in index order. */
-  List<byte[]> leafHashes(long size);
+  /**
+   * The RFC 9162 tree head of the first {@code size} entries, from O(log size) stored nodes.
+   *
+   * @throws StoreException if {@code size} exceeds the log
+   */
+  byte[] logRoot(long size);
+
+  /**
+   * The RFC 9162 audit path of entry {@code index} in the tree of the first {@code size} entries,
+   * from O(log size) stored nodes.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= index < size}
+   * @throws StoreException if {@code size} exceeds the log
+   */
+  List<byte[]> logInclusionProof(long index, long size);
+
+  /**
+   * The RFC 9162 consistency proof between the trees of the first {@code first} and the first
+   * {@code second} entries, from O(log second) stored nodes.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= first <= second}
+   * @throws StoreException if {@code second} exceeds the log
+   */
+  List<byte[]> logConsistencyProof(long first, long second);
+
+  /**
+   * The stored tree nodes above the leaves that entries {@code [from, to)} complete (each node's
+   * last leaf is in the range), by level, then index: for checking the nodes against the entries.
+   */
+  List<LogNode> logNodesCompletedBy(long from, long to);
 
   /** The entries with indexes in {@code [from, to)}, in index order. */
   List<LogRow> logRange(long from, long to);

@@ -357,8 +357,23 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
-  public List<byte[]> leafHashes(long size) {
-    return run(connection -> LogTables.leafHashes(connection, size));
+  public byte[] logRoot(long size) {
+    return run(connection -> LogTables.root(connection, size));
+  }
+
+  @Override
+  public List<byte[]> logInclusionProof(long index, long size) {
+    return run(connection -> LogTables.inclusionProof(connection, index, size));
+  }
+
+  @Override
+  public List<byte[]> logConsistencyProof(long first, long second) {
+    return run(connection -> LogTables.consistencyProof(connection, first, second));
+  }
+
+  @Override
+  public List<LogNode> logNodesCompletedBy(long from, long to) {
+    return run(connection -> LogTables.nodesCompletedBy(connection, from, to));
   }
 
   @Override

@@ -20,6 +20,13 @@ import java.util.Optional;
  * transaction. The embedded engine takes one writer at a time, so no two transactions take the same
  * index; on an engine with concurrent writers the primary key would refuse the second ({@link
  * StoreConflictException}), and the adapter for such an engine must serialize appends.
+ *
+ * <p>The log's Merkle tree is kept as it grows: {@code log_node} holds every perfect subtree above
+ * the leaves (the leaves are the entries' {@code leaf_hash}), written by the append that completes
+ * it, in the same transaction as its entries ({@link LogTree}). Every append reads what it needs
+ * (the next index, the current tree's peaks) inside its transaction, so several appends in one
+ * transaction, one after another, each see the ones before. The log's size is the largest index
+ * plus one, read from the primary key; tree heads and proofs read O(log n) nodes at any size.
  */
 final class LogTables {
   private static final String INSERT_MINIMIZED =
@@ -37,9 +44,21 @@ final class LogTables {
           + " leaf_hash, entry) VALUES (?, ?, ?, ?, ?, ?, ?)";
   private static final String INSERT_COUNT =
       "INSERT INTO minimization_count (log_index, path, action, value_count) VALUES (?, ?, ?, ?)";
-  private static final String SIZE = "SELECT COUNT(*) FROM minimization_log";
-  private static final String LEAF_HASHES =
-      "SELECT leaf_hash FROM minimization_log WHERE log_index < ? ORDER BY log_index";
+  private static final String INSERT_NODE =
+      "INSERT INTO log_node (node_level, node_index, hash) VALUES (?, ?, ?)";
+  private static final String LEAF = "SELECT leaf_hash FROM minimization_log WHERE log_index = ?";
+  private static final String NODE =
+      "SELECT hash FROM log_node WHERE node_level = ? AND node_index = ?";
+  private static final String NODES_OF_LEVEL =
+      "SELECT node_index, hash FROM log_node WHERE node_level = ? AND node_index >= ?"
+          + " AND node_index < ? ORDER BY node_index";
+  private static final String LEAF_HASHES_FROM =
+      "SELECT log_index, leaf_hash FROM minimization_log WHERE log_index >= ?"
+          + " ORDER BY log_index LIMIT ?";
+
+  /** Leaf hashes read, and nodes written, per round trip while rebuilding the tree. */
+  private static final int REBUILD_CHUNK = 10_000;
+
   private static final String RANGE =
       "SELECT log_index, entry, leaf_hash FROM minimization_log"
           + " WHERE log_index >= ? AND log_index < ? ORDER BY log_index";
@@ -96,17 +115,20 @@ final class LogTables {
     }
   }
 
-  /** Appends entries at the next indexes; returns the index of the first. */
+  /**
+   * Appends entries at the next indexes, with the tree nodes they complete; returns the index of
+   * the first.
+   */
   static long append(Connection connection, List<LogAppend> entries) throws SQLException {
-    long next;
-    try (PreparedStatement select = connection.prepareStatement(NEXT_INDEX);
-        ResultSet row = select.executeQuery()) {
-      row.next();
-      next = row.getLong(1);
+    long next = size(connection);
+    LogTree.Growth tree;
+    try (StoredNodes nodes = new StoredNodes(connection)) {
+      tree = new LogTree.Growth(next, LogTree.peaks(nodes, next));
     }
     long first = next;
     try (PreparedStatement insert = connection.prepareStatement(INSERT_ENTRY);
-        PreparedStatement counts = connection.prepareStatement(INSERT_COUNT)) {
+        PreparedStatement counts = connection.prepareStatement(INSERT_COUNT);
+        PreparedStatement nodes = connection.prepareStatement(INSERT_NODE)) {
       for (LogAppend entry : entries) {
         insert.setLong(1, next);
         insert.setString(2, entry.kind());
@@ -125,33 +147,165 @@ final class LogTables {
             counts.addBatch();
           }
         }
+        for (LogNode node : tree.append(entry.leafHash())) {
+          addNode(nodes, node);
+        }
         next++;
       }
       insert.executeBatch();
       counts.executeBatch();
+      nodes.executeBatch();
     }
     return first;
   }
 
+  /** How many entries the log holds: the largest index plus one, from the primary key. */
   static long size(Connection connection) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(SIZE);
+    try (PreparedStatement select = connection.prepareStatement(NEXT_INDEX);
         ResultSet row = select.executeQuery()) {
       row.next();
       return row.getLong(1);
     }
   }
 
-  static List<byte[]> leafHashes(Connection connection, long size) throws SQLException {
-    List<byte[]> hashes = new ArrayList<>((int) Math.min(size, 1 << 20));
-    try (PreparedStatement select = connection.prepareStatement(LEAF_HASHES)) {
-      select.setLong(1, size);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          hashes.add(rows.getBytes(1));
+  /** The tree head of the first {@code size} entries. */
+  static byte[] root(Connection connection, long size) throws SQLException {
+    try (StoredNodes nodes = new StoredNodes(connection)) {
+      return LogTree.root(nodes, size);
+    }
+  }
+
+  /** The audit path of entry {@code index} in the tree of the first {@code size} entries. */
+  static List<byte[]> inclusionProof(Connection connection, long index, long size)
+      throws SQLException {
+    try (StoredNodes nodes = new StoredNodes(connection)) {
+      return LogTree.inclusionProof(nodes, index, size);
+    }
+  }
+
+  /** The consistency proof between the trees of the first {@code first} and {@code second}. */
+  static List<byte[]> consistencyProof(Connection connection, long first, long second)
+      throws SQLException {
+    try (StoredNodes nodes = new StoredNodes(connection)) {
+      return LogTree.consistencyProof(nodes, first, second);
+    }
+  }
+
+  /**
+   * The stored nodes above the leaves that the leaves {@code [from, to)} complete (those whose last
+   * leaf is in that range), by level, then index: one range read on the primary key per level.
+   */
+  static List<LogNode> nodesCompletedBy(Connection connection, long from, long to)
+      throws SQLException {
+    List<LogNode> found = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(NODES_OF_LEVEL)) {
+      for (int level = 1; level < 63 && (1L << level) <= to; level++) {
+        long low = from >> level;
+        long high = to >> level;
+        if (low >= high) {
+          continue;
+        }
+        select.setInt(1, level);
+        select.setLong(2, low);
+        select.setLong(3, high);
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            found.add(new LogNode(level, rows.getLong(1), rows.getBytes(2)));
+          }
         }
       }
     }
-    return hashes;
+    return found;
+  }
+
+  /**
+   * Writes the tree nodes of the entries already stored, replacing any: for a log stored before the
+   * nodes were kept (migration V4). One pass over the leaf hashes in index order, holding O(log n)
+   * of them.
+   */
+  static void rebuildNodes(Connection connection) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM log_node")) {
+      delete.executeUpdate();
+    }
+    LogTree.Growth tree = new LogTree.Growth();
+    try (PreparedStatement select = connection.prepareStatement(LEAF_HASHES_FROM);
+        PreparedStatement insert = connection.prepareStatement(INSERT_NODE)) {
+      while (true) {
+        select.setLong(1, tree.size());
+        select.setInt(2, REBUILD_CHUNK);
+        long before = tree.size();
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            if (rows.getLong(1) != tree.size()) {
+              throw new StoreException(
+                  "the minimization log has no entry "
+                      + tree.size()
+                      + "; its tree cannot be built");
+            }
+            for (LogNode node : tree.append(rows.getBytes(2))) {
+              addNode(insert, node);
+            }
+          }
+        }
+        insert.executeBatch();
+        if (tree.size() - before < REBUILD_CHUNK) {
+          return;
+        }
+      }
+    }
+  }
+
+  private static void addNode(PreparedStatement insert, LogNode node) throws SQLException {
+    insert.setInt(1, node.level());
+    insert.setLong(2, node.index());
+    insert.setBytes(3, node.hash());
+    insert.addBatch();
+  }
+
+  /** The tree's nodes as stored, each one point read on a primary key; level 0 is the leaf. */
+  private static final class StoredNodes implements LogTree.Nodes<SQLException>, AutoCloseable {
+    private final Connection connection;
+    private PreparedStatement leaf;
+    private PreparedStatement node;
+
+    StoredNodes(Connection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public byte[] hash(int level, long index) throws SQLException {
+      PreparedStatement select;
+      if (level == 0) {
+        leaf = leaf != null ? leaf : connection.prepareStatement(LEAF);
+        select = leaf;
+        select.setLong(1, index);
+      } else {
+        node = node != null ? node : connection.prepareStatement(NODE);
+        select = node;
+        select.setInt(1, level);
+        select.setLong(2, index);
+      }
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          throw new StoreException(
+              "the minimization log's tree has no node at level " + level + ", index " + index);
+        }
+        return row.getBytes(1);
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try {
+        if (leaf != null) {
+          leaf.close();
+        }
+      } finally {
+        if (node != null) {
+          node.close();
+        }
+      }
+    }
   }
 
   static List<LogRow> range(Connection connection, long from, long to) throws SQLException {

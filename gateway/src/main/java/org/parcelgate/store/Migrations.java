@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,10 @@ import java.util.regex.Pattern;
  * checksums are compared with the shipped files: a migration changed after it was applied, or a
  * database newer than the code, stops the store from opening.
  *
+ * <p>A migration may have a step in Java ({@link #AFTER_SQL}) for work that SQL alone cannot do in
+ * every engine, such as building the minimization log's tree from its entries; it runs after the
+ * file's statements, in the same transaction, and must be safe to re-run like them.
+ *
  * <p>Statements in a file are separated by a semicolon at the end of a line; lines starting with
  * {@code --} are comments. Migrations are written to be safe to re-run ({@code IF NOT EXISTS}),
  * because some engines (H2) commit each DDL statement on its own.
@@ -34,6 +39,15 @@ import java.util.regex.Pattern;
 final class Migrations {
   private static final Pattern FILE_NAME = Pattern.compile("V([1-9][0-9]*)__([a-z0-9_]+)\\.sql");
   private static final Pattern STATEMENT_END = Pattern.compile(";\\s*(\\r?\\n|$)");
+
+  /** The steps in Java, by the version whose SQL they follow. Never changed once released. */
+  private static final Map<Integer, JdbcGatewayStore.Work<?>> AFTER_SQL =
+      Map.of(
+          4,
+          connection -> {
+            LogTables.rebuildNodes(connection);
+            return null;
+          });
 
   /** A migration as shipped. */
   record Migration(int version, String description, String sql, String checksum) {}
@@ -135,6 +149,10 @@ final class Migrations {
             for (String sql : statements(migration.sql())) {
               statement.execute(sql);
             }
+          }
+          JdbcGatewayStore.Work<?> step = AFTER_SQL.get(migration.version());
+          if (step != null) {
+            step.run(c);
           }
           try (PreparedStatement record =
               c.prepareStatement(

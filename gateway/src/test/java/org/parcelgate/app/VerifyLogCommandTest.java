@@ -126,6 +126,30 @@ class VerifyLogCommandTest {
   }
 
   @Test
+  void verifiesAnExportWithoutAFinalNewline() throws Exception {
+    Path export = directory.resolve("unterminated.jsonl");
+    Files.writeString(export, String.join("\n", lines));
+
+    assertThat(run(export)).as(output()).isZero();
+  }
+
+  @Test
+  void detectsLineEndingsRewrittenToCarriageReturnAndNewline() throws Exception {
+    Path export = directory.resolve("crlf.jsonl");
+    Files.writeString(export, String.join("\r\n", lines) + "\r\n");
+
+    assertThat(run(export)).isEqualTo(1);
+    assertThat(output()).startsWith("NOT VERIFIED: the first 9 entries do not match");
+  }
+
+  @Test
+  void detectsAnEmptyLineInsertedBetweenEntries() throws Exception {
+    lines.add(3, "");
+
+    assertThat(run(export(lines))).isEqualTo(1);
+  }
+
+  @Test
   void detectsReorderedEntries() throws Exception {
     Collections.swap(lines, 0, 1);
 

@@ -196,7 +196,9 @@ class MinimizationLogTest {
     assertThat(result.verified()).isFalse();
     assertThat(result.problems())
         .containsExactly(
-            "the first 5 entries do not match the root hash of their signed checkpoint");
+            "the first 5 entries do not match the root hash of their signed checkpoint",
+            "the stored tree node at level 1, index 1 does not match the leaf hashes below it:"
+                + " checkpoints and proofs computed from it are wrong");
   }
 
   @Test
@@ -236,7 +238,36 @@ class MinimizationLogTest {
     assertThat(result.verified()).isFalse();
     assertThat(result.problems())
         .containsExactly(
-            "the first 5 entries do not match the root hash of their signed checkpoint");
+            "the first 5 entries do not match the root hash of their signed checkpoint",
+            "the stored tree node at level 1, index 0 does not match the leaf hashes below it:"
+                + " checkpoints and proofs computed from it are wrong");
+  }
+
+  @Test
+  void detectsATamperedTreeNodeWhileTheEntriesAreIntact() throws Exception {
+    append(6);
+    log.checkpoint();
+
+    sql("UPDATE log_node SET hash = X'00' WHERE node_level = 2 AND node_index = 0");
+
+    MinimizationLog.Verification result = log.verify();
+    assertThat(result.verified()).isFalse();
+    assertThat(result.problems())
+        .containsExactly(
+            "the stored tree node at level 2, index 0 does not match the leaf hashes below it:"
+                + " checkpoints and proofs computed from it are wrong");
+  }
+
+  @Test
+  void detectsAMissingTreeNode() throws Exception {
+    append(6);
+
+    sql("DELETE FROM log_node WHERE node_level = 1 AND node_index = 2");
+
+    assertThat(log.verify().problems())
+        .containsExactly(
+            "the stored tree node at level 1, index 2 is missing: checkpoints and proofs computed"
+                + " from it are wrong");
   }
 
   @Test

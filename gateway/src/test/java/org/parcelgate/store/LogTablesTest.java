@@ -1,0 +1,342 @@
+package org.parcelgate.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parcelgate.protocol.MerkleTree;
+
+/**
+ * The minimization log's tree as stored: tree heads and proofs computed from the stored nodes equal
+ * those of the reference ({@link MerkleTree} over every leaf) at many sizes, the nodes an append
+ * writes are right when appends of uneven sizes follow each other in one transaction or many, and
+ * migration V4 builds the nodes of a log stored before them.
+ */
+class LogTablesTest {
+  private static final Instant TIME = Instant.parse("2026-11-28T09:00:00Z");
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** Chunk sizes of successive appends: uneven, some crossing many subtree boundaries at once. */
+  private static final int[] CHUNKS = {1, 2, 1, 5, 3, 17, 64, 1, 129, 7, 256, 31, 2, 511, 33};
+
+  @TempDir Path data;
+  private final List<byte[]> leaves = new ArrayList<>();
+
+  @BeforeEach
+  void createSchema() {
+    EmbeddedStore.open(data, Clock.fixed(TIME, ZoneOffset.UTC)).close();
+  }
+
+  @Test
+  void rootsAndProofsFromTheStoredNodesEqualTheReferenceAtEverySizeUpTo300() throws Exception {
+    try (Connection connection = EmbeddedStore.connect(data)) {
+      appendInChunks(connection, 300);
+
+      for (int size = 1; size <= 300; size++) {
+        assertSameAsReference(connection, size, size <= 40);
+      }
+    }
+  }
+
+  @Test
+  void rootsAndProofsEqualTheReferenceAcrossManySubtreeBoundaries() throws Exception {
+    try (Connection connection = EmbeddedStore.connect(data)) {
+      appendInChunks(connection, 4_200);
+
+      TreeSet<Integer> sizes = new TreeSet<>();
+      for (int size = 1_000; size <= 1_100; size++) {
+        sizes.add(size);
+      }
+      for (int power = 1; power <= 4_096; power *= 2) {
+        sizes.add(power - 1);
+        sizes.add(power);
+        sizes.add(power + 1);
+      }
+      sizes.add(4_200);
+      sizes.remove(0);
+      for (int size : sizes) {
+        assertSameAsReference(connection, size, false);
+      }
+    }
+  }
+
+  @Test
+  void appendsOfOneEntryEachGiveTheSameTreeAsAppendsOfMany() throws Exception {
+    try (Connection connection = EmbeddedStore.connect(data)) {
+      for (int i = 0; i < 70; i++) {
+        JdbcGatewayStore.inTransaction(connection, c -> LogTables.append(c, next(1)));
+      }
+
+      for (int size = 1; size <= 70; size++) {
+        assertSameAsReference(connection, size, true);
+      }
+    }
+  }
+
+  @Test
+  void consistencyProofsFromTheStoredNodesVerifyWithTheProtocolsVerifier() throws Exception {
+    try (Connection connection = EmbeddedStore.connect(data)) {
+      appendInChunks(connection, 1_030);
+      byte[] forged = MerkleTree.leafHash("forged".getBytes(StandardCharsets.UTF_8));
+
+      for (long second : new long[] {2, 3, 7, 8, 9, 63, 64, 65, 100, 511, 512, 513, 1_023, 1_030}) {
+        byte[] secondRoot = LogTables.root(connection, second);
+        for (long first = 1; first <= second; first += Math.max(1, second / 40)) {
+          byte[] firstRoot = LogTables.root(connection, first);
+          List<byte[]> proof = LogTables.consistencyProof(connection, first, second);
+
+          assertThat(MerkleTree.verifyConsistency(first, second, firstRoot, secondRoot, proof))
+              .as("%d -> %d", first, second)
+              .isTrue();
+          if (first < second) {
+            assertThat(MerkleTree.verifyConsistency(first, second, forged, secondRoot, proof))
+                .as("forged first root %d -> %d", first, second)
+                .isFalse();
+            assertThat(MerkleTree.verifyConsistency(first, second, firstRoot, forged, proof))
+                .as("forged second root %d -> %d", first, second)
+                .isFalse();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void nodesCompletedByConsecutiveRangesAreEveryNodeOnce() throws Exception {
+    try (Connection connection = EmbeddedStore.connect(data)) {
+      appendInChunks(connection, 1_000);
+      List<String> expected = new ArrayList<>();
+      LogTree.Growth tree = new LogTree.Growth();
+      for (byte[] leaf : leaves) {
+        tree.append(leaf).forEach(node -> expected.add(describe(node)));
+      }
+
+      List<String> found = new ArrayList<>();
+      long[] bounds = {0, 1, 2, 5, 64, 100, 511, 512, 513, 999, 1_000};
+      for (int i = 0; i + 1 < bounds.length; i++) {
+        LogTables.nodesCompletedBy(connection, bounds[i], bounds[i + 1]).stream()
+            .map(LogTablesTest::describe)
+            .forEach(found::add);
+      }
+
+      assertThat(found).containsExactlyInAnyOrderElementsOf(expected);
+    }
+  }
+
+  @Test
+  void theSizeIsTheNextIndexNotACount() throws Exception {
+    try (Connection connection = EmbeddedStore.connect(data)) {
+      appendInChunks(connection, 10);
+      connection.createStatement().execute("DELETE FROM minimization_log WHERE log_index = 4");
+
+      assertThat(LogTables.size(connection)).isEqualTo(10);
+      assertThat(LogTables.append(connection, next(1))).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void refusesAProofOfATreeLargerThanTheLog() throws Exception {
+    try (Connection connection = EmbeddedStore.connect(data)) {
+      appendInChunks(connection, 6);
+
+      assertThatThrownBy(() -> LogTables.root(connection, 7)).isInstanceOf(StoreException.class);
+      assertThatThrownBy(() -> LogTables.inclusionProof(connection, 0, 9))
+          .isInstanceOf(StoreException.class);
+      assertThatThrownBy(() -> LogTables.inclusionProof(connection, 6, 6))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> LogTables.consistencyProof(connection, 7, 6))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void migrationBuildsTheTreeOfALogStoredBeforeIt() throws Exception {
+    Path old = data.resolve("v3");
+    int stored = 10_005; // more than one chunk of the rebuild
+    storeLogAtVersion3(old, stored, -1);
+
+    try (GatewayStore store = EmbeddedStore.open(old, Clock.fixed(TIME, ZoneOffset.UTC))) {
+      assertThat(((JdbcGatewayStore) store).appliedMigrations())
+          .extracting(Migrations.Applied::version)
+          .containsExactly(1, 2, 3, 4);
+      for (long size : new long[] {1, 2, 3, 1_000, 1_024, 4_097, 10_000, 10_005}) {
+        List<byte[]> prefix = leaves.subList(0, (int) size);
+        assertThat(hex(store.logRoot(size))).isEqualTo(hex(MerkleTree.root(prefix)));
+        int index = (int) (size * 2 / 3);
+        assertThat(store.logInclusionProof(index, size).stream().map(HEX::formatHex))
+            .containsExactlyElementsOf(hexes(MerkleTree.inclusionProof(prefix, index)));
+      }
+
+      // Appends after the migration continue the same tree.
+      for (int i = 0; i < 3; i++) {
+        byte[] leaf = leaf(leaves.size());
+        store.appendLog(
+            new LogAppend("read", TIME, null, null, "entry-" + leaves.size(), leaf, List.of()));
+        leaves.add(leaf);
+      }
+      assertThat(store.logSize()).isEqualTo(stored + 3);
+      assertThat(hex(store.logRoot(stored + 3))).isEqualTo(hex(MerkleTree.root(leaves)));
+      assertThat(store.logConsistencyProof(stored, stored + 3).stream().map(HEX::formatHex))
+          .containsExactlyElementsOf(hexes(MerkleTree.consistencyProof(leaves, stored)));
+    }
+  }
+
+  @Test
+  void migrationOfAnEmptyLogBuildsNoNodes() throws Exception {
+    Path old = data.resolve("v3");
+    storeLogAtVersion3(old, 0, -1);
+
+    try (GatewayStore store = EmbeddedStore.open(old, Clock.fixed(TIME, ZoneOffset.UTC))) {
+      assertThat(store.logSize()).isZero();
+      assertThat(hex(store.logRoot(0))).isEqualTo(hex(MerkleTree.root(List.of())));
+      assertThat(store.logNodesCompletedBy(0, 1)).isEmpty();
+    }
+  }
+
+  @Test
+  void migrationRefusesALogWithAMissingEntry() throws Exception {
+    Path old = data.resolve("v3");
+    storeLogAtVersion3(old, 8, 5);
+
+    assertThatThrownBy(() -> EmbeddedStore.open(old, Clock.fixed(TIME, ZoneOffset.UTC)))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("the minimization log has no entry 5");
+  }
+
+  /** Compares the stored tree's head and proofs at {@code size} with the reference's. */
+  private void assertSameAsReference(Connection connection, int size, boolean everyProof)
+      throws SQLException {
+    List<byte[]> prefix = leaves.subList(0, size);
+    assertThat(hex(LogTables.root(connection, size)))
+        .as("root of %d", size)
+        .isEqualTo(hex(MerkleTree.root(prefix)));
+    for (int index : sample(size, everyProof)) {
+      assertThat(LogTables.inclusionProof(connection, index, size).stream().map(HEX::formatHex))
+          .as("audit path of %d in %d", index, size)
+          .containsExactlyElementsOf(hexes(MerkleTree.inclusionProof(prefix, index)));
+    }
+    for (int first : sample(size + 1, everyProof)) {
+      assertThat(LogTables.consistencyProof(connection, first, size).stream().map(HEX::formatHex))
+          .as("consistency of %d with %d", first, size)
+          .containsExactlyElementsOf(hexes(MerkleTree.consistencyProof(prefix, first)));
+    }
+  }
+
+  /**
+   * Every value below {@code bound}, or its edges, thirds, middle and the powers of two (with
+   * neighbours) where the tree below it splits.
+   */
+  private static TreeSet<Integer> sample(int bound, boolean every) {
+    TreeSet<Integer> values = new TreeSet<>();
+    if (every) {
+      for (int i = 0; i < bound; i++) {
+        values.add(i);
+      }
+      return values;
+    }
+    int power = Integer.highestOneBit(bound);
+    for (int value : new int[] {0, 1, bound / 3, bound / 2, bound - 2, bound - 1}) {
+      values.add(value);
+    }
+    for (int value : new int[] {power / 2 - 1, power / 2, power / 2 + 1, power - 1, power}) {
+      values.add(value);
+    }
+    values.removeIf(v -> v < 0 || v >= bound);
+    return values;
+  }
+
+  /** Appends up to {@code total} entries in chunks of {@link #CHUNKS}, two chunks a transaction. */
+  private void appendInChunks(Connection connection, int total) throws SQLException {
+    int chunk = 0;
+    while (leaves.size() < total) {
+      int first = Math.min(CHUNKS[chunk++ % CHUNKS.length], total - leaves.size());
+      int second = Math.min(CHUNKS[chunk++ % CHUNKS.length], total - leaves.size() - first);
+      JdbcGatewayStore.inTransaction(
+          connection,
+          c -> {
+            long at = LogTables.append(c, next(first));
+            assertThat(at).isEqualTo(leaves.size() - first);
+            if (second > 0) {
+              LogTables.append(c, next(second));
+            }
+            return null;
+          });
+    }
+    assertThat(LogTables.size(connection)).isEqualTo(total);
+  }
+
+  /** The next {@code count} entries, recorded in {@link #leaves}. */
+  private List<LogAppend> next(int count) {
+    List<LogAppend> entries = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int index = leaves.size();
+      byte[] leaf = leaf(index);
+      leaves.add(leaf);
+      entries.add(new LogAppend("read", TIME, null, null, "entry-" + index, leaf, List.of()));
+    }
+    return entries;
+  }
+
+  /**
+   * A database at schema version 3, before the tree nodes were kept, holding {@code count} entries
+   * (without entry {@code missing} if it is not -1); the entries' leaves go to {@link #leaves}.
+   */
+  private void storeLogAtVersion3(Path directory, int count, int missing) throws Exception {
+    java.nio.file.Files.createDirectories(directory);
+    try (Connection connection = EmbeddedStore.connect(directory)) {
+      Migrations.migrate(
+          connection,
+          Migrations.load(new SqliteDialect().migrationFolder()).subList(0, 3),
+          Clock.fixed(TIME, ZoneOffset.UTC));
+      connection.setAutoCommit(false);
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO minimization_log (log_index, kind, time_micros, leaf_hash, entry)"
+                  + " VALUES (?, 'read', 0, ?, ?)")) {
+        for (int i = 0; i < count; i++) {
+          byte[] leaf = leaf(i);
+          leaves.add(leaf);
+          if (i == missing) {
+            continue;
+          }
+          insert.setLong(1, i);
+          insert.setBytes(2, leaf);
+          insert.setString(3, "entry-" + i);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      connection.commit();
+    }
+  }
+
+  private static byte[] leaf(int index) {
+    return MerkleTree.leafHash(("entry-" + index).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String describe(LogNode node) {
+    return node.level() + "/" + node.index() + "/" + hex(node.hash());
+  }
+
+  private static String hex(byte[] hash) {
+    return HEX.formatHex(hash);
+  }
+
+  private static List<String> hexes(List<byte[]> hashes) {
+    return hashes.stream().map(HEX::formatHex).toList();
+  }
+}
