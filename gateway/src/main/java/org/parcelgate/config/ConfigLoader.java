@@ -119,7 +119,8 @@ public final class ConfigLoader {
                 tree.nonEmptyString("store.data-directory", Pattern.compile(".+"), "a directory")),
             tree.duration("store.purge-interval", Duration.ofSeconds(1), DAY),
             tree.duration("store.timeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
-            tree.duration("store.probe-interval", Duration.ofMillis(100), Duration.ofHours(1)));
+            tree.duration("store.probe-interval", Duration.ofMillis(100), Duration.ofHours(1)),
+            tree.integer("store.max-writes-per-commit", 1, 256));
     GatewayConfig.Ingest ingest =
         new GatewayConfig.Ingest(
             new IngestLimits(

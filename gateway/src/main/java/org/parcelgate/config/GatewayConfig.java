@@ -82,9 +82,15 @@ public record GatewayConfig(
    *     is answered 503 {@code store_unavailable}; a write past it makes the store unavailable
    * @param probeInterval how often a tiny write checks the store; while it is unavailable, the
    *     first that succeeds makes it available again. Refusals name it in {@code Retry-After}.
+   * @param maxWritesPerCommit the most writes the store's writer commits together, in one
+   *     transaction and one fsync (group commit)
    */
   public record Store(
-      Path dataDirectory, Duration purgeInterval, Duration timeout, Duration probeInterval) {}
+      Path dataDirectory,
+      Duration purgeInterval,
+      Duration timeout,
+      Duration probeInterval,
+      int maxWritesPerCommit) {}
 
   /** Batch limits: the gateway's own, and Avro's JVM-wide decoder limits. */
   public record Ingest(

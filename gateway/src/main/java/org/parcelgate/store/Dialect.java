@@ -34,4 +34,18 @@ interface Dialect {
    * on a fair lock in the JVM instead of letting them poll the engine's busy handler.
    */
   boolean singleWriter();
+
+  /**
+   * A driver failure as the store's callers see it: a violated unique key as {@link
+   * StoreConflictException}, which names no values and carries no cause (the driver's message would
+   * name the conflicting values); anything else as {@link StoreException} with the engine's
+   * account.
+   */
+  default StoreException translate(SQLException e) {
+    if (isUniqueViolation(e)) {
+      return new StoreConflictException(
+          "a batch with this body digest, batch id or transaction version is already stored");
+    }
+    return new StoreException("the database refused or failed: " + describe(e), e);
+  }
 }

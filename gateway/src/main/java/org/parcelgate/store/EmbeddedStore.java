@@ -16,8 +16,9 @@ import java.time.Duration;
  */
 public final class EmbeddedStore {
   /**
-   * Connections kept open. Readers run in parallel (write-ahead log); writers take turns on a lock,
-   * so more connections than this would only wait.
+   * Connections kept open: one for the writer thread, the rest for readers. Readers run in parallel
+   * (write-ahead log); the writer commits the writes waiting together, so a second writer
+   * connection would only wait for the lock.
    */
   static final int POOL_SIZE = 8;
 
@@ -33,9 +34,14 @@ public final class EmbeddedStore {
    *     caller would
    * @param retryAfter what a refusal tells the client: when the store is worth trying again (the
    *     interval at which the gateway probes it)
+   * @param maxWritesPerCommit the most writes the writer commits together, in one transaction and
+   *     one fsync (group commit; see {@code docs/storage.md})
    */
-  public record Settings(Duration timeout, Duration retryAfter) {
-    /** The settings of the embedded defaults: 10 s, and a probe every 5 s. */
+  public record Settings(Duration timeout, Duration retryAfter, int maxWritesPerCommit) {
+    /** The most writes one commit takes by default. */
+    public static final int DEFAULT_MAX_WRITES_PER_COMMIT = 64;
+
+    /** The settings of the embedded defaults: 10 s, a probe every 5 s, 64 writes per commit. */
     public static final Settings DEFAULT =
         new Settings(Duration.ofSeconds(10), Duration.ofSeconds(5));
 
@@ -46,6 +52,15 @@ public final class EmbeddedStore {
       if (retryAfter.isNegative()) {
         throw new IllegalArgumentException("retryAfter must not be negative");
       }
+      if (maxWritesPerCommit < 1 || maxWritesPerCommit > StoreGuard.QUEUE_SIZE) {
+        throw new IllegalArgumentException(
+            "maxWritesPerCommit must be between 1 and " + StoreGuard.QUEUE_SIZE);
+      }
+    }
+
+    /** These deadlines, with {@value #DEFAULT_MAX_WRITES_PER_COMMIT} writes per commit. */
+    public Settings(Duration timeout, Duration retryAfter) {
+      this(timeout, retryAfter, DEFAULT_MAX_WRITES_PER_COMMIT);
     }
   }
 
@@ -72,6 +87,15 @@ public final class EmbeddedStore {
    *     SQLite its result code, such as {@code SQLITE_CANTOPEN})
    */
   public static GatewayStore open(Path dataDirectory, Clock clock, Settings settings) {
+    return open(dataDirectory, clock, settings, CommitListener.NONE);
+  }
+
+  /**
+   * As {@link #open(Path, Clock, Settings)}, telling {@code listener} the size of every commit of
+   * the writer (for a metric of writes per commit).
+   */
+  public static GatewayStore open(
+      Path dataDirectory, Clock clock, Settings settings, CommitListener listener) {
     Path file = dataDirectory.resolve(SqliteDialect.FILE_NAME).toAbsolutePath();
     try {
       Files.createDirectories(dataDirectory);
@@ -88,12 +112,18 @@ public final class EmbeddedStore {
     // A little below the deadline: a write waiting for a lock held elsewhere gives up, and its
     // caller hears SQLITE_BUSY, just before the caller would give up on it.
     int busyTimeout = (int) (settings.timeout().toMillis() * 9 / 10);
-    ConnectionPool pool =
+    ConnectionPool readers =
         new ConnectionPool(
-            () -> SqliteDialect.connect(dataDirectory, busyTimeout), POOL_SIZE, BORROW_TIMEOUT);
+            () -> SqliteDialect.connectReader(dataDirectory, busyTimeout),
+            POOL_SIZE - 1,
+            BORROW_TIMEOUT);
+    ConnectionPool writer =
+        new ConnectionPool(
+            () -> SqliteDialect.connect(dataDirectory, busyTimeout), 1, BORROW_TIMEOUT);
     SqliteDialect dialect = new SqliteDialect();
     JdbcGatewayStore store =
-        new JdbcGatewayStore(pool, dialect, clock, guard(dialect, clock, settings));
+        new JdbcGatewayStore(
+            readers, writer, dialect, clock, guard(dialect, clock, settings, writer, listener));
     try {
       store.migrate();
       return store;
@@ -104,18 +134,25 @@ public final class EmbeddedStore {
   }
 
   /**
-   * The store's threads: one writer (SQLite takes one at a time) and readers for the rest of the
-   * pool, so no thread of the store waits for a connection.
+   * The store's threads: one writer, which commits the writes waiting together (SQLite takes one
+   * writer at a time), and one reader per reader connection, so no thread of the store waits for a
+   * connection.
    */
-  static StoreGuard guard(Dialect dialect, Clock clock, Settings settings) {
-    int writers = dialect.singleWriter() ? 1 : POOL_SIZE / 2;
+  static StoreGuard guard(
+      Dialect dialect,
+      Clock clock,
+      Settings settings,
+      ConnectionPool writer,
+      CommitListener listener) {
     return new StoreGuard(
         new StoreHealth(clock),
         dialect,
         settings.timeout(),
         settings.retryAfter(),
-        writers,
-        POOL_SIZE - writers);
+        writer,
+        settings.maxWritesPerCommit(),
+        listener,
+        POOL_SIZE - 1);
   }
 
   /**

@@ -15,7 +15,12 @@ import java.util.Optional;
 
 /**
  * {@link GatewayStore} over JDBC in standard SQL: the engine-specific parts are the {@link
- * Dialect}, the connection factory behind the {@link ConnectionPool}, and the migration files.
+ * Dialect}, the connection factories behind the {@link ConnectionPool}s, and the migration files.
+ *
+ * <p>Writes run on the {@link StoreGuard}'s writer thread inside a commit they may share with other
+ * writes ({@link GroupCommit}): each is atomic on its own (a savepoint) and must not begin, commit
+ * or roll back a transaction itself. Reads run on reader connections, whose transactions are
+ * deferred read transactions that never take the write lock.
  *
  * <p>Instants are stored as microseconds since the epoch in {@code BIGINT} columns: the same in
  * every engine, exact, and comparable in SQL.
@@ -57,17 +62,27 @@ final class JdbcGatewayStore implements GatewayStore {
 
   private static final String PROBE_JTI = "probe";
 
-  private final ConnectionPool pool;
+  private final ConnectionPool readers;
+  private final ConnectionPool writers;
   private final Dialect dialect;
   private final Clock clock;
   private final StoreGuard guard;
 
   /**
+   * @param readers connections for reads, whose transactions do not take the write lock
+   * @param writers connections for writes (the guard's writer borrows from the same pool) and the
+   *     migrations
    * @param guard the threads, deadline and health every operation after {@link #migrate()} goes
    *     through
    */
-  JdbcGatewayStore(ConnectionPool pool, Dialect dialect, Clock clock, StoreGuard guard) {
-    this.pool = pool;
+  JdbcGatewayStore(
+      ConnectionPool readers,
+      ConnectionPool writers,
+      Dialect dialect,
+      Clock clock,
+      StoreGuard guard) {
+    this.readers = readers;
+    this.writers = writers;
     this.dialect = dialect;
     this.clock = clock;
     this.guard = guard;
@@ -79,6 +94,7 @@ final class JdbcGatewayStore implements GatewayStore {
    */
   void migrate() {
     runNow(
+        writers,
         connection ->
             Migrations.migrate(connection, Migrations.load(dialect.migrationFolder()), clock));
   }
@@ -119,12 +135,13 @@ final class JdbcGatewayStore implements GatewayStore {
 
   @Override
   public void probe() {
-    guard.probe(() -> runNow(connection -> inTransaction(connection, this::rewriteProbeRow)));
+    guard.probe(this::rewriteProbeRow);
   }
 
   /**
    * Deletes and inserts again the probe's row with the probe's time, so every probe changes a page
-   * and its commit goes to the disk. The row is expired at once: the purge may delete it.
+   * and its commit goes to the disk (with the writes it shares the commit with, if any). The row is
+   * expired at once: the purge may delete it.
    */
   private Void rewriteProbeRow(Connection connection) throws SQLException {
     try (PreparedStatement delete =
@@ -240,13 +257,10 @@ final class JdbcGatewayStore implements GatewayStore {
   public void commit(NewBatch batch) {
     check(batch);
     write(
-        connection ->
-            inTransaction(
-                connection,
-                c -> {
-                  insertBatch(c, batch);
-                  return null;
-                }));
+        connection -> {
+          insertBatch(connection, batch);
+          return null;
+        });
   }
 
   private static void insertBatch(Connection connection, NewBatch batch) throws SQLException {
@@ -348,7 +362,7 @@ final class JdbcGatewayStore implements GatewayStore {
   @Override
   public long appendLog(LogAppend entry) {
     check(entry);
-    return write(connection -> inTransaction(connection, c -> LogTables.append(c, List.of(entry))));
+    return write(connection -> LogTables.append(connection, List.of(entry)));
   }
 
   @Override
@@ -394,13 +408,10 @@ final class JdbcGatewayStore implements GatewayStore {
   @Override
   public void saveCheckpoint(StoredCheckpoint checkpoint) {
     write(
-        connection ->
-            inTransaction(
-                connection,
-                c -> {
-                  LogTables.saveCheckpoint(c, checkpoint);
-                  return null;
-                }));
+        connection -> {
+          LogTables.saveCheckpoint(connection, checkpoint);
+          return null;
+        });
   }
 
   @Override
@@ -451,14 +462,11 @@ final class JdbcGatewayStore implements GatewayStore {
   @Override
   public void deadLetter(DeliveryState state, List<DeadLetter> letters) {
     write(
-        connection ->
-            inTransaction(
-                connection,
-                c -> {
-                  DeliveryTables.insertDead(c, letters);
-                  DeliveryTables.saveState(c, state);
-                  return null;
-                }));
+        connection -> {
+          DeliveryTables.insertDead(connection, letters);
+          DeliveryTables.saveState(connection, state);
+          return null;
+        });
   }
 
   @Override
@@ -479,9 +487,7 @@ final class JdbcGatewayStore implements GatewayStore {
       return 0;
     }
     return write(
-        connection ->
-            inTransaction(
-                connection, c -> DeliveryTables.setStatus(c, recipient, kind, seqs, from, to)));
+        connection -> DeliveryTables.setStatus(connection, recipient, kind, seqs, from, to));
   }
 
   @Override
@@ -514,18 +520,18 @@ final class JdbcGatewayStore implements GatewayStore {
     try {
       guard.close();
     } finally {
-      pool.close();
+      try {
+        readers.close();
+      } finally {
+        writers.close();
+      }
     }
   }
 
-  /** Work on one borrowed connection. */
-  @FunctionalInterface
-  interface Work<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
   /**
-   * Runs {@code work} as one database transaction on {@code connection}: all of it, or none of it.
+   * Runs {@code work} as one database transaction on {@code connection}, which is in auto-commit
+   * mode: all of it, or none of it. On a reader's connection it is a deferred read transaction (one
+   * snapshot for several statements); on a writer's (the migrations) it begins immediate.
    */
   static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
     connection.setAutoCommit(false);
@@ -562,16 +568,19 @@ final class JdbcGatewayStore implements GatewayStore {
 
   /** A read, on a reader thread of the guard, within the deadline. */
   <T> T run(Work<T> work) {
-    return guard.read(() -> runNow(work));
+    return guard.read(() -> runNow(readers, work));
   }
 
-  /** A write, on the guard's writer thread, within the deadline; refused while unavailable. */
+  /**
+   * A write, on the guard's writer thread, within the deadline; refused while unavailable. Returns
+   * once the commit that holds it is durable.
+   */
   private <T> T write(Work<T> work) {
-    return guard.write(() -> runNow(work));
+    return guard.write(work);
   }
 
   /** Work on a borrowed connection, on this thread; a driver failure becomes a store exception. */
-  private <T> T runNow(Work<T> work) {
+  private <T> T runNow(ConnectionPool pool, Work<T> work) {
     Connection connection = pool.borrow();
     boolean reusable = false;
     try {
@@ -579,12 +588,8 @@ final class JdbcGatewayStore implements GatewayStore {
       reusable = true;
       return result;
     } catch (SQLException e) {
-      if (dialect.isUniqueViolation(e)) {
-        reusable = true;
-        throw new StoreConflictException(
-            "a batch with this body digest, batch id or transaction version is already stored");
-      }
-      throw new StoreException("the database refused or failed: " + dialect.describe(e), e);
+      reusable = dialect.isUniqueViolation(e);
+      throw dialect.translate(e);
     } finally {
       pool.release(connection, reusable);
     }

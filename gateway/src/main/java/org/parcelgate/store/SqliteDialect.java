@@ -20,8 +20,10 @@ import org.sqlite.SQLiteException;
  *   <li>{@code synchronous=FULL}: the log is fsynced at every commit, so a committed batch survives
  *       a killed process and also an operating-system crash or power loss. ({@code NORMAL} would
  *       survive a killed process only.)
- *   <li>{@code BEGIN IMMEDIATE} for transactions: a writing transaction takes the write lock when
- *       it starts, never half-way (no deadlock between two upgrading readers).
+ *   <li>{@code BEGIN IMMEDIATE} for the writer's transactions: a writing transaction takes the
+ *       write lock when it starts, never half-way (no deadlock between two upgrading readers). The
+ *       readers' connections begin {@code DEFERRED} transactions, which read a snapshot and never
+ *       take the write lock ({@link #connectReader}).
  *   <li>{@code busy_timeout}: another process or a checkpoint holding the lock is waited for.
  * </ul>
  */
@@ -127,13 +129,29 @@ final class SqliteDialect implements Dialect {
 
   /**
    * As {@link #connect(Path)}, with this busy timeout: how long a statement waits for a lock held
-   * by another connection or process before {@code SQLITE_BUSY}.
+   * by another connection or process before {@code SQLITE_BUSY}. A connection for writing: its
+   * transactions begin {@code IMMEDIATE}.
    */
   static Connection connect(Path directory, int busyTimeoutMillis) throws SQLException {
+    return connect(directory, busyTimeoutMillis, SQLiteConfig.TransactionMode.IMMEDIATE);
+  }
+
+  /**
+   * As {@link #connect(Path, int)}, for reading: its transactions begin {@code DEFERRED}, so a read
+   * that needs one snapshot over several statements reads in a transaction that never takes the
+   * write lock and never waits for the writer.
+   */
+  static Connection connectReader(Path directory, int busyTimeoutMillis) throws SQLException {
+    return connect(directory, busyTimeoutMillis, SQLiteConfig.TransactionMode.DEFERRED);
+  }
+
+  private static Connection connect(
+      Path directory, int busyTimeoutMillis, SQLiteConfig.TransactionMode transactionMode)
+      throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    config.setTransactionMode(transactionMode);
     config.setBusyTimeout(busyTimeoutMillis);
     config.setCacheSize(-CACHE_KIB);
     config.setJournalSizeLimit(JOURNAL_SIZE_LIMIT_BYTES);

@@ -20,10 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * however the disk behaves, and keeps {@link StoreHealth} up to date.
  *
  * <ul>
- *   <li>Writes queue for the writer thread (one, for an engine that takes one writer at a time): in
- *       order, like a fair lock, and a write stuck in the disk holds that one thread, not the
- *       caller's. While the store is unavailable a write is refused at once, without being tried.
- *   <li>Reads run on a few reader threads; in write-ahead-log mode they do not wait for the writer.
+ *   <li>Writes queue for the one writer thread ({@link GroupCommit}): in order, like a fair lock,
+ *       and a write stuck in the disk holds that one thread, not the caller's. The writer commits
+ *       the writes waiting together, in one transaction and one fsync, and answers each only once
+ *       that commit is durable. While the store is unavailable a write is refused at once, without
+ *       being tried.
+ *   <li>Reads run on a few reader threads; in write-ahead-log mode they do not wait for the writer,
+ *       and their connections begin deferred (read) transactions, never taking the write lock.
  *   <li>A caller that gets no result within the deadline gets {@link StoreUnavailableException};
  *       its work is cancelled if it has not started. A write that overran makes the store
  *       unavailable (a read that overran does not: it may only be a large one).
@@ -44,27 +47,31 @@ final class StoreGuard implements AutoCloseable {
   private final Dialect dialect;
   private final Duration timeout;
   private final Duration retryAfter;
-  private final ThreadPoolExecutor writer;
+  private final GroupCommit writer;
   private final ThreadPoolExecutor readers;
   private final AtomicBoolean probing = new AtomicBoolean();
 
   /**
    * @param timeout the deadline of one operation, queueing included
    * @param retryAfter what a refusal tells the client: when the store is worth trying again
-   * @param writerThreads 1 for an engine that takes one writer at a time
+   * @param writerConnections where the writer thread borrows its connection
+   * @param maxWritesPerCommit the most writes one commit takes
+   * @param listener told the size of each committed group
    */
   StoreGuard(
       StoreHealth health,
       Dialect dialect,
       Duration timeout,
       Duration retryAfter,
-      int writerThreads,
+      ConnectionPool writerConnections,
+      int maxWritesPerCommit,
+      CommitListener listener,
       int readerThreads) {
     this.health = health;
     this.dialect = dialect;
     this.timeout = timeout;
     this.retryAfter = retryAfter;
-    this.writer = executor("parcelgate-store-writer", writerThreads);
+    this.writer = new GroupCommit(writerConnections, dialect, health, maxWritesPerCommit, listener);
     this.readers = executor("parcelgate-store-reader", readerThreads);
   }
 
@@ -72,8 +79,11 @@ final class StoreGuard implements AutoCloseable {
     return health;
   }
 
-  /** Runs a write on the writer thread, or refuses it at once while the store is unavailable. */
-  <T> T write(Callable<T> work) {
+  /**
+   * Runs a write on the writer thread, inside a commit it may share with other writes, or refuses
+   * it at once while the store is unavailable. Returns once the write is durable.
+   */
+  <T> T write(Work<T> work) {
     Optional<StoreHealth.Outage> outage = health.outage();
     if (outage.isPresent()) {
       throw new StoreUnavailableException(
@@ -85,25 +95,30 @@ final class StoreGuard implements AutoCloseable {
           retryAfter,
           null);
     }
-    FutureTask<T> task = task(work);
-    execute(writer, task);
-    return await(writer, task, true, () -> {});
+    GroupCommit.Pending<T> pending = submit(work, () -> {});
+    return await(pending.result(), () -> writer.withdraw(pending), true);
   }
 
   /** Runs a read on a reader thread. */
   <T> T read(Callable<T> work) {
     FutureTask<T> task = task(work);
     execute(readers, task);
-    return await(readers, task, false, () -> {});
+    return await(
+        task,
+        () -> {
+          task.cancel(false);
+          readers.remove(task);
+        },
+        false);
   }
 
   /**
-   * Runs the probe's write on the writer thread, even while the store is unavailable; when it
-   * succeeds (also after its caller gave up on it) the store is available again. A probe is not
-   * started while the previous one is still running (a stalled disk holds it), so probes never pile
-   * up.
+   * Runs the probe's write on the writer thread, even while the store is unavailable; once its
+   * commit is durable (also after its caller gave up on it) the store is available again. A probe
+   * is not started while the previous one is still queued or running (a stalled disk holds it), so
+   * probes never pile up.
    */
-  void probe(Callable<?> work) {
+  void probe(Work<?> work) {
     if (!probing.compareAndSet(false, true)) {
       throw new StoreUnavailableException(
           "the previous probe of the store has not finished",
@@ -111,24 +126,24 @@ final class StoreGuard implements AutoCloseable {
           retryAfter,
           null);
     }
-    FutureTask<?> task =
-        task(
-            () -> {
-              try {
-                Object result = work.call();
-                health.recovered();
-                return result;
-              } finally {
-                probing.set(false);
-              }
-            });
+    GroupCommit.Pending<?> pending;
     try {
-      execute(writer, task);
+      pending = submit(work, health::recovered);
     } catch (RuntimeException e) {
       probing.set(false);
       throw e;
     }
-    await(writer, task, true, () -> probing.set(false));
+    // Answered, failed or withdrawn: the next probe may start.
+    pending.result().whenComplete((result, failure) -> probing.set(false));
+    await(pending.result(), () -> writer.withdraw(pending), true);
+  }
+
+  private <T> GroupCommit.Pending<T> submit(Work<T> work, Runnable onDurable) {
+    try {
+      return writer.submit(work, onDurable);
+    } catch (RejectedExecutionException e) {
+      throw queueFull();
+    }
   }
 
   /** The work, recording on the store's thread a fault it fails with (even if no one waits). */
@@ -151,29 +166,29 @@ final class StoreGuard implements AutoCloseable {
       if (on.isShutdown()) {
         throw new StoreException("the store is closed");
       }
-      throw new StoreUnavailableException(
-          "more store operations are waiting than the store queues",
-          StoreFault.queueFull(),
-          retryAfter,
-          null);
+      throw queueFull();
     }
+  }
+
+  private StoreUnavailableException queueFull() {
+    return new StoreUnavailableException(
+        "more store operations are waiting than the store queues",
+        StoreFault.queueFull(),
+        retryAfter,
+        null);
   }
 
   /**
    * Waits for the work within the deadline.
    *
-   * @param neverStarted run when the caller gives up on work that had not started: it is taken out
-   *     of the queue and will never run
+   * @param withdraw run when the caller gives up: work that had not started is taken out of the
+   *     queue and will never run
    */
-  private <T> T await(
-      ThreadPoolExecutor on, FutureTask<T> task, boolean write, Runnable neverStarted) {
+  private <T> T await(Future<T> result, Runnable withdraw, boolean write) {
     try {
-      return task.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      task.cancel(false);
-      if (on.remove(task)) {
-        neverStarted.run();
-      }
+      withdraw.run();
       StoreFault fault = StoreFault.timeout();
       if (write) {
         health.failed(
@@ -189,10 +204,7 @@ final class StoreGuard implements AutoCloseable {
       throw new StoreException("the store is closed");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      task.cancel(false);
-      if (on.remove(task)) {
-        neverStarted.run();
-      }
+      withdraw.run();
       throw new StoreException("interrupted while waiting for the store", e);
     }
   }
@@ -229,19 +241,21 @@ final class StoreGuard implements AutoCloseable {
    */
   @Override
   public void close() {
-    writer.shutdown();
     readers.shutdown();
+    writer.close(timeout);
     try {
-      writer.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
       readers.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (ThreadPoolExecutor executor : new ThreadPoolExecutor[] {writer, readers}) {
-      for (Runnable never : executor.shutdownNow()) {
-        ((Future<?>) never).cancel(false);
-      }
+    for (Runnable never : readers.shutdownNow()) {
+      ((Future<?>) never).cancel(false);
     }
+  }
+
+  /** Writes waiting for the writer thread now, for tests. */
+  int waitingWrites() {
+    return writer.waiting();
   }
 
   private static ThreadPoolExecutor executor(String name, int threads) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.testing.Await;
 import org.parcelgate.testing.TestGateway;
 import org.parcelgate.testing.TestPki;
@@ -54,6 +55,8 @@ class ConfigLoaderTest {
     assertThat(config.tls().allowStaleCrl()).isFalse();
     assertThat(config.store().timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.store().probeInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.store().maxWritesPerCommit())
+        .isEqualTo(EmbeddedStore.Settings.DEFAULT_MAX_WRITES_PER_COMMIT);
   }
 
   @Test

@@ -431,12 +431,21 @@ class EmbeddedStoreTest {
     // SQLite's own cap on the database size fails a write exactly as a full disk does
     // (SQLITE_FULL), and the engine rolls the transaction back itself: the store's rollback then
     // finds no transaction and must not hide why.
+    ConnectionPool cappedWriter =
+        new ConnectionPool(() -> cappedConnection(data), 1, Duration.ofSeconds(5));
     JdbcGatewayStore capped =
         new JdbcGatewayStore(
-            new ConnectionPool(() -> cappedConnection(data), 2, Duration.ofSeconds(5)),
+            new ConnectionPool(
+                () -> SqliteDialect.connectReader(data, 5_000), 1, Duration.ofSeconds(5)),
+            cappedWriter,
             new SqliteDialect(),
             clock,
-            EmbeddedStore.guard(new SqliteDialect(), clock, EmbeddedStore.Settings.DEFAULT));
+            EmbeddedStore.guard(
+                new SqliteDialect(),
+                clock,
+                EmbeddedStore.Settings.DEFAULT,
+                cappedWriter,
+                CommitListener.NONE));
     List<IndexEntry> entries = new ArrayList<>();
     for (int i = 0; i < 5_000; i++) {
       entries.add(entry("t-" + i, 1));

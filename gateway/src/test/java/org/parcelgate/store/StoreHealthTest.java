@@ -158,11 +158,23 @@ class StoreHealthTest {
    */
   private GatewayStore stallingStore() {
     EmbeddedStore.open(data, clock).close();
+    ConnectionPool writer =
+        new ConnectionPool(() -> SqliteDialect.connect(data, 60_000), 1, Duration.ofSeconds(5));
     return new JdbcGatewayStore(
-        new ConnectionPool(() -> SqliteDialect.connect(data, 60_000), 3, Duration.ofSeconds(5)),
+        new ConnectionPool(
+            () -> SqliteDialect.connectReader(data, 60_000), 2, Duration.ofSeconds(5)),
+        writer,
         new SqliteDialect(),
         clock,
-        new StoreGuard(new StoreHealth(clock), new SqliteDialect(), DEADLINE, RETRY_AFTER, 1, 2));
+        new StoreGuard(
+            new StoreHealth(clock),
+            new SqliteDialect(),
+            DEADLINE,
+            RETRY_AFTER,
+            writer,
+            EmbeddedStore.Settings.DEFAULT_MAX_WRITES_PER_COMMIT,
+            CommitListener.NONE,
+            2));
   }
 
   /** Another connection to the same database takes the write lock and keeps it. */
