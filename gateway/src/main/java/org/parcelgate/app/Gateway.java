@@ -162,7 +162,10 @@ public final class Gateway {
                     storeConfig.dataDirectory(),
                     clock,
                     new EmbeddedStore.Settings(
-                        storeConfig.timeout(), storeConfig.probeInterval())));
+                        storeConfig.timeout(),
+                        storeConfig.probeInterval(),
+                        storeConfig.maxWritesPerCommit()),
+                    metrics::storeCommitted));
     Future<List<X509Certificate>> anchors =
         loading.submit(() -> loadAnchors(config.tls().trustAnchors()));
     Future<RecipientPolicies> recipients = loading.submit(() -> recipients(config.privacy()));

@@ -1,6 +1,7 @@
 package org.parcelgate.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +45,7 @@ public final class GatewayMetrics {
   public static final String BODY_MEMORY_IN_USE = "parcelgate.body.memory.in_use";
   public static final String BODY_MEMORY_BUDGET = "parcelgate.body.memory.budget";
 
+  public static final String STORE_WRITES_PER_COMMIT = "parcelgate.store.writes.per.commit";
   public static final String THREADS_BLOCKED = "parcelgate.threads.blocked";
   public static final String WORKERS_REFUSED = "parcelgate.workers.refused";
   public static final String WORKERS_PENDING = "parcelgate.workers.pending";
@@ -59,11 +61,18 @@ public final class GatewayMetrics {
   private final Map<TlsRejection, Counter> tlsRejected = new EnumMap<>(TlsRejection.class);
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final DistributionSummary writesPerCommit;
   private final Map<WorkerKind, Counter> workersRefused = new EnumMap<>(WorkerKind.class);
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.accepted = requests(OUTCOME_ACCEPTED, NO_REASON);
+    this.writesPerCommit =
+        DistributionSummary.builder(STORE_WRITES_PER_COMMIT)
+            .description(
+                "Writes (batches, token ids, ...) made durable by one commit of the store: one fsync")
+            .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+            .register(registry);
     Gauge.builder(REQUESTS_IN_FLIGHT, inFlight, AtomicInteger::get)
         .description("Partner requests received and not yet answered")
         .register(registry);
@@ -108,6 +117,11 @@ public final class GatewayMetrics {
   /** Blocked-thread warnings so far, of both kinds. */
   public double threadsBlocked() {
     return registry.find(THREADS_BLOCKED).counters().stream().mapToDouble(Counter::count).sum();
+  }
+
+  /** The store made {@code writes} writes durable in one commit (group commit). */
+  public void storeCommitted(int writes) {
+    writesPerCommit.record(writes);
   }
 
   /** One submission refused by a full worker pool. */

@@ -41,7 +41,7 @@ final class Migrations {
   private static final Pattern STATEMENT_END = Pattern.compile(";\\s*(\\r?\\n|$)");
 
   /** The steps in Java, by the version whose SQL they follow. Never changed once released. */
-  private static final Map<Integer, JdbcGatewayStore.Work<?>> AFTER_SQL =
+  private static final Map<Integer, Work<?>> AFTER_SQL =
       Map.of(
           4,
           connection -> {
@@ -150,7 +150,7 @@ final class Migrations {
               statement.execute(sql);
             }
           }
-          JdbcGatewayStore.Work<?> step = AFTER_SQL.get(migration.version());
+          Work<?> step = AFTER_SQL.get(migration.version());
           if (step != null) {
             step.run(c);
           }
