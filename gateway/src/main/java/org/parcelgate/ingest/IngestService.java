@@ -1,12 +1,15 @@
 package org.parcelgate.ingest;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -153,7 +156,7 @@ public final class IngestService {
     Map<Integer, String> digests = new HashMap<>();
     Set<String> ids = new LinkedHashSet<>();
     for (int index : validation.acceptedIndexes()) {
-      digests.put(index, Digests.sha256Hex(encode(records.get(index))));
+      digests.put(index, CanonicalDigest.of(records.get(index)));
       ids.add(records.get(index).getTransactionId());
     }
     Map<String, TransactionVersion> stored = store.latestVersions(submission.marketplaceId(), ids);
@@ -257,18 +260,36 @@ public final class IngestService {
   }
 
   /**
-   * A record's canonical bytes: encoded with the reader schema, so a v1 and a v2 copy of it compare
-   * equal.
+   * The SHA-256 (hex) of a record's canonical bytes: the record encoded with the reader schema, so
+   * a v1 and a v2 copy of it compare equal. The bytes go straight from the encoder into the digest;
+   * each thread keeps its writer, encoder and digest.
    */
-  private static byte[] encode(Transaction record) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-    try {
-      new SpecificDatumWriter<>(Transaction.class).write(record, encoder);
-      encoder.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  private static final class CanonicalDigest {
+    private static final ThreadLocal<CanonicalDigest> LOCAL =
+        ThreadLocal.withInitial(CanonicalDigest::new);
+
+    private final SpecificDatumWriter<Transaction> writer =
+        new SpecificDatumWriter<>(Transaction.class);
+    private final MessageDigest sha256 = Digests.sha256();
+    private final BinaryEncoder encoder =
+        EncoderFactory.get()
+            .binaryEncoder(new DigestOutputStream(OutputStream.nullOutputStream(), sha256), null);
+
+    static String of(Transaction record) {
+      return LOCAL.get().digest(record);
     }
-    return out.toByteArray();
+
+    private String digest(Transaction record) {
+      try {
+        // Whatever a failed write left behind goes into the digest being reset below.
+        encoder.flush();
+        sha256.reset();
+        writer.write(record, encoder);
+        encoder.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return HexFormat.of().formatHex(sha256.digest());
+    }
   }
 }
