@@ -42,6 +42,7 @@ import org.parcelgate.privacy.Minimizer;
 import org.parcelgate.privacy.PolicySources;
 import org.parcelgate.privacy.Pseudonymizer;
 import org.parcelgate.privacy.RecipientPolicies;
+import org.parcelgate.protocol.Digests;
 import org.parcelgate.schema.Transaction;
 import org.parcelgate.schema.sample.SampleTransactions;
 import org.parcelgate.signing.GatewaySigningKeys;
@@ -116,7 +117,9 @@ public class WholeIngestBenchmark {
   public void nextBatch() throws IOException {
     byte[] body = container(SampleTransactions.batch(nextOrder, records, orderTime));
     nextOrder += records;
-    submission = new IngestService.Submission(MARKETPLACE, "jti-" + nextOrder, body);
+    submission =
+        new IngestService.Submission(
+            MARKETPLACE, "jti-" + nextOrder, body, Digests.sha256Base64Url(body));
   }
 
   @Benchmark

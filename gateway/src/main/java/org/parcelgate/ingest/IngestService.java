@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -73,8 +74,19 @@ public final class IngestService {
     this.clock = clock;
   }
 
-  /** One batch as it arrived, after authentication. */
-  public record Submission(String marketplaceId, String requestJti, byte[] body) {}
+  /**
+   * One batch as it arrived, after authentication.
+   *
+   * @param bodySha256 the base64url SHA-256 of {@code body}, as the request token's verification
+   *     computed and proved it ({@link org.parcelgate.auth.VerifiedRequest#bodySha256()}); trusted,
+   *     not computed again: it keys idempotency and goes into the receipt
+   */
+  public record Submission(
+      String marketplaceId, String requestJti, byte[] body, String bodySha256) {
+    public Submission {
+      Objects.requireNonNull(bodySha256, "bodySha256");
+    }
+  }
 
   /**
    * The answer to a submission: the outcome's JSON, whether it repeats an earlier identical
@@ -96,7 +108,7 @@ public final class IngestService {
    *     is stored then
    */
   public Result ingest(Submission submission) {
-    String bodySha256 = Digests.sha256Base64Url(submission.body());
+    String bodySha256 = submission.bodySha256();
     Optional<BatchRecord> earlier = store.batchByBodyDigest(submission.marketplaceId(), bodySha256);
     if (earlier.isPresent()) {
       return repeat(earlier.get());
