@@ -93,13 +93,13 @@ public final class RequestTokenVerifier {
     Instant expiresAt = checkTimes(claims);
     String jti = checkJti(claims);
     checkBinding(claims, connectionThumbprint);
-    checkBody(claims, body);
+    String bodySha256 = checkBody(claims, body);
 
     if (!replayGuard.firstUse(partner.id(), jti, expiresAt.plus(policy.clockSkew()))) {
       throw refuse(TOKEN_REPLAYED, "this token id has already been used");
     }
     return new VerifiedRequest(
-        partner, key.kid(), jti, claims.getIssueTime().toInstant(), expiresAt);
+        partner, key.kid(), jti, claims.getIssueTime().toInstant(), expiresAt, bodySha256);
   }
 
   private static SignedJWT parse(String compact) {
@@ -245,13 +245,14 @@ public final class RequestTokenVerifier {
     }
   }
 
-  private static void checkBody(JWTClaimsSet claims, byte[] body) {
+  /** The body's digest once the claim is proven to match it; null for no body and no claim. */
+  private static String checkBody(JWTClaimsSet claims, byte[] body) {
     Object claimed = claims.getClaim(RequestToken.BODY_DIGEST_CLAIM);
     if (claimed == null) {
       if (body != null) {
         throw refuse(INVALID_TOKEN, "the body_sha256 claim is required for a request with a body");
       }
-      return;
+      return null;
     }
     if (!(claimed instanceof String digest)) {
       throw refuse(INVALID_TOKEN, "body_sha256 must be a string");
@@ -260,6 +261,7 @@ public final class RequestTokenVerifier {
     if (!constantTimeEquals(digest, actual)) {
       throw refuse(DIGEST_MISMATCH, "body_sha256 is not the SHA-256 of the request body");
     }
+    return actual;
   }
 
   private static String requiredString(JWTClaimsSet claims, String name) {

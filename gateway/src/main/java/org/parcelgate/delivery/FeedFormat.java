@@ -18,10 +18,9 @@ import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
-import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
+import org.parcelgate.avro.ContainerWriter;
 import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.StoredPrice;
 import org.parcelgate.store.StoredSeller;
@@ -44,6 +43,10 @@ public final class FeedFormat {
   private static final String NAMESPACE = "org.parcelgate.delivery";
   private static final Map<Schema, Schema> PRICE_SCHEMAS = new ConcurrentHashMap<>();
   private static final Map<Schema, Schema> SELLER_SCHEMAS = new ConcurrentHashMap<>();
+
+  /** A container writer per page schema; as few as the schemas above. */
+  private static final Map<Schema, ContainerWriter<GenericRecord>> CONTAINERS =
+      new ConcurrentHashMap<>();
 
   private FeedFormat() {}
 
@@ -217,17 +220,7 @@ public final class FeedFormat {
   }
 
   private static byte[] container(Schema schema, List<GenericRecord> records) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(records.size() * 512 + 4096);
-    try (DataFileWriter<GenericRecord> writer =
-        new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
-      writer.create(schema, bytes);
-      for (GenericRecord record : records) {
-        writer.append(record);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return CONTAINERS.computeIfAbsent(schema, ContainerWriter::generic).write(records);
   }
 
   @FunctionalInterface

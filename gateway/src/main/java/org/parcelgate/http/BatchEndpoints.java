@@ -59,7 +59,7 @@ public final class BatchEndpoints {
     VerifiedRequest request = PartnerContext.request(ctx);
     IngestService.Submission submission =
         new IngestService.Submission(
-            request.partner().id(), request.jti(), PartnerContext.body(ctx));
+            request.partner().id(), request.jti(), PartnerContext.body(ctx), request.bodySha256());
     workers
         .submit(() -> ingest.ingest(submission))
         .onSuccess(

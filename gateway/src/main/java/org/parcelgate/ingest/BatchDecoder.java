@@ -12,12 +12,14 @@ import static org.parcelgate.error.ProblemCode.VALUE_TOO_LARGE;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.apache.avro.Schema;
@@ -48,8 +50,30 @@ public final class BatchDecoder {
   private static final int MAX_METADATA_ENTRIES = 64;
   private static final int MAX_METADATA_VALUE = 1 << 20;
 
+  /**
+   * At most this many spellings of the registered schemas are remembered: clients embed the JSON
+   * their Avro library writes, so a few per version in practice. Beyond it a spelling is parsed
+   * every time, as before, so that nobody can grow the map by sending variants.
+   */
+  private static final int MAX_REMEMBERED_SPELLINGS = 32;
+
   private final WriterSchemas schemas;
   private final IngestLimits limits;
+
+  /**
+   * The registered writer schema of each schema text seen, so that a known text is not parsed
+   * again: keyed by the exact bytes of {@code avro.schema}, holding only texts whose fingerprint is
+   * registered.
+   */
+  private final Map<ByteBuffer, WriterSchemas.WriterSchema> known = new ConcurrentHashMap<>();
+
+  /**
+   * Per thread, a reader per registered writer schema: the reader resolves the writer schema to the
+   * reader schema once, on its first record, and keeps the result; Avro's readers are not meant to
+   * be shared between threads.
+   */
+  private final ThreadLocal<Map<String, SpecificDatumReader<Transaction>>> readers =
+      ThreadLocal.withInitial(HashMap::new);
 
   public BatchDecoder(WriterSchemas schemas, IngestLimits limits) {
     this.schemas = schemas;
@@ -78,7 +102,12 @@ public final class BatchDecoder {
     byte[] sync = in.fixed(SYNC_SIZE, "sync marker");
 
     SpecificDatumReader<Transaction> reader =
-        new SpecificDatumReader<>(writer.schema(), Transaction.getClassSchema());
+        readers
+            .get()
+            .computeIfAbsent(
+                writer.fingerprint(),
+                fingerprint ->
+                    new SpecificDatumReader<>(writer.schema(), Transaction.getClassSchema()));
     List<Transaction> records = new ArrayList<>();
     long decompressedBudget = limits.maxDecompressedBytes();
     BinaryDecoder decoder = null;
@@ -140,6 +169,10 @@ public final class BatchDecoder {
     if (json == null) {
       throw refuse(INVALID_CONTAINER, "the container header has no avro.schema");
     }
+    WriterSchemas.WriterSchema remembered = known.get(ByteBuffer.wrap(json));
+    if (remembered != null) {
+      return remembered;
+    }
     if (!StrictUtf8.isValid(json, 0, json.length)) {
       throw refuse(UNKNOWN_WRITER_SCHEMA, "the container's writer schema is not UTF-8 text");
     }
@@ -149,13 +182,18 @@ public final class BatchDecoder {
     } catch (RuntimeException e) {
       throw refuse(UNKNOWN_WRITER_SCHEMA, "the container's writer schema cannot be parsed");
     }
-    return schemas
-        .byFingerprint(WriterSchemas.fingerprint(schema))
-        .orElseThrow(
-            () ->
-                refuse(
-                    UNKNOWN_WRITER_SCHEMA,
-                    "the writer schema's fingerprint is not registered; write with a published version"));
+    WriterSchemas.WriterSchema registered =
+        schemas
+            .byFingerprint(WriterSchemas.fingerprint(schema))
+            .orElseThrow(
+                () ->
+                    refuse(
+                        UNKNOWN_WRITER_SCHEMA,
+                        "the writer schema's fingerprint is not registered; write with a published version"));
+    if (known.size() < MAX_REMEMBERED_SPELLINGS) {
+      known.putIfAbsent(ByteBuffer.wrap(json), registered);
+    }
+    return registered;
   }
 
   private static Codec codec(byte[] name) {

@@ -1,16 +1,20 @@
 package org.parcelgate.ingest;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -70,8 +74,19 @@ public final class IngestService {
     this.clock = clock;
   }
 
-  /** One batch as it arrived, after authentication. */
-  public record Submission(String marketplaceId, String requestJti, byte[] body) {}
+  /**
+   * One batch as it arrived, after authentication.
+   *
+   * @param bodySha256 the base64url SHA-256 of {@code body}, as the request token's verification
+   *     computed and proved it ({@link org.parcelgate.auth.VerifiedRequest#bodySha256()}); trusted,
+   *     not computed again: it keys idempotency and goes into the receipt
+   */
+  public record Submission(
+      String marketplaceId, String requestJti, byte[] body, String bodySha256) {
+    public Submission {
+      Objects.requireNonNull(bodySha256, "bodySha256");
+    }
+  }
 
   /**
    * The answer to a submission: the outcome's JSON, whether it repeats an earlier identical
@@ -93,7 +108,7 @@ public final class IngestService {
    *     is stored then
    */
   public Result ingest(Submission submission) {
-    String bodySha256 = Digests.sha256Base64Url(submission.body());
+    String bodySha256 = submission.bodySha256();
     Optional<BatchRecord> earlier = store.batchByBodyDigest(submission.marketplaceId(), bodySha256);
     if (earlier.isPresent()) {
       return repeat(earlier.get());
@@ -153,7 +168,7 @@ public final class IngestService {
     Map<Integer, String> digests = new HashMap<>();
     Set<String> ids = new LinkedHashSet<>();
     for (int index : validation.acceptedIndexes()) {
-      digests.put(index, Digests.sha256Hex(encode(records.get(index))));
+      digests.put(index, CanonicalDigest.of(records.get(index)));
       ids.add(records.get(index).getTransactionId());
     }
     Map<String, TransactionVersion> stored = store.latestVersions(submission.marketplaceId(), ids);
@@ -257,18 +272,36 @@ public final class IngestService {
   }
 
   /**
-   * A record's canonical bytes: encoded with the reader schema, so a v1 and a v2 copy of it compare
-   * equal.
+   * The SHA-256 (hex) of a record's canonical bytes: the record encoded with the reader schema, so
+   * a v1 and a v2 copy of it compare equal. The bytes go straight from the encoder into the digest;
+   * each thread keeps its writer, encoder and digest.
    */
-  private static byte[] encode(Transaction record) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-    try {
-      new SpecificDatumWriter<>(Transaction.class).write(record, encoder);
-      encoder.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  private static final class CanonicalDigest {
+    private static final ThreadLocal<CanonicalDigest> LOCAL =
+        ThreadLocal.withInitial(CanonicalDigest::new);
+
+    private final SpecificDatumWriter<Transaction> writer =
+        new SpecificDatumWriter<>(Transaction.class);
+    private final MessageDigest sha256 = Digests.sha256();
+    private final BinaryEncoder encoder =
+        EncoderFactory.get()
+            .binaryEncoder(new DigestOutputStream(OutputStream.nullOutputStream(), sha256), null);
+
+    static String of(Transaction record) {
+      return LOCAL.get().digest(record);
     }
-    return out.toByteArray();
+
+    private String digest(Transaction record) {
+      try {
+        // Whatever a failed write left behind goes into the digest being reset below.
+        encoder.flush();
+        sha256.reset();
+        writer.write(record, encoder);
+        encoder.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return HexFormat.of().formatHex(sha256.digest());
+    }
   }
 }

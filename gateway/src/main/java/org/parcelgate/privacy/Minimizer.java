@@ -1,8 +1,5 @@
 package org.parcelgate.privacy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -17,11 +14,10 @@ import java.util.Set;
 import org.apache.avro.JsonProperties;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
-import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.IndexedRecord;
+import org.parcelgate.avro.ContainerWriter;
 import org.parcelgate.ingest.WriterSchemas;
 
 /**
@@ -48,6 +44,7 @@ public final class Minimizer {
   private final Node root;
   private final Schema output;
   private final String outputFingerprint;
+  private final ContainerWriter<GenericRecord> containers;
 
   /** How many values of one field path one action touched. */
   public record FieldCount(String path, PolicyAction action, long values) {}
@@ -82,6 +79,7 @@ public final class Minimizer {
     this.root = built.node;
     this.output = built.schema;
     this.outputFingerprint = WriterSchemas.fingerprint(output);
+    this.containers = ContainerWriter.generic(output);
   }
 
   /**
@@ -149,17 +147,7 @@ public final class Minimizer {
 
   /** Minimized records as an Avro object container with {@link #outputSchema()}. */
   public byte[] container(List<GenericRecord> records) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(records.size() * 256 + 4096);
-    try (DataFileWriter<GenericRecord> writer =
-        new DataFileWriter<>(new GenericDatumWriter<>(output))) {
-      writer.create(output, bytes);
-      for (GenericRecord record : records) {
-        writer.append(record);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return containers.write(records);
   }
 
   @Override

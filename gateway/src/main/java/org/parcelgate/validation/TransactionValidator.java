@@ -104,14 +104,12 @@ public final class TransactionValidator {
           .filter(code -> !WITHDRAWN_CURRENCIES.contains(code))
           .collect(Collectors.toUnmodifiableSet());
 
-  private static final Pattern HS_CODE = Pattern.compile("\\d{6}|\\d{8}|\\d{10}");
-  private static final Pattern UNIT = Pattern.compile("[A-Z0-9]{2,3}");
-  private static final Pattern IOSS = Pattern.compile("IM\\d{10}");
+  // The formats checked on every record and line (transaction id, HS code, unit, IOSS number) and
+  // the normalization of descriptions are written out by hand below: as regular expressions they
+  // were the largest part of validating a batch. FormatsTest holds the expressions they replace
+  // and compares them on generated strings. The rarer formats stay expressions.
   private static final Pattern EORI = Pattern.compile("[A-Z]{2}[A-Z0-9]{1,15}");
-  private static final Pattern TRANSACTION_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
   private static final int MAX_IDENTIFIER_LENGTH = 128;
-  private static final Pattern SPACES = Pattern.compile("[\\s\\p{Z}]+");
-  private static final Pattern EDGES = Pattern.compile("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$");
 
   /**
    * National formats after the VAT prefix, as the Commission's VIES publishes them, for the 27
@@ -203,7 +201,7 @@ public final class TransactionValidator {
   public List<Violation> validate(int recordIndex, Transaction transaction) {
     Check check = new Check(recordIndex);
     String id = transaction.getTransactionId();
-    if (check.notBlank("transactionId", id) && !TRANSACTION_ID.matcher(id).matches()) {
+    if (check.notBlank("transactionId", id) && !isTransactionId(id)) {
       check.add(
           "transactionId",
           INVALID_TRANSACTION_ID,
@@ -295,13 +293,13 @@ public final class TransactionValidator {
         check.add(path + ".lineNumber", DUPLICATE_LINE_NUMBER, "another line has the same number");
       }
       description(check, path + ".description", item.getDescription());
-      if (item.getHsCode() == null || !HS_CODE.matcher(item.getHsCode()).matches()) {
+      if (item.getHsCode() == null || !isHsCode(item.getHsCode())) {
         check.add(path + ".hsCode", INVALID_HS_CODE, "must be 6, 8 or 10 digits");
       }
       if (item.getQuantity() <= 0) {
         check.add(path + ".quantity", NON_POSITIVE_QUANTITY, "must be positive");
       }
-      if (item.getUnit() == null || !UNIT.matcher(item.getUnit()).matches()) {
+      if (item.getUnit() == null || !isUnit(item.getUnit())) {
         check.add(path + ".unit", INVALID_UNIT, "must be a UN/ECE Recommendation 20 unit code");
       }
       check.nonNegative(path + ".unitPriceMinor", item.getUnitPriceMinor());
@@ -429,7 +427,6 @@ public final class TransactionValidator {
     return national != null && national.matcher(vat.substring(2)).matches();
   }
 
-  /** White space (any Unicode space) collapsed, non-alphanumerics at either end removed. */
   /** Counts letters up to 3: cheaper than a regular expression on every line of every record. */
   private static int letters(String text) {
     int letters = 0;
@@ -441,9 +438,132 @@ public final class TransactionValidator {
     return letters;
   }
 
-  private static String normalize(String text) {
-    String collapsed = SPACES.matcher(text).replaceAll(" ");
-    return EDGES.matcher(collapsed).replaceAll("").toLowerCase(Locale.ROOT);
+  /**
+   * White space ({@code [\\s\\p{Z}]}) collapsed to one space, everything but letters and numbers
+   * ({@code [^\\p{L}\\p{N}]}) removed at either end, lower case: what {@code
+   * replaceAll("[\\s\\p{Z}]+", " ")} then {@code replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$",
+   * "")} did, without them.
+   */
+  static String normalize(String text) {
+    int start = 0;
+    int end = text.length();
+    while (start < end) {
+      int c = text.codePointAt(start);
+      if (isLetterOrNumber(c)) {
+        break;
+      }
+      start += Character.charCount(c);
+    }
+    while (end > start) {
+      int c = text.codePointBefore(end);
+      if (isLetterOrNumber(c)) {
+        break;
+      }
+      end -= Character.charCount(c);
+    }
+    StringBuilder collapsed = null;
+    int i = start;
+    while (i < end) {
+      char c = text.charAt(i);
+      if (!isSpace(c)) {
+        if (collapsed != null) {
+          collapsed.append(c);
+        }
+        i++;
+        continue;
+      }
+      int run = i + 1;
+      while (run < end && isSpace(text.charAt(run))) {
+        run++;
+      }
+      if (collapsed == null && (c != ' ' || run > i + 1)) {
+        collapsed = new StringBuilder(end - start).append(text, start, i);
+      }
+      if (collapsed != null) {
+        collapsed.append(' ');
+      }
+      i = run;
+    }
+    String core = collapsed == null ? text.substring(start, end) : collapsed.toString();
+    return core.toLowerCase(Locale.ROOT);
+  }
+
+  /** {@code [\\s\\p{Z}]}: ASCII white space or a Unicode separator (all in the BMP). */
+  private static boolean isSpace(char c) {
+    if (c <= ' ') {
+      return c == ' ' || (c >= '\t' && c <= '\r');
+    }
+    return switch (Character.getType(c)) {
+      case Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR ->
+          true;
+      default -> false;
+    };
+  }
+
+  /** {@code [\\p{L}\\p{N}]}. */
+  private static boolean isLetterOrNumber(int codePoint) {
+    return switch (Character.getType(codePoint)) {
+      case Character.UPPERCASE_LETTER,
+          Character.LOWERCASE_LETTER,
+          Character.TITLECASE_LETTER,
+          Character.MODIFIER_LETTER,
+          Character.OTHER_LETTER,
+          Character.DECIMAL_DIGIT_NUMBER,
+          Character.LETTER_NUMBER,
+          Character.OTHER_NUMBER ->
+          true;
+      default -> false;
+    };
+  }
+
+  /** {@code [\\x21-\\x7e]{1,128}}. */
+  static boolean isTransactionId(String text) {
+    if (text.isEmpty() || text.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code \\d{6}|\\d{8}|\\d{10}} ({@code \\d} is ASCII). */
+  static boolean isHsCode(String text) {
+    int length = text.length();
+    return (length == 6 || length == 8 || length == 10) && digits(text, 0, length);
+  }
+
+  /** {@code [A-Z0-9]{2,3}}. */
+  static boolean isUnit(String text) {
+    int length = text.length();
+    if (length < 2 || length > 3) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code IM\\d{10}}. */
+  static boolean isIoss(String text) {
+    return text.length() == 12 && text.startsWith("IM") && digits(text, 2, 12);
+  }
+
+  private static boolean digits(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Collects the violations of one record. */
@@ -491,7 +611,7 @@ public final class TransactionValidator {
     }
 
     void ioss(String field, String value) {
-      if (value != null && !IOSS.matcher(value).matches()) {
+      if (value != null && !isIoss(value)) {
         add(field, INVALID_IOSS_NUMBER, "must be IM followed by 10 digits");
       }
     }

@@ -32,6 +32,7 @@ import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.RequestTokens;
 import org.parcelgate.pki.SamplePki;
 import org.parcelgate.pki.SigningKeys;
+import org.parcelgate.protocol.Digests;
 import org.parcelgate.testing.MutableClock;
 import org.parcelgate.testing.TestPki;
 
@@ -104,6 +105,16 @@ class RequestTokenVerifierTest {
   void acceptsBodyWithMatchingDigest() {
     byte[] body = "{\"batch\":1}".getBytes(StandardCharsets.UTF_8);
     assertThat(verify(alpha, alphaToken().body(body).sign(), body).jti()).isNotBlank();
+  }
+
+  /** The ingest trusts this digest instead of hashing the body again: it must be the body's. */
+  @Test
+  void carriesTheVerifiedBodyDigest() {
+    byte[] body = "{\"batch\":2}".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(verify(alpha, alphaToken().body(body).sign(), body).bodySha256())
+        .isEqualTo(Digests.sha256Base64Url(body));
+    assertThat(verify(alpha, alphaToken().sign(), null).bodySha256()).isNull();
   }
 
   // --- header rules

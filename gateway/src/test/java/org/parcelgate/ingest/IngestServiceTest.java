@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parcelgate.pki.SamplePki;
 import org.parcelgate.privacy.RecipientPolicies;
+import org.parcelgate.protocol.Digests;
 import org.parcelgate.schema.Transaction;
 import org.parcelgate.schema.sample.SampleTransactions;
 import org.parcelgate.signing.GatewaySigningKeys;
@@ -64,10 +65,11 @@ class IngestServiceTest {
     String batchId;
     try (GatewayStore store = EmbeddedStore.open(data, Clock.fixed(NOW, ZoneOffset.UTC))) {
       IngestService ingest = service(store);
+      byte[] body = Containers.write(records);
       IngestService.Result result =
           ingest.ingest(
               new IngestService.Submission(
-                  "marketplace-alpha", "jti-1", Containers.write(records)));
+                  "marketplace-alpha", "jti-1", body, Digests.sha256Base64Url(body)));
       assertThat(result.accepted()).isEqualTo(2);
       batchId = result.batchId();
 

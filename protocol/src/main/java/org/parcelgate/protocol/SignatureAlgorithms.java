@@ -16,6 +16,10 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,8 +28,9 @@ import java.util.Set;
  * ends sign and verify through here, so they cannot disagree.
  *
  * <p>Only asymmetric algorithms exist here: {@code none} and HMAC can never be configured. ECDSA
- * verification runs on the Bouncy Castle provider, measured to be several times faster than the
- * JDK's for ES256. Ed25519 signing and verifying go through Tink, which Nimbus needs at run time.
+ * signing and verification run on the Bouncy Castle provider, measured to be several times faster
+ * than the JDK's for ES256 (the signatures are the same standard ES256, verifiable by any JOSE
+ * library). Ed25519 signing and verifying go through Tink, which Nimbus needs at run time.
  */
 public final class SignatureAlgorithms {
   /** Every algorithm this build supports; the configured allow-list is a subset. */
@@ -80,7 +85,7 @@ public final class SignatureAlgorithms {
     require(privateKey);
     try {
       if (privateKey instanceof ECKey ec) {
-        return new ECDSASigner(ec);
+        return ecdsaSigner(ec);
       }
       if (privateKey instanceof RSAKey rsa) {
         return new RSASSASigner(rsa);
@@ -89,6 +94,25 @@ public final class SignatureAlgorithms {
     } catch (JOSEException e) {
       throw new IllegalArgumentException("cannot sign with key " + privateKey.getKeyID(), e);
     }
+  }
+
+  /**
+   * An ES256 signer on Bouncy Castle. The key is handed to it as Bouncy Castle's own key type, made
+   * once here: given the JDK's key, the provider converts the curve parameters at every signature,
+   * and with them loses its precomputed multiples of the base point.
+   */
+  private static JWSSigner ecdsaSigner(ECKey key) throws JOSEException {
+    PrivateKey bcKey;
+    try {
+      bcKey =
+          KeyFactory.getInstance("EC", BouncyCastleProviderSingleton.getInstance())
+              .generatePrivate(new PKCS8EncodedKeySpec(key.toECPrivateKey().getEncoded()));
+    } catch (GeneralSecurityException e) {
+      throw new JOSEException("cannot read the EC key " + key.getKeyID(), e);
+    }
+    ECDSASigner signer = new ECDSASigner(bcKey, key.getCurve());
+    signer.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
+    return signer;
   }
 
   /** A verifier for a public key whose algorithm was established by {@link #algorithmFor}. */
