@@ -158,7 +158,9 @@ public final class LoadReport {
         Locale.ROOT,
         "load: %s, %s, concurrency %d, %s, %s warm-up + %s timed%s, seed %d%n",
         setup.target(),
-        setup.batchSize() == 0 ? "GET /v1/whoami" : "batches of " + setup.batchSize() + " records",
+        setup.batchSize() == 0
+            ? "GET /v1/whoami"
+            : "batches of " + setup.batchSize() + (setup.batchSize() == 1 ? " record" : " records"),
         setup.concurrency(),
         setup.rate() > 0
             ? String.format(Locale.ROOT, "%.1f requests/s", setup.rate())
@@ -188,18 +190,27 @@ public final class LoadReport {
     Tally.Snapshot tally = network.tally();
     double window = network.windowSeconds();
     Histogram h = tally.latencyMicros();
-    out.printf(
-        Locale.ROOT,
-        "end to end: %,.0f records/s, %,.1f requests/s (%,d answered 2xx in %.1f s; records %,d"
-            + " accepted, %,d unchanged, %,d rejected; %d repeats)%n",
-        tally.records() / window,
-        (tally.succeeded() + tally.refused()) / window,
-        tally.succeeded(),
-        window,
-        tally.accepted(),
-        tally.unchanged(),
-        tally.rejected(),
-        tally.repeats());
+    if (setup.batchSize() == 0) {
+      out.printf(
+          Locale.ROOT,
+          "end to end: %,.1f requests/s (%,d answered 2xx in %.1f s)%n",
+          (tally.succeeded() + tally.refused()) / window,
+          tally.succeeded(),
+          window);
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "end to end: %,.0f records/s, %,.1f requests/s (%,d answered 2xx in %.1f s; records %,d"
+              + " accepted, %,d unchanged, %,d rejected; %d repeats)%n",
+          tally.records() / window,
+          (tally.succeeded() + tally.refused()) / window,
+          tally.succeeded(),
+          window,
+          tally.accepted(),
+          tally.unchanged(),
+          tally.rejected(),
+          tally.repeats());
+    }
     out.printf(
         Locale.ROOT,
         "  latency ms: p50 %.2f, p99 %.2f, p99.9 %.2f, max %.2f (%,d requests%s)%n",

@@ -98,7 +98,11 @@ public final class LoadRun {
       }
       return network(vertx, options, workload, floor, err);
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        err.println("the HTTP clients did not close within 30 s");
+      }
     }
   }
 
@@ -123,11 +127,11 @@ public final class LoadRun {
       preparer.start();
       preparer.awaitFull(options.prepareTime());
       err.printf(
-          "%,d prepared in %.1f s; %s warm-up, then %s timed%n",
+          "%,d prepared in %.1f s; %.1f s warm-up, then %.1f s timed%n",
           preparer.ready(),
           (System.nanoTime() - preparing) / 1e9,
-          options.warmup(),
-          options.duration());
+          options.warmup().toMillis() / 1000.0,
+          options.duration().toMillis() / 1000.0);
       err.flush();
       long preparedBefore = preparer.ready();
       NetworkRun run =
@@ -303,7 +307,11 @@ public final class LoadRun {
     }
 
     LoadReport.Gateway result() throws Exception {
-      done.get(30, TimeUnit.SECONDS);
+      try {
+        done.get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("the gateway's figures were not read within 30 s", e);
+      }
       if (metrics != null) {
         metrics.close();
       }

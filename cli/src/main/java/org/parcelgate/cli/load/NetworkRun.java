@@ -156,7 +156,8 @@ final class NetworkRun {
           .toCompletableFuture()
           .get(settings.requestTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("requests still in flight long after the window ended");
+      throw new IllegalStateException(
+          inFlight.get() + " requests still in flight 30 s after their timeout", e);
     } finally {
       vertx.cancelTimer(tick);
       for (HttpClient client : clients) {

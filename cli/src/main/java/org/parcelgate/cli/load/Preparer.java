@@ -50,6 +50,7 @@ final class Preparer implements AutoCloseable {
   private final LongAdder stale = new LongAdder();
   private final ThreadLocal<Map<String, JWSSigner>> signers = ThreadLocal.withInitial(HashMap::new);
   private volatile boolean stopped;
+  private volatile int level = Integer.MAX_VALUE;
 
   /**
    * @param workload the batches, or {@code null} for {@code whoami} requests
@@ -95,6 +96,9 @@ final class Preparer implements AutoCloseable {
       }
     }
     rethrow();
+    // From now on only what the senders take is replaced: the queues stay at the level reached,
+    // so preparing never takes more of the machine than the run consumes.
+    level = Math.max(1, (int) queues.stream().mapToInt(BlockingQueue::size).min().orElse(1));
   }
 
   /** Requests ready now, over all callers. */
@@ -137,7 +141,12 @@ final class Preparer implements AutoCloseable {
       while (!stopped) {
         long k = next.getAndIncrement();
         int caller = (int) (k % callers.size());
-        queues.get(caller).put(prepare(k, callers.get(caller)));
+        BlockingQueue<PreparedRequest> queue = queues.get(caller);
+        PreparedRequest request = prepare(k, callers.get(caller));
+        while (queue.size() >= level && !stopped) {
+          TimeUnit.MILLISECONDS.sleep(1);
+        }
+        queue.put(request);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
