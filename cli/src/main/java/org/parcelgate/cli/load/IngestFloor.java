@@ -69,6 +69,9 @@ final class IngestFloor {
   /** Batches per second during the warm-up, with bodies made as it goes. */
   private double warmUp(ExecutorService threads, Duration warmup) throws Exception {
     long end = System.nanoTime() + warmup.toNanos();
+    // The rate counts the second half only: the first runs cold (JIT, caches) and would make the
+    // floor's window run out of bodies.
+    long settled = end - warmup.toNanos() / 2;
     LongAdder done = new LongAdder();
     LongAdder ingesting = new LongAdder();
     List<Future<?>> workers = new ArrayList<>();
@@ -84,8 +87,10 @@ final class IngestFloor {
                   byte[] body = workload.batch(k);
                   long before = System.nanoTime();
                   submit(k, body);
-                  ingesting.add(System.nanoTime() - before);
-                  done.increment();
+                  if (before >= settled) {
+                    ingesting.add(System.nanoTime() - before);
+                    done.increment();
+                  }
                 }
                 return null;
               }));
@@ -95,7 +100,7 @@ final class IngestFloor {
     }
     // Time spent in the pipeline only: making bodies here would make the rate look lower.
     double seconds = Math.max(1e-3, ingesting.sum() / 1e9 / concurrency);
-    return done.sum() / seconds;
+    return Math.max(1, done.sum()) / seconds;
   }
 
   private List<byte[]> bodies(double wanted) {

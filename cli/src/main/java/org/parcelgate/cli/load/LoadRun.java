@@ -140,7 +140,6 @@ public final class LoadRun {
               new NetworkRun.Settings(
                   options.url(),
                   options.trustAnchor(),
-                  workload == null,
                   options.concurrency(),
                   options.rate(),
                   options.warmup(),

@@ -49,7 +49,6 @@ final class NetworkRun {
   record Settings(
       URI url,
       Path trustAnchor,
-      boolean whoami,
       int concurrency,
       double rate,
       Duration warmup,
