@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       SampleCommand.class,
       LogCommand.class,
       DemoCommand.class,
+      LoadCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",
