@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -28,12 +27,10 @@ import org.parcelgate.auth.ReplayGuard;
 import org.parcelgate.auth.RequestTokenHandler;
 import org.parcelgate.auth.RequestTokenVerifier;
 import org.parcelgate.config.GatewayConfig;
-import org.parcelgate.delivery.FeedRecords;
 import org.parcelgate.delivery.Feeds;
 import org.parcelgate.delivery.PushClient;
 import org.parcelgate.delivery.Pusher;
 import org.parcelgate.delivery.RecipientFeed;
-import org.parcelgate.delivery.Routing;
 import org.parcelgate.http.BatchEndpoints;
 import org.parcelgate.http.CustomsEndpoints;
 import org.parcelgate.http.Lifecycle;
@@ -41,25 +38,17 @@ import org.parcelgate.http.OpsRouter;
 import org.parcelgate.http.PartnerApiRouter;
 import org.parcelgate.http.PrivacyEndpoints;
 import org.parcelgate.ingest.AvroLimits;
-import org.parcelgate.ingest.BatchDecoder;
 import org.parcelgate.ingest.IngestService;
 import org.parcelgate.ingest.WriterSchemas;
 import org.parcelgate.metrics.GatewayMetrics;
 import org.parcelgate.privacy.MinimizationLog;
-import org.parcelgate.privacy.MinimizationPolicy;
 import org.parcelgate.privacy.Minimizer;
-import org.parcelgate.privacy.PolicyException;
-import org.parcelgate.privacy.PolicySources;
-import org.parcelgate.privacy.PseudonymKeys;
-import org.parcelgate.privacy.Pseudonymizer;
 import org.parcelgate.privacy.RecipientPolicies;
 import org.parcelgate.protocol.CheckpointVerifier;
 import org.parcelgate.protocol.Digests;
-import org.parcelgate.schema.Transaction;
 import org.parcelgate.signing.CheckpointSigner;
 import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.signing.GatewaySigningKeys;
-import org.parcelgate.signing.ReceiptSigner;
 import org.parcelgate.store.DeadLetter;
 import org.parcelgate.store.DeliveryState;
 import org.parcelgate.store.EmbeddedStore;
@@ -70,7 +59,6 @@ import org.parcelgate.tls.CrlSet;
 import org.parcelgate.tls.PartnerServerOptions;
 import org.parcelgate.tls.PartnerTrustManager;
 import org.parcelgate.tls.PemFiles;
-import org.parcelgate.validation.TransactionValidator;
 import org.parcelgate.workers.WorkerKind;
 import org.parcelgate.workers.WorkerPool;
 import org.parcelgate.workers.WorkerPools;
@@ -279,14 +267,7 @@ public final class Gateway {
     metrics.storeUnavailable(() -> !store.health().available());
     GatewaySigner signer = new GatewaySigner(signingKeys, config.gatewayId());
     IngestService ingest =
-        new IngestService(
-            new BatchDecoder(schemas, config.ingest().limits()),
-            new TransactionValidator(config.validation(), clock),
-            store,
-            recipients,
-            new FeedRecords(new Routing(config.delivery().destinations()), recipientFeeds),
-            new ReceiptSigner(signer),
-            clock);
+        IngestPipeline.service(config, schemas, store, recipients, recipientFeeds, signer, clock);
     GatewayConfig.Push push = config.delivery().push();
     if (pushThumbprint.isPresent()) {
       pusher =
@@ -616,47 +597,24 @@ public final class Gateway {
    * transaction schema: a policy that does not fit stops the start.
    */
   private static RecipientPolicies recipients(GatewayConfig.Privacy privacy) throws IOException {
-    if (privacy.recipients().isEmpty()) {
+    RecipientPolicies recipients = IngestPipeline.recipients(privacy);
+    if (recipients.minimizers().isEmpty()) {
       LOG.warn(
           "no recipients of minimized records are configured: batches are stored without any"
               + " copy of their records");
-      return new RecipientPolicies(List.of());
     }
-    PseudonymKeys keys =
-        privacy.pseudonymKeys().isPresent()
-            ? PseudonymKeys.parse(
-                privacy.pseudonymKeys().get().bytes(), PseudonymKeys.ENVIRONMENT_VARIABLE)
-            : PseudonymKeys.parse(
-                Files.readAllBytes(privacy.pseudonymKeyFile().orElseThrow()),
-                "the pseudonym key store file");
-    List<Minimizer> minimizers = new ArrayList<>();
-    for (GatewayConfig.Recipient recipient : privacy.recipients()) {
-      MinimizationPolicy policy;
-      if (recipient.policy() instanceof GatewayConfig.PolicySource.File file) {
-        policy = MinimizationPolicy.parse(Files.readAllBytes(file.path()), file.path().toString());
-      } else {
-        String name = ((GatewayConfig.PolicySource.Builtin) recipient.policy()).name();
-        policy = MinimizationPolicy.parse(PolicySources.builtin(name), "builtin:" + name);
-      }
-      Pseudonymizer pseudonyms =
-          keys.active(recipient.id())
-              .orElseThrow(
-                  () ->
-                      new PolicyException(
-                          "the pseudonym key store has no key for recipient " + recipient.id()));
-      Minimizer minimizer = Minimizer.compile(policy, Transaction.getClassSchema(), pseudonyms);
+    for (Minimizer minimizer : recipients.minimizers()) {
       LOG.info(
           "recipient {}: policy {} version {} (sha256 {}), pseudonym key version {}; dropped by"
               + " default: {}",
-          recipient.id(),
-          policy.id(),
-          policy.version(),
-          policy.sha256(),
+          minimizer.recipient(),
+          minimizer.policy().id(),
+          minimizer.policy().version(),
+          minimizer.policy().sha256(),
           minimizer.keyVersion(),
           minimizer.droppedByDefault().isEmpty() ? "none" : minimizer.droppedByDefault());
-      minimizers.add(minimizer);
     }
-    return new RecipientPolicies(minimizers);
+    return recipients;
   }
 
   /** The thumbprint of the push client certificate; empty when no recipient is pushed to. */

@@ -73,16 +73,31 @@ public record IngestPipeline(
     GatewaySigningKeys keys =
         GatewaySigningKeys.load(config.signing().keyFile(), config.signing().activeKid());
     GatewaySigner signer = new GatewaySigner(keys, config.gatewayId());
-    IngestService ingest =
-        new IngestService(
-            new BatchDecoder(schemas, limits.limits()),
-            new TransactionValidator(config.validation(), clock),
-            store,
-            recipients,
-            new FeedRecords(new Routing(config.delivery().destinations()), feeds),
-            new ReceiptSigner(signer),
-            clock);
-    return new IngestPipeline(recipients, feeds, keys, signer, ingest);
+    return new IngestPipeline(
+        recipients,
+        feeds,
+        keys,
+        signer,
+        service(config, schemas, store, recipients, feeds, signer, clock));
+  }
+
+  /** The ingest service over parts already loaded: what the gateway and the floor both run. */
+  static IngestService service(
+      GatewayConfig config,
+      WriterSchemas schemas,
+      GatewayStore store,
+      RecipientPolicies recipients,
+      List<RecipientFeed> feeds,
+      GatewaySigner signer,
+      Clock clock) {
+    return new IngestService(
+        new BatchDecoder(schemas, config.ingest().limits()),
+        new TransactionValidator(config.validation(), clock),
+        store,
+        recipients,
+        new FeedRecords(new Routing(config.delivery().destinations()), feeds),
+        new ReceiptSigner(signer),
+        clock);
   }
 
   /**
