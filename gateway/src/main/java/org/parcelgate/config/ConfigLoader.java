@@ -4,9 +4,13 @@ import com.nimbusds.jose.JWSAlgorithm;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
+import io.vertx.config.yaml.YamlProcessor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +58,10 @@ public final class ConfigLoader {
   /**
    * Reads and binds the configuration; the file reads run on a worker thread inside the config
    * retriever.
+   *
+   * <p>The embedded defaults are read from the class path here, not by the retriever's file store:
+   * Vert.x's file resolver would first copy resources out of the jar into its cache directory,
+   * which took seconds of a start.
    */
   public static Future<GatewayConfig> load(
       Vertx vertx, Optional<Path> file, Map<String, String> environment) {
@@ -61,11 +69,25 @@ public final class ConfigLoader {
       return Future.failedFuture(
           new ConfigException("--config", "file does not exist: " + file.get()));
     }
+    return vertx
+        .executeBlocking(ConfigLoader::defaultsYaml)
+        .compose(yaml -> new YamlProcessor().process(vertx, new JsonObject(), yaml))
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    new ConfigException(
+                        DEFAULTS, "cannot be read as YAML: " + failure.getMessage())))
+        .compose(defaults -> retrieve(vertx, defaults, file))
+        .compose(json -> vertx.executeBlocking(() -> bind(json, environment)));
+  }
+
+  private static Future<JsonObject> retrieve(
+      Vertx vertx, JsonObject defaults, Optional<Path> file) {
     ConfigRetrieverOptions options =
         new ConfigRetrieverOptions()
             .setIncludeDefaultStores(false)
             .setScanPeriod(-1)
-            .addStore(yamlStore(DEFAULTS));
+            .addStore(new ConfigStoreOptions().setType("json").setConfig(defaults));
     file.ifPresent(path -> options.addStore(yamlStore(path.toString())));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever
@@ -76,8 +98,16 @@ public final class ConfigLoader {
                 Future.failedFuture(
                     new ConfigException(
                         file.map(Path::toString).orElse(DEFAULTS),
-                        "cannot be read as YAML: " + failure.getMessage())))
-        .compose(json -> vertx.executeBlocking(() -> bind(json, environment)));
+                        "cannot be read as YAML: " + failure.getMessage())));
+  }
+
+  private static Buffer defaultsYaml() throws IOException {
+    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
+      if (in == null) {
+        throw new IOException("the jar lacks " + DEFAULTS);
+      }
+      return Buffer.buffer(in.readAllBytes());
+    }
   }
 
   private static ConfigStoreOptions yamlStore(String path) {
