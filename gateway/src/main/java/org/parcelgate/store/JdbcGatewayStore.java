@@ -457,6 +457,11 @@ final class JdbcGatewayStore implements GatewayStore {
     follower.catchUp();
   }
 
+  /** One follower step of at most {@code maxRows} rows, on the writer: for tests. */
+  FollowerTables.Step followStep(int maxRows) {
+    return guard.write(connection -> FollowerTables.apply(connection, maxRows));
+  }
+
   @Override
   public long lastSeq(String recipient, FeedKind kind) {
     return run(connection -> DeliveryTables.lastSeq(connection, recipient, kind));
