@@ -359,6 +359,10 @@ class PushDeliveryTest {
     Await.until(
         () -> streams().getJsonObject(0).getLong("backlog") == 2 * RECORDS,
         "both batches' price records wait");
+    // The seller feed follows the commits (the store's follower): wait for it too.
+    Await.until(
+        () -> streams().getJsonObject(1).getLong("backlog") == RECORDS,
+        "one seller record per seller waits");
     JsonObject sellers = streams().getJsonObject(1);
     assertThat(sellers.getString("feed")).isEqualTo("seller");
     assertThat(sellers.getLong("backlog")).as("one record per seller to send").isEqualTo(RECORDS);
