@@ -443,4 +443,74 @@ class FeedFollowerTest {
         .filter(t -> t.getName().equals("parcelgate-store-follower") && t.isAlive())
         .count();
   }
+
+  @Test
+  void aDatabaseWhoseSellersWereBuiltInCommitKeepsThemAndFollowsOnFromItsLastPosition()
+      throws Exception {
+    // Stored by the in-commit code at V4: two price rows of NL and the seller rows they made.
+    java.nio.file.Files.createDirectories(data);
+    try (java.sql.Connection connection = EmbeddedStore.connect(data);
+        java.sql.Statement sql = connection.createStatement()) {
+      Migrations.migrate(
+          connection, Migrations.load(new SqliteDialect().migrationFolder()).subList(0, 4), clock);
+      for (int n = 1; n <= 2; n++) {
+        sql.execute(
+            "INSERT INTO price_record (recipient, feed_seq, marketplace_id, transaction_id,"
+                + " version, batch_id, accepted_position, copy_position, received_at_micros,"
+                + " log_index, destination_country, tracking_number, seller_id, currency,"
+                + " goods_value_minor) VALUES ('customs-nl', "
+                + n
+                + ", 'alpha', 'alpha-t-"
+                + n
+                + "', 1, 'old', 0, 0, 0, 0, 'NL', 'TRK-alpha-t-"
+                + n
+                + "', 's-"
+                + n
+                + "', 'EUR', "
+                + (100 * n)
+                + ")");
+        sql.execute(
+            "INSERT INTO seller_record (recipient, marketplace_id, seller_id, feed_seq,"
+                + " first_seen_micros, last_seen_micros, transaction_count, identity_fingerprint,"
+                + " identity) VALUES ('customs-nl', 'alpha', 's-"
+                + n
+                + "', "
+                + n
+                + ", 0, 0, 1, 'seller-schema', X'00')");
+        sql.execute(
+            "INSERT INTO seller_value (recipient, marketplace_id, seller_id, currency,"
+                + " transaction_count, value_minor) VALUES ('customs-nl', 'alpha', 's-"
+                + n
+                + "', 'EUR', 1, "
+                + (100 * n)
+                + ")");
+      }
+    }
+    JdbcGatewayStore store = storeWithoutFollowerThread(data);
+    FeedQuery byTracking =
+        new FeedQuery(NL, 0, null, 10, null, null, null, null, "TRK-alpha-t-1", null);
+
+    assertThat(store.followerLag()).isZero();
+    assertThat(store.priceRecords(byTracking))
+        .extracting(StoredPrice::transactionId)
+        .containsExactly("alpha-t-1");
+    assertThat(sellers(store, NL)).extracting(StoredSeller::seq).containsExactly(1L, 2L);
+
+    // An amendment of a row stored before V5 moves its transaction from s-1 to s-2.
+    store.commit(batch(0, List.of(new Version(NL, "alpha", "alpha-t-1", 2, "s-2", "EUR", 150))));
+    assertThat(store.followerLag()).isEqualTo(1);
+    store.catchUpFollower();
+
+    assertThat(store.followerLag()).isZero();
+    List<StoredSeller> sellers = sellers(store, NL);
+    assertThat(sellers).extracting(StoredSeller::sellerId).containsExactly("s-1", "s-2");
+    assertThat(sellers).extracting(StoredSeller::seq).containsExactly(3L, 4L);
+    assertThat(sellers).extracting(StoredSeller::transactions).containsExactly(0L, 2L);
+    assertThat(sellers.get(0).values()).isEmpty();
+    assertThat(sellers.get(1).values())
+        .containsExactly(new StoredSeller.CurrencyTotal("EUR", 2, 350));
+    assertThat(store.priceRecords(byTracking))
+        .extracting(StoredPrice::version)
+        .containsExactly(1, 2);
+  }
 }
