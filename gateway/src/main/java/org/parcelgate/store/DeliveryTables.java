@@ -257,11 +257,14 @@ final class DeliveryTables {
 
   private static String where(
       FeedQuery query, List<Object> parameters, String timeColumn, boolean priceFeed) {
-    StringBuilder where = new StringBuilder(" WHERE recipient = ? AND feed_seq > ?");
+    // A look-up by tracking number goes through the follower's table to the rows' keys; the unary
+    // plus keeps the engine from scanning the feed's range instead (SQLite would choose the range).
+    String seq = priceFeed && query.trackingNumber() != null ? "+feed_seq" : "feed_seq";
+    StringBuilder where = new StringBuilder(" WHERE recipient = ? AND " + seq + " > ?");
     parameters.add(query.recipient());
     parameters.add(query.afterSeq());
     if (query.upToSeq() != null) {
-      where.append(" AND feed_seq <= ?");
+      where.append(" AND ").append(seq).append(" <= ?");
       parameters.add(query.upToSeq());
     }
     if (query.marketplaceId() != null) {
