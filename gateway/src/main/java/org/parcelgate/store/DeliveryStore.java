@@ -6,22 +6,41 @@ import java.util.Optional;
 
 /**
  * What the store keeps for delivery to customs: each recipient's price and seller feeds, where its
- * push streams stand, and the records a push could not deliver. The feeds are written by {@link
- * GatewayStore#commit(NewBatch)}, in the batch's transaction.
+ * push streams stand, and the records a push could not deliver. The price feed is written by {@link
+ * GatewayStore#commit(NewBatch)}, in the batch's transaction. The seller feed and the look-up by
+ * tracking number are built after the commit by the store's follower, from the committed price rows
+ * in feed order: they lag the price feed by {@link #followerLag()} rows.
  *
  * <p>Blocking, like the rest of the store: call it from worker threads.
  */
 public interface DeliveryStore {
 
-  /** A page of a recipient's price feed, in position order. */
+  /**
+   * A page of a recipient's price feed, in position order. A look-up by tracking number finds only
+   * the records the follower has applied ({@link #followerLag()}); every other filter is exact.
+   */
   List<StoredPrice> priceRecords(FeedQuery query);
 
   /**
-   * A page of a recipient's seller feed, in position order.
+   * A page of a recipient's seller feed, in position order: the sellers as the follower has applied
+   * the price records so far. Its positions are taken by the follower, gap-free and in order.
    *
    * @throws IllegalArgumentException if the query filters by destination or tracking number
    */
   List<StoredSeller> sellerRecords(FeedQuery query);
+
+  /**
+   * Price records committed but not yet applied by the follower to the seller feed and the look-up
+   * by tracking number, over every recipient: the follower's lag. One index probe per recipient.
+   */
+  long followerLag();
+
+  /**
+   * Runs the follower on the store's writer until every price record committed before the call is
+   * applied, and returns once that is durable: for tests and tools that must read the seller feed
+   * or look up a tracking number right after a commit.
+   */
+  void catchUpFollower();
 
   /** The last position of a recipient's feed; 0 while it is empty. */
   long lastSeq(String recipient, FeedKind kind);

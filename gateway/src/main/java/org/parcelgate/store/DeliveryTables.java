@@ -20,51 +20,32 @@ import java.util.Optional;
  * The SQL of the delivery tables (price records, seller records, push streams and dead letters), on
  * a connection the caller holds: {@link JdbcGatewayStore} runs it inside its transactions.
  *
- * <p>Feed positions are the next after the largest stored for the recipient, taken inside the
+ * <p>Price feed positions are the next after the largest stored for the recipient, taken inside the
  * committing transaction. The embedded engine takes one writer at a time, so positions become
  * visible in order and a reader paging by position never skips one that commits later. An adapter
  * for an engine with concurrent writers must serialize these commits per recipient (as it must
  * serialize log appends), or a reader could pass a position before it is committed.
+ *
+ * <p>Seller records and the look-up by tracking number are written after the commit, by the
+ * follower ({@link FollowerTables}); their positions are taken in the follower's transaction, under
+ * the same single writer.
  */
 final class DeliveryTables {
   private static final String NEXT_PRICE_SEQ =
       "SELECT COALESCE(MAX(feed_seq), 0) + 1 FROM price_record WHERE recipient = ?";
-  private static final String NEXT_SELLER_SEQ =
+  static final String NEXT_SELLER_SEQ =
       "SELECT COALESCE(MAX(feed_seq), 0) + 1 FROM seller_record WHERE recipient = ?";
   private static final String SELLERS_AFTER =
       "SELECT COUNT(*) FROM seller_record WHERE recipient = ? AND feed_seq > ?";
-  private static final String PREVIOUS_VERSION =
-      "SELECT seller_id, currency, goods_value_minor FROM price_record WHERE recipient = ?"
-          + " AND marketplace_id = ? AND transaction_id = ? ORDER BY version DESC LIMIT 1";
   private static final String INSERT_PRICE =
       "INSERT INTO price_record (recipient, feed_seq, marketplace_id, transaction_id, version,"
           + " batch_id, accepted_position, copy_position, received_at_micros, log_index,"
-          + " destination_country, tracking_number, seller_id, currency, goods_value_minor)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " destination_country, tracking_number, seller_id, currency, goods_value_minor,"
+          + " seller_fingerprint, seller_identity)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String PRICE_COLUMNS =
       "SELECT feed_seq, marketplace_id, transaction_id, version, batch_id, accepted_position,"
           + " received_at_micros, log_index, copy_position FROM price_record";
-  private static final String UPSERT_SELLER =
-      "INSERT INTO seller_record (recipient, marketplace_id, seller_id, feed_seq,"
-          + " first_seen_micros, last_seen_micros, transaction_count, identity_fingerprint,"
-          + " identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-          + " ON CONFLICT (recipient, marketplace_id, seller_id) DO UPDATE SET"
-          + " feed_seq = excluded.feed_seq,"
-          + " last_seen_micros = CASE WHEN excluded.last_seen_micros > seller_record.last_seen_micros"
-          + " THEN excluded.last_seen_micros ELSE seller_record.last_seen_micros END,"
-          + " transaction_count = seller_record.transaction_count + excluded.transaction_count,"
-          + " identity_fingerprint = excluded.identity_fingerprint,"
-          + " identity = excluded.identity";
-  private static final String MOVE_SELLER =
-      "UPDATE seller_record SET feed_seq = ?, transaction_count = transaction_count + ?,"
-          + " last_seen_micros = CASE WHEN ? > last_seen_micros THEN ? ELSE last_seen_micros END"
-          + " WHERE recipient = ? AND marketplace_id = ? AND seller_id = ?";
-  private static final String UPSERT_VALUE =
-      "INSERT INTO seller_value (recipient, marketplace_id, seller_id, currency,"
-          + " transaction_count, value_minor) VALUES (?, ?, ?, ?, ?, ?)"
-          + " ON CONFLICT (recipient, marketplace_id, seller_id, currency) DO UPDATE SET"
-          + " transaction_count = seller_value.transaction_count + excluded.transaction_count,"
-          + " value_minor = seller_value.value_minor + excluded.value_minor";
   private static final String SELLER_COLUMNS =
       "SELECT feed_seq, marketplace_id, seller_id, first_seen_micros, last_seen_micros,"
           + " transaction_count, identity_fingerprint, identity FROM seller_record";
@@ -120,30 +101,10 @@ final class DeliveryTables {
     }
   }
 
-  /** A seller's change within one commit. */
-  private static final class SellerChange {
-    long transactions;
-    boolean seen;
-    String fingerprint;
-    byte[] identity;
-    final Map<String, long[]> values = new LinkedHashMap<>();
-
-    void add(String currency, long transactions, long value) {
-      if (currency != null) {
-        long[] total = values.computeIfAbsent(currency, c -> new long[2]);
-        total[0] += transactions;
-        total[1] += value;
-      }
-    }
-  }
-
-  private record SellerKey(String recipient, String sellerId) {}
-
-  private record Previous(String sellerId, String currency, long value) {}
-
   /**
-   * Stores a batch's price records at the next feed positions of their recipients and brings the
-   * seller records up to date.
+   * Stores a batch's price records at the next feed positions of their recipients. The look-ups and
+   * the seller feed are not written here: {@link FeedFollower} builds them from these rows after
+   * the commit ({@link FollowerTables}).
    *
    * @param logIndexes per recipient, the index of the batch's minimization log entry
    */
@@ -159,30 +120,12 @@ final class DeliveryTables {
       return;
     }
     Map<String, Long> nextSeq = new HashMap<>();
-    Map<SellerKey, SellerChange> sellers = new LinkedHashMap<>();
     long received = micros(receivedAt);
     try (PreparedStatement insert = connection.prepareStatement(INSERT_PRICE)) {
       for (PriceRow row : rows) {
         Long logIndex = logIndexes.get(row.recipient());
         if (logIndex == null) {
           throw new IllegalArgumentException("a price record needs its recipient's log entry");
-        }
-        if (row.version() > 1) {
-          Optional<Previous> previous =
-              previous(connection, row.recipient(), marketplaceId, row.transactionId());
-          if (previous.isPresent() && previous.get().sellerId() != null) {
-            SellerChange change = change(sellers, row.recipient(), previous.get().sellerId());
-            change.transactions--;
-            change.add(previous.get().currency(), -1, -previous.get().value());
-          }
-        }
-        if (row.sellerId() != null && row.sellerIdentity() != null) {
-          SellerChange change = change(sellers, row.recipient(), row.sellerId());
-          change.transactions++;
-          change.seen = true;
-          change.fingerprint = row.sellerFingerprint();
-          change.identity = row.sellerIdentity();
-          change.add(row.currency(), 1, row.goodsValueMinor() == null ? 0 : row.goodsValueMinor());
         }
         Long seq = nextSeq.get(row.recipient());
         if (seq == null) {
@@ -208,108 +151,24 @@ final class DeliveryTables {
         } else {
           insert.setLong(15, row.goodsValueMinor());
         }
+        Sql.setNullable(insert, 16, row.sellerFingerprint());
+        if (row.sellerIdentity() == null) {
+          insert.setNull(17, Types.BLOB);
+        } else {
+          insert.setBytes(17, row.sellerIdentity());
+        }
         insert.addBatch();
       }
       insert.executeBatch();
     }
-    updateSellers(connection, marketplaceId, received, sellers);
   }
 
-  private static SellerChange change(
-      Map<SellerKey, SellerChange> sellers, String recipient, String sellerId) {
-    return sellers.computeIfAbsent(new SellerKey(recipient, sellerId), k -> new SellerChange());
-  }
-
-  private static long single(Connection connection, String sql, String recipient)
-      throws SQLException {
+  static long single(Connection connection, String sql, String recipient) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(sql)) {
       select.setString(1, recipient);
       try (ResultSet row = select.executeQuery()) {
         row.next();
         return row.getLong(1);
-      }
-    }
-  }
-
-  private static Optional<Previous> previous(
-      Connection connection, String recipient, String marketplaceId, String transactionId)
-      throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(PREVIOUS_VERSION)) {
-      select.setString(1, recipient);
-      select.setString(2, marketplaceId);
-      select.setString(3, transactionId);
-      try (ResultSet row = select.executeQuery()) {
-        if (!row.next()) {
-          return Optional.empty();
-        }
-        long value = row.getLong(3);
-        return Optional.of(new Previous(row.getString(1), row.getString(2), value));
-      }
-    }
-  }
-
-  private static void updateSellers(
-      Connection connection,
-      String marketplaceId,
-      long received,
-      Map<SellerKey, SellerChange> sellers)
-      throws SQLException {
-    if (sellers.isEmpty()) {
-      return;
-    }
-    Map<String, Long> nextSeq = new HashMap<>();
-    try (PreparedStatement upsert = connection.prepareStatement(UPSERT_SELLER);
-        PreparedStatement move = connection.prepareStatement(MOVE_SELLER);
-        PreparedStatement values = connection.prepareStatement(UPSERT_VALUE)) {
-      boolean moved = false;
-      boolean valued = false;
-      for (Map.Entry<SellerKey, SellerChange> entry : sellers.entrySet()) {
-        SellerKey key = entry.getKey();
-        SellerChange change = entry.getValue();
-        Long seq = nextSeq.get(key.recipient());
-        if (seq == null) {
-          seq = single(connection, NEXT_SELLER_SEQ, key.recipient());
-        }
-        nextSeq.put(key.recipient(), seq + 1);
-        if (change.seen) {
-          upsert.setString(1, key.recipient());
-          upsert.setString(2, marketplaceId);
-          upsert.setString(3, key.sellerId());
-          upsert.setLong(4, seq);
-          upsert.setLong(5, received);
-          upsert.setLong(6, received);
-          upsert.setLong(7, change.transactions);
-          upsert.setString(8, change.fingerprint);
-          upsert.setBytes(9, change.identity);
-          upsert.addBatch();
-        } else {
-          move.setLong(1, seq);
-          move.setLong(2, change.transactions);
-          move.setLong(3, received);
-          move.setLong(4, received);
-          move.setString(5, key.recipient());
-          move.setString(6, marketplaceId);
-          move.setString(7, key.sellerId());
-          move.addBatch();
-          moved = true;
-        }
-        for (Map.Entry<String, long[]> value : change.values.entrySet()) {
-          values.setString(1, key.recipient());
-          values.setString(2, marketplaceId);
-          values.setString(3, key.sellerId());
-          values.setString(4, value.getKey());
-          values.setLong(5, value.getValue()[0]);
-          values.setLong(6, value.getValue()[1]);
-          values.addBatch();
-          valued = true;
-        }
-      }
-      upsert.executeBatch();
-      if (moved) {
-        move.executeBatch();
-      }
-      if (valued) {
-        values.executeBatch();
       }
     }
   }
@@ -398,11 +257,14 @@ final class DeliveryTables {
 
   private static String where(
       FeedQuery query, List<Object> parameters, String timeColumn, boolean priceFeed) {
-    StringBuilder where = new StringBuilder(" WHERE recipient = ? AND feed_seq > ?");
+    // A look-up by tracking number goes through the follower's table to the rows' keys; the unary
+    // plus keeps the engine from scanning the feed's range instead (SQLite would choose the range).
+    String seq = priceFeed && query.trackingNumber() != null ? "+feed_seq" : "feed_seq";
+    StringBuilder where = new StringBuilder(" WHERE recipient = ? AND " + seq + " > ?");
     parameters.add(query.recipient());
     parameters.add(query.afterSeq());
     if (query.upToSeq() != null) {
-      where.append(" AND feed_seq <= ?");
+      where.append(" AND ").append(seq).append(" <= ?");
       parameters.add(query.upToSeq());
     }
     if (query.marketplaceId() != null) {
@@ -426,7 +288,11 @@ final class DeliveryTables {
       parameters.add(query.destinationCountry());
     }
     if (priceFeed && query.trackingNumber() != null) {
-      where.append(" AND tracking_number = ?");
+      // The follower's look-up: it lags the commits by the follower's lag (FeedFollower).
+      where.append(
+          " AND feed_seq IN (SELECT feed_seq FROM price_tracking WHERE recipient = ?"
+              + " AND tracking_number = ?)");
+      parameters.add(query.recipient());
       parameters.add(query.trackingNumber());
     }
     if (!priceFeed && (query.destinationCountry() != null || query.trackingNumber() != null)) {

@@ -126,6 +126,7 @@ public final class EmbeddedStore {
             readers, writer, dialect, clock, guard(dialect, clock, settings, writer, listener));
     try {
       store.migrate();
+      store.startFollower();
       return store;
     } catch (RuntimeException e) {
       store.close();

@@ -81,8 +81,9 @@ public interface GatewayStore extends DeliveryStore, AutoCloseable {
   /**
    * Stores the whole batch in one database transaction: the batch row with receipt and result, each
    * recipient's minimized records, one index row per accepted record, the batch's entries of the
-   * minimization log, and its price records at the next positions of their recipients' feeds, with
-   * the seller records they change. Durable once it returns.
+   * minimization log, and its price records at the next positions of their recipients' feeds.
+   * Durable once it returns. The seller records they change and their look-up by tracking number
+   * follow after the commit ({@link DeliveryStore#followerLag()}).
    *
    * @throws StoreConflictException when a unique key is violated: the same {@code (marketplace,
    *     bodySha256)} or the same {@code (marketplace, transactionId, version)} stored by a

@@ -67,6 +67,7 @@ final class JdbcGatewayStore implements GatewayStore {
   private final Dialect dialect;
   private final Clock clock;
   private final StoreGuard guard;
+  private final FeedFollower follower;
 
   /**
    * @param readers connections for reads, whose transactions do not take the write lock
@@ -86,6 +87,15 @@ final class JdbcGatewayStore implements GatewayStore {
     this.dialect = dialect;
     this.clock = clock;
     this.guard = guard;
+    this.follower = new FeedFollower(guard, FeedFollower.MAX_ROWS_PER_STEP);
+  }
+
+  /**
+   * Starts the follower, which builds the look-ups and the seller feed after the commits and first
+   * catches up with rows an earlier process committed; called once the schema is up to date.
+   */
+  void startFollower() {
+    follower.start();
   }
 
   /**
@@ -261,6 +271,7 @@ final class JdbcGatewayStore implements GatewayStore {
           insertBatch(connection, batch);
           return null;
         });
+    follower.committed(batch.priceRecords().size());
   }
 
   private static void insertBatch(Connection connection, NewBatch batch) throws SQLException {
@@ -436,6 +447,22 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
+  public long followerLag() {
+    // One read transaction: each recipient's head and cursor from the same snapshot.
+    return run(connection -> inTransaction(connection, FollowerTables::lag));
+  }
+
+  @Override
+  public void catchUpFollower() {
+    follower.catchUp();
+  }
+
+  /** One follower step of at most {@code maxRows} rows, on the writer: for tests. */
+  FollowerTables.Step followStep(int maxRows) {
+    return guard.write(connection -> FollowerTables.apply(connection, maxRows));
+  }
+
+  @Override
   public long lastSeq(String recipient, FeedKind kind) {
     return run(connection -> DeliveryTables.lastSeq(connection, recipient, kind));
   }
@@ -518,6 +545,7 @@ final class JdbcGatewayStore implements GatewayStore {
   @Override
   public void close() {
     try {
+      follower.close();
       guard.close();
     } finally {
       try {

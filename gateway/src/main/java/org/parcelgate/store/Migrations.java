@@ -47,6 +47,11 @@ final class Migrations {
           connection -> {
             LogTables.rebuildNodes(connection);
             return null;
+          },
+          5,
+          connection -> {
+            FollowerTables.addSellerColumns(connection);
+            return null;
           });
 
   /** A migration as shipped. */

@@ -359,14 +359,24 @@ class PushDeliveryTest {
     Await.until(
         () -> streams().getJsonObject(0).getLong("backlog") == 2 * RECORDS,
         "both batches' price records wait");
+    // The seller feed follows the commits (the store's follower): wait for it too.
+    Await.until(
+        () -> streams().getJsonObject(1).getLong("backlog") == RECORDS,
+        "one seller record per seller waits");
     JsonObject sellers = streams().getJsonObject(1);
     assertThat(sellers.getString("feed")).isEqualTo("seller");
     assertThat(sellers.getLong("backlog")).as("one record per seller to send").isEqualTo(RECORDS);
-    assertThat(gateway.meters().scrape())
-        .contains(
-            "parcelgate_delivery_backlog{feed=\"seller\",recipient=\"customs-nl\"} "
-                + RECORDS
-                + ".0");
+    // The gauge is what the pusher last saw, which may be before the follower's step.
+    Await.until(
+        () ->
+            gateway
+                .meters()
+                .scrape()
+                .contains(
+                    "parcelgate_delivery_backlog{feed=\"seller\",recipient=\"customs-nl\"} "
+                        + RECORDS
+                        + ".0"),
+        "the seller backlog gauge counts each seller once");
   }
 
   @Test

@@ -81,8 +81,20 @@ class CustomsFeedTest {
     first = SampleTransactions.batch(0, 12, ORDERED);
     firstBatch = Partners.pushAccepted(vertx, PKI, "marketplace-alpha", port(), first);
     beforeSecondBatch = Instant.now();
-    Partners.pushAccepted(
-        vertx, PKI, "marketplace-beta", port(), SampleTransactions.batch(12, 12, ORDERED));
+    List<Transaction> second = SampleTransactions.batch(12, 12, ORDERED);
+    Partners.pushAccepted(vertx, PKI, "marketplace-beta", port(), second);
+    // The seller feeds and the look-up by tracking number follow the commits (the store's
+    // follower, in feed order): once each feed's last record is found by its tracking number,
+    // both feeds are whole. Records 18 and 19 are the last to NL and to DE.
+    awaitFollowed("customs-nl", second.get(18 - 12));
+    awaitFollowed("customs-de", second.get(19 - 12));
+  }
+
+  private static void awaitFollowed(String recipient, Transaction last) {
+    String lookUp = PRICES + "?trackingNumber=" + last.getShipment().getTrackingNumber();
+    Await.until(
+        () -> !records(page(recipient, lookUp)).isEmpty(),
+        recipient + "'s feed followed up to " + last.getTransactionId());
   }
 
   @AfterAll

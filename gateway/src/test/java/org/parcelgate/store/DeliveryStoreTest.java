@@ -165,6 +165,15 @@ class DeliveryStoreTest {
     return ("identity of " + seller + " in " + batchId).getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Commits and lets the follower apply the batch, as the in-commit code did: seller records and
+   * tracking-number look-ups are read right after.
+   */
+  private void commitAndFollow(NewBatch batch) {
+    store.commit(batch);
+    store.catchUpFollower();
+  }
+
   // --- reading feeds -------------------------------------------------------------------------
 
   private List<StoredPrice> prices(String recipient) {
@@ -210,7 +219,7 @@ class DeliveryStoreTest {
 
   @Test
   void feedPositionsStartAtOneAndAreDensePerRecipientAcrossBatches() {
-    store.commit(
+    commitAndFollow(
         batch(
             "b-1",
             RECEIVED,
@@ -218,8 +227,8 @@ class DeliveryStoreTest {
             rec(BE, "t-1", "s-1", 100),
             rec(NL, "t-2", "s-1", 200),
             rec(BE, "t-3", "s-2", 300)));
-    store.commit(batch("b-2", LATER, rec(NL, "t-4", "s-1", 400)));
-    store.commit(batch("b-3", LATEST, rec(BE, "t-5", "s-2", 500), rec(NL, "t-6", "s-1", 600)));
+    commitAndFollow(batch("b-2", LATER, rec(NL, "t-4", "s-1", 400)));
+    commitAndFollow(batch("b-3", LATEST, rec(BE, "t-5", "s-2", 500), rec(NL, "t-6", "s-1", 600)));
 
     assertThat(prices(NL)).extracting(StoredPrice::seq).containsExactly(1L, 2L, 3L, 4L);
     assertThat(prices(NL))
@@ -235,7 +244,7 @@ class DeliveryStoreTest {
 
   @Test
   void anEmptyFeedHasLastPositionZeroAndNoRecords() {
-    store.commit(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100)));
+    commitAndFollow(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100)));
 
     assertThat(store.lastSeq(BE, FeedKind.PRICE)).isZero();
     assertThat(store.lastSeq(BE, FeedKind.SELLER)).isZero();
@@ -245,12 +254,13 @@ class DeliveryStoreTest {
 
   @Test
   void positionsStayDenseAfterABatchThatFailedToCommit() {
-    store.commit(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100)));
+    commitAndFollow(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100)));
     // t-1 version 1 is stored already: the index insert, after the feed rows, fails.
     NewBatch conflicting = batch("b-2", LATER, rec(NL, "t-2", "s-1", 5), rec(NL, "t-1", "s-1", 9));
-    assertThatThrownBy(() -> store.commit(conflicting)).isInstanceOf(StoreConflictException.class);
+    assertThatThrownBy(() -> commitAndFollow(conflicting))
+        .isInstanceOf(StoreConflictException.class);
 
-    store.commit(batch("b-3", LATEST, rec(NL, "t-3", "s-1", 300)));
+    commitAndFollow(batch("b-3", LATEST, rec(NL, "t-3", "s-1", 300)));
 
     assertThat(prices(NL)).extracting(StoredPrice::seq).containsExactly(1L, 2L);
     assertThat(prices(NL)).extracting(StoredPrice::transactionId).containsExactly("t-1", "t-3");
@@ -261,7 +271,7 @@ class DeliveryStoreTest {
   @Test
   void aStoredPriceRowCarriesItsBatchReceivedTimePositionVersionAndLogIndex() {
     long earlier = store.appendLog(logEntry("b-0", "alpha", NL, RECEIVED));
-    store.commit(
+    commitAndFollow(
         batch(
             "b-1",
             "alpha",
@@ -290,8 +300,8 @@ class DeliveryStoreTest {
 
   @Test
   void anAmendmentIsANewPriceRowWithItsOwnVersionBatchAndTime() {
-    store.commit(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100)));
-    store.commit(batch("b-2", LATER, amend(NL, "t-1", 2, "s-1", 130)));
+    commitAndFollow(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100)));
+    commitAndFollow(batch("b-2", LATER, amend(NL, "t-1", 2, "s-1", 130)));
 
     assertThat(prices(NL))
         .extracting(
@@ -323,28 +333,28 @@ class DeliveryStoreTest {
             onlyDutch,
             complete.priceRecords());
 
-    assertThatThrownBy(() -> store.commit(missingBelgianEntry))
+    assertThatThrownBy(() -> commitAndFollow(missingBelgianEntry))
         .isInstanceOf(IllegalArgumentException.class);
 
     assertThat(store.batch("alpha", "b-1")).isEmpty();
     assertThat(prices(NL)).isEmpty();
     assertThat(sellers(NL)).isEmpty();
     assertThat(store.logSize()).isZero();
-    store.commit(complete);
+    commitAndFollow(complete);
     assertThat(prices(BE)).hasSize(1);
   }
 
   // --- paging and filters --------------------------------------------------------------------
 
   private void storeFiveRecords() {
-    store.commit(
+    commitAndFollow(
         batch(
             "b-1",
             RECEIVED,
             rec(NL, "t-1", "s-1", 1),
             rec(NL, "t-2", "s-1", 2),
             rec(NL, "t-3", "s-1", 3)));
-    store.commit(batch("b-2", LATER, rec(NL, "t-4", "s-1", 4), rec(NL, "t-5", "s-1", 5)));
+    commitAndFollow(batch("b-2", LATER, rec(NL, "t-4", "s-1", 4), rec(NL, "t-5", "s-1", 5)));
   }
 
   @Test
@@ -395,7 +405,7 @@ class DeliveryStoreTest {
    * receives t-2 too.
    */
   private void storeMixedFeed() {
-    store.commit(
+    commitAndFollow(
         batch(
             "b-1",
             "alpha",
@@ -404,7 +414,7 @@ class DeliveryStoreTest {
             new Rec(NL, "t-1", 1, "NL", "s-1", "EUR", 100L),
             new Rec(NL, "t-2", 1, "BE", "s-2", "EUR", 200L),
             new Rec(BE, "t-2", 1, "BE", "s-2", "EUR", 200L)));
-    store.commit(
+    commitAndFollow(
         batch(
             "b-2",
             "beta",
@@ -412,7 +422,7 @@ class DeliveryStoreTest {
             LATER,
             new Rec(NL, "t-3", 1, "BE", "s-1", "EUR", 300L),
             new Rec(NL, "t-4", 1, null, "s-1", "EUR", 400L)));
-    store.commit(
+    commitAndFollow(
         batch(
             "b-3",
             "alpha",
@@ -521,14 +531,14 @@ class DeliveryStoreTest {
 
   @Test
   void keepsOneSellerRecordPerRecipientMarketplaceAndSeller() {
-    store.commit(
+    commitAndFollow(
         batch(
             "b-1",
             RECEIVED,
             rec(NL, "t-1", "s-1", 100),
             rec(NL, "t-2", "s-1", 50),
             rec(BE, "t-1", "s-1", 100)));
-    store.commit(batch("b-2", "beta", digest("b-2"), LATER, rec(NL, "t-1", "s-1", 7)));
+    commitAndFollow(batch("b-2", "beta", digest("b-2"), LATER, rec(NL, "t-1", "s-1", 7)));
 
     assertThat(sellers(NL))
         .extracting(StoredSeller::marketplaceId, StoredSeller::sellerId, StoredSeller::transactions)
@@ -540,7 +550,7 @@ class DeliveryStoreTest {
 
   @Test
   void sellerPositionsOfTwoRecipientsAreIndependent() {
-    store.commit(
+    commitAndFollow(
         batch(
             "b-1",
             RECEIVED,
@@ -556,8 +566,8 @@ class DeliveryStoreTest {
 
   @Test
   void sellerRecordKeepsFirstAndLastSeenAndTheLatestIdentity() {
-    store.commit(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100)));
-    store.commit(batch("b-2", LATER, rec(NL, "t-2", "s-1", 50)));
+    commitAndFollow(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100)));
+    commitAndFollow(batch("b-2", LATER, rec(NL, "t-2", "s-1", 50)));
 
     StoredSeller seller = seller(NL, "s-1");
     assertThat(seller.firstSeen()).isEqualTo(RECEIVED);
@@ -568,14 +578,14 @@ class DeliveryStoreTest {
 
   @Test
   void countsEachTransactionOnceAndSumsValuesPerCurrency() {
-    store.commit(
+    commitAndFollow(
         batch(
             "b-1",
             RECEIVED,
             rec(NL, "t-1", "s-1", 100),
             rec(NL, "t-2", "s-1", 50),
             new Rec(NL, "t-3", 1, "NL", "s-1", "USD", 7L)));
-    store.commit(batch("b-2", LATER, new Rec(NL, "t-4", 1, "NL", "s-1", "CHF", 3L)));
+    commitAndFollow(batch("b-2", LATER, new Rec(NL, "t-4", 1, "NL", "s-1", "CHF", 3L)));
 
     StoredSeller seller = seller(NL, "s-1");
     assertThat(seller.transactions()).isEqualTo(4);
@@ -588,9 +598,9 @@ class DeliveryStoreTest {
 
   @Test
   void anAmendmentReplacesTheValueInsteadOfAddingATransaction() {
-    store.commit(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100), rec(NL, "t-2", "s-1", 50)));
-    store.commit(batch("b-2", LATER, amend(NL, "t-1", 2, "s-1", 130)));
-    store.commit(batch("b-3", LATEST, amend(NL, "t-1", 3, "s-1", 120)));
+    commitAndFollow(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100), rec(NL, "t-2", "s-1", 50)));
+    commitAndFollow(batch("b-2", LATER, amend(NL, "t-1", 2, "s-1", 130)));
+    commitAndFollow(batch("b-3", LATEST, amend(NL, "t-1", 3, "s-1", 120)));
 
     StoredSeller seller = seller(NL, "s-1");
     assertThat(seller.transactions()).isEqualTo(2);
@@ -600,8 +610,8 @@ class DeliveryStoreTest {
 
   @Test
   void anAmendmentThatChangesTheCurrencyMovesTheValueToTheNewCurrency() {
-    store.commit(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100)));
-    store.commit(batch("b-2", LATER, new Rec(NL, "t-1", 2, "NL", "s-1", "USD", 40L)));
+    commitAndFollow(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100)));
+    commitAndFollow(batch("b-2", LATER, new Rec(NL, "t-1", 2, "NL", "s-1", "USD", 40L)));
 
     StoredSeller seller = seller(NL, "s-1");
     assertThat(seller.transactions()).isEqualTo(1);
@@ -610,7 +620,7 @@ class DeliveryStoreTest {
 
   @Test
   void anAmendmentThatMovesTheTransactionToAnotherSellerDecrementsTheOldSeller() {
-    store.commit(
+    commitAndFollow(
         batch(
             "b-1",
             RECEIVED,
@@ -619,7 +629,7 @@ class DeliveryStoreTest {
             rec(NL, "t-3", "s-2", 70)));
     long lastBefore = store.lastSeq(NL, FeedKind.SELLER);
 
-    store.commit(batch("b-2", LATER, amend(NL, "t-1", 2, "s-2", 90)));
+    commitAndFollow(batch("b-2", LATER, amend(NL, "t-1", 2, "s-2", 90)));
 
     StoredSeller old = seller(NL, "s-1");
     assertThat(old.transactions()).isEqualTo(1);
@@ -639,8 +649,8 @@ class DeliveryStoreTest {
 
   @Test
   void aSellerThatLosesItsOnlyTransactionKeepsARecordWithNothingInIt() {
-    store.commit(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100)));
-    store.commit(batch("b-2", LATER, amend(NL, "t-1", 2, "s-2", 100)));
+    commitAndFollow(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100)));
+    commitAndFollow(batch("b-2", LATER, amend(NL, "t-1", 2, "s-2", 100)));
 
     StoredSeller old = seller(NL, "s-1");
     assertThat(old.transactions()).isZero();
@@ -650,12 +660,12 @@ class DeliveryStoreTest {
 
   @Test
   void everyChangeGivesTheSellerANewHigherFeedPosition() {
-    store.commit(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 1), rec(NL, "t-2", "s-2", 1)));
+    commitAndFollow(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 1), rec(NL, "t-2", "s-2", 1)));
     assertThat(sellers(NL))
         .extracting(StoredSeller::sellerId, StoredSeller::seq)
         .containsExactly(tuple("s-1", 1L), tuple("s-2", 2L));
 
-    store.commit(batch("b-2", LATER, rec(NL, "t-3", "s-1", 1)));
+    commitAndFollow(batch("b-2", LATER, rec(NL, "t-3", "s-1", 1)));
 
     assertThat(sellers(NL))
         .as("each seller once, at its latest position")
@@ -666,7 +676,7 @@ class DeliveryStoreTest {
         .containsExactly("s-1");
     assertThat(store.lastSeq(NL, FeedKind.SELLER)).isEqualTo(3);
 
-    store.commit(batch("b-3", LATEST, amend(NL, "t-3", 2, "s-1", 2)));
+    commitAndFollow(batch("b-3", LATEST, amend(NL, "t-3", 2, "s-1", 2)));
 
     assertThat(seller(NL, "s-1").seq()).isEqualTo(4);
     assertThat(seller(NL, "s-2").seq()).as("unchanged, stays").isEqualTo(2);
@@ -677,7 +687,7 @@ class DeliveryStoreTest {
 
   @Test
   void aRecipientWhosePolicyKeepsNoSellerGetsPriceRowsButNoSellerRecords() {
-    store.commit(batch("b-1", RECEIVED, rec(NL, "t-1", null, 100), rec(BE, "t-1", "s-1", 100)));
+    commitAndFollow(batch("b-1", RECEIVED, rec(NL, "t-1", null, 100), rec(BE, "t-1", "s-1", 100)));
 
     assertThat(prices(NL)).hasSize(1);
     assertThat(sellers(NL)).isEmpty();
@@ -689,7 +699,7 @@ class DeliveryStoreTest {
 
   @Test
   void aBatchWithADuplicateBodyDigestLeavesNoPriceOrSellerRows() {
-    store.commit(batch("b-1", "alpha", digest("body"), RECEIVED, rec(NL, "t-1", "s-1", 100)));
+    commitAndFollow(batch("b-1", "alpha", digest("body"), RECEIVED, rec(NL, "t-1", "s-1", 100)));
     List<StoredSeller> sellersBefore = sellers(NL);
     NewBatch sameBody =
         batch(
@@ -701,7 +711,7 @@ class DeliveryStoreTest {
             rec(NL, "t-3", "s-9", 5),
             rec(BE, "t-2", "s-1", 50));
 
-    assertThatThrownBy(() -> store.commit(sameBody)).isInstanceOf(StoreConflictException.class);
+    assertThatThrownBy(() -> commitAndFollow(sameBody)).isInstanceOf(StoreConflictException.class);
 
     assertThat(prices(NL)).extracting(StoredPrice::transactionId).containsExactly("t-1");
     assertThat(prices(BE)).isEmpty();
@@ -713,7 +723,7 @@ class DeliveryStoreTest {
 
   @Test
   void aBatchThatFailsAfterWritingItsFeedRowsLeavesNoneOfThem() {
-    store.commit(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100), rec(NL, "t-2", "s-2", 70)));
+    commitAndFollow(batch("b-1", RECEIVED, rec(NL, "t-1", "s-1", 100), rec(NL, "t-2", "s-2", 70)));
     List<StoredSeller> sellersBefore = sellers(NL);
     // The amendment moves t-2 to s-1; then the index refuses t-1 version 1, stored already.
     NewBatch conflicting =
@@ -724,7 +734,8 @@ class DeliveryStoreTest {
             rec(NL, "t-3", "s-3", 5),
             rec(NL, "t-1", "s-1", 100));
 
-    assertThatThrownBy(() -> store.commit(conflicting)).isInstanceOf(StoreConflictException.class);
+    assertThatThrownBy(() -> commitAndFollow(conflicting))
+        .isInstanceOf(StoreConflictException.class);
 
     assertThat(prices(NL)).extracting(StoredPrice::transactionId).containsExactly("t-1", "t-2");
     assertThat(sellers(NL)).usingRecursiveComparison().isEqualTo(sellersBefore);

@@ -108,18 +108,27 @@ class DeliveryTablesTest {
         rows);
   }
 
+  /**
+   * Commits and lets the follower apply the batch, as the in-commit code did: seller records and
+   * tracking-number look-ups are read right after.
+   */
+  private void commitAndFollow(NewBatch batch) {
+    store.commit(batch);
+    store.catchUpFollower();
+  }
+
   private List<StoredPrice> feed(String recipient) {
     return store.priceRecords(FeedQuery.after(recipient, 0, 1000));
   }
 
   @Test
   void positionsCountUpFromOnePerRecipientAcrossBatches() {
-    store.commit(
+    commitAndFollow(
         batch(
             "b-1",
             RECEIVED,
             List.of(row(RECIPIENT, "t-1", 1, 0, "s-1", 100), row(OTHER, "t-2", 1, 1, "s-1", 200))));
-    store.commit(batch("b-2", RECEIVED, List.of(row(RECIPIENT, "t-3", 1, 0, "s-2", 300))));
+    commitAndFollow(batch("b-2", RECEIVED, List.of(row(RECIPIENT, "t-3", 1, 0, "s-2", 300))));
 
     assertThat(feed(RECIPIENT)).extracting(StoredPrice::seq).containsExactly(1L, 2L);
     assertThat(feed(RECIPIENT))
@@ -132,7 +141,7 @@ class DeliveryTablesTest {
 
   @Test
   void aPriceRowCarriesItsProvenanceAndTheLogIndexOfItsRecipientsEntry() {
-    store.commit(
+    commitAndFollow(
         batch(
             "b-1",
             RECEIVED,
@@ -155,8 +164,8 @@ class DeliveryTablesTest {
       rows.add(row(RECIPIENT, "t-" + i, 1, i, "s-" + (i % 3), 100 + i));
     }
     Instant later = RECEIVED.plusSeconds(60);
-    store.commit(batch("b-1", RECEIVED, rows.subList(0, 3)));
-    store.commit(batch("b-2", later, rows.subList(3, 6)));
+    commitAndFollow(batch("b-1", RECEIVED, rows.subList(0, 3)));
+    commitAndFollow(batch("b-2", later, rows.subList(3, 6)));
 
     assertThat(store.priceRecords(FeedQuery.after(RECIPIENT, 2, 2)))
         .extracting(StoredPrice::seq)
@@ -189,14 +198,14 @@ class DeliveryTablesTest {
 
   @Test
   void sellerRecordsCountTransactionsOnceAndSumTheLatestValues() {
-    store.commit(
+    commitAndFollow(
         batch(
             "b-1",
             RECEIVED,
             List.of(
                 row(RECIPIENT, "t-1", 1, 0, "s-1", 100), row(RECIPIENT, "t-2", 1, 1, "s-1", 50))));
     Instant later = RECEIVED.plusSeconds(60);
-    store.commit(batch("b-2", later, List.of(row(RECIPIENT, "t-1", 2, 0, "s-1", 130))));
+    commitAndFollow(batch("b-2", later, List.of(row(RECIPIENT, "t-1", 2, 0, "s-1", 130))));
 
     StoredSeller seller = store.sellerRecords(FeedQuery.after(RECIPIENT, 0, 10)).get(0);
     assertThat(seller.sellerId()).isEqualTo("s-1");
@@ -209,7 +218,7 @@ class DeliveryTablesTest {
 
   @Test
   void anAmendmentThatChangesTheSellerMovesTheTransactionAndBothSellersChange() {
-    store.commit(
+    commitAndFollow(
         batch(
             "b-1",
             RECEIVED,
@@ -218,7 +227,7 @@ class DeliveryTablesTest {
     List<StoredSeller> before = store.sellerRecords(FeedQuery.after(RECIPIENT, 0, 10));
     long lastBefore = before.get(before.size() - 1).seq();
 
-    store.commit(batch("b-2", RECEIVED, List.of(row(RECIPIENT, "t-1", 2, 0, "s-2", 90))));
+    commitAndFollow(batch("b-2", RECEIVED, List.of(row(RECIPIENT, "t-1", 2, 0, "s-2", 90))));
 
     List<StoredSeller> changed = store.sellerRecords(FeedQuery.after(RECIPIENT, lastBefore, 10));
     assertThat(changed).extracting(StoredSeller::sellerId).containsExactlyInAnyOrder("s-1", "s-2");
@@ -236,10 +245,10 @@ class DeliveryTablesTest {
 
   @Test
   void aBatchThatFailsToCommitLeavesNoFeedRows() {
-    store.commit(batch("b-1", RECEIVED, List.of(row(RECIPIENT, "t-1", 1, 0, "s-1", 100))));
+    commitAndFollow(batch("b-1", RECEIVED, List.of(row(RECIPIENT, "t-1", 1, 0, "s-1", 100))));
     NewBatch sameBody = batch("b-1", RECEIVED, List.of(row(RECIPIENT, "t-9", 1, 0, "s-9", 1)));
 
-    assertThatThrownBy(() -> store.commit(sameBody)).isInstanceOf(StoreConflictException.class);
+    assertThatThrownBy(() -> commitAndFollow(sameBody)).isInstanceOf(StoreConflictException.class);
 
     assertThat(feed(RECIPIENT)).extracting(StoredPrice::transactionId).containsExactly("t-1");
     assertThat(store.sellerRecords(FeedQuery.after(RECIPIENT, 0, 10)))
@@ -267,7 +276,7 @@ class DeliveryTablesTest {
             List.of(),
             List.of(row(RECIPIENT, "t-1", 1, 0, "s-1", 1)));
 
-    assertThatThrownBy(() -> store.commit(orphan)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> commitAndFollow(orphan)).isInstanceOf(IllegalArgumentException.class);
     assertThat(store.batch("alpha", "b-1")).isEmpty();
   }
 
@@ -354,14 +363,14 @@ class DeliveryTablesTest {
   @Test
   void aSellerThatLosesATransactionIsSeenAgainAndLastSeenNeverGoesBack() {
     Instant later = RECEIVED.plusSeconds(600);
-    store.commit(
+    commitAndFollow(
         batch(
             "b-1",
             later,
             List.of(
                 row(RECIPIENT, "t-1", 1, 0, "s-1", 100), row(RECIPIENT, "t-2", 1, 1, "s-2", 5))));
     // Committed after, but received earlier (the clock is read before the write lock).
-    store.commit(batch("b-2", RECEIVED, List.of(row(RECIPIENT, "t-2", 2, 0, "s-1", 7))));
+    commitAndFollow(batch("b-2", RECEIVED, List.of(row(RECIPIENT, "t-2", 2, 0, "s-1", 7))));
     assertThat(
             store
                 .sellerRecords(
@@ -370,7 +379,7 @@ class DeliveryTablesTest {
                 .lastSeen())
         .isEqualTo(later);
     Instant latest = later.plusSeconds(60);
-    store.commit(batch("b-3", latest, List.of(row(RECIPIENT, "t-1", 2, 0, "s-2", 100))));
+    commitAndFollow(batch("b-3", latest, List.of(row(RECIPIENT, "t-1", 2, 0, "s-2", 100))));
 
     List<StoredSeller> sellers = store.sellerRecords(FeedQuery.after(RECIPIENT, 0, 10));
     StoredSeller first = sellers.stream().filter(x -> x.sellerId().equals("s-1")).findFirst().get();

@@ -182,6 +182,7 @@ class GroupCommitTest {
   void aSnapshotReadDoesNotWaitForTheWriteLock() throws Exception {
     open(64, false);
     store.commit(batch("b-1", "alpha", entry("t-1", 1)));
+    store.catchUpFollower();
     try (Connection other = SqliteDialect.connect(data);
         Statement sql = other.createStatement()) {
       sql.execute("BEGIN IMMEDIATE");
