@@ -265,6 +265,7 @@ public final class Gateway {
     ReplayGuard replayGuard = new LayeredReplayGuard(recent, store::firstUse);
     lifecycle.requireStore(store.health()::available);
     metrics.storeUnavailable(() -> !store.health().available());
+    metrics.followerLag(store::followerLag);
     GatewaySigner signer = new GatewaySigner(signingKeys, config.gatewayId());
     IngestService ingest =
         IngestPipeline.service(config, schemas, store, recipients, recipientFeeds, signer, clock);

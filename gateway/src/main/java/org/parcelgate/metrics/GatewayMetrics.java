@@ -45,6 +45,7 @@ public final class GatewayMetrics {
   public static final String BODY_MEMORY_IN_USE = "parcelgate.body.memory.in_use";
   public static final String BODY_MEMORY_BUDGET = "parcelgate.body.memory.budget";
 
+  public static final String STORE_FOLLOWER_LAG = "parcelgate.store.follower.lag";
   public static final String STORE_WRITES_PER_COMMIT = "parcelgate.store.writes.per.commit";
   public static final String THREADS_BLOCKED = "parcelgate.threads.blocked";
   public static final String WORKERS_REFUSED = "parcelgate.workers.refused";
@@ -296,6 +297,26 @@ public final class GatewayMetrics {
   public void storeUnavailable(java.util.function.BooleanSupplier unavailable) {
     Gauge.builder(STORE_UNAVAILABLE, unavailable, u -> u.getAsBoolean() ? 1 : 0)
         .description("1 while the store cannot write and requests get 503 store_unavailable")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * Price records committed and not yet applied by the store's follower. Read at scrape time, on
+   * the scrape's worker (a store read); NaN while the store cannot answer.
+   */
+  public void followerLag(java.util.function.LongSupplier lag) {
+    Gauge.builder(
+            STORE_FOLLOWER_LAG,
+            lag,
+            l -> {
+              try {
+                return l.getAsLong();
+              } catch (RuntimeException e) {
+                return Double.NaN;
+              }
+            })
+        .description("Price records committed that the store's follower has not applied yet")
         .strongReference(true)
         .register(registry);
   }
