@@ -174,7 +174,13 @@ class ParcelgateClientTest {
       FeedPage first = customs.priceRecords(FeedQuery.fromStart().limit(1));
       FeedPage rest = customs.priceRecords(FeedQuery.fromStart().cursor(first.nextCursor()));
       FeedPage avro = customs.priceRecordsAvro(FeedQuery.fromStart().limit(1));
+      // Seller records are built a moment after the batch is stored (protocol.md).
       FeedPage sellers = customs.sellerRecords(FeedQuery.fromStart());
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (sellers.records().isEmpty() && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+        sellers = customs.sellerRecords(FeedQuery.fromStart());
+      }
 
       assertThat(first.records()).hasSize(1);
       assertThat(first.more()).isTrue();

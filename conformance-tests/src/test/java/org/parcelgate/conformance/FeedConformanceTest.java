@@ -56,6 +56,26 @@ class FeedConformanceTest {
     assertThat(stored.statusCode()).as(stored.body()).isEqualTo(202);
     batchId = json(stored).get("batchId").toString();
     keys = Conformance.gatewayKeys();
+    // Seller records are built after the batch is stored (protocol.md): wait, within a bound, until
+    // each administration's seller feed shows the marketplace's sellers.
+    for (String administration : DESTINATIONS.keySet()) {
+      awaitSellers(partner(administration));
+    }
+  }
+
+  private static void awaitSellers(Partners customs) throws Exception {
+    String path = "/v1/customs/seller-records?marketplace=marketplace-alpha";
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      HttpResponse<byte[]> page =
+          customs.getBytes(path, customs.token().sign(), "application/json");
+      Map<String, Object> json =
+          JSONObjectUtils.parse(new String(page.body(), StandardCharsets.UTF_8));
+      if (page.statusCode() == 200 && !((List<?>) json.get("records")).isEmpty()) {
+        return;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+    }
   }
 
   @Test
@@ -193,7 +213,9 @@ class FeedConformanceTest {
         "/v1/customs/price-records?marketplace=marketplace-alpha&trackingNumber="
             + order.getShipment().getTrackingNumber();
 
-    HttpResponse<byte[]> page = customs.getBytes(path, customs.token().sign(), "application/json");
+    // The look-up by tracking number is built after the batch is stored (protocol.md, "a moment
+    // after it appears in the feed"): ask until it finds the order, within a bound.
+    HttpResponse<byte[]> page = lookUp(customs, path, order.getTransactionId());
     HttpResponse<byte[]> avro = customs.getBytes(path, customs.token().sign(), "application/avro");
 
     List<String> served = new ArrayList<>();
@@ -224,6 +246,22 @@ class FeedConformanceTest {
   }
 
   /** The first item's description of each of the transaction's records on a JSON or Avro page. */
+  /** The JSON page of a tracking-number look-up, once it holds the transaction (at most 10 s). */
+  private static HttpResponse<byte[]> lookUp(Partners customs, String path, String transactionId)
+      throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      HttpResponse<byte[]> page =
+          customs.getBytes(path, customs.token().sign(), "application/json");
+      if (page.statusCode() != 200
+          || !firstItemDescriptions(page, transactionId).isEmpty()
+          || System.nanoTime() > deadline) {
+        return page;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+    }
+  }
+
   private static List<String> firstItemDescriptions(HttpResponse<byte[]> page, String id)
       throws Exception {
     List<String> descriptions = new ArrayList<>();
