@@ -147,7 +147,12 @@ final class DemoCommand implements Callable<Integer> {
                 + " records, next cursor "
                 + page.nextCursor()
                 + "; the buyer ids are pseudonyms, names and addresses of buyers are not there");
+        // The seller feed is built a moment after the batches are stored (protocol.md).
         FeedPage sellers = customs.sellerRecords(FeedQuery.fromStart());
+        for (int attempt = 0; sellers.records().isEmpty() && attempt < 100; attempt++) {
+          java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+          sellers = customs.sellerRecords(FeedQuery.fromStart());
+        }
         say(sellers.records().size() + " seller records with totals per currency");
       }
 
