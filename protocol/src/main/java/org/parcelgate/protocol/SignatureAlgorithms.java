@@ -115,10 +115,28 @@ public final class SignatureAlgorithms {
     return signer;
   }
 
+  /**
+   * The public key as Bouncy Castle's own key type, made once: given the JDK's key, the provider
+   * converts it at every verification, and the public point loses the multiples Bouncy Castle
+   * precomputes on it at the first verification (measured: about a third of a gateway's CPU at
+   * whoami load went to verifications that redid them).
+   */
+  private static java.security.interfaces.ECPublicKey bouncyCastlePublicKey(ECKey key)
+      throws JOSEException {
+    try {
+      return (java.security.interfaces.ECPublicKey)
+          KeyFactory.getInstance("EC", BouncyCastleProviderSingleton.getInstance())
+              .generatePublic(
+                  new java.security.spec.X509EncodedKeySpec(key.toECPublicKey().getEncoded()));
+    } catch (GeneralSecurityException e) {
+      throw new JOSEException("cannot read the EC key " + key.getKeyID(), e);
+    }
+  }
+
   /** A verifier for a public key whose algorithm was established by {@link #algorithmFor}. */
   public static JWSVerifier verifierFor(JWK key) throws JOSEException {
     if (key instanceof ECKey ec) {
-      ECDSAVerifier verifier = new ECDSAVerifier(ec);
+      ECDSAVerifier verifier = new ECDSAVerifier(bouncyCastlePublicKey(ec));
       verifier.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
       return verifier;
     }
