@@ -1,11 +1,11 @@
 package org.parcelgate.cli;
 
-import java.net.URI;
 import java.nio.file.Path;
 import org.parcelgate.client.ClientIdentity;
 import org.parcelgate.client.ParcelgateClient;
 import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.SamplePki;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,19 +14,7 @@ import picocli.CommandLine.Option;
  * --signing-key}, {@code --partner}).
  */
 final class Connection {
-  @Option(
-      names = "--url",
-      paramLabel = "URL",
-      defaultValue = "https://localhost:8443",
-      description = "The gateway's partner API (default: ${DEFAULT-VALUE}).")
-  URI url;
-
-  @Option(
-      names = "--audience",
-      paramLabel = "GATEWAY_ID",
-      defaultValue = "parcelgate-local",
-      description = "The gateway's id, the aud of every token (default: ${DEFAULT-VALUE}).")
-  String audience;
+  @Mixin GatewayAddress gateway;
 
   @Option(
       names = "--pki",
@@ -118,10 +106,10 @@ final class Connection {
     ClientIdentity caller = identity;
     return local(
         () ->
-            ParcelgateClient.builder(url)
+            ParcelgateClient.builder(gateway.url)
                 .identity(caller)
                 .trustAnchors(anchors)
-                .audience(audience)
+                .audience(gateway.audience)
                 .build());
   }
 

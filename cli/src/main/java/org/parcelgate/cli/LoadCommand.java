@@ -24,6 +24,7 @@ import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.SamplePki;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -42,19 +43,7 @@ final class LoadCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--url",
-      paramLabel = "URL",
-      defaultValue = "https://localhost:8443",
-      description = "The gateway's partner API (default: ${DEFAULT-VALUE}).")
-  URI url;
-
-  @Option(
-      names = "--audience",
-      paramLabel = "GATEWAY_ID",
-      defaultValue = "parcelgate-local",
-      description = "The gateway's id, the aud of every token (default: ${DEFAULT-VALUE}).")
-  String audience;
+  @Mixin GatewayAddress gateway;
 
   @Option(
       names = "--pki",
@@ -206,8 +195,8 @@ final class LoadCommand implements Callable<Integer> {
     LoadReport report =
         LoadRun.run(
             new LoadRun.Options(
-                url,
-                audience,
+                gateway.url,
+                gateway.audience,
                 sample.trustAnchor(),
                 callers,
                 size,
@@ -225,7 +214,7 @@ final class LoadCommand implements Callable<Integer> {
                 floor || floorOnly,
                 !floorOnly,
                 gatewayConfig == null
-                    ? sample.gatewaySettings(audience, Path.of("unused"))
+                    ? sample.gatewaySettings(gateway.audience, Path.of("unused"))
                     : Map.of(),
                 Optional.ofNullable(gatewayConfig)),
             err);
@@ -267,7 +256,7 @@ final class LoadCommand implements Callable<Integer> {
     if ((floor || floorOnly) && (batchSize == 0 || path.equals("whoami"))) {
       throw new UsageException("the floor runs batches: give --batch-size 1 or more");
     }
-    if (!"https".equals(url.getScheme())) {
+    if (!"https".equals(gateway.url.getScheme())) {
       throw new UsageException("--url must be https://host:port");
     }
   }

@@ -42,7 +42,8 @@ final class PushCommand implements Callable<Integer> {
     byte[] body = read(err);
     try (ParcelgateClient client = connection.open("marketplace-alpha")) {
       err.printf(
-          "sending %,d bytes to %s as %s%n", body.length, connection.url, client.partnerId());
+          "sending %,d bytes to %s as %s%n",
+          body.length, connection.gateway.url, client.partnerId());
       err.flush();
       BatchResult result = client.push(body);
       BatchAnswer answer = result.answer();

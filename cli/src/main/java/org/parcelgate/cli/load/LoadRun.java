@@ -2,14 +2,10 @@ package org.parcelgate.cli.load;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.parcelgate.app.IngestPipeline;
+import org.parcelgate.cli.Directories;
 import org.parcelgate.config.ConfigLoader;
 import org.parcelgate.config.GatewayConfig;
 import org.parcelgate.store.EmbeddedStore;
@@ -230,7 +227,7 @@ public final class LoadRun {
             .run(warmup, options.duration());
       }
     } finally {
-      delete(data);
+      Directories.deleteTree(data);
     }
   }
 
@@ -347,27 +344,5 @@ public final class LoadRun {
         err.flush();
       }
     }
-  }
-
-  private static void delete(Path directory) throws IOException {
-    if (!Files.exists(directory)) {
-      return;
-    }
-    Files.walkFileTree(
-        directory,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }
