@@ -47,8 +47,10 @@ import org.parcelgate.protocol.Digests;
 import org.parcelgate.signing.CheckpointSigner;
 import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.signing.GatewaySigningKeys;
+import org.parcelgate.store.CommitListener;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.PostgresStore;
 import org.parcelgate.tls.CertificateRecheckHandler;
 import org.parcelgate.tls.CrlSet;
 import org.parcelgate.tls.PartnerServerOptions;
@@ -139,16 +141,7 @@ public final class Gateway {
     }
     GatewayConfig.Store storeConfig = config.store();
     Future<GatewayStore> store =
-        loading.submit(
-            () ->
-                EmbeddedStore.open(
-                    storeConfig.dataDirectory(),
-                    clock,
-                    new EmbeddedStore.Settings(
-                        storeConfig.timeout(),
-                        storeConfig.probeInterval(),
-                        storeConfig.maxWritesPerCommit()),
-                    metrics::storeCommitted));
+        loading.submit(() -> openStore(storeConfig, clock, metrics::storeCommitted));
     Future<List<X509Certificate>> anchors =
         loading.submit(() -> loadAnchors(config.tls().trustAnchors()));
     Future<RecipientPolicies> recipients = loading.submit(() -> recipients(config.privacy()));
@@ -505,6 +498,28 @@ public final class Gateway {
       throw new IOException("delivery.push.client-certificate holds no certificate");
     }
     return Optional.of(Digests.thumbprint(chain.get(0)));
+  }
+
+  /**
+   * The store the configuration names: the embedded store in its data directory, or the PostgreSQL
+   * database the instances of a cluster share. Blocking.
+   */
+  static GatewayStore openStore(GatewayConfig.Store config, Clock clock, CommitListener listener) {
+    EmbeddedStore.Settings settings =
+        new EmbeddedStore.Settings(
+            config.timeout(), config.probeInterval(), config.maxWritesPerCommit());
+    if (config.server().isEmpty()) {
+      return EmbeddedStore.open(config.dataDirectory(), clock, settings, listener);
+    }
+    GatewayConfig.Database database = config.server().get();
+    char[] password =
+        new String(database.password().bytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .toCharArray();
+    return PostgresStore.open(
+        new PostgresStore.Server(database.url(), database.user(), password, database.readers()),
+        clock,
+        settings,
+        listener);
   }
 
   private static List<X509Certificate> loadAnchors(List<Path> files) throws IOException {

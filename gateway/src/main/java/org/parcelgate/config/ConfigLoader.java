@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,9 @@ import org.parcelgate.workers.WorkerPools;
  * ConfigException} naming the key.
  */
 public final class ConfigLoader {
+  /** The environment variable holding the PostgreSQL store's password. */
+  public static final String STORE_PASSWORD_VARIABLE = "PARCELGATE_STORE_PASSWORD";
+
   /** The environment variable naming the configuration file, when {@code --config} is not given. */
   public static final String CONFIG_FILE_VARIABLE = "PARCELGATE_CONFIG";
 
@@ -121,7 +125,8 @@ public final class ConfigLoader {
   static GatewayConfig bind(JsonObject merged, Map<String, String> environment) {
     ConfigTree tree = ConfigTree.of(plain(merged));
     tree.applyEnvironment(
-        environment, Set.of(CONFIG_FILE_VARIABLE, PseudonymKeys.ENVIRONMENT_VARIABLE));
+        environment,
+        Set.of(CONFIG_FILE_VARIABLE, PseudonymKeys.ENVIRONMENT_VARIABLE, STORE_PASSWORD_VARIABLE));
 
     String gatewayId =
         tree.nonEmptyString(
@@ -150,7 +155,8 @@ public final class ConfigLoader {
             tree.duration("store.purge-interval", Duration.ofSeconds(1), DAY),
             tree.duration("store.timeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
             tree.duration("store.probe-interval", Duration.ofMillis(100), Duration.ofHours(1)),
-            tree.integer("store.max-writes-per-commit", 1, 256));
+            tree.integer("store.max-writes-per-commit", 1, 256),
+            database(tree, environment));
     GatewayConfig.Ingest ingest =
         new GatewayConfig.Ingest(
             new IngestLimits(
@@ -285,6 +291,48 @@ public final class ConfigLoader {
         tree.bool("tls.allow-stale-crl"),
         Set.copyOf(protocols),
         tree.duration("tls.reload-interval", Duration.ofMillis(100), DAY));
+  }
+
+  /**
+   * The PostgreSQL database, when {@code store.url} names one. The password comes from {@value
+   * #STORE_PASSWORD_VARIABLE} or the first line of {@code store.password-file}; a URL that carries
+   * one is refused, so it never sits in a configuration file.
+   */
+  private static Optional<GatewayConfig.Database> database(
+      ConfigTree tree, Map<String, String> environment) {
+    String url = tree.string("store.url");
+    String user = tree.string("store.user");
+    String passwordFile = tree.string("store.password-file");
+    int readers = tree.integer("store.readers", 1, 64);
+    if (url.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!url.startsWith("jdbc:postgresql://")) {
+      throw new ConfigException(
+          "store.url", "must be empty (the embedded store) or start with jdbc:postgresql://");
+    }
+    if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+      throw new ConfigException(
+          "store.url",
+          "must not carry the password: set "
+              + STORE_PASSWORD_VARIABLE
+              + " or store.password-file");
+    }
+    if (user.isEmpty()) {
+      throw new ConfigException("store.user", "is required with store.url");
+    }
+    String password = environment.get(STORE_PASSWORD_VARIABLE);
+    if (password == null && !passwordFile.isEmpty()) {
+      Path file = tree.readableFile("store.password-file");
+      try {
+        password = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+      } catch (IOException e) {
+        throw new ConfigException("store.password-file", "cannot be read: " + e.getMessage());
+      }
+    }
+    return Optional.of(
+        new GatewayConfig.Database(
+            url, user, new Secret(password == null ? "" : password), readers));
   }
 
   private static GatewayConfig.Privacy privacy(ConfigTree tree, Map<String, String> environment) {

@@ -84,13 +84,26 @@ public record GatewayConfig(
    *     first that succeeds makes it available again. Refusals name it in {@code Retry-After}.
    * @param maxWritesPerCommit the most writes the store's writer commits together, in one
    *     transaction and one fsync (group commit)
+   * @param server the PostgreSQL database the instances of a cluster share; empty for the embedded
+   *     store in {@code dataDirectory}
    */
   public record Store(
       Path dataDirectory,
       Duration purgeInterval,
       Duration timeout,
       Duration probeInterval,
-      int maxWritesPerCommit) {}
+      int maxWritesPerCommit,
+      Optional<Database> server) {}
+
+  /**
+   * A PostgreSQL database.
+   *
+   * @param url its JDBC URL, without a password
+   * @param user the role
+   * @param password the role's password, from the environment or a file
+   * @param readers reader connections of this instance
+   */
+  public record Database(String url, String user, Secret password, int readers) {}
 
   /** Batch limits: the gateway's own, and Avro's JVM-wide decoder limits. */
   public record Ingest(

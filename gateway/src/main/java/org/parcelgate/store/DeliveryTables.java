@@ -153,7 +153,7 @@ final class DeliveryTables {
         }
         Sql.setNullable(insert, 16, row.sellerFingerprint());
         if (row.sellerIdentity() == null) {
-          insert.setNull(17, Types.BLOB);
+          insert.setNull(17, Types.VARBINARY);
         } else {
           insert.setBytes(17, row.sellerIdentity());
         }

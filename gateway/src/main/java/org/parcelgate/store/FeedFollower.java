@@ -70,7 +70,7 @@ final class FeedFollower implements AutoCloseable {
 
   /** One step on the writer, from the calling thread; durable once it returns. */
   FollowerTables.Step step() {
-    return guard.write(connection -> FollowerTables.apply(connection, maxRows));
+    return guard.write(Work.inOrder(connection -> FollowerTables.apply(connection, maxRows)));
   }
 
   /** Steps until every row committed before the call is applied. */

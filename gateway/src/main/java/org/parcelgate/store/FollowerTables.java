@@ -445,9 +445,9 @@ final class FollowerTables {
    * The step in Java of migration V5: the price row's seller columns, added only if missing, so the
    * step can run again like the file's statements.
    */
-  static void addSellerColumns(Connection connection) throws SQLException {
+  static void addSellerColumns(Connection connection, Dialect dialect) throws SQLException {
     addColumn(connection, "price_record", "seller_fingerprint", "VARCHAR(255)");
-    addColumn(connection, "price_record", "seller_identity", "BLOB");
+    addColumn(connection, "price_record", "seller_identity", dialect.translate("BLOB"));
   }
 
   private static void addColumn(Connection connection, String table, String column, String type)

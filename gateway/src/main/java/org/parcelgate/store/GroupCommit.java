@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and one commit (one fsync) per group, instead of one per write.
  *
  * <p>The thread takes every write waiting in the queue, up to {@code maxWrites}, and runs them in
- * order in one {@code BEGIN IMMEDIATE} transaction, each in its own {@code SAVEPOINT}:
+ * order in one transaction (SQLite's {@code BEGIN IMMEDIATE}), each in its own {@code SAVEPOINT}. A
+ * group with a write that takes feed or log positions first waits for its turn to take them ({@link
+ * Dialect#orderWrites}), so positions commit in the order they are taken:
  *
  * <ul>
  *   <li>a write that fails on its own (a violated unique key, a bug) is rolled back to its
@@ -178,7 +180,10 @@ final class GroupCommit {
     }
     boolean committed = false;
     try (Statement sql = connection.createStatement()) {
-      sql.execute("BEGIN IMMEDIATE");
+      sql.execute(dialect.beginWrite());
+      if (group.stream().anyMatch(write -> write.work.takesPositions())) {
+        dialect.orderWrites(connection);
+      }
       for (Pending<?> write : group) {
         runInSavepoint(connection, sql, write);
       }

@@ -105,8 +105,7 @@ final class JdbcGatewayStore implements GatewayStore {
   void migrate() {
     runNow(
         writers,
-        connection ->
-            Migrations.migrate(connection, Migrations.load(dialect.migrationFolder()), clock));
+        connection -> Migrations.migrate(connection, dialect, Migrations.shipped(), clock));
   }
 
   /** The migrations recorded in this database, for tests and operators. */
@@ -267,10 +266,11 @@ final class JdbcGatewayStore implements GatewayStore {
   public void commit(NewBatch batch) {
     check(batch);
     write(
-        connection -> {
-          insertBatch(connection, batch);
-          return null;
-        });
+        Work.inOrder(
+            connection -> {
+              insertBatch(connection, batch);
+              return null;
+            }));
     follower.committed(batch.priceRecords().size());
   }
 
@@ -373,7 +373,7 @@ final class JdbcGatewayStore implements GatewayStore {
   @Override
   public long appendLog(LogAppend entry) {
     check(entry);
-    return write(connection -> LogTables.append(connection, List.of(entry)));
+    return write(Work.inOrder(connection -> LogTables.append(connection, List.of(entry))));
   }
 
   @Override
@@ -459,7 +459,7 @@ final class JdbcGatewayStore implements GatewayStore {
 
   /** One follower step of at most {@code maxRows} rows, on the writer: for tests. */
   FollowerTables.Step followStep(int maxRows) {
-    return guard.write(connection -> FollowerTables.apply(connection, maxRows));
+    return guard.write(Work.inOrder(connection -> FollowerTables.apply(connection, maxRows)));
   }
 
   @Override

@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  * checksums are compared with the shipped files: a migration changed after it was applied, or a
  * database newer than the code, stops the store from opening.
  *
+ * <p>Every engine runs the same files ({@value #FOLDER}), written in standard SQL; the checksum is
+ * the file's. The engine's {@link Dialect#translate} renames the two column types that engines
+ * spell differently as each statement runs, and changes nothing else.
+ *
  * <p>A migration may have a step in Java ({@link #AFTER_SQL}) for work that SQL alone cannot do in
  * every engine, such as building the minimization log's tree from its entries; it runs after the
  * file's statements, in the same transaction, and must be safe to re-run like them.
@@ -40,19 +44,22 @@ final class Migrations {
   private static final Pattern FILE_NAME = Pattern.compile("V([1-9][0-9]*)__([a-z0-9_]+)\\.sql");
   private static final Pattern STATEMENT_END = Pattern.compile(";\\s*(\\r?\\n|$)");
 
+  /** The classpath folder (relative to this package) of the migrations every engine runs. */
+  static final String FOLDER = "migration";
+
+  /** A migration's step in Java. */
+  @FunctionalInterface
+  interface Step {
+    void run(Connection connection, Dialect dialect) throws SQLException;
+  }
+
   /** The steps in Java, by the version whose SQL they follow. Never changed once released. */
-  private static final Map<Integer, Work<?>> AFTER_SQL =
+  private static final Map<Integer, Step> AFTER_SQL =
       Map.of(
           4,
-          connection -> {
-            LogTables.rebuildNodes(connection);
-            return null;
-          },
+          (connection, dialect) -> LogTables.rebuildNodes(connection),
           5,
-          connection -> {
-            FollowerTables.addSellerColumns(connection);
-            return null;
-          });
+          FollowerTables::addSellerColumns);
 
   /** A migration as shipped. */
   record Migration(int version, String description, String sql, String checksum) {}
@@ -61,6 +68,11 @@ final class Migrations {
   record Applied(int version, String description, String checksum, Instant appliedAt) {}
 
   private Migrations() {}
+
+  /** The migrations the gateway ships, in order: the same files for every engine. */
+  static List<Migration> shipped() {
+    return load(FOLDER);
+  }
 
   /** The migrations in a classpath folder, in order. */
   static List<Migration> load(String folder) {
@@ -86,11 +98,19 @@ final class Migrations {
   }
 
   /**
-   * Applies the migrations not yet recorded, after checking the recorded ones.
+   * Applies the migrations not yet recorded, after checking the recorded ones, with no other
+   * gateway migrating the same database meanwhile ({@link Dialect#migrating}).
    *
    * @return how many were applied now
    */
-  static int migrate(Connection connection, List<Migration> migrations, Clock clock)
+  static int migrate(
+      Connection connection, Dialect dialect, List<Migration> migrations, Clock clock)
+      throws SQLException {
+    return dialect.migrating(connection, c -> migrateNow(c, dialect, migrations, clock));
+  }
+
+  private static int migrateNow(
+      Connection connection, Dialect dialect, List<Migration> migrations, Clock clock)
       throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute(
@@ -119,7 +139,7 @@ final class Migrations {
     }
     int count = 0;
     for (Migration migration : migrations.subList(applied.size(), migrations.size())) {
-      apply(connection, migration, clock.instant());
+      apply(connection, dialect, migration, clock.instant());
       count++;
     }
     return count;
@@ -145,19 +165,20 @@ final class Migrations {
     return applied;
   }
 
-  private static void apply(Connection connection, Migration migration, Instant now)
+  private static void apply(
+      Connection connection, Dialect dialect, Migration migration, Instant now)
       throws SQLException {
     JdbcGatewayStore.inTransaction(
         connection,
         c -> {
           try (Statement statement = c.createStatement()) {
             for (String sql : statements(migration.sql())) {
-              statement.execute(sql);
+              statement.execute(dialect.translate(sql));
             }
           }
-          Work<?> step = AFTER_SQL.get(migration.version());
+          Step step = AFTER_SQL.get(migration.version());
           if (step != null) {
-            step.run(c);
+            step.run(c, dialect);
           }
           try (PreparedStatement record =
               c.prepareStatement(

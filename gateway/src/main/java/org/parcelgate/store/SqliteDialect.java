@@ -38,14 +38,19 @@ final class SqliteDialect implements Dialect {
   static final int JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
   @Override
-  public String migrationFolder() {
-    return "migration/sqlite";
+  public String translate(String sql) {
+    return sql;
   }
 
+  /** A writing transaction takes the write lock when it starts, never half-way. */
   @Override
-  public boolean singleWriter() {
-    return true;
+  public String beginWrite() {
+    return "BEGIN IMMEDIATE";
   }
+
+  /** One writer at a time already: the writer's order is the commit order. */
+  @Override
+  public void orderWrites(Connection connection) {}
 
   @Override
   public boolean isUniqueViolation(SQLException e) {

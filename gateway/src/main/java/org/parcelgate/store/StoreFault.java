@@ -8,9 +8,9 @@ import java.util.Locale;
  * until a probe writes again.
  *
  * @param kind the class of fault, one of a fixed list (for readiness, logs and metrics)
- * @param code the engine's code, for SQLite its extended result code ({@code SQLITE_IOERR_FSYNC});
- *     {@code deadline} when an operation did not finish in time, {@code queue_full} when too many
- *     waited
+ * @param code the engine's code, for SQLite its extended result code ({@code SQLITE_IOERR_FSYNC}),
+ *     for PostgreSQL {@code SQLSTATE_} and the SQLState ({@code SQLSTATE_08006}); {@code deadline}
+ *     when an operation did not finish in time, {@code queue_full} when too many waited
  */
 public record StoreFault(Kind kind, String code) {
 
@@ -22,6 +22,8 @@ public record StoreFault(Kind kind, String code) {
     CANNOT_OPEN("the database file cannot be opened"),
     LOCKED("another connection or process held the database's write lock past store.timeout"),
     CORRUPT("the database file is damaged or is not a database"),
+    UNREACHABLE("the database server cannot be reached, lost the connection or is shutting down"),
+    OUT_OF_RESOURCES("the database server is out of memory, connections or another resource"),
     TIMEOUT("a store operation did not finish within store.timeout: the disk is stalled or slow"),
     QUEUE_FULL("more store operations are waiting than the store queues");
 

@@ -18,16 +18,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.parcelgate.store.DeadLetter.Status;
 import org.parcelgate.store.StoredSeller.CurrencyTotal;
 import org.parcelgate.testing.MutableClock;
 
 /**
- * The delivery part of the embedded store ({@link DeliveryStore}): price and seller feeds written
- * by the batch commit, push stream state, dead letters and record schemas.
+ * The delivery part of the store, on each engine ({@link DeliveryStore}): price and seller feeds
+ * written by the batch commit, push stream state, dead letters and record schemas.
  */
 @Timeout(60)
+@ParameterizedClass
+@EnumSource(StoreEngine.class)
 class DeliveryStoreTest {
+  @Parameter StoreEngine engine;
+
   private static final String NL = Batches.RECIPIENT;
   private static final String BE = "customs-be";
   private static final Instant LATER = RECEIVED.plusSeconds(60);
@@ -39,7 +46,7 @@ class DeliveryStoreTest {
 
   @BeforeEach
   void open() {
-    store = EmbeddedStore.open(data, new MutableClock(Instant.parse("2026-03-01T10:00:00Z")));
+    store = engine.open(data, new MutableClock(Instant.parse("2026-03-01T10:00:00Z")));
   }
 
   @AfterEach

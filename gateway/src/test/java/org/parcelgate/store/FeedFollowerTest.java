@@ -452,7 +452,7 @@ class FeedFollowerTest {
     try (java.sql.Connection connection = EmbeddedStore.connect(data);
         java.sql.Statement sql = connection.createStatement()) {
       Migrations.migrate(
-          connection, Migrations.load(new SqliteDialect().migrationFolder()).subList(0, 4), clock);
+          connection, new SqliteDialect(), Migrations.shipped().subList(0, 4), clock);
       for (int n = 1; n <= 2; n++) {
         sql.execute(
             "INSERT INTO price_record (recipient, feed_seq, marketplace_id, transaction_id,"

@@ -300,7 +300,8 @@ class LogTablesTest {
     try (Connection connection = EmbeddedStore.connect(directory)) {
       Migrations.migrate(
           connection,
-          Migrations.load(new SqliteDialect().migrationFolder()).subList(0, 3),
+          new SqliteDialect(),
+          Migrations.shipped().subList(0, 3),
           Clock.fixed(TIME, ZoneOffset.UTC));
       connection.setAutoCommit(false);
       try (PreparedStatement insert =

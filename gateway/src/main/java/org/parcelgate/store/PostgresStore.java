@@ -1,0 +1,121 @@
+package org.parcelgate.store;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * Opens the store on a PostgreSQL server, which several gateway instances share: the cluster
+ * deployment (see {@code docs/operations.md}). The same tables, migrations and SQL as the embedded
+ * store; what differs is in {@link PostgresDialect}.
+ *
+ * <p>Each instance keeps one writer connection, on which it commits its writes in groups as the
+ * embedded store does, and {@link Server#readers()} reader connections. Readers read in {@code
+ * REPEATABLE READ}: a read of several statements sees one snapshot. The writer stays in {@code READ
+ * COMMITTED}, so a statement after the positions lock sees every transaction committed before it.
+ */
+public final class PostgresStore {
+  /**
+   * Where the database is and how to log in.
+   *
+   * @param url a JDBC URL, {@code jdbc:postgresql://host:port/database}, without a password
+   * @param user the database role
+   * @param password the role's password, from the environment or a file, never the configuration
+   *     file
+   * @param readers reader connections of this instance
+   */
+  public record Server(String url, String user, char[] password, int readers) {
+    public Server {
+      if (!url.startsWith("jdbc:postgresql://")) {
+        throw new IllegalArgumentException("the store URL must start with jdbc:postgresql://");
+      }
+      if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+        throw new IllegalArgumentException(
+            "the store URL must not carry a password: set it in the environment or a file");
+      }
+      if (readers < 1) {
+        throw new IllegalArgumentException("readers must be at least 1");
+      }
+      password = password.clone();
+    }
+
+    @Override
+    public char[] password() {
+      return password.clone();
+    }
+
+    @Override
+    public String toString() {
+      return "Server[url=" + url + ", user=" + user + ", readers=" + readers + "]";
+    }
+  }
+
+  private PostgresStore() {}
+
+  /**
+   * Connects to the server, applies the migrations the database has not seen yet (one instance at a
+   * time) and starts the follower. Blocking: call it from a worker thread.
+   *
+   * @throws StoreException if the server cannot be reached or refuses the login, or the schema does
+   *     not match; the message names the URL and the server's SQLState, never the password
+   */
+  public static GatewayStore open(
+      Server server, Clock clock, EmbeddedStore.Settings settings, CommitListener listener) {
+    PostgresDialect dialect = new PostgresDialect();
+    Duration borrowTimeout = EmbeddedStore.BORROW_TIMEOUT;
+    ConnectionPool readers =
+        new ConnectionPool(
+            () -> connect(server, settings, Connection.TRANSACTION_REPEATABLE_READ),
+            server.readers(),
+            borrowTimeout);
+    ConnectionPool writer =
+        new ConnectionPool(
+            () -> connect(server, settings, Connection.TRANSACTION_READ_COMMITTED),
+            1,
+            borrowTimeout);
+    StoreGuard guard =
+        new StoreGuard(
+            new StoreHealth(clock),
+            dialect,
+            settings.timeout(),
+            settings.retryAfter(),
+            writer,
+            settings.maxWritesPerCommit(),
+            listener,
+            server.readers());
+    JdbcGatewayStore store = new JdbcGatewayStore(readers, writer, dialect, clock, guard);
+    try {
+      store.migrate();
+      store.startFollower();
+      return store;
+    } catch (RuntimeException e) {
+      store.close();
+      throw new StoreException(
+          "cannot open the store at " + server.url() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * One connection. The socket timeout is twice the store's deadline: a server that stops answering
+   * fails the statement instead of holding the writer thread forever; the store's callers have been
+   * answered at the deadline already.
+   */
+  static Connection connect(Server server, EmbeddedStore.Settings settings, int isolation)
+      throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", server.user());
+    properties.setProperty("password", new String(server.password()));
+    properties.setProperty("ApplicationName", "parcelgate");
+    properties.setProperty("reWriteBatchedInserts", "true");
+    properties.setProperty("tcpKeepAlive", "true");
+    long seconds = Math.max(1, settings.timeout().toSeconds());
+    properties.setProperty("connectTimeout", Long.toString(seconds));
+    properties.setProperty("socketTimeout", Long.toString(2 * seconds));
+    Connection connection = DriverManager.getConnection(server.url(), properties);
+    connection.setTransactionIsolation(isolation);
+    return connection;
+  }
+}
