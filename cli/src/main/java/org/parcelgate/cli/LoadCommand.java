@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.parcelgate.cli.load.Caller;
 import org.parcelgate.cli.load.LoadReport;
 import org.parcelgate.cli.load.LoadRun;
+import org.parcelgate.config.ConfigLoader;
 import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.SamplePki;
 import picocli.CommandLine.Command;
@@ -139,6 +140,22 @@ final class LoadCommand implements Callable<Integer> {
   boolean floorOnly;
 
   @Option(
+      names = "--floor-store-url",
+      paramLabel = "JDBC-URL",
+      description =
+          "The floor's store: a PostgreSQL database of its own (not the measured gateway's), as"
+              + " jdbc:postgresql://host:port/db; its password from PARCELGATE_STORE_PASSWORD."
+              + " Default: the embedded store in a temporary directory.")
+  String floorStoreUrl;
+
+  @Option(
+      names = "--floor-store-user",
+      defaultValue = "parcelgate",
+      paramLabel = "ROLE",
+      description = "The floor store's database role (default: ${DEFAULT-VALUE}).")
+  String floorStoreUser;
+
+  @Option(
       names = "--gateway-config",
       paramLabel = "FILE",
       description =
@@ -213,9 +230,7 @@ final class LoadCommand implements Callable<Integer> {
                 prepareTime,
                 floor || floorOnly,
                 !floorOnly,
-                gatewayConfig == null
-                    ? sample.gatewaySettings(gateway.audience, Path.of("unused"))
-                    : Map.of(),
+                floorSettings(sample),
                 Optional.ofNullable(gatewayConfig)),
             err);
     JsonNode json = report.json();
@@ -229,6 +244,23 @@ final class LoadCommand implements Callable<Integer> {
       report.print(out);
     }
     return report.errors() == 0 ? ExitCodes.OK : ExitCodes.REFUSED;
+  }
+
+  /** The floor's gateway settings: the sample's unless a configuration file is given, its store. */
+  private Map<String, String> floorSettings(SamplePki sample) {
+    Map<String, String> settings = new java.util.HashMap<>();
+    if (gatewayConfig == null) {
+      settings.putAll(sample.gatewaySettings(gateway.audience, Path.of("unused")));
+    }
+    if (floorStoreUrl != null) {
+      settings.put("PARCELGATE_STORE_URL", floorStoreUrl);
+      settings.put("PARCELGATE_STORE_USER", floorStoreUser);
+      String password = System.getenv(ConfigLoader.STORE_PASSWORD_VARIABLE);
+      if (password != null) {
+        settings.put(ConfigLoader.STORE_PASSWORD_VARIABLE, password);
+      }
+    }
+    return settings;
   }
 
   private void check() {

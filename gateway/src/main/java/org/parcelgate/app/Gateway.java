@@ -504,7 +504,8 @@ public final class Gateway {
    * The store the configuration names: the embedded store in its data directory, or the PostgreSQL
    * database the instances of a cluster share. Blocking.
    */
-  static GatewayStore openStore(GatewayConfig.Store config, Clock clock, CommitListener listener) {
+  public static GatewayStore openStore(
+      GatewayConfig.Store config, Clock clock, CommitListener listener) {
     EmbeddedStore.Settings settings =
         new EmbeddedStore.Settings(
             config.timeout(), config.probeInterval(), config.maxWritesPerCommit());

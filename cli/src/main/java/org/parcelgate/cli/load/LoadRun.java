@@ -17,11 +17,12 @@ import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.parcelgate.app.Gateway;
 import org.parcelgate.app.IngestPipeline;
 import org.parcelgate.cli.Directories;
 import org.parcelgate.config.ConfigLoader;
 import org.parcelgate.config.GatewayConfig;
-import org.parcelgate.store.EmbeddedStore;
+import org.parcelgate.store.CommitListener;
 import org.parcelgate.store.GatewayStore;
 
 /**
@@ -47,7 +48,8 @@ public final class LoadRun {
    * @param prepareTime the longest to wait for the queues to fill before the warm-up starts
    * @param floor whether to run the in-process floor first
    * @param network whether to run against the gateway
-   * @param floorSettings the floor's gateway settings ({@code PARCELGATE_*}), its store excepted
+   * @param floorSettings the floor's gateway settings ({@code PARCELGATE_*}); its data directory is
+   *     a temporary one
    * @param floorConfig a gateway configuration file for the floor, if any
    */
   public record Options(
@@ -207,12 +209,14 @@ public final class LoadRun {
               .toCompletableFuture()
               .get(60, TimeUnit.SECONDS);
       Clock clock = Clock.systemUTC();
-      try (GatewayStore store = EmbeddedStore.open(data, clock)) {
+      try (GatewayStore store = Gateway.openStore(config.store(), clock, CommitListener.NONE)) {
         IngestPipeline pipeline = IngestPipeline.create(config, store, clock);
         err.printf(
-            "floor: the gateway's pipeline in this process, %d threads, store in a temporary"
-                + " directory%n",
-            options.concurrency());
+            "floor: the gateway's pipeline in this process, %d threads, store %s%n",
+            options.concurrency(),
+            config.store().server().isPresent()
+                ? "on " + config.store().server().get().url()
+                : "in a temporary directory");
         err.flush();
         Duration warmup =
             options.warmup().compareTo(Duration.ofSeconds(1)) < 0
