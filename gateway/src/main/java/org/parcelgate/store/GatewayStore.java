@@ -150,7 +150,10 @@ public interface GatewayStore extends DeliveryStore, AutoCloseable {
    */
   List<ActionCount> actionCounts(LogQuery filter, java.time.Duration bucket);
 
-  /** Stores a signed checkpoint; storing one of a size already stored changes nothing. */
+  /**
+   * Stores a signed checkpoint. Storing one whose size is not larger than the largest stored
+   * changes nothing, so the sequence grows in tree size and in time whatever instance signs.
+   */
   void saveCheckpoint(StoredCheckpoint checkpoint);
 
   /** The checkpoint of the largest tree, if any was signed. */

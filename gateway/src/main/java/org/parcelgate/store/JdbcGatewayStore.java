@@ -418,11 +418,14 @@ final class JdbcGatewayStore implements GatewayStore {
 
   @Override
   public void saveCheckpoint(StoredCheckpoint checkpoint) {
+    // In order: two instances signing at once must not both find the size free, and a checkpoint
+    // signed after a larger one was stored must not join the sequence behind it.
     write(
-        connection -> {
-          LogTables.saveCheckpoint(connection, checkpoint);
-          return null;
-        });
+        Work.inOrder(
+            connection -> {
+              LogTables.saveCheckpoint(connection, checkpoint);
+              return null;
+            }));
   }
 
   @Override

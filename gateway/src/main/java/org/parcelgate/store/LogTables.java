@@ -367,7 +367,7 @@ final class LogTables {
   static void saveCheckpoint(Connection connection, StoredCheckpoint checkpoint)
       throws SQLException {
     try (PreparedStatement select =
-        connection.prepareStatement(CHECKPOINT_COLUMNS + " WHERE tree_size = ?")) {
+        connection.prepareStatement(CHECKPOINT_COLUMNS + " WHERE tree_size >= ?")) {
       select.setLong(1, checkpoint.treeSize());
       try (ResultSet row = select.executeQuery()) {
         if (row.next()) {
