@@ -128,8 +128,17 @@ final class LoadCommand implements Callable<Integer> {
       names = "--ops",
       paramLabel = "URL",
       description =
-          "The gateway's ops port (e.g. http://127.0.0.1:9090), to read its CPU time and heap.")
-  URI ops;
+          "The gateway's ops port (e.g. http://127.0.0.1:9090), to read its CPU time and heap."
+              + " Repeat it for every instance of a cluster: their CPU is added up.")
+  List<URI> ops = new ArrayList<>();
+
+  @Option(
+      names = "--database-pid",
+      paramLabel = "PID",
+      description =
+          "A database server's main process on this machine (PostgreSQL's postmaster): its CPU and"
+              + " its child processes' over the window are reported beside the gateway's.")
+  Long databasePid;
 
   @Option(
       names = "--floor",
@@ -223,7 +232,8 @@ final class LoadCommand implements Callable<Integer> {
                 duration,
                 newConnections,
                 chosenSeed,
-                Optional.ofNullable(ops),
+                List.copyOf(ops),
+                Optional.ofNullable(databasePid),
                 prepareAhead,
                 preparers,
                 timeout,

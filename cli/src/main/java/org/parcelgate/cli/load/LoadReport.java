@@ -46,6 +46,7 @@ public final class LoadReport {
   private final NetworkRun.Outcome network;
   private final Gateway gateway;
   private final Client client;
+  private final OptionalDouble databaseCpuSeconds;
   private final IngestFloor.Outcome floor;
 
   LoadReport(
@@ -53,11 +54,13 @@ public final class LoadReport {
       NetworkRun.Outcome network,
       Gateway gateway,
       Client client,
+      OptionalDouble databaseCpuSeconds,
       IngestFloor.Outcome floor) {
     this.setup = setup;
     this.network = network;
     this.gateway = gateway;
     this.client = client;
+    this.databaseCpuSeconds = databaseCpuSeconds;
     this.floor = floor;
   }
 
@@ -120,6 +123,12 @@ public final class LoadReport {
       putOrNull(gw, "cores", divide(gateway.cpuSeconds(), window));
       putOrNull(gw, "peakHeapBytes", gateway.peakHeapBytes());
       gw.put("heapSamples", gateway.heapSamples());
+      if (databaseCpuSeconds.isPresent()) {
+        ObjectNode db = e2e.putObject("database");
+        db.put("cpuSeconds", databaseCpuSeconds.getAsDouble());
+        putOrNull(db, "cpuSecondsPer1000Records", perThousand(databaseCpuSeconds, units()));
+        putOrNull(db, "cores", divide(databaseCpuSeconds, window));
+      }
       gw.put("per", setup.batchSize() == 0 ? "request" : "record");
       ObjectNode cl = e2e.putObject("client");
       cl.put("preparedAhead", client.preparedAhead());
@@ -240,6 +249,15 @@ public final class LoadReport {
           setup.batchSize() == 0 ? "requests" : "records");
     } else {
       out.println("  gateway CPU: not measured (give --ops, a gateway with JVM metrics)");
+    }
+    if (databaseCpuSeconds.isPresent()) {
+      out.printf(
+          Locale.ROOT,
+          "  database: %.2f CPU s in the window (%.2f cores), %.3f CPU s per 1,000 %s%n",
+          databaseCpuSeconds.getAsDouble(),
+          databaseCpuSeconds.getAsDouble() / window,
+          perThousand(databaseCpuSeconds, units()).orElse(Double.NaN),
+          setup.batchSize() == 0 ? "requests" : "records");
     }
     if (gateway.peakHeapBytes().isPresent()) {
       out.printf(

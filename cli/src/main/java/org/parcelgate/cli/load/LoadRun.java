@@ -42,7 +42,10 @@ public final class LoadRun {
    * @param batchSize records per batch; 0 for {@code GET /v1/whoami}
    * @param concurrency requests in flight (and connections), or floor threads
    * @param rate requests per second; 0 for as fast as possible
-   * @param ops the gateway's ops port, to read its CPU and heap; empty to not read them
+   * @param ops the ops ports of the gateway's instances, to read their CPU and heap; empty to not
+   *     read them
+   * @param databasePid a database server's main process on this machine, to read its CPU and its
+   *     children's
    * @param prepareAhead requests kept ready per marketplace; 0 to choose
    * @param preparers threads that prepare requests
    * @param prepareTime the longest to wait for the queues to fill before the warm-up starts
@@ -64,7 +67,8 @@ public final class LoadRun {
       Duration duration,
       boolean newConnections,
       long seed,
-      Optional<URI> ops,
+      List<URI> ops,
+      Optional<Long> databasePid,
       int prepareAhead,
       int preparers,
       Duration requestTimeout,
@@ -93,7 +97,7 @@ public final class LoadRun {
         floor = floor(vertx, options, workload, err);
       }
       if (!options.network()) {
-        return new LoadReport(setup(options), null, null, null, floor);
+        return new LoadReport(setup(options), null, null, null, OptionalDouble.empty(), floor);
       }
       return network(vertx, options, workload, floor, err);
     } finally {
@@ -148,15 +152,18 @@ public final class LoadRun {
               options.callers(),
               preparer);
       GatewayWatch watch = new GatewayWatch(vertx, options.ops(), err);
+      Optional<ProcessTreeCpu> database = options.databasePid().map(ProcessTreeCpu::new);
       AtomicReference<Long> clientCpu = new AtomicReference<>();
       NetworkRun.Outcome outcome =
           run.run(
               () -> {
                 clientCpu.set(IngestFloor.processCpuNanos());
+                database.ifPresent(ProcessTreeCpu::windowStarts);
                 watch.windowStarts();
               },
               () -> {
                 clientCpu.set(IngestFloor.processCpuNanos() - clientCpu.get());
+                database.ifPresent(ProcessTreeCpu::windowEnds);
                 watch.windowEnds();
               });
       LoadReport.Gateway gateway = watch.result();
@@ -166,6 +173,7 @@ public final class LoadRun {
           gateway,
           new LoadReport.Client(
               preparedBefore, outcome.waitsForPrepared(), preparer.stale(), clientCpu.get() / 1e9),
+          database.map(ProcessTreeCpu::cpuSeconds).orElse(OptionalDouble.empty()),
           floor);
     }
   }
@@ -249,7 +257,10 @@ public final class LoadRun {
         options.callers().stream().map(Caller::toString).toList());
   }
 
-  /** Reads the gateway's CPU at the window's edges and samples its heap in between. */
+  /**
+   * Reads the gateway's CPU at the window's edges and samples its heap in between; for a cluster,
+   * the CPU of every instance added up and the largest heap of any.
+   */
   private static final class GatewayWatch {
     private final Vertx vertx;
     private final OpsMetrics metrics;
@@ -262,9 +273,9 @@ public final class LoadRun {
         new java.util.concurrent.CompletableFuture<>();
     private long sampler = -1;
 
-    GatewayWatch(Vertx vertx, Optional<URI> ops, PrintWriter err) {
+    GatewayWatch(Vertx vertx, List<URI> ops, PrintWriter err) {
       this.vertx = vertx;
-      this.metrics = ops.map(uri -> new OpsMetrics(vertx, uri)).orElse(null);
+      this.metrics = ops.isEmpty() ? null : new OpsMetrics(vertx, ops);
       this.err = err;
       if (metrics == null) {
         done.complete(null);
