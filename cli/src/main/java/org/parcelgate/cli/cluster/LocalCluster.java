@@ -329,8 +329,15 @@ public final class LocalCluster {
       say("haproxy stopped");
     }
     for (GatewayInstance instance : running) {
+      boolean wasRunning = instance.process().isAlive();
       int status = instance.stop(STOP_GRACE);
-      say("instance " + instance.number() + " stopped (exit status " + status + ")");
+      say(
+          "instance "
+              + instance.number()
+              + (wasRunning ? " stopped" : " had already exited")
+              + " (exit status "
+              + status
+              + ")");
     }
     if (store != null && store.embedded()) {
       store.close();
