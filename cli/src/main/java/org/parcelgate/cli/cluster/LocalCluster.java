@@ -152,7 +152,10 @@ public final class LocalCluster {
     // An embedded server trusts local connections; a password meant for another server stays out.
     List<String> removed =
         database.embedded() ? List.of(ConfigLoader.STORE_PASSWORD_VARIABLE) : List.of();
-    say("starting " + layout.instances() + " gateway instances");
+    say(
+        "starting "
+            + layout.instances()
+            + (layout.instances() == 1 ? " gateway instance" : " gateway instances"));
     for (int i = 1; i <= layout.instances(); i++) {
       GatewayInstance instance =
           GatewayInstance.start(
