@@ -174,7 +174,11 @@ public final class LocalCluster {
       instance.process().onExit().thenAccept(this::exited);
     }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    for (GatewayInstance instance : List.copyOf(instances)) {
+    List<GatewayInstance> started;
+    synchronized (this) {
+      started = List.copyOf(instances);
+    }
+    for (GatewayInstance instance : started) {
       if (!instance.awaitReady(http, settings.startTimeout())) {
         StringBuilder why = new StringBuilder();
         why.append("instance ")
@@ -292,12 +296,14 @@ public final class LocalCluster {
   }
 
   private void exited(Process process) {
+    List<GatewayInstance> started;
     synchronized (this) {
       if (stopping) {
         return;
       }
+      started = List.copyOf(instances);
     }
-    instances.stream()
+    started.stream()
         .filter(instance -> instance.process() == process)
         .findFirst()
         .ifPresent(
