@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       LogCommand.class,
       DemoCommand.class,
       LoadCommand.class,
+      ClusterCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",
