@@ -245,14 +245,18 @@ class ClusterTest {
     ExecutorService reader = Executors.newSingleThreadExecutor();
     CompletableFuture<List<JsonObject>> read = CompletableFuture.supplyAsync(pager::read, reader);
     Traffic traffic = new Traffic(cluster, clients, ledger);
+    List<JsonObject> feed;
     try {
       traffic.driveThroughAKill(Batch.several(BATCHES, RECORDS));
-    } finally {
       pager.expect(ledger.values().stream().mapToInt(receipt -> receipt.keys().size()).sum());
+      feed = read.get(120, TimeUnit.SECONDS);
+    } finally {
+      reader.shutdownNow();
     }
 
     // An answer the killed instance sent may never have arrived: the same body sent again to a
     // survivor is recognized, and answered with the original receipt.
+    assertThat(traffic.answeredBy(VICTIM)).isNotEmpty();
     for (Receipt receipt : traffic.answeredBy(VICTIM)) {
       int survivor = cluster.live().get(0);
       HttpResponse<Buffer> again =
@@ -263,8 +267,6 @@ class ClusterTest {
       assertThat(again.bodyAsJsonObject().getString("receipt")).isEqualTo(receipt.receipt());
     }
 
-    List<JsonObject> feed = read.get(120, TimeUnit.SECONDS);
-    reader.shutdown();
     assertThat(pager.pages()).as("the reader paged while the instances committed").isGreaterThan(2);
     long total = ledger.values().stream().mapToLong(receipt -> receipt.keys().size()).sum();
     List<Long> positions = feed.stream().map(record -> record.getLong("position")).toList();
@@ -393,6 +395,9 @@ class ClusterTest {
       }
     }
     long size = indexes.size();
+    assertThat(count("SELECT COUNT(*) FROM minimization_log WHERE kind = 'minimization'"))
+        .as("one minimization entry per stored batch, for the one recipient")
+        .isEqualTo(ledger.size());
     assertThat(indexes).containsExactlyElementsOf(LongStream.range(0, size).boxed().toList());
     assertThat(checkpoints).as("checkpoints signed while the instances appended").isNotEmpty();
     assertThat(checkpoints).isSorted().doesNotHaveDuplicates();
@@ -519,6 +524,7 @@ class ClusterTest {
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicInteger lost = new AtomicInteger();
     private final AtomicInteger[] inFlight;
+    private final AtomicInteger[] answeredBy;
     private final List<Receipt> receipts = Collections.synchronizedList(new ArrayList<>());
 
     Traffic(GatewayCluster cluster, ClusterClients clients, Map<String, Receipt> ledger) {
@@ -526,14 +532,16 @@ class ClusterTest {
       this.clients = clients;
       this.ledger = ledger;
       this.inFlight = new AtomicInteger[cluster.size()];
+      this.answeredBy = new AtomicInteger[cluster.size()];
       for (int i = 0; i < inFlight.length; i++) {
         inFlight[i] = new AtomicInteger();
+        answeredBy[i] = new AtomicInteger();
       }
     }
 
     /**
-     * Sends every batch; once a third are answered, and while a batch is in flight on it, kills
-     * {@link #VICTIM}. Returns when every batch has a receipt.
+     * Sends every batch; once a third are answered, some of them by {@link #VICTIM}, and while a
+     * batch is in flight on it, kills the victim. Returns when every batch has a receipt.
      */
     void driveThroughAKill(List<Batch> batches) throws Exception {
       ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
@@ -545,8 +553,11 @@ class ClusterTest {
           sent.add(senders.submit(() -> deliver(batch, preferred)));
         }
         Await.until(
-            () -> answered.get() >= batches.size() / 3 && inFlight[VICTIM].get() > 0,
-            "a third of the batches are answered and one is in flight on the victim",
+            () ->
+                answered.get() >= batches.size() / 3
+                    && answeredBy[VICTIM].get() > 0
+                    && inFlight[VICTIM].get() > 0,
+            "a third of the batches are answered, some by the victim, and one is in flight on it",
             Duration.ofSeconds(60));
         cluster.kill(VICTIM);
         for (java.util.concurrent.Future<Receipt> receipt : sent) {
@@ -609,6 +620,7 @@ class ClusterTest {
         Receipt earlier = ledger.putIfAbsent(receipt.batchId(), receipt);
         assertThat(earlier == null ? receipt.receipt() : earlier.receipt())
             .isEqualTo(receipt.receipt());
+        answeredBy[instance].incrementAndGet();
         answered.incrementAndGet();
         return receipt;
       }
@@ -632,6 +644,29 @@ class ClusterTest {
 
     int pages() {
       return pages;
+    }
+
+    /** Has instance {@code i} sign a checkpoint of the log as it is now, unless it was killed. */
+    private void askCheckpoint(int i) {
+      Future<HttpResponse<Buffer>> asked =
+          clients.get(OFFICER, i, PrivacyEndpoints.API_PATH + "/checkpoint");
+      HttpResponse<Buffer> checkpoint;
+      try {
+        checkpoint =
+            asked
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(ClusterClients.REQUEST_TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException answerLost) {
+        assertThat(cluster.alive(i))
+            .as("only a killed instance leaves a checkpoint unanswered")
+            .isFalse();
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      assertThat(checkpoint.statusCode()).as(checkpoint.bodyAsString()).isEqualTo(200);
     }
 
     List<JsonObject> read() {
@@ -673,9 +708,7 @@ class ClusterTest {
         pages++;
         cursor = Long.parseLong(page.getString("nextCursor"));
         if (turn % 5 == 0) {
-          HttpResponse<Buffer> checkpoint =
-              answer(clients.get(OFFICER, instance, PrivacyEndpoints.API_PATH + "/checkpoint"));
-          assertThat(checkpoint.statusCode()).as(checkpoint.bodyAsString()).isEqualTo(200);
+          askCheckpoint(instance);
         }
         boolean more = page.getBoolean("more");
         if (!more && expected >= 0 && records.size() >= expected) {
