@@ -150,13 +150,6 @@ public final class GatewayCluster implements AutoCloseable {
     member.process.kill();
   }
 
-  /** Starts instance {@code i} again on its ports, after a kill, and waits until it is ready. */
-  public void restart(Vertx vertx, int i) throws IOException {
-    launch(i);
-    members.get(i).killed = false;
-    awaitReady(vertx, i);
-  }
-
   /** The registry file every instance reads; replace it with {@link #writeRegistry(String)}. */
   public Path registryFile() {
     return registryFile;
