@@ -123,6 +123,9 @@ class ClusterTest {
               }
             });
     push.put("PARCELGATE_DELIVERY_PUSH_BATCH_SIZE", "25");
+    // With delivery leases (branch push-leases) also set PARCELGATE_DELIVERY_PUSH_LEASE to 2s and
+    // PARCELGATE_DELIVERY_PUSH_REQUEST_TIMEOUT to 1s, so the killed instance's streams are taken
+    // over within the test's bound; without leases the key is unknown and the gateway refuses it.
     cluster = GatewayCluster.start(vertx, PKI, INSTANCES, push);
     clients = new ClusterClients(vertx, PKI, cluster);
   }
