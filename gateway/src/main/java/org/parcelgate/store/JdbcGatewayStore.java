@@ -29,11 +29,20 @@ final class JdbcGatewayStore implements GatewayStore {
   /** Ids per {@code IN (...)} list when looking up latest versions. */
   static final int IN_LIST_SIZE = 500;
 
+  /** The probe's row. */
   private static final String INSERT_TOKEN_ID =
       "INSERT INTO token_id (issuer, jti, retain_until_micros) VALUES (?, ?, ?)";
-  private static final String RENEW_EXPIRED_TOKEN_ID =
-      "UPDATE token_id SET retain_until_micros = ?"
-          + " WHERE issuer = ? AND jti = ? AND retain_until_micros < ?";
+
+  /**
+   * One statement decides a first use: it inserts the pair, or renews a recorded pair whose time is
+   * past, and changes no row for a pair still remembered. A failed insert would abort PostgreSQL's
+   * transaction, so the conflict is not left to throw.
+   */
+  private static final String FIRST_USE_OF_TOKEN_ID =
+      "INSERT INTO token_id (issuer, jti, retain_until_micros) VALUES (?, ?, ?)"
+          + " ON CONFLICT (issuer, jti) DO UPDATE SET retain_until_micros ="
+          + " excluded.retain_until_micros WHERE token_id.retain_until_micros < ?";
+
   private static final String PURGE_TOKEN_IDS =
       "DELETE FROM token_id WHERE retain_until_micros < ?";
 
@@ -120,24 +129,12 @@ final class JdbcGatewayStore implements GatewayStore {
     long until = micros(retainUntil);
     return write(
         connection -> {
-          try (PreparedStatement insert = connection.prepareStatement(INSERT_TOKEN_ID)) {
-            insert.setString(1, issuer);
-            insert.setString(2, jti);
-            insert.setLong(3, until);
-            insert.executeUpdate();
-            return true;
-          } catch (SQLException e) {
-            if (!dialect.isUniqueViolation(e)) {
-              throw e;
-            }
-          }
-          // Recorded already: a first use again only if the record had expired (not purged yet).
-          try (PreparedStatement renew = connection.prepareStatement(RENEW_EXPIRED_TOKEN_ID)) {
-            renew.setLong(1, until);
-            renew.setString(2, issuer);
-            renew.setString(3, jti);
-            renew.setLong(4, micros(clock.instant()));
-            return renew.executeUpdate() == 1;
+          try (PreparedStatement firstUse = connection.prepareStatement(FIRST_USE_OF_TOKEN_ID)) {
+            firstUse.setString(1, issuer);
+            firstUse.setString(2, jti);
+            firstUse.setLong(3, until);
+            firstUse.setLong(4, micros(clock.instant()));
+            return firstUse.executeUpdate() == 1;
           }
         });
   }
