@@ -31,6 +31,8 @@ final class JdbcGatewayStore implements GatewayStore {
 
   private static final String INSERT_TOKEN_ID =
       "INSERT INTO token_id (issuer, jti, retain_until_micros) VALUES (?, ?, ?)";
+  private static final String INSERT_NEW_TOKEN_ID =
+      INSERT_TOKEN_ID + " ON CONFLICT (issuer, jti) DO NOTHING";
   private static final String RENEW_EXPIRED_TOKEN_ID =
       "UPDATE token_id SET retain_until_micros = ?"
           + " WHERE issuer = ? AND jti = ? AND retain_until_micros < ?";
@@ -120,15 +122,14 @@ final class JdbcGatewayStore implements GatewayStore {
     long until = micros(retainUntil);
     return write(
         connection -> {
-          try (PreparedStatement insert = connection.prepareStatement(INSERT_TOKEN_ID)) {
+          // ON CONFLICT DO NOTHING rather than catching the violated key: on PostgreSQL an error
+          // aborts the whole transaction, and this write shares its transaction with others.
+          try (PreparedStatement insert = connection.prepareStatement(INSERT_NEW_TOKEN_ID)) {
             insert.setString(1, issuer);
             insert.setString(2, jti);
             insert.setLong(3, until);
-            insert.executeUpdate();
-            return true;
-          } catch (SQLException e) {
-            if (!dialect.isUniqueViolation(e)) {
-              throw e;
+            if (insert.executeUpdate() == 1) {
+              return true;
             }
           }
           // Recorded already: a first use again only if the record had expired (not purged yet).

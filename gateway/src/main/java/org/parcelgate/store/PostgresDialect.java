@@ -109,7 +109,9 @@ final class PostgresDialect implements Dialect {
    * (connection exception: refused, lost, timed out), {@code 57P0x} (the server shut down or is
    * starting), {@code 53100} (disk full), {@code 53000}, {@code 53200} and {@code 53300} (out of
    * resources, memory, connections), {@code 25006} (read-only transaction: a standby), class {@code
-   * 58} (I/O error on the server) and {@code XX001}/{@code XX002} (corrupt data or index).
+   * 58} (I/O error on the server), {@code XX001}/{@code XX002} (corrupt data or index) and {@code
+   * 55P03} (a lock held elsewhere past the lock timeout, which {@link PostgresStore} sets as
+   * SQLite's busy timeout is set: the store's SQL never asks for a lock with {@code NOWAIT}).
    */
   @Override
   public Optional<StoreFault> fault(Throwable failure) {
@@ -141,6 +143,8 @@ final class PostgresDialect implements Dialect {
       kind = StoreFault.Kind.READ_ONLY;
     } else if (state.startsWith("58")) {
       kind = StoreFault.Kind.IO_ERROR;
+    } else if (state.equals("55P03")) {
+      kind = StoreFault.Kind.LOCKED;
     } else if (state.equals("XX001") || state.equals("XX002")) {
       kind = StoreFault.Kind.CORRUPT;
     } else {
