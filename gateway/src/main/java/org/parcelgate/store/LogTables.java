@@ -64,7 +64,7 @@ final class LogTables {
           + " WHERE log_index >= ? AND log_index < ? ORDER BY log_index";
   private static final String INSERT_CHECKPOINT =
       "INSERT INTO log_checkpoint (tree_size, root_hash, signed_at_micros, checkpoint_jws)"
-          + " VALUES (?, ?, ?, ?)";
+          + " VALUES (?, ?, ?, ?) ON CONFLICT (tree_size) DO NOTHING";
   private static final String CHECKPOINT_COLUMNS =
       "SELECT tree_size, root_hash, signed_at_micros, checkpoint_jws FROM log_checkpoint";
 
@@ -364,17 +364,13 @@ final class LogTables {
     return counts;
   }
 
+  /**
+   * The first checkpoint of a size stays. One statement, not a look-up then an insert: instances
+   * sharing a database sign checkpoints of the same size at the same time, and the later insert
+   * must change nothing rather than fail on the key.
+   */
   static void saveCheckpoint(Connection connection, StoredCheckpoint checkpoint)
       throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(CHECKPOINT_COLUMNS + " WHERE tree_size = ?")) {
-      select.setLong(1, checkpoint.treeSize());
-      try (ResultSet row = select.executeQuery()) {
-        if (row.next()) {
-          return;
-        }
-      }
-    }
     try (PreparedStatement insert = connection.prepareStatement(INSERT_CHECKPOINT)) {
       insert.setLong(1, checkpoint.treeSize());
       insert.setString(2, checkpoint.rootHash());
