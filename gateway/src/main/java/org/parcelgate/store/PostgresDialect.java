@@ -49,9 +49,16 @@ final class PostgresDialect implements Dialect {
     }
   }
 
+  /**
+   * Without the connection's lock timeout: an instance starting while another migrates waits for
+   * the whole migration, which may take longer than the store's deadline, as may the migration's
+   * own locks. The timeout comes back ({@code RESET}: the value the connection was opened with)
+   * before the connection does other work.
+   */
   @Override
   public <T> T migrating(Connection connection, Work<T> migration) throws SQLException {
     try (Statement sql = connection.createStatement()) {
+      sql.execute("SET lock_timeout = 0");
       sql.execute("SELECT pg_advisory_lock(" + MIGRATIONS_LOCK + ")");
     }
     try {
@@ -59,6 +66,7 @@ final class PostgresDialect implements Dialect {
     } finally {
       try (Statement sql = connection.createStatement()) {
         sql.execute("SELECT pg_advisory_unlock(" + MIGRATIONS_LOCK + ")");
+        sql.execute("RESET lock_timeout");
       }
     }
   }

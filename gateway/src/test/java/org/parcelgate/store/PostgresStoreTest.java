@@ -320,6 +320,43 @@ class PostgresStoreTest {
     assertThat(count("SELECT COUNT(*) FROM log_checkpoint")).isEqualTo(1);
   }
 
+  // --- starting together ----------------------------------------------------------------------
+
+  @Test
+  void anInstanceStartingWhileAnotherMigratesWaitsPastItsStoreTimeout() throws Exception {
+    // Another instance migrating: it holds the migrations lock, longer than this one's deadline.
+    EmbeddedStore.Settings quick =
+        new EmbeddedStore.Settings(Duration.ofMillis(500), Duration.ofSeconds(1));
+    try (Connection migrating =
+            PostgresStore.connect(
+                database, EmbeddedStore.Settings.DEFAULT, Connection.TRANSACTION_READ_COMMITTED);
+        java.sql.Statement sql = migrating.createStatement()) {
+      sql.execute("SELECT pg_advisory_lock(" + PostgresDialect.MIGRATIONS_LOCK + ")");
+      Future<GatewayStore> starting = threads.submit(() -> instance(database, quick));
+      // Bounded wait until the starting instance has waited for the lock twice its lock timeout.
+      org.parcelgate.testing.Await.until(
+          () -> starting.isDone() || waitingForTheMigrationsLockOverASecond(),
+          "the starting instance waits for the migrations lock");
+      assertThat(starting.isDone()).as("gave up waiting for the migrating instance").isFalse();
+
+      sql.execute("SELECT pg_advisory_unlock(" + PostgresDialect.MIGRATIONS_LOCK + ")");
+      GatewayStore started = starting.get(60, TimeUnit.SECONDS);
+      assertThat(started.firstUse("alpha", "jti-1", LATER)).isTrue();
+    }
+  }
+
+  private boolean waitingForTheMigrationsLockOverASecond() {
+    try {
+      return count(
+              "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                  + " AND wait_event = 'advisory' AND datname = current_database()"
+                  + " AND now() - query_start > interval '1 second'")
+          > 0;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   // --- an unreachable server --------------------------------------------------------------------
 
   @Test
