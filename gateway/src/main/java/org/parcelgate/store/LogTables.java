@@ -64,7 +64,7 @@ final class LogTables {
           + " WHERE log_index >= ? AND log_index < ? ORDER BY log_index";
   private static final String INSERT_CHECKPOINT =
       "INSERT INTO log_checkpoint (tree_size, root_hash, signed_at_micros, checkpoint_jws)"
-          + " VALUES (?, ?, ?, ?)";
+          + " VALUES (?, ?, ?, ?) ON CONFLICT (tree_size) DO NOTHING";
   private static final String CHECKPOINT_COLUMNS =
       "SELECT tree_size, root_hash, signed_at_micros, checkpoint_jws FROM log_checkpoint";
 
@@ -364,6 +364,12 @@ final class LogTables {
     return counts;
   }
 
+  /**
+   * Stores a checkpoint only if it is larger than every stored one, so the sequence grows in size
+   * and in time. Callers hold the positions lock ({@link Work#inOrder}), so instances signing at
+   * once see each other's checkpoint; the insert also changes nothing on a size already stored
+   * rather than failing on the key.
+   */
   static void saveCheckpoint(Connection connection, StoredCheckpoint checkpoint)
       throws SQLException {
     try (PreparedStatement select =

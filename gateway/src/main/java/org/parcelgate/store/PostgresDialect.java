@@ -49,9 +49,16 @@ final class PostgresDialect implements Dialect {
     }
   }
 
+  /**
+   * Without the connection's lock timeout: an instance starting while another migrates waits for
+   * the whole migration, which may take longer than the store's deadline, as may the migration's
+   * own locks. The timeout comes back ({@code RESET}: the value the connection was opened with)
+   * before the connection does other work.
+   */
   @Override
   public <T> T migrating(Connection connection, Work<T> migration) throws SQLException {
     try (Statement sql = connection.createStatement()) {
+      sql.execute("SET lock_timeout = 0");
       sql.execute("SELECT pg_advisory_lock(" + MIGRATIONS_LOCK + ")");
     }
     try {
@@ -59,6 +66,7 @@ final class PostgresDialect implements Dialect {
     } finally {
       try (Statement sql = connection.createStatement()) {
         sql.execute("SELECT pg_advisory_unlock(" + MIGRATIONS_LOCK + ")");
+        sql.execute("RESET lock_timeout");
       }
     }
   }
@@ -109,7 +117,9 @@ final class PostgresDialect implements Dialect {
    * (connection exception: refused, lost, timed out), {@code 57P0x} (the server shut down or is
    * starting), {@code 53100} (disk full), {@code 53000}, {@code 53200} and {@code 53300} (out of
    * resources, memory, connections), {@code 25006} (read-only transaction: a standby), class {@code
-   * 58} (I/O error on the server) and {@code XX001}/{@code XX002} (corrupt data or index).
+   * 58} (I/O error on the server), {@code XX001}/{@code XX002} (corrupt data or index) and {@code
+   * 55P03} (a lock held elsewhere past the lock timeout, which {@link PostgresStore} sets as
+   * SQLite's busy timeout is set: the store's SQL never asks for a lock with {@code NOWAIT}).
    */
   @Override
   public Optional<StoreFault> fault(Throwable failure) {
@@ -141,6 +151,8 @@ final class PostgresDialect implements Dialect {
       kind = StoreFault.Kind.READ_ONLY;
     } else if (state.startsWith("58")) {
       kind = StoreFault.Kind.IO_ERROR;
+    } else if (state.equals("55P03")) {
+      kind = StoreFault.Kind.LOCKED;
     } else if (state.equals("XX001") || state.equals("XX002")) {
       kind = StoreFault.Kind.CORRUPT;
     } else {

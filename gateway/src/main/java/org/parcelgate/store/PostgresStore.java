@@ -101,7 +101,10 @@ public final class PostgresStore {
   /**
    * One connection. The socket timeout is twice the store's deadline: a server that stops answering
    * fails the statement instead of holding the writer thread forever; the store's callers have been
-   * answered at the deadline already.
+   * answered at the deadline already. The lock timeout is nine tenths of the deadline, as SQLite's
+   * busy timeout is: a write waiting for a lock that another instance or a maintenance session
+   * holds gives up (SQLState {@code 55P03}) just before its caller would, so a caller told that the
+   * store is unavailable never finds its write committed later.
    */
   static Connection connect(Server server, EmbeddedStore.Settings settings, int isolation)
       throws SQLException {
@@ -114,6 +117,8 @@ public final class PostgresStore {
     long seconds = Math.max(1, settings.timeout().toSeconds());
     properties.setProperty("connectTimeout", Long.toString(seconds));
     properties.setProperty("socketTimeout", Long.toString(2 * seconds));
+    properties.setProperty(
+        "options", "-c lock_timeout=" + settings.timeout().toMillis() * 9 / 10 + "ms");
     Connection connection = DriverManager.getConnection(server.url(), properties);
     connection.setTransactionIsolation(isolation);
     return connection;

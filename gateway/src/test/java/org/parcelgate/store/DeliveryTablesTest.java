@@ -16,11 +16,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.parcelgate.testing.MutableClock;
 
-/** The delivery tables of the embedded store: feeds, seller totals, push streams, dead letters. */
+/** The delivery tables, on each engine: feeds, seller totals, push streams, dead letters. */
 @Timeout(60)
+@ParameterizedClass
+@EnumSource(StoreEngine.class)
 class DeliveryTablesTest {
+  @Parameter StoreEngine engine;
+
   private static final String OTHER = "customs-de";
 
   @TempDir Path data;
@@ -28,7 +35,7 @@ class DeliveryTablesTest {
 
   @BeforeEach
   void open() {
-    store = EmbeddedStore.open(data, new MutableClock(Instant.parse("2026-03-01T10:00:00Z")));
+    store = engine.open(data, new MutableClock(Instant.parse("2026-03-01T10:00:00Z")));
   }
 
   @AfterEach

@@ -6,7 +6,6 @@ import static org.parcelgate.store.Batches.digest;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,15 +18,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.parcelgate.testing.MutableClock;
 
 /**
  * The follower: the seller feed and the tracking-number look-up built after the commit from the
  * committed price rows, with a durable cursor. The stores here run no follower thread of their own
- * (the test decides when a step runs), except where said.
+ * (the test decides when a step runs), except where said. On each engine.
  */
 @Timeout(120)
+@ParameterizedClass
+@EnumSource(StoreEngine.class)
 class FeedFollowerTest {
+  @Parameter StoreEngine engine;
+
   private static final String NL = "customs-nl";
   private static final String BE = "customs-be";
   private static final List<String> RECIPIENTS = List.of(NL, BE);
@@ -45,22 +51,7 @@ class FeedFollowerTest {
 
   /** A store whose follower runs only when the test asks (catchUpFollower, followStep). */
   private JdbcGatewayStore storeWithoutFollowerThread(Path directory) {
-    EmbeddedStore.open(directory, clock).close();
-    ConnectionPool writer =
-        new ConnectionPool(() -> SqliteDialect.connect(directory, 5_000), 1, Duration.ofSeconds(5));
-    JdbcGatewayStore store =
-        new JdbcGatewayStore(
-            new ConnectionPool(
-                () -> SqliteDialect.connectReader(directory, 5_000), 2, Duration.ofSeconds(5)),
-            writer,
-            new SqliteDialect(),
-            clock,
-            EmbeddedStore.guard(
-                new SqliteDialect(),
-                clock,
-                EmbeddedStore.Settings.DEFAULT,
-                writer,
-                CommitListener.NONE));
+    JdbcGatewayStore store = engine.assemble(directory, clock);
     opened.add(store);
     return store;
   }
@@ -405,7 +396,7 @@ class FeedFollowerTest {
   @Test
   void theStoresOwnFollowerAppliesCommitsWithoutBeingAsked() {
     List<List<Version>> batches = script();
-    GatewayStore store = EmbeddedStore.open(data, clock);
+    GatewayStore store = engine.open(data, clock);
     opened.add(store);
     for (int b = 0; b < batches.size(); b++) {
       store.commit(batch(b, batches.get(b)));
@@ -428,7 +419,7 @@ class FeedFollowerTest {
     opened.remove(withoutFollower);
 
     long followersBefore = followerThreads();
-    GatewayStore reopened = EmbeddedStore.open(data, clock);
+    GatewayStore reopened = engine.open(data, clock);
     opened.add(reopened);
     assertThat(followerThreads()).isEqualTo(followersBefore + 1);
     org.parcelgate.testing.Await.until(
@@ -449,10 +440,15 @@ class FeedFollowerTest {
       throws Exception {
     // Stored by the in-commit code at V4: two price rows of NL and the seller rows they made.
     java.nio.file.Files.createDirectories(data);
-    try (java.sql.Connection connection = EmbeddedStore.connect(data);
+    try (java.sql.Connection connection = engine.connect(data);
         java.sql.Statement sql = connection.createStatement()) {
-      Migrations.migrate(
-          connection, new SqliteDialect(), Migrations.shipped().subList(0, 4), clock);
+      Migrations.migrate(connection, engine.dialect(), Migrations.shipped().subList(0, 4), clock);
+      java.sql.PreparedStatement seller =
+          connection.prepareStatement(
+              "INSERT INTO seller_record (recipient, marketplace_id, seller_id, feed_seq,"
+                  + " first_seen_micros, last_seen_micros, transaction_count,"
+                  + " identity_fingerprint, identity) VALUES ('customs-nl', 'alpha', ?, ?, 0, 0,"
+                  + " 1, 'seller-schema', ?)");
       for (int n = 1; n <= 2; n++) {
         sql.execute(
             "INSERT INTO price_record (recipient, feed_seq, marketplace_id, transaction_id,"
@@ -469,14 +465,10 @@ class FeedFollowerTest {
                 + "', 'EUR', "
                 + (100 * n)
                 + ")");
-        sql.execute(
-            "INSERT INTO seller_record (recipient, marketplace_id, seller_id, feed_seq,"
-                + " first_seen_micros, last_seen_micros, transaction_count, identity_fingerprint,"
-                + " identity) VALUES ('customs-nl', 'alpha', 's-"
-                + n
-                + "', "
-                + n
-                + ", 0, 0, 1, 'seller-schema', X'00')");
+        seller.setString(1, "s-" + n);
+        seller.setLong(2, n);
+        seller.setBytes(3, new byte[] {0});
+        seller.executeUpdate();
         sql.execute(
             "INSERT INTO seller_value (recipient, marketplace_id, seller_id, currency,"
                 + " transaction_count, value_minor) VALUES ('customs-nl', 'alpha', 's-"
@@ -485,6 +477,7 @@ class FeedFollowerTest {
                 + (100 * n)
                 + ")");
       }
+      seller.close();
     }
     JdbcGatewayStore store = storeWithoutFollowerThread(data);
     FeedQuery byTracking =

@@ -23,16 +23,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.parcelgate.testing.Await;
 import org.parcelgate.testing.MutableClock;
 
 /**
- * Group commit on a real SQLite database: the writes waiting for the writer share one commit, each
- * write fails alone, and a failed commit fails all of its group. To make a group without relying on
- * timing, a first write holds the writer thread until the writes under test are all queued.
+ * Group commit on a real database of each engine: the writes waiting for the writer share one
+ * commit, each write fails alone, and a failed commit fails all of its group. To make a group
+ * without relying on timing, a first write holds the writer thread until the writes under test are
+ * all queued.
  */
 @Timeout(60)
+@ParameterizedClass
+@EnumSource(StoreEngine.class)
 class GroupCommitTest {
+  @Parameter StoreEngine engine;
+
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
   private static final Instant LATER = NOW.plusSeconds(600);
 
@@ -136,7 +144,7 @@ class GroupCommitTest {
   void aFailedCommitFailsEveryWriteOfItsGroupAndStoresNoneOfThem() throws Exception {
     // A foreign key checked only at COMMIT: the group's statements all succeed, its COMMIT fails.
     open(64, true);
-    try (Connection connection = SqliteDialect.connect(data);
+    try (Connection connection = engine.connect(data);
         Statement sql = connection.createStatement()) {
       sql.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)");
       sql.execute(
@@ -166,7 +174,8 @@ class GroupCommitTest {
       assertThatThrownBy(() -> write.get(30, TimeUnit.SECONDS))
           .cause()
           .isInstanceOf(StoreException.class)
-          .hasMessageContaining("FOREIGNKEY");
+          // SQLite's result code, PostgreSQL's SQLState: a violated foreign key.
+          .hasMessageContaining(engine == StoreEngine.EMBEDDED ? "FOREIGNKEY" : "23503");
     }
     // Only the holder's group committed; nothing of the failed group is stored.
     assertThat(groups).containsExactly(1);
@@ -183,13 +192,13 @@ class GroupCommitTest {
     open(64, false);
     store.commit(batch("b-1", "alpha", entry("t-1", 1)));
     store.catchUpFollower();
-    try (Connection other = SqliteDialect.connect(data);
+    try (Connection other = engine.connect(data);
         Statement sql = other.createStatement()) {
-      sql.execute("BEGIN IMMEDIATE");
+      engine.holdWriteLock(other);
       sql.execute("DELETE FROM token_id");
       // A read in one transaction over several statements, while another connection holds the
-      // write lock: a deferred transaction reads its snapshot; an immediate one would wait for the
-      // lock past the deadline.
+      // write lock: a read transaction reads its snapshot; one that took the write lock (SQLite's
+      // BEGIN IMMEDIATE) would wait for it past the deadline.
       assertThat(store.sellerRecords(FeedQuery.after(Batches.RECIPIENT, 0, 10))).hasSize(1);
       assertThat(store.batch("alpha", "b-1")).isPresent();
       sql.execute("ROLLBACK");
@@ -203,38 +212,23 @@ class GroupCommitTest {
    * @param foreignKeys whether the writer's connection checks foreign keys
    */
   private void open(int maxWritesPerCommit, boolean foreignKeys) {
-    EmbeddedStore.open(data, clock).close();
-    ConnectionPool writer =
-        new ConnectionPool(
-            () -> {
-              Connection connection = SqliteDialect.connect(data, 400);
-              if (foreignKeys) {
-                try (Statement sql = connection.createStatement()) {
-                  sql.execute("PRAGMA foreign_keys = ON");
-                }
-              }
-              return connection;
-            },
-            1,
-            Duration.ofSeconds(5));
-    guard =
-        new StoreGuard(
-            new StoreHealth(clock),
-            new SqliteDialect(),
-            Duration.ofSeconds(20),
-            Duration.ofSeconds(1),
-            writer,
-            maxWritesPerCommit,
-            groups::add,
-            2);
     store =
-        new JdbcGatewayStore(
-            new ConnectionPool(
-                () -> SqliteDialect.connectReader(data, 400), 2, Duration.ofSeconds(5)),
-            writer,
-            new SqliteDialect(),
+        engine.assemble(
+            data,
             clock,
-            guard);
+            400,
+            foreignKeys,
+            writer ->
+                guard =
+                    new StoreGuard(
+                        new StoreHealth(clock),
+                        engine.dialect(),
+                        Duration.ofSeconds(20),
+                        Duration.ofSeconds(1),
+                        writer,
+                        maxWritesPerCommit,
+                        groups::add,
+                        2));
   }
 
   /** A write that holds the writer thread, in its own group, until {@link #release}. */

@@ -18,15 +18,22 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.parcelgate.protocol.MerkleTree;
 
 /**
  * The minimization log's tree as stored: tree heads and proofs computed from the stored nodes equal
  * those of the reference ({@link MerkleTree} over every leaf) at many sizes, the nodes an append
  * writes are right when appends of uneven sizes follow each other in one transaction or many, and
- * migration V4 builds the nodes of a log stored before them.
+ * migration V4 builds the nodes of a log stored before them; on each engine.
  */
+@ParameterizedClass
+@EnumSource(StoreEngine.class)
 class LogTablesTest {
+  @Parameter StoreEngine engine;
+
   private static final Instant TIME = Instant.parse("2026-11-28T09:00:00Z");
   private static final HexFormat HEX = HexFormat.of();
 
@@ -38,12 +45,12 @@ class LogTablesTest {
 
   @BeforeEach
   void createSchema() {
-    EmbeddedStore.open(data, Clock.fixed(TIME, ZoneOffset.UTC)).close();
+    engine.open(data, Clock.fixed(TIME, ZoneOffset.UTC)).close();
   }
 
   @Test
   void rootsAndProofsFromTheStoredNodesEqualTheReferenceAtEverySizeUpTo300() throws Exception {
-    try (Connection connection = EmbeddedStore.connect(data)) {
+    try (Connection connection = engine.connect(data)) {
       appendInChunks(connection, 300);
 
       for (int size = 1; size <= 300; size++) {
@@ -54,7 +61,7 @@ class LogTablesTest {
 
   @Test
   void rootsAndProofsEqualTheReferenceAcrossManySubtreeBoundaries() throws Exception {
-    try (Connection connection = EmbeddedStore.connect(data)) {
+    try (Connection connection = engine.connect(data)) {
       appendInChunks(connection, 4_200);
 
       TreeSet<Integer> sizes = new TreeSet<>();
@@ -76,7 +83,7 @@ class LogTablesTest {
 
   @Test
   void appendsOfOneEntryEachGiveTheSameTreeAsAppendsOfMany() throws Exception {
-    try (Connection connection = EmbeddedStore.connect(data)) {
+    try (Connection connection = engine.connect(data)) {
       for (int i = 0; i < 70; i++) {
         JdbcGatewayStore.inTransaction(connection, c -> LogTables.append(c, next(1)));
       }
@@ -89,7 +96,7 @@ class LogTablesTest {
 
   @Test
   void consistencyProofsFromTheStoredNodesVerifyWithTheProtocolsVerifier() throws Exception {
-    try (Connection connection = EmbeddedStore.connect(data)) {
+    try (Connection connection = engine.connect(data)) {
       appendInChunks(connection, 1_030);
       byte[] forged = MerkleTree.leafHash("forged".getBytes(StandardCharsets.UTF_8));
 
@@ -117,7 +124,7 @@ class LogTablesTest {
 
   @Test
   void nodesCompletedByConsecutiveRangesAreEveryNodeOnce() throws Exception {
-    try (Connection connection = EmbeddedStore.connect(data)) {
+    try (Connection connection = engine.connect(data)) {
       appendInChunks(connection, 1_000);
       List<String> expected = new ArrayList<>();
       LogTree.Growth tree = new LogTree.Growth();
@@ -139,7 +146,7 @@ class LogTablesTest {
 
   @Test
   void theSizeIsTheNextIndexNotACount() throws Exception {
-    try (Connection connection = EmbeddedStore.connect(data)) {
+    try (Connection connection = engine.connect(data)) {
       appendInChunks(connection, 10);
       connection.createStatement().execute("DELETE FROM minimization_log WHERE log_index = 4");
 
@@ -150,7 +157,7 @@ class LogTablesTest {
 
   @Test
   void refusesAProofOfATreeLargerThanTheLog() throws Exception {
-    try (Connection connection = EmbeddedStore.connect(data)) {
+    try (Connection connection = engine.connect(data)) {
       appendInChunks(connection, 6);
 
       assertThatThrownBy(() -> LogTables.root(connection, 7)).isInstanceOf(StoreException.class);
@@ -169,7 +176,7 @@ class LogTablesTest {
     int stored = 10_005; // more than one chunk of the rebuild
     storeLogAtVersion3(old, stored, -1);
 
-    try (GatewayStore store = EmbeddedStore.open(old, Clock.fixed(TIME, ZoneOffset.UTC))) {
+    try (GatewayStore store = engine.open(old, Clock.fixed(TIME, ZoneOffset.UTC))) {
       assertThat(((JdbcGatewayStore) store).appliedMigrations())
           .extracting(Migrations.Applied::version)
           .containsExactly(1, 2, 3, 4, 5);
@@ -200,7 +207,7 @@ class LogTablesTest {
     Path old = data.resolve("v3");
     storeLogAtVersion3(old, 0, -1);
 
-    try (GatewayStore store = EmbeddedStore.open(old, Clock.fixed(TIME, ZoneOffset.UTC))) {
+    try (GatewayStore store = engine.open(old, Clock.fixed(TIME, ZoneOffset.UTC))) {
       assertThat(store.logSize()).isZero();
       assertThat(hex(store.logRoot(0))).isEqualTo(hex(MerkleTree.root(List.of())));
       assertThat(store.logNodesCompletedBy(0, 1)).isEmpty();
@@ -212,7 +219,7 @@ class LogTablesTest {
     Path old = data.resolve("v3");
     storeLogAtVersion3(old, 8, 5);
 
-    assertThatThrownBy(() -> EmbeddedStore.open(old, Clock.fixed(TIME, ZoneOffset.UTC)))
+    assertThatThrownBy(() -> engine.open(old, Clock.fixed(TIME, ZoneOffset.UTC)))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("the minimization log has no entry 5");
   }
@@ -297,10 +304,10 @@ class LogTablesTest {
    */
   private void storeLogAtVersion3(Path directory, int count, int missing) throws Exception {
     java.nio.file.Files.createDirectories(directory);
-    try (Connection connection = EmbeddedStore.connect(directory)) {
+    try (Connection connection = engine.connect(directory)) {
       Migrations.migrate(
           connection,
-          new SqliteDialect(),
+          engine.dialect(),
           Migrations.shipped().subList(0, 3),
           Clock.fixed(TIME, ZoneOffset.UTC));
       connection.setAutoCommit(false);

@@ -18,16 +18,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.parcelgate.testing.Await;
 import org.parcelgate.testing.MutableClock;
 
 /**
- * The store when the disk or the database cannot take writes: real SQLite locks held by another
- * connection, no stand-ins. A write is answered within the deadline, the store turns unavailable
- * and refuses writes at once, reads go on, and a probe makes it available again once it can write.
+ * The store when the disk or the database cannot take writes: real locks held by another connection
+ * (SQLite's write lock, PostgreSQL's table locks), no stand-ins; on each engine. A write is
+ * answered within the deadline, the store turns unavailable and refuses writes at once, reads go
+ * on, and a probe makes it available again once it can write.
  */
 @Timeout(60)
+@ParameterizedClass
+@EnumSource(StoreEngine.class)
 class StoreHealthTest {
+  @Parameter StoreEngine engine;
+
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
   private static final Duration DEADLINE = Duration.ofMillis(500);
   private static final Duration RETRY_AFTER = Duration.ofSeconds(3);
@@ -49,7 +57,7 @@ class StoreHealthTest {
 
   @Test
   void aWriteBlockedByALockHeldElsewhereIsRefusedAsUnavailableAndAProbeRecovers() throws Exception {
-    store = EmbeddedStore.open(data, clock, new EmbeddedStore.Settings(DEADLINE, RETRY_AFTER));
+    store = engine.open(data, clock, new EmbeddedStore.Settings(DEADLINE, RETRY_AFTER));
     store.commit(batch("b-1", "alpha", entry("t-1", 1)));
     holdWriteLock();
 
@@ -72,7 +80,7 @@ class StoreHealthTest {
               assertThat(e).hasNoCause().hasMessageContaining("unavailable since " + NOW);
               assertThat(e.getStackTrace()).isEmpty();
             });
-    // Reads do not wait for the writer (write-ahead log).
+    // Reads do not wait for the writer (SQLite's write-ahead log, PostgreSQL's snapshots).
     assertThat(store.batch("alpha", "b-1")).isPresent();
     // While the lock is held the probe cannot write either.
     assertThatThrownBy(store::probe).isInstanceOf(StoreUnavailableException.class);
@@ -153,36 +161,32 @@ class StoreHealthTest {
   }
 
   /**
-   * A store whose writes wait a minute for a lock (SQLite's busy timeout), far past its deadline: a
-   * write held up by the lock stays stuck in the engine the way one in a stalled disk would.
+   * A store whose writes wait a minute for a lock (SQLite's busy timeout, PostgreSQL's lock
+   * timeout), far past its deadline: a write held up by the lock stays stuck in the engine the way
+   * one in a stalled disk would.
    */
   private GatewayStore stallingStore() {
-    EmbeddedStore.open(data, clock).close();
-    ConnectionPool writer =
-        new ConnectionPool(() -> SqliteDialect.connect(data, 60_000), 1, Duration.ofSeconds(5));
-    return new JdbcGatewayStore(
-        new ConnectionPool(
-            () -> SqliteDialect.connectReader(data, 60_000), 2, Duration.ofSeconds(5)),
-        writer,
-        new SqliteDialect(),
+    return engine.assemble(
+        data,
         clock,
-        new StoreGuard(
-            new StoreHealth(clock),
-            new SqliteDialect(),
-            DEADLINE,
-            RETRY_AFTER,
-            writer,
-            EmbeddedStore.Settings.DEFAULT_MAX_WRITES_PER_COMMIT,
-            CommitListener.NONE,
-            2));
+        60_000,
+        false,
+        writer ->
+            new StoreGuard(
+                new StoreHealth(clock),
+                engine.dialect(),
+                DEADLINE,
+                RETRY_AFTER,
+                writer,
+                EmbeddedStore.Settings.DEFAULT_MAX_WRITES_PER_COMMIT,
+                CommitListener.NONE,
+                2));
   }
 
   /** Another connection to the same database takes the write lock and keeps it. */
   private void holdWriteLock() throws Exception {
-    other = EmbeddedStore.connect(data);
-    try (Statement statement = other.createStatement()) {
-      statement.execute("BEGIN EXCLUSIVE");
-    }
+    other = engine.connect(data);
+    engine.holdWriteLock(other);
   }
 
   private void releaseWriteLock() throws Exception {
