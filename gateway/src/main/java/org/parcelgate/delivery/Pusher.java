@@ -102,7 +102,8 @@ public final class Pusher {
       GatewayMetrics metrics,
       Clock clock,
       RandomGenerator random,
-      String gatewayId) {
+      String gatewayId,
+      String leaseHolder) {
     this.vertx = vertx;
     this.workers = workers;
     this.store = store;
@@ -113,14 +114,7 @@ public final class Pusher {
     this.clock = clock;
     this.random = random;
     this.gatewayId = gatewayId;
-    // The gateway id names the deliveries (their keys), which every instance shares; the suffix
-    // names this process, so a restarted instance does not mistake its former lease for its own.
-    this.leases =
-        new StreamLeases(
-            store,
-            gatewayId + ":" + java.util.HexFormat.of().toHexDigits(random.nextLong()),
-            settings.lease(),
-            clock);
+    this.leases = new StreamLeases(store, leaseHolder, settings.lease(), clock);
     metrics.deliveryLeases(leases::count);
     settings
         .endpoints()
@@ -172,11 +166,6 @@ public final class Pusher {
                 LOG.debug("renewing push leases failed: {}", done.cause().toString());
               }
             });
-  }
-
-  /** The id under which this instance holds push stream leases. */
-  public String leaseHolder() {
-    return leases.holder();
   }
 
   /**
@@ -231,6 +220,19 @@ public final class Pusher {
                   });
         });
     return settled.future();
+  }
+
+  /**
+   * The holder id of an instance's push stream leases. On a database that instances share, the
+   * gateway id (which names the deliveries and is the same on every instance) and a suffix drawn
+   * per process, so no instance, nor a restarted one, mistakes another's lease for its own. On the
+   * embedded store, which one process uses, the gateway id alone: a process restarted after a crash
+   * renews its predecessor's leases at once instead of waiting for them to expire.
+   */
+  public static String leaseHolder(String gatewayId, boolean sharedStore, RandomGenerator random) {
+    return sharedStore
+        ? gatewayId + ":" + java.util.HexFormat.of().toHexDigits(random.nextLong())
+        : gatewayId;
   }
 
   /** Whether records of this recipient are pushed. */
