@@ -34,6 +34,7 @@ final class StreamLeases {
   private final Duration usable;
   private final Clock clock;
   private final Map<Stream, Instant> usableUntil = new ConcurrentHashMap<>();
+  private boolean released;
 
   StreamLeases(DeliveryStore store, String holder, Duration ttl, Clock clock) {
     this.store = store;
@@ -55,11 +56,15 @@ final class StreamLeases {
 
   /**
    * Takes or renews a stream's lease; blocking, on a worker thread. A store failure leaves the
-   * lease as it was known: it runs out on its own if the store stays unreachable.
+   * lease as it was known: it runs out on its own if the store stays unreachable. Serialized with
+   * {@link #releaseAll}, so a renewal still running at stop cannot take a lease back after it.
    *
    * @return whether this instance holds it now
    */
-  boolean renew(String recipient, FeedKind kind) {
+  synchronized boolean renew(String recipient, FeedKind kind) {
+    if (released) {
+      return false;
+    }
     Stream stream = new Stream(recipient, kind);
     Instant now = clock.instant();
     if (store.lease(recipient, kind, holder, now, ttl)) {
@@ -98,7 +103,8 @@ final class StreamLeases {
    * Gives up every lease this instance took, so another instance takes the streams over at once;
    * blocking, on a worker thread, once no attempt is in flight.
    */
-  void releaseAll() {
+  synchronized void releaseAll() {
+    released = true;
     for (Stream stream : List.copyOf(usableUntil.keySet())) {
       usableUntil.remove(stream);
       store.release(stream.recipient(), stream.kind(), holder);
