@@ -44,11 +44,6 @@ final class StreamLeases {
     this.clock = clock;
   }
 
-  /** The holder id of this instance, as the store records it. */
-  String holder() {
-    return holder;
-  }
-
   /** How often a held lease is renewed while no attempt renews it. */
   Duration renewEvery() {
     return ttl.dividedBy(3);
