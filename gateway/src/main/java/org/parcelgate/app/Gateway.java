@@ -259,6 +259,7 @@ public final class Gateway {
         IngestPipeline.service(config, schemas, store, recipients, recipientFeeds, signer, clock);
     GatewayConfig.Push push = config.delivery().push();
     if (pushThumbprint.isPresent()) {
+      java.security.SecureRandom random = new java.security.SecureRandom();
       pusher =
           new Pusher(
               vertx,
@@ -281,11 +282,13 @@ public final class Gateway {
                   push.retry(),
                   push.recordTtl(),
                   push.circuitFailures(),
-                  push.circuitOpen()),
+                  push.circuitOpen(),
+                  push.lease()),
               metrics,
               clock,
-              new java.security.SecureRandom(),
-              config.gatewayId());
+              random,
+              config.gatewayId(),
+              Pusher.leaseHolder(config.gatewayId(), config.store().server().isPresent(), random));
     }
     MinimizationLog minimizationLog =
         new MinimizationLog(

@@ -452,6 +452,15 @@ public final class ConfigLoader {
       throw new ConfigException(
           "delivery.push.retry-max-delay", "must not be less than retry-initial-delay");
     }
+    Duration requestTimeout =
+        tree.duration("delivery.push.request-timeout", Duration.ofMillis(100), DAY);
+    Duration lease = tree.duration("delivery.push.lease", Duration.ofMillis(300), DAY);
+    // An attempt must end within the part of the lease its holder may use (Pusher.LeaseKeeper):
+    // two thirds of it.
+    if (lease.multipliedBy(2).dividedBy(3).compareTo(requestTimeout) < 0) {
+      throw new ConfigException(
+          "delivery.push.lease", "must be at least one and a half times request-timeout");
+    }
     GatewayConfig.Push push =
         new GatewayConfig.Push(
             Map.copyOf(endpoints),
@@ -459,12 +468,13 @@ public final class ConfigLoader {
             key,
             anchors,
             tree.integer("delivery.push.batch-size", 1, 10_000),
-            tree.duration("delivery.push.request-timeout", Duration.ofMillis(100), DAY),
+            requestTimeout,
             tree.duration("delivery.push.poll-interval", Duration.ofMillis(10), DAY),
             new RetryPolicy(initial, max),
             tree.duration("delivery.push.record-ttl", Duration.ofSeconds(1), Duration.ofDays(3660)),
             tree.integer("delivery.push.circuit-failures", 1, 1_000_000),
-            tree.duration("delivery.push.circuit-open", Duration.ofMillis(10), DAY));
+            tree.duration("delivery.push.circuit-open", Duration.ofMillis(10), DAY),
+            lease);
     return new GatewayConfig.Delivery(
         java.util.Collections.unmodifiableMap(destinations),
         tree.integer("delivery.max-page-size", 1, 10_000),

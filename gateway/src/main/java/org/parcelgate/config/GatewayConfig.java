@@ -161,6 +161,8 @@ public record GatewayConfig(
    * @param recordTtl records not delivered within this after they were received are dead-lettered
    * @param circuitFailures consecutive failed attempts that open a recipient's circuit
    * @param circuitOpen how long an open circuit refuses attempts before one trial
+   * @param lease how long an instance's lease of a push stream lasts unless renewed: how long a
+   *     stream waits for another instance to take it over after its holder died
    */
   public record Push(
       Map<String, URI> endpoints,
@@ -173,5 +175,6 @@ public record GatewayConfig(
       RetryPolicy retry,
       Duration recordTtl,
       int circuitFailures,
-      Duration circuitOpen) {}
+      Duration circuitOpen,
+      Duration lease) {}
 }

@@ -95,12 +95,27 @@ public final class PushClient implements AutoCloseable {
    */
   public Future<Answer> post(
       URI endpoint, String recipient, String idempotencyKey, byte[] body, String bodySha256) {
+    return post(endpoint, recipient, idempotencyKey, body, bodySha256, timeout);
+  }
+
+  /**
+   * Posts a delivery that must end within {@code within} (or the client's timeout, if that is
+   * shorter): the time left of the pusher's lease on the stream.
+   */
+  public Future<Answer> post(
+      URI endpoint,
+      String recipient,
+      String idempotencyKey,
+      byte[] body,
+      String bodySha256,
+      Duration within) {
+    long millis = Math.max(1, Math.min(timeout.toMillis(), within.toMillis()));
     String token = token(recipient, bodySha256);
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
             .setAbsoluteURI(endpoint.toString())
-            .setIdleTimeout(timeout.toMillis())
+            .setIdleTimeout(millis)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
             .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
             .putHeader(IDEMPOTENCY_KEY, idempotencyKey);
@@ -110,7 +125,7 @@ public final class PushClient implements AutoCloseable {
             req ->
                 req.send(Buffer.buffer(body))
                     .compose(response -> response.body().map(ignored -> response.statusCode())))
-        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .timeout(millis, TimeUnit.MILLISECONDS)
         .map(status -> new Answer(status, null))
         .recover(
             failure -> {

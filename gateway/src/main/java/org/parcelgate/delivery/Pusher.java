@@ -42,6 +42,14 @@ import org.slf4j.LoggerFactory;
  * stream goes on after them. An operator re-drives dead letters; they are sent before the streams,
  * as deliveries of their own.
  *
+ * <p>Several instances on one database share the streams: each recipient's price and seller stream
+ * is pushed only by the instance that holds its lease ({@link StreamLeases}), and an instance that
+ * dies stops renewing, so another takes the stream over once the lease expired. The new holder
+ * resumes from the stored state, so a delivery that was in flight is sent again with the same
+ * positions under the same key (the key names the gateway id, which the instances share, not the
+ * instance). An instance that cannot renew a lease stops pushing the stream before the lease could
+ * expire, and stores an attempt's outcome only after renewing it.
+ *
  * <p>Database work runs on worker threads; the timers and the HTTP exchange on the event loop.
  */
 public final class Pusher {
@@ -55,7 +63,8 @@ public final class Pusher {
       RetryPolicy retry,
       Duration recordTtl,
       int circuitFailures,
-      Duration circuitOpen) {}
+      Duration circuitOpen,
+      Duration lease) {}
 
   /** A recipient's push, as the operator API shows it. */
   public record Status(
@@ -77,8 +86,11 @@ public final class Pusher {
   private final RandomGenerator random;
   private final String gatewayId;
   private final Map<String, RecipientPush> recipients = new LinkedHashMap<>();
+  private final StreamLeases leases;
   private volatile boolean stopped;
   private Context context;
+  private long renewTimer = -1;
+  private boolean renewing;
 
   public Pusher(
       Vertx vertx,
@@ -90,7 +102,8 @@ public final class Pusher {
       GatewayMetrics metrics,
       Clock clock,
       RandomGenerator random,
-      String gatewayId) {
+      String gatewayId,
+      String leaseHolder) {
     this.vertx = vertx;
     this.workers = workers;
     this.store = store;
@@ -101,6 +114,8 @@ public final class Pusher {
     this.clock = clock;
     this.random = random;
     this.gatewayId = gatewayId;
+    this.leases = new StreamLeases(store, leaseHolder, settings.lease(), clock);
+    metrics.deliveryLeases(leases::count);
     settings
         .endpoints()
         .forEach(
@@ -119,7 +134,38 @@ public final class Pusher {
   public void start() {
     context = vertx.getOrCreateContext();
     context.runOnContext(
-        ignored -> recipients.values().forEach(push -> push.schedule(Duration.ZERO)));
+        ignored -> {
+          recipients.values().forEach(push -> push.schedule(Duration.ZERO));
+          renewTimer =
+              vertx.setPeriodic(
+                  Math.max(1, leases.renewEvery().toMillis()), id -> renewHeldLeases());
+        });
+  }
+
+  /**
+   * Renews the leases this instance holds, so a stream keeps its holder while its push waits (a
+   * backoff, an open circuit, an idle poll). A lease lost here is noticed by the next attempt.
+   */
+  private void renewHeldLeases() {
+    if (renewing || stopped) {
+      return;
+    }
+    renewing = true;
+    workers
+        .submit(
+            () -> {
+              for (StreamLeases.Stream stream : leases.held()) {
+                leases.renew(stream.recipient(), stream.kind());
+              }
+              return null;
+            })
+        .onComplete(
+            done -> {
+              renewing = false;
+              if (done.failed()) {
+                LOG.debug("renewing push leases failed: {}", done.cause().toString());
+              }
+            });
   }
 
   /**
@@ -136,6 +182,9 @@ public final class Pusher {
     context.runOnContext(
         ignored -> {
           List<Future<?>> inFlight = new ArrayList<>();
+          if (renewTimer >= 0) {
+            vertx.cancelTimer(renewTimer);
+          }
           for (RecipientPush push : recipients.values()) {
             if (push.timer >= 0) {
               vertx.cancelTimer(push.timer);
@@ -144,9 +193,26 @@ public final class Pusher {
               inFlight.add(push.current);
             }
           }
+          // Settled: give the leases up, so another instance takes the streams over at once.
           Future.join(inFlight)
               .<Void>mapEmpty()
               .otherwiseEmpty()
+              .compose(
+                  settledAll ->
+                      workers
+                          .submit(
+                              () -> {
+                                leases.releaseAll();
+                                return null;
+                              })
+                          .<Void>mapEmpty()
+                          .otherwise(
+                              failure -> {
+                                LOG.warn(
+                                    "push leases not released, they expire: {}",
+                                    failure.toString());
+                                return null;
+                              }))
               .onComplete(
                   done -> {
                     client.close();
@@ -154,6 +220,19 @@ public final class Pusher {
                   });
         });
     return settled.future();
+  }
+
+  /**
+   * The holder id of an instance's push stream leases. On a database that instances share, the
+   * gateway id (which names the deliveries and is the same on every instance) and a suffix drawn
+   * per process, so no instance, nor a restarted one, mistakes another's lease for its own. On the
+   * embedded store, which one process uses, the gateway id alone: a process restarted after a crash
+   * renews its predecessor's leases at once instead of waiting for them to expire.
+   */
+  public static String leaseHolder(String gatewayId, boolean sharedStore, RandomGenerator random) {
+    return sharedStore
+        ? gatewayId + ":" + java.util.HexFormat.of().toHexDigits(random.nextLong())
+        : gatewayId;
   }
 
   /** Whether records of this recipient are pushed. */
@@ -349,14 +428,21 @@ public final class Pusher {
                     if (delivery.body() == null) {
                       return Future.succeededFuture(Next.SKIPPED);
                     }
+                    Duration left = leases.remaining(recipient, delivery.kind());
+                    if (left.isZero()) {
+                      // The lease ran out while the delivery was formed: another instance may
+                      // hold the stream by now, and sends what is in flight itself.
+                      return Future.succeededFuture(Next.IDLE);
+                    }
                     return client
                         .post(
                             endpoint,
                             recipient,
                             delivery.key(),
                             delivery.body(),
-                            delivery.bodySha256())
-                        .compose(answer -> workers.submit(() -> settle(delivery, answer)));
+                            delivery.bodySha256(),
+                            left)
+                        .compose(answer -> workers.submit(() -> settleHeld(delivery, answer)));
                   });
       current.onComplete(
           outcome -> {
@@ -400,16 +486,30 @@ public final class Pusher {
           });
     }
 
-    /** Finds the next delivery, on a worker thread; null when there is nothing to send. */
+    /**
+     * Finds the next delivery of a stream whose lease this instance holds, on a worker thread; null
+     * when there is nothing to send (or no stream held).
+     */
     Delivery prepare() {
+      List<FeedKind> held = new ArrayList<>();
+      for (FeedKind kind : FeedKind.values()) {
+        if (leases.renew(recipient, kind)) {
+          held.add(kind);
+        }
+      }
       refreshBacklog();
-      List<DeadLetter> redrive =
-          store.deadLetters(recipient, null, DeadLetter.Status.REDRIVE, 0, settings.batchSize());
-      if (!redrive.isEmpty()) {
-        return redrive(redrive);
+      if (held.isEmpty()) {
+        return null;
+      }
+      for (FeedKind kind : held) {
+        List<DeadLetter> redrive =
+            store.deadLetters(recipient, kind, DeadLetter.Status.REDRIVE, 0, settings.batchSize());
+        if (!redrive.isEmpty()) {
+          return redrive(redrive);
+        }
       }
       DeliveryState[] states = new DeliveryState[FeedKind.values().length];
-      for (FeedKind kind : FeedKind.values()) {
+      for (FeedKind kind : held) {
         states[kind.ordinal()] = store.deliveryState(recipient, kind);
       }
       for (FeedKind kind : order(states)) {
@@ -423,11 +523,14 @@ public final class Pusher {
       return null;
     }
 
-    /** A stream with a delivery in flight first; otherwise the stream not served last time. */
+    /**
+     * Of the held streams (those with a state), one with a delivery in flight first; otherwise the
+     * stream not served last time.
+     */
     private List<FeedKind> order(DeliveryState[] states) {
       List<FeedKind> order = new ArrayList<>();
       for (FeedKind kind : FeedKind.values()) {
-        if (states[kind.ordinal()].inFlightToSeq() != null) {
+        if (states[kind.ordinal()] != null && states[kind.ordinal()].inFlightToSeq() != null) {
           order.add(kind);
         }
       }
@@ -439,6 +542,7 @@ public final class Pusher {
       if (!order.contains(last)) {
         order.add(last);
       }
+      order.removeIf(kind -> states[kind.ordinal()] == null);
       return order;
     }
 
@@ -544,6 +648,24 @@ public final class Pusher {
       byte[] body = new Batch(recipient, kind, prices, sellers).body(last);
       String key = key(kind, "redrive:" + found.get(0) + "-" + last + ":" + found.size());
       return new Delivery(kind, true, found, 0, last, 0, key, body, Digests.sha256Base64Url(body));
+    }
+
+    /**
+     * Settles an attempt's answer if this instance still holds the stream, on a worker thread. An
+     * instance that lost the lease meanwhile stores nothing: the new holder goes on from the stored
+     * state and sends the delivery again under the same key, which the receiver answers as a
+     * repeat, so writing over its state could only move the stream back.
+     */
+    Next settleHeld(Delivery delivery, PushClient.Answer answer) {
+      if (!leases.renew(recipient, delivery.kind())) {
+        LOG.info(
+            "push lease of recipient {} {} lost during delivery {}: its new holder sends it again",
+            recipient,
+            delivery.kind().wireName(),
+            delivery.key());
+        return Next.IDLE;
+      }
+      return settle(delivery, answer);
     }
 
     /** Settles an attempt's answer, on a worker thread. */

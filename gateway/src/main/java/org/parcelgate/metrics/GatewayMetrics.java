@@ -39,6 +39,7 @@ public final class GatewayMetrics {
   public static final String DELIVERY_BACKLOG = "parcelgate.delivery.backlog";
   public static final String DELIVERY_DEAD_LETTERS = "parcelgate.delivery.dead_letters";
   public static final String DELIVERY_CIRCUIT_OPEN = "parcelgate.delivery.circuit_open";
+  public static final String DELIVERY_LEASES = "parcelgate.delivery.leases";
   public static final String REPLAY_CACHE_SIZE = "parcelgate.replay.cache.size";
   public static final String REPLAY_PREMATURE_EVICTIONS = "parcelgate.replay.premature_evictions";
   public static final String STORE_UNAVAILABLE = "parcelgate.store.unavailable";
@@ -290,6 +291,17 @@ public final class GatewayMetrics {
         .description("1 while pushes to the recipient are suspended by its circuit breaker")
         .strongReference(true)
         .tag("recipient", recipient)
+        .register(registry);
+  }
+
+  /**
+   * Push streams this instance holds the lease of, and so pushes: across instances on one database
+   * the sum is the number of pushed streams once every lease is taken.
+   */
+  public void deliveryLeases(java.util.function.IntSupplier held) {
+    Gauge.builder(DELIVERY_LEASES, held, h -> h.getAsInt())
+        .description("Push streams whose lease this instance holds")
+        .strongReference(true)
         .register(registry);
   }
 

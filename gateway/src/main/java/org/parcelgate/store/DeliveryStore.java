@@ -1,5 +1,7 @@
 package org.parcelgate.store;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +59,24 @@ public interface DeliveryStore {
 
   /** Stores a push stream's state. */
   void saveDeliveryState(DeliveryState state);
+
+  /**
+   * Takes or renews the lease of a recipient's push stream for {@code holder}, until {@code now +
+   * ttl}: granted when the stream has no lease, when {@code holder} holds it, or when it expired at
+   * or before {@code now}. Durable before it returns, like every write. Several gateway instances
+   * on one database push a stream only while they hold its lease, so the lease decides which one
+   * does; {@code now} comes from the caller's clock, whose skew against the other instances' the
+   * caller's safety margin must cover.
+   *
+   * @return whether {@code holder} holds the lease now
+   */
+  boolean lease(String recipient, FeedKind kind, String holder, Instant now, Duration ttl);
+
+  /**
+   * Gives up {@code holder}'s lease of a push stream, so another instance may take it at once; a
+   * lease another holder took in the meantime is left alone.
+   */
+  void release(String recipient, FeedKind kind, String holder);
 
   /**
    * Stores dead letters (a letter stored before takes the new status, reason and time, and adds the

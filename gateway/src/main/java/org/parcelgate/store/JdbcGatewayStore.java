@@ -487,6 +487,23 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
+  public boolean lease(
+      String recipient, FeedKind kind, String holder, Instant now, java.time.Duration ttl) {
+    Limits.check(recipient, "recipient");
+    Limits.check(holder, "holder");
+    return write(connection -> LeaseTables.lease(connection, recipient, kind, holder, now, ttl));
+  }
+
+  @Override
+  public void release(String recipient, FeedKind kind, String holder) {
+    write(
+        connection -> {
+          LeaseTables.release(connection, recipient, kind, holder);
+          return null;
+        });
+  }
+
+  @Override
   public void deadLetter(DeliveryState state, List<DeadLetter> letters) {
     write(
         connection -> {

@@ -123,9 +123,10 @@ class ClusterTest {
               }
             });
     push.put("PARCELGATE_DELIVERY_PUSH_BATCH_SIZE", "25");
-    // With delivery leases (branch push-leases) also set PARCELGATE_DELIVERY_PUSH_LEASE to 2s and
-    // PARCELGATE_DELIVERY_PUSH_REQUEST_TIMEOUT to 1s, so the killed instance's streams are taken
-    // over within the test's bound; without leases the key is unknown and the gateway refuses it.
+    // Short leases, so the killed instance's streams are taken over within the test's bound (a
+    // lease must outlast 1.5 request timeouts).
+    push.put("PARCELGATE_DELIVERY_PUSH_LEASE", "2s");
+    push.put("PARCELGATE_DELIVERY_PUSH_REQUEST_TIMEOUT", "1s");
     cluster = GatewayCluster.start(vertx, PKI, INSTANCES, push);
     clients = new ClusterClients(vertx, PKI, cluster);
   }
@@ -297,9 +298,9 @@ class ClusterTest {
 
   /**
    * Push delivery shared by three instances, one of them killed mid-traffic: every record reaches
-   * the customs receiver, none under two idempotency keys. Needs delivery leases (several instances
-   * must not push the same stream); without them instances race for the same positions. After the
-   * test above the kill has happened already; run alone, this test drives the traffic and the kill
+   * the customs receiver, none under two idempotency keys: the stream leases keep two instances
+   * from pushing the same stream, and the killed holder's streams are taken over. After the test
+   * above the kill has happened already; run alone, this test drives the traffic and the kill
    * itself.
    */
   @Test

@@ -91,6 +91,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void bindsThePushLeaseAndRefusesOneAnAttemptCouldOutlast(Vertx vertx) {
+    assertThat(load(vertx, Optional.empty()).delivery().push().lease())
+        .isEqualTo(Duration.ofSeconds(45));
+    env.put("PARCELGATE_DELIVERY_PUSH_REQUEST_TIMEOUT", "10s");
+    env.put("PARCELGATE_DELIVERY_PUSH_LEASE", "15s");
+    assertThat(load(vertx, Optional.empty()).delivery().push().lease())
+        .isEqualTo(Duration.ofSeconds(15));
+
+    env.put("PARCELGATE_DELIVERY_PUSH_LEASE", "14s");
+    ConfigException refused = refusal(vertx, Optional.empty());
+
+    assertThat(refused.key()).isEqualTo("delivery.push.lease");
+    assertThat(refused.reason()).contains("request-timeout");
+  }
+
+  @Test
   void fileOverridesDefaultsAndEnvironmentOverridesFile(Vertx vertx) throws IOException {
     Path file = Files.createTempFile("parcelgate", ".yaml");
     Files.writeString(

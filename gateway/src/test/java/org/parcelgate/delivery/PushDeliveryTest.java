@@ -499,4 +499,28 @@ class PushDeliveryTest {
     assertThat(afterRestart.positions()).isEqualTo(inFlightPositions);
     assertThat(acknowledged("price")).containsExactlyElementsOf(oneTo(RECORDS));
   }
+
+  @Test
+  void aGatewayRestartedAfterACrashOnTheEmbeddedStoreTakesItsOwnLeasesAtOnce() {
+    Map<String, String> env = environment();
+    env.put("PARCELGATE_DELIVERY_PUSH_LEASE", "1h");
+    // What a killed process leaves: its leases, valid for another hour.
+    try (org.parcelgate.store.GatewayStore crashed =
+        org.parcelgate.store.EmbeddedStore.open(
+            java.nio.file.Path.of(env.get("PARCELGATE_STORE_DATA_DIRECTORY")), Clock.systemUTC())) {
+      for (org.parcelgate.store.FeedKind kind : org.parcelgate.store.FeedKind.values()) {
+        assertThat(
+                crashed.lease(
+                    "customs-nl", kind, TestGateway.GATEWAY_ID, Instant.now(), Duration.ofHours(1)))
+            .isTrue();
+      }
+    }
+
+    start(env, Clock.systemUTC());
+    pushBatch();
+
+    // The embedded store has one process: the restarted one holds the leases under the same id.
+    awaitAllPricesAcknowledged();
+    assertThat(acknowledged("price")).containsExactlyElementsOf(oneTo(RECORDS));
+  }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.parcelgate.app.Gateway;
 import org.parcelgate.config.ConfigLoader;
 import org.parcelgate.pki.SamplePki;
+import org.parcelgate.store.PostgresStore;
 
 /**
  * Starts a real gateway in-process on ephemeral ports, configured the way an operator would: the
@@ -44,6 +45,20 @@ public final class TestGateway {
     env.put(
         "PARCELGATE_STORE_DATA_DIRECTORY",
         TestPki.temporaryDirectory("parcelgate-data").toString());
+    return env;
+  }
+
+  /**
+   * Points a test gateway's environment at a PostgreSQL database ({@link Postgres}) instead of the
+   * embedded store: several gateways given the same database share it, as instances of one
+   * deployment do.
+   */
+  public static Map<String, String> onDatabase(
+      Map<String, String> environment, PostgresStore.Server database) {
+    Map<String, String> env = new HashMap<>(environment);
+    env.put("PARCELGATE_STORE_URL", database.url());
+    env.put("PARCELGATE_STORE_USER", database.user());
+    env.put(ConfigLoader.STORE_PASSWORD_VARIABLE, new String(database.password()));
     return env;
   }
 
