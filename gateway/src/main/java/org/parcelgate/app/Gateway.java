@@ -141,7 +141,7 @@ public final class Gateway {
     }
     GatewayConfig.Store storeConfig = config.store();
     Future<GatewayStore> store =
-        loading.submit(() -> openStore(storeConfig, clock, metrics::storeCommitted));
+        loading.submit(() -> openStore(storeConfig, clock, metrics.storeCommits()));
     Future<List<X509Certificate>> anchors =
         loading.submit(() -> loadAnchors(config.tls().trustAnchors()));
     Future<RecipientPolicies> recipients = loading.submit(() -> recipients(config.privacy()));

@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
 import org.parcelgate.auth.CaffeineReplayGuard;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.privacy.RecipientPolicies;
+import org.parcelgate.store.CommitListener;
 import org.parcelgate.tls.TlsRejection;
 import org.parcelgate.workers.WorkerKind;
 import org.parcelgate.workers.WorkerPool;
@@ -48,6 +49,7 @@ public final class GatewayMetrics {
 
   public static final String STORE_FOLLOWER_LAG = "parcelgate.store.follower.lag";
   public static final String STORE_WRITES_PER_COMMIT = "parcelgate.store.writes.per.commit";
+  public static final String STORE_ORDER_HELD = "parcelgate.store.order.held";
   public static final String THREADS_BLOCKED = "parcelgate.threads.blocked";
   public static final String WORKERS_REFUSED = "parcelgate.workers.refused";
   public static final String WORKERS_PENDING = "parcelgate.workers.pending";
@@ -64,6 +66,7 @@ public final class GatewayMetrics {
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final DistributionSummary writesPerCommit;
+  private final Timer orderHeld;
   private final Map<WorkerKind, Counter> workersRefused = new EnumMap<>(WorkerKind.class);
 
   public GatewayMetrics(MeterRegistry registry) {
@@ -74,6 +77,12 @@ public final class GatewayMetrics {
             .description(
                 "Writes (batches, token ids, ...) made durable by one commit of the store: one fsync")
             .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+            .register(registry);
+    this.orderHeld =
+        Timer.builder(STORE_ORDER_HELD)
+            .description(
+                "How long each commit that took feed or log positions held their order: on"
+                    + " PostgreSQL, the lock for appends that all instances share")
             .register(registry);
     Gauge.builder(REQUESTS_IN_FLIGHT, inFlight, AtomicInteger::get)
         .description("Partner requests received and not yet answered")
@@ -121,9 +130,19 @@ public final class GatewayMetrics {
     return registry.find(THREADS_BLOCKED).counters().stream().mapToDouble(Counter::count).sum();
   }
 
-  /** The store made {@code writes} writes durable in one commit (group commit). */
-  public void storeCommitted(int writes) {
-    writesPerCommit.record(writes);
+  /** What the store tells of its commits: writes per commit, how long the order was held. */
+  public CommitListener storeCommits() {
+    return new CommitListener() {
+      @Override
+      public void committed(int writes) {
+        writesPerCommit.record(writes);
+      }
+
+      @Override
+      public void heldOrder(long nanos) {
+        orderHeld.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+    };
   }
 
   /** One submission refused by a full worker pool. */

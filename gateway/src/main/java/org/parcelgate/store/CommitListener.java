@@ -2,7 +2,8 @@ package org.parcelgate.store;
 
 /**
  * Hears of each commit of the store's writer, for metrics: how many writes one durable commit (one
- * fsync) made durable together. A distribution of these sizes shows how much group commit saves.
+ * fsync) made durable together, and how long a group that took positions held their order. A
+ * distribution of these sizes shows how much group commit saves.
  */
 @FunctionalInterface
 public interface CommitListener {
@@ -16,4 +17,12 @@ public interface CommitListener {
    * cheap and never block.
    */
   void committed(int writes);
+
+  /**
+   * A group that took feed or log positions held their order for {@code nanos}: from taking the
+   * order ({@link Dialect#orderWrites}) to its commit. On PostgreSQL that is how long the cluster's
+   * one lock for appends was held; summed over a window and divided by it, how busy that point of
+   * serialization is. Same rules as {@link #committed}.
+   */
+  default void heldOrder(long nanos) {}
 }

@@ -179,10 +179,13 @@ final class GroupCommit {
       return;
     }
     boolean committed = false;
+    boolean ordered = group.stream().anyMatch(write -> write.work.takesPositions());
+    long orderedSince = 0;
     try (Statement sql = connection.createStatement()) {
       sql.execute(dialect.beginWrite());
-      if (group.stream().anyMatch(write -> write.work.takesPositions())) {
+      if (ordered) {
         dialect.orderWrites(connection);
+        orderedSince = System.nanoTime();
       }
       for (Pending<?> write : group) {
         runInSavepoint(connection, sql, write);
@@ -198,6 +201,9 @@ final class GroupCommit {
     }
     if (committed) {
       listener.committed(group.size());
+      if (ordered) {
+        listener.heldOrder(System.nanoTime() - orderedSince);
+      }
       group.forEach(Pending::answer);
     }
   }
