@@ -145,6 +145,17 @@ public final class EmbeddedStore {
       Settings settings,
       ConnectionPool writer,
       CommitListener listener) {
+    return guard(dialect, clock, settings, writer, listener, POOL_SIZE - 1);
+  }
+
+  /** As above, with this many reader threads: one per reader connection of the engine. */
+  static StoreGuard guard(
+      Dialect dialect,
+      Clock clock,
+      Settings settings,
+      ConnectionPool writer,
+      CommitListener listener,
+      int readerThreads) {
     return new StoreGuard(
         new StoreHealth(clock),
         dialect,
@@ -153,7 +164,7 @@ public final class EmbeddedStore {
         writer,
         settings.maxWritesPerCommit(),
         listener,
-        POOL_SIZE - 1);
+        readerThreads);
   }
 
   /**

@@ -77,15 +77,7 @@ public final class PostgresStore {
             1,
             borrowTimeout);
     StoreGuard guard =
-        new StoreGuard(
-            new StoreHealth(clock),
-            dialect,
-            settings.timeout(),
-            settings.retryAfter(),
-            writer,
-            settings.maxWritesPerCommit(),
-            listener,
-            server.readers());
+        EmbeddedStore.guard(dialect, clock, settings, writer, listener, server.readers());
     JdbcGatewayStore store = new JdbcGatewayStore(readers, writer, dialect, clock, guard);
     try {
       store.migrate();
