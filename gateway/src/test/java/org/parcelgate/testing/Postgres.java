@@ -31,8 +31,9 @@ public final class Postgres {
       try {
         server =
             EmbeddedPostgres.builder()
-                // Durable commits, as in production: the embedded library turns them off by
-                // default.
+                // Commits wait for the write-ahead log, as in production. The library also starts
+                // the server with -F (no fsync), which stays: the tests kill gateways, never the
+                // database server, and an fsync per commit would only slow them down.
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "400")
                 .start();

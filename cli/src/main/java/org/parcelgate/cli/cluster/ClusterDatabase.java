@@ -55,7 +55,9 @@ public final class ClusterDatabase implements AutoCloseable {
               // Stopped by the cluster after its instances, never by a hook of its own that could
               // run while they still commit.
               .setRegisterShutdownHook(false)
-              // Durable commits, as in production: the library turns them off by default.
+              // Durable commits, as in production: the library starts the server with -F (no
+              // fsync) and synchronous_commit off; these come after -F on its command line and win.
+              .setServerConfig("fsync", "on")
               .setServerConfig("synchronous_commit", "on")
               .setServerConfig(
                   "max_connections", Integer.toString(20 + instances * CONNECTIONS_PER_INSTANCE))
