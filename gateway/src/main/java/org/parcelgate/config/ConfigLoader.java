@@ -32,6 +32,7 @@ import org.parcelgate.ingest.IngestLimits;
 import org.parcelgate.privacy.PseudonymKeys;
 import org.parcelgate.protocol.RetryPolicy;
 import org.parcelgate.protocol.SignatureAlgorithms;
+import org.parcelgate.store.PostgresStore;
 import org.parcelgate.tls.PartnerServerOptions;
 import org.parcelgate.validation.ValidationPolicy;
 import org.parcelgate.workers.WorkerKind;
@@ -307,17 +308,11 @@ public final class ConfigLoader {
     if (url.isEmpty()) {
       return Optional.empty();
     }
-    if (!url.startsWith("jdbc:postgresql://")) {
-      throw new ConfigException(
-          "store.url", "must be empty (the embedded store) or start with jdbc:postgresql://");
-    }
-    if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
-      throw new ConfigException(
-          "store.url",
-          "must not carry the password: set "
-              + STORE_PASSWORD_VARIABLE
-              + " or store.password-file");
-    }
+    PostgresStore.urlProblem(url)
+        .ifPresent(
+            problem -> {
+              throw new ConfigException("store.url", problem + " (empty: the embedded store)");
+            });
     if (user.isEmpty()) {
       throw new ConfigException("store.user", "is required with store.url");
     }

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.postgresql.util.PSQLException;
 
 /**
@@ -125,11 +126,10 @@ final class PostgresDialect implements Dialect {
   public Optional<StoreFault> fault(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SQLException sql) {
-        for (SQLException e = sql; e != null; e = e.getNextException()) {
-          Optional<StoreFault> fault = fault(e.getSQLState());
-          if (fault.isPresent()) {
-            return fault;
-          }
+        Optional<StoreFault> fault =
+            sqlStates(sql).map(PostgresDialect::fault).flatMap(Optional::stream).findFirst();
+        if (fault.isPresent()) {
+          return fault;
         }
       }
     }
@@ -161,8 +161,9 @@ final class PostgresDialect implements Dialect {
     return Optional.of(new StoreFault(kind, "SQLSTATE_" + state));
   }
 
-  private static java.util.stream.Stream<String> sqlStates(SQLException e) {
-    java.util.stream.Stream.Builder<String> states = java.util.stream.Stream.builder();
+  /** The SQLStates of a driver exception and of the exceptions chained to it, in order. */
+  private static Stream<String> sqlStates(SQLException e) {
+    Stream.Builder<String> states = Stream.builder();
     for (SQLException next = e; next != null; next = next.getNextException()) {
       if (next.getSQLState() != null) {
         states.add(next.getSQLState());

@@ -29,13 +29,11 @@ public final class PostgresStore {
    */
   public record Server(String url, String user, char[] password, int readers) {
     public Server {
-      if (!url.startsWith("jdbc:postgresql://")) {
-        throw new IllegalArgumentException("the store URL must start with jdbc:postgresql://");
-      }
-      if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
-        throw new IllegalArgumentException(
-            "the store URL must not carry a password: set it in the environment or a file");
-      }
+      urlProblem(url)
+          .ifPresent(
+              problem -> {
+                throw new IllegalArgumentException("the store URL " + problem);
+              });
       if (readers < 1) {
         throw new IllegalArgumentException("readers must be at least 1");
       }
@@ -54,6 +52,23 @@ public final class PostgresStore {
   }
 
   private PostgresStore() {}
+
+  /**
+   * What is wrong with a store URL, if anything, as the end of a sentence naming it: it must be a
+   * PostgreSQL JDBC URL, and must not carry a password (that comes from the environment or a file,
+   * so it never sits in a configuration file or a command line). The one rule for the
+   * configuration, the cluster command and {@link Server}.
+   */
+  public static java.util.Optional<String> urlProblem(String url) {
+    if (!url.startsWith("jdbc:postgresql://")) {
+      return java.util.Optional.of("must start with jdbc:postgresql://");
+    }
+    if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+      return java.util.Optional.of(
+          "must not carry the password: set PARCELGATE_STORE_PASSWORD or store.password-file");
+    }
+    return java.util.Optional.empty();
+  }
 
   /**
    * Connects to the server, applies the migrations the database has not seen yet (one instance at a

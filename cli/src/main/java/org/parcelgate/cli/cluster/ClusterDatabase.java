@@ -11,8 +11,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Locale;
 import java.util.Optional;
+import org.parcelgate.store.PostgresStore;
 
 /**
  * The PostgreSQL server every instance of a local cluster shares: either one this command runs
@@ -109,13 +109,11 @@ public final class ClusterDatabase implements AutoCloseable {
    * @throws IllegalArgumentException naming {@code --store-url}
    */
   public static void checkUrl(String url) {
-    if (!url.startsWith("jdbc:postgresql://")) {
-      throw new IllegalArgumentException("--store-url must start with jdbc:postgresql://");
-    }
-    if (url.toLowerCase(Locale.ROOT).contains("password=")) {
-      throw new IllegalArgumentException(
-          "--store-url must not carry the password: set PARCELGATE_STORE_PASSWORD");
-    }
+    PostgresStore.urlProblem(url)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException("--store-url " + problem);
+            });
   }
 
   private static boolean exists(Connection connection, String query) throws SQLException {
