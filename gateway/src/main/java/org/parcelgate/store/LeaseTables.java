@@ -12,20 +12,19 @@ import java.time.Instant;
  * The SQL of the push stream leases ({@code delivery_lease}), on a connection the caller holds:
  * {@link JdbcGatewayStore} runs it on its writer.
  *
- * <p>A lease is taken or renewed in two statements that need no lock of their own and no
- * engine-specific syntax: an insert that does nothing when the stream has a row already, then an
- * update that succeeds only for the holder or once the lease has expired. On PostgreSQL the update
- * of a row another instance's uncommitted transaction changed waits for that transaction and then
- * checks its condition again, so of two instances racing for an expired lease exactly one update
- * counts a row; SQLite has a single writer anyway.
+ * <p>A lease is taken or renewed in one statement with no engine-specific syntax, as a token id's
+ * first use is: an insert that, when the stream has a row already, updates it only for its holder
+ * or once the lease has expired, and otherwise changes nothing. On PostgreSQL the conflicting row
+ * is locked and the condition checked again after any uncommitted change to it, so of two instances
+ * racing for an expired lease exactly one counts a row; SQLite has a single writer anyway.
  */
 final class LeaseTables {
-  private static final String INSERT =
-      "INSERT INTO delivery_lease (recipient, stream, holder, expires_at_micros)"
-          + " VALUES (?, ?, ?, ?) ON CONFLICT (recipient, stream) DO NOTHING";
   private static final String TAKE =
-      "UPDATE delivery_lease SET holder = ?, expires_at_micros = ?"
-          + " WHERE recipient = ? AND stream = ? AND (holder = ? OR expires_at_micros <= ?)";
+      "INSERT INTO delivery_lease (recipient, stream, holder, expires_at_micros)"
+          + " VALUES (?, ?, ?, ?) ON CONFLICT (recipient, stream) DO UPDATE SET holder ="
+          + " excluded.holder, expires_at_micros = excluded.expires_at_micros"
+          + " WHERE delivery_lease.holder = excluded.holder"
+          + " OR delivery_lease.expires_at_micros <= ?";
   private static final String RELEASE =
       "DELETE FROM delivery_lease WHERE recipient = ? AND stream = ? AND holder = ?";
 
@@ -40,23 +39,12 @@ final class LeaseTables {
       Instant now,
       Duration ttl)
       throws SQLException {
-    long until = micros(now.plus(ttl));
-    try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-      insert.setString(1, recipient);
-      insert.setString(2, kind.wireName());
-      insert.setString(3, holder);
-      insert.setLong(4, until);
-      if (insert.executeUpdate() == 1) {
-        return true;
-      }
-    }
     try (PreparedStatement take = connection.prepareStatement(TAKE)) {
-      take.setString(1, holder);
-      take.setLong(2, until);
-      take.setString(3, recipient);
-      take.setString(4, kind.wireName());
-      take.setString(5, holder);
-      take.setLong(6, micros(now));
+      take.setString(1, recipient);
+      take.setString(2, kind.wireName());
+      take.setString(3, holder);
+      take.setLong(4, micros(now.plus(ttl)));
+      take.setLong(5, micros(now));
       return take.executeUpdate() == 1;
     }
   }
