@@ -54,7 +54,7 @@ import org.parcelgate.testing.TestPki;
  * the sample root CA through {@code NODE_EXTRA_CA_CERTS}, so the gateway's certificate is verified
  * properly (chain and host name) and {@code ignoreHTTPSErrors} stays off.
  *
- * <p>The browser is installed by {@code scripts/ensure-test-browser} before the tests run;
+ * <p>The browser is installed by {@code scripts/ensure-test-tools} before the tests run;
  * Playwright's own browser download is never used.
  */
 @ExtendWith(VertxExtension.class)
