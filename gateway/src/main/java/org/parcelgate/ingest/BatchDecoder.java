@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.Adler32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.apache.avro.Schema;
@@ -37,7 +38,8 @@ import org.parcelgate.schema.Transaction;
  * <p>The container framing (magic, metadata, sync marker, blocks) is read here rather than by
  * Avro's {@code DataFileStream}, so that every hostile shape has its own refusal and no limit
  * depends on a codec's cooperation: block counts and sizes are checked against what remains before
- * anything is allocated, deflate output is bounded across the whole batch, every block must end
+ * anything is allocated, deflate output is bounded across the whole batch, a deflate stream may be
+ * followed only by the zlib checksum bytes mainstream writers leave (checked), every block must end
  * exactly after its records and be followed by the file's sync marker, and nothing may follow the
  * last block. Records are decoded with the registered copy of the writer schema, resolved to the
  * gateway's reader schema, and every string must be well-formed UTF-8 ({@link StrictUtf8Decoder}):
@@ -241,7 +243,8 @@ public final class BatchDecoder {
 
   /**
    * The codecs accepted: raw bytes, and raw deflate (RFC 1951, as Avro writes it) inflated under a
-   * budget.
+   * budget, followed by nothing or by the part of the zlib checksum some writers leave ({@link
+   * #checkZlibChecksumTail}).
    */
   private enum Codec {
     NULL {
@@ -274,10 +277,12 @@ public final class BatchDecoder {
             }
             out.write(chunk, 0, n);
           }
-          if (inflater.getRemaining() > 0) {
-            throw refuse(INVALID_CONTAINER, "a deflate block has bytes after its end");
+          byte[] inflated = out.toByteArray();
+          int trailing = inflater.getRemaining();
+          if (trailing > 0) {
+            checkZlibChecksumTail(block, block.length - trailing, inflated);
           }
-          return out.toByteArray();
+          return inflated;
         } catch (DataFormatException e) {
           throw refuse(INVALID_CONTAINER, "a deflate block is corrupt");
         } finally {
@@ -287,6 +292,32 @@ public final class BatchDecoder {
     };
 
     abstract byte[] decompress(byte[] block, long budget);
+
+    /**
+     * The only bytes accepted after a raw deflate stream: what writers that make a block with
+     * zlib's {@code compress} and cut off its 2-byte header leave of the 4-byte zlib trailer, the
+     * big-endian Adler-32 of the uncompressed data. The Python writers (fastavro, Apache Avro's
+     * own) write {@code zlib.compress(data)[2:-1]}, so 3 of its bytes; a writer that keeps the
+     * whole trailer leaves 4. Java's Avro reader ignores them; here they must be exactly those
+     * bytes of the checksum of the block's inflated data, so that a block cannot carry anything
+     * else after its end, and a block that inflates to other data than its writer compressed is
+     * caught as corrupt.
+     */
+    private static void checkZlibChecksumTail(byte[] block, int from, byte[] inflated) {
+      int trailing = block.length - from;
+      if (trailing < 3 || trailing > 4) {
+        throw refuse(INVALID_CONTAINER, "a deflate block has bytes after its end");
+      }
+      Adler32 adler = new Adler32();
+      adler.update(inflated);
+      long checksum = adler.getValue();
+      for (int i = 0; i < trailing; i++) {
+        if ((block[from + i] & 0xff) != ((checksum >>> (24 - 8 * i)) & 0xff)) {
+          throw refuse(
+              INVALID_CONTAINER, "a deflate block's trailing checksum does not match its data");
+        }
+      }
+    }
   }
 
   /**

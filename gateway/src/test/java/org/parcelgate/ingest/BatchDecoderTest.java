@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.schema.Transaction;
@@ -236,6 +238,139 @@ class BatchDecoderTest {
     // leniently, the schema would still match the registered version.
     hostile[indexOf(container, "One order".getBytes(StandardCharsets.US_ASCII)) + 3] = (byte) 0xff;
     assertRefused(hostile, ProblemCode.UNKNOWN_WRITER_SCHEMA);
+  }
+
+  static List<String> foreignContainers() {
+    return ForeignContainers.ALL;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("foreignContainers")
+  void decodesContainersWrittenByOtherAvroImplementations(String name) {
+    BatchDecoder.DecodedBatch batch = decoder.decode(ForeignContainers.read(name));
+
+    assertThat(batch.writer().version()).isEqualTo(2);
+    assertThat(batch.records()).hasSize(ForeignContainers.RECORDS);
+    Instant ordered = batch.records().get(0).getOrderTime();
+    assertThat(batch.records())
+        .isEqualTo(
+            SampleTransactions.batch(
+                ForeignContainers.FIRST_ORDER, ForeignContainers.RECORDS, ordered));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"fastavro-deflate", "avro-python-deflate"})
+  void pythonWritersLeaveTheFirstThreeChecksumBytesAfterTheDeflateStream(String name) {
+    // What the fixtures must show for the tests around them to mean anything.
+    ForeignContainers.DeflateBlock block =
+        ForeignContainers.deflateBlock(ForeignContainers.read(name));
+    assertThat(block.tail()).isEqualTo(block.checksumPrefix(3));
+  }
+
+  @Test
+  void acceptsTheWholeZlibChecksumAfterADeflateStream() {
+    byte[] fastavro = ForeignContainers.read("fastavro-deflate");
+    ForeignContainers.DeflateBlock block = ForeignContainers.deflateBlock(fastavro);
+
+    byte[] whole = ForeignContainers.withBlock(fastavro, block.stream(), block.checksumPrefix(4));
+
+    assertThat(decoder.decode(whole).records()).hasSize(ForeignContainers.RECORDS);
+  }
+
+  @Test
+  void acceptsADeflateStreamWithNothingAfterIt() {
+    byte[] fastavro = ForeignContainers.read("fastavro-deflate");
+    ForeignContainers.DeflateBlock block = ForeignContainers.deflateBlock(fastavro);
+
+    byte[] bare = ForeignContainers.withBlock(fastavro, block.stream(), new byte[0]);
+
+    assertThat(decoder.decode(bare).records()).hasSize(ForeignContainers.RECORDS);
+  }
+
+  /** What may follow a deflate stream, by what it is; the fastavro fixture's block as the base. */
+  enum Tail {
+    ONE_CHECKSUM_BYTE,
+    TWO_CHECKSUM_BYTES,
+    WHOLE_CHECKSUM_AND_ONE_MORE_BYTE,
+    LITTLE_ENDIAN_CHECKSUM,
+    THREE_BYTES_OF_ANOTHER_CHECKSUM,
+    WHOLE_CHECKSUM_WITH_ITS_LAST_BYTE_CHANGED,
+    THREE_ZEROS,
+    A_SECOND_DEFLATE_STREAM;
+
+    byte[] of(ForeignContainers.DeflateBlock block) {
+      byte[] whole = block.checksumPrefix(4);
+      return switch (this) {
+        case ONE_CHECKSUM_BYTE -> Arrays.copyOf(whole, 1);
+        case TWO_CHECKSUM_BYTES -> Arrays.copyOf(whole, 2);
+        case WHOLE_CHECKSUM_AND_ONE_MORE_BYTE -> Arrays.copyOf(whole, 5);
+        case LITTLE_ENDIAN_CHECKSUM -> new byte[] {whole[3], whole[2], whole[1], whole[0]};
+        case THREE_BYTES_OF_ANOTHER_CHECKSUM -> {
+          byte[] other = Arrays.copyOf(whole, 3);
+          other[2] ^= 0x01;
+          yield other;
+        }
+        case WHOLE_CHECKSUM_WITH_ITS_LAST_BYTE_CHANGED -> {
+          byte[] other = whole.clone();
+          other[3] ^= 0x01;
+          yield other;
+        }
+        case THREE_ZEROS -> new byte[3];
+        case A_SECOND_DEFLATE_STREAM -> block.stream();
+      };
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "ONE_CHECKSUM_BYTE, a deflate block has bytes after its end",
+    "TWO_CHECKSUM_BYTES, a deflate block has bytes after its end",
+    "WHOLE_CHECKSUM_AND_ONE_MORE_BYTE, a deflate block has bytes after its end",
+    "A_SECOND_DEFLATE_STREAM, a deflate block has bytes after its end",
+    "LITTLE_ENDIAN_CHECKSUM, a deflate block's trailing checksum does not match its data",
+    "THREE_BYTES_OF_ANOTHER_CHECKSUM, a deflate block's trailing checksum does not match its data",
+    "WHOLE_CHECKSUM_WITH_ITS_LAST_BYTE_CHANGED, a deflate block's trailing checksum does not match"
+        + " its data",
+    "THREE_ZEROS, a deflate block's trailing checksum does not match its data"
+  })
+  void refusesAnythingElseAfterADeflateStream(Tail tail, String detail) {
+    byte[] fastavro = ForeignContainers.read("fastavro-deflate");
+    ForeignContainers.DeflateBlock block = ForeignContainers.deflateBlock(fastavro);
+    byte[] hostile = ForeignContainers.withBlock(fastavro, block.stream(), tail.of(block));
+
+    assertThatThrownBy(() -> decoder.decode(hostile))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.problem()).isEqualTo(ProblemCode.INVALID_CONTAINER);
+              assertThat(e.detail()).isEqualTo(detail);
+            });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"fastavro-deflate", "avro-python-deflate", "avsc-deflate"})
+  void refusesAForeignDeflateBatchOverTheDecompressedLimit(String name) {
+    BatchDecoder small = new BatchDecoder(WriterSchemas.shipped(), new IngestLimits(100, 2048));
+    assertRefused(small, ForeignContainers.read(name), ProblemCode.DECOMPRESSED_TOO_LARGE);
+  }
+
+  @Test
+  void refusesChecksumBytesAfterANullCodecBlock() {
+    byte[] fastavro = ForeignContainers.read("fastavro-null");
+    byte[] records = ForeignContainers.block(fastavro);
+    java.util.zip.Adler32 adler = new java.util.zip.Adler32();
+    adler.update(records);
+    long checksum = adler.getValue();
+    byte[] tail = {(byte) (checksum >>> 24), (byte) (checksum >>> 16), (byte) (checksum >>> 8)};
+    byte[] hostile = ForeignContainers.withBlock(fastavro, records, tail);
+
+    assertThatThrownBy(() -> decoder.decode(hostile))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.problem()).isEqualTo(ProblemCode.INVALID_CONTAINER);
+              assertThat(e.detail()).isEqualTo("a block holds bytes after its declared records");
+            });
   }
 
   private static int indexOf(byte[] bytes, byte[] part) {
