@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.Adler32;
+import java.util.zip.Deflater;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.file.DataFileReader;
@@ -192,6 +194,28 @@ class BatchConformanceTest {
     Partners alpha = partner("marketplace-alpha");
     byte[] body = "{\"transactions\": []}".getBytes(StandardCharsets.UTF_8);
     assertProblem(alpha.postBatch(body, alpha.token().body(body).sign()), 400, "invalid_container");
+  }
+
+  @Test
+  void acceptsTheZlibChecksumBytesPythonAvroWritersLeaveAfterADeflateBlock() throws Exception {
+    Partners alpha = partner("marketplace-alpha");
+    List<byte[]> records = encoded(records(3));
+    byte[] checksumPrefix = Arrays.copyOf(adler32(records), 3);
+
+    byte[] wrongTail = checksumPrefix.clone();
+    wrongTail[2] ^= 0x01;
+    byte[] refused = zlibStyleDeflateContainer(records, wrongTail);
+    assertProblem(
+        "bytes after the deflate stream that are not its data's checksum",
+        alpha.postBatch(refused, alpha.token().body(refused).sign()),
+        400,
+        "invalid_container");
+
+    byte[] body = zlibStyleDeflateContainer(records, checksumPrefix);
+    Map<String, Object> outcome = json(post(alpha, body));
+    assertThat(outcome.get("accepted"))
+        .as("fastavro and Apache avro (Python) write zlib.compress(data)[2:-1]")
+        .isEqualTo(3L);
   }
 
   @Test
@@ -459,6 +483,50 @@ class BatchConformanceTest {
       }
     }
     return out.toByteArray();
+  }
+
+  /**
+   * A v2 container with one deflate block as fastavro and Apache avro for Python write it: the raw
+   * deflate stream of the records, then the given bytes (they leave three of the zlib stream's four
+   * Adler-32 bytes).
+   */
+  private static byte[] zlibStyleDeflateContainer(List<byte[]> records, byte[] tail)
+      throws IOException {
+    byte[] javaWritten = encodedContainer(records, true);
+    byte[] sync = Arrays.copyOfRange(javaWritten, javaWritten.length - 16, javaWritten.length);
+    int headerEnd = indexOf(javaWritten, sync) + sync.length;
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    for (byte[] record : records) {
+      raw.write(record);
+    }
+    Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    deflater.setInput(raw.toByteArray());
+    deflater.finish();
+    ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    byte[] chunk = new byte[8192];
+    while (!deflater.finished()) {
+      stream.write(chunk, 0, deflater.deflate(chunk));
+    }
+    deflater.end();
+    stream.write(tail);
+    byte[] data = stream.toByteArray();
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(javaWritten, 0, headerEnd);
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    encoder.writeLong(records.size());
+    encoder.writeLong(data.length);
+    encoder.flush();
+    out.write(data);
+    out.write(sync);
+    return out.toByteArray();
+  }
+
+  /** The big-endian Adler-32 of the records' bytes, as a zlib stream ends with it. */
+  private static byte[] adler32(List<byte[]> records) {
+    Adler32 adler = new Adler32();
+    records.forEach(adler::update);
+    return ByteBuffer.allocate(4).putInt((int) adler.getValue()).array();
   }
 
   /**
