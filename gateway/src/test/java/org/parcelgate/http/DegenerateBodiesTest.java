@@ -302,7 +302,13 @@ class DegenerateBodiesTest {
   private static Optional<Answer> ops(String method, String path, String framing, byte[] wire) {
     return RawRequest.sendPlain(
         gateway.opsPort(),
-        method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n" + framing,
+        method
+            + " "
+            + path
+            + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
+            + TestGateway.ADMIN_AUTHORIZATION
+            + "\r\n"
+            + framing,
         wire,
         null);
   }
