@@ -99,7 +99,11 @@ final class AdminAccessHandler implements Handler<RoutingContext> {
         : ctx.request().remoteAddress().hostAddress();
   }
 
+  /** A refusal does not read the body: a connection that still carries one is closed after it. */
   private static void answer(RoutingContext ctx, int status, JsonObject body) {
+    if (!ctx.request().isEnded()) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    }
     ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
