@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       LoadCommand.class,
       ClusterCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",

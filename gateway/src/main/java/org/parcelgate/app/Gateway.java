@@ -353,7 +353,8 @@ public final class Gateway {
                     meterRegistry,
                     this::status,
                     new OperatorCommands(registry, crls, pusher, store, maintenancePool),
-                    maintenancePool))
+                    maintenancePool,
+                    config.ops().admin()))
         .compose(
             ops ->
                 deployPartnerApi(
@@ -381,14 +382,15 @@ public final class Gateway {
               lifecycle.ready();
               LOG.info(
                   "gateway {} ready: partner API https://{}:{} ({} instances), ops http://{}:{} ,"
-                      + " {} partners",
+                      + " {} partners, admin commands {}",
                   config.gatewayId(),
                   api.host(),
                   partnerPort(),
                   partnerDeployments.isEmpty() ? 0 : api.instances(),
                   config.ops().host(),
                   opsPort(),
-                  registry.get().size());
+                  registry.get().size(),
+                  config.ops().admin().map(a -> "for " + a.names()).orElse("disabled"));
               return this;
             });
   }

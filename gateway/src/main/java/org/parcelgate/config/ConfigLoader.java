@@ -136,7 +136,8 @@ public final class ConfigLoader {
     GatewayConfig.Ops ops =
         new GatewayConfig.Ops(
             tree.nonEmptyString("ops.host", HOST, "a host name or IP address"),
-            tree.integer("ops.port", 0, 65535));
+            tree.integer("ops.port", 0, 65535),
+            operators(tree));
     GatewayConfig.Tls tls = tls(tree);
     GatewayConfig.Registry registry =
         new GatewayConfig.Registry(
@@ -195,6 +196,15 @@ public final class ConfigLoader {
         privacy,
         delivery,
         workers);
+  }
+
+  /**
+   * The operators of the ops port's admin commands: none (admin disabled) when {@value
+   * OperatorTokens#KEY} is empty, else the file's, which must be readable and well formed.
+   */
+  private static Optional<OperatorTokens> operators(ConfigTree tree) {
+    String file = tree.string(OperatorTokens.KEY);
+    return file.isEmpty() ? Optional.empty() : Optional.of(OperatorTokens.read(Path.of(file)));
   }
 
   /**

@@ -56,8 +56,13 @@ public record GatewayConfig(
       Duration handshakeTimeout,
       Duration shutdownGrace) {}
 
-  /** The plain-HTTP operations port: health, metrics, operator commands. */
-  public record Ops(String host, int port) {}
+  /**
+   * The plain-HTTP operations port: health, metrics, operator commands.
+   *
+   * @param admin the operators allowed to run the admin commands ({@code ops.admin.token-file});
+   *     empty: admin commands are disabled and answer 403 {@code admin_disabled}
+   */
+  public record Ops(String host, int port, Optional<OperatorTokens> admin) {}
 
   /** Server identity, trust anchors and revocation for the partner port. */
   public record Tls(

@@ -8,7 +8,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.parcelgate.config.OperatorTokens;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.store.StoreException;
@@ -19,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operations port (plain HTTP, loopback by default): liveness, readiness, Prometheus metrics
- * and operator commands. It carries no partner data.
+ * and operator commands. It carries no partner data. Health and metrics are open; every route under
+ * {@code /admin/} passes {@link AdminAccessHandler} first: an operator's bearer token, and an audit
+ * line per command.
  */
 public final class OpsRouter {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -62,7 +66,8 @@ public final class OpsRouter {
       PrometheusMeterRegistry registry,
       Supplier<JsonObject> status,
       Commands commands,
-      WorkerPool workers) {
+      WorkerPool workers,
+      Optional<OperatorTokens> operators) {
     Router router = Router.router(vertx);
     router.route().failureHandler(OpsRouter::failed);
     router
@@ -97,6 +102,7 @@ public final class OpsRouter {
                                 .putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT)
                                 .end(text))
                     .onFailure(ctx::fail));
+    router.route("/admin/*").handler(new AdminAccessHandler(operators));
     router.post("/admin/registry/reload").handler(ctx -> command(ctx, commands.reloadRegistry()));
     router.post("/admin/crls/reload").handler(ctx -> command(ctx, commands.reloadCrls()));
     router.get("/admin/delivery").handler(ctx -> command(ctx, commands.deliveryStatus()));
@@ -224,6 +230,7 @@ public final class OpsRouter {
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
+    AdminAccessHandler.outcome(ctx, body.getString("status", status == 200 ? "ok" : "failed"));
     ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -91,7 +91,10 @@ class RegistryReloadTest {
 
   private HttpResponse<Buffer> reloadCommand(JsonObject registry) throws IOException {
     Files.writeString(registryFile, registry.encodePrettily());
-    return Await.result(ops.post("/admin/registry/reload").send());
+    return Await.result(
+        ops.post("/admin/registry/reload")
+            .putHeader("Authorization", TestGateway.ADMIN_AUTHORIZATION)
+            .send());
   }
 
   @Test
@@ -110,7 +113,11 @@ class RegistryReloadTest {
   @Test
   void brokenFileIsRefusedAndTheOldRegistryStays() throws IOException {
     Files.writeString(registryFile, "{\"partners\": [ {\"id\": \"half-written\"");
-    HttpResponse<Buffer> reload = Await.result(ops.post("/admin/registry/reload").send());
+    HttpResponse<Buffer> reload =
+        Await.result(
+            ops.post("/admin/registry/reload")
+                .putHeader("Authorization", TestGateway.ADMIN_AUTHORIZATION)
+                .send());
 
     assertThat(reload.statusCode()).isEqualTo(422);
     assertThat(reload.bodyAsJsonObject().getString("status")).isEqualTo("refused");

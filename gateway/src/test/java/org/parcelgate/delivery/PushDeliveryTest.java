@@ -184,6 +184,7 @@ class PushDeliveryTest {
                       gateway.opsPort(),
                       "127.0.0.1",
                       path)
+                  .putHeader("Authorization", TestGateway.ADMIN_AUTHORIZATION)
                   .sendBuffer(Buffer.buffer()));
       assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
       return response.bodyAsJsonObject();

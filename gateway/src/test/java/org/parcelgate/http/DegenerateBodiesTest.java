@@ -233,7 +233,11 @@ class DegenerateBodiesTest {
     Optional<Answer> answer =
         RawRequest.sendPlain(
             gateway.opsPort(),
-            "POST " + redrivePath() + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n",
+            "POST "
+                + redrivePath()
+                + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
+                + TestGateway.ADMIN_AUTHORIZATION
+                + "\r\nContent-Length: 100\r\n",
             "{\"feed\":".getBytes(StandardCharsets.US_ASCII),
             () -> {});
 
@@ -302,7 +306,13 @@ class DegenerateBodiesTest {
   private static Optional<Answer> ops(String method, String path, String framing, byte[] wire) {
     return RawRequest.sendPlain(
         gateway.opsPort(),
-        method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n" + framing,
+        method
+            + " "
+            + path
+            + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
+            + TestGateway.ADMIN_AUTHORIZATION
+            + "\r\n"
+            + framing,
         wire,
         null);
   }

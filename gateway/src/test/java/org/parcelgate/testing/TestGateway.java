@@ -4,8 +4,16 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.parcelgate.app.Gateway;
@@ -20,7 +28,47 @@ import org.parcelgate.store.PostgresStore;
 public final class TestGateway {
   public static final String GATEWAY_ID = "parcelgate-test";
 
+  /** The operator of every test gateway's admin commands ({@code ops.admin.token-file}). */
+  public static final String OPERATOR = "test-operator";
+
+  /** Its token, random for each test JVM. */
+  public static final String OPERATOR_TOKEN = randomToken();
+
+  /** The header value an admin command carries: {@code Bearer <OPERATOR_TOKEN>}. */
+  public static final String ADMIN_AUTHORIZATION = "Bearer " + OPERATOR_TOKEN;
+
+  private static Path operatorTokens;
+
   private TestGateway() {}
+
+  /** A token as an operator makes one: 32 random bytes in base64. */
+  public static String randomToken() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  /**
+   * A token file holding these lines, readable by its owner only, as {@code ops.admin.token-file}
+   * wants it.
+   */
+  public static Path operatorTokenFile(String... lines) {
+    Path file = TestPki.temporaryDirectory("parcelgate-ops").resolve("admin-tokens");
+    try {
+      Files.write(file, List.of(lines));
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  private static synchronized Path operatorTokens() {
+    if (operatorTokens == null) {
+      operatorTokens = operatorTokenFile(OPERATOR + ":" + OPERATOR_TOKEN);
+    }
+    return operatorTokens;
+  }
 
   /** The overrides every test gateway uses; callers may add or replace entries. */
   public static Map<String, String> environment(SamplePki pki) {
@@ -29,6 +77,7 @@ public final class TestGateway {
     env.put("PARCELGATE_PARTNER_API_PORT", "0");
     env.put("PARCELGATE_PARTNER_API_SHUTDOWN_GRACE", "5s");
     env.put("PARCELGATE_OPS_PORT", "0");
+    env.put("PARCELGATE_OPS_ADMIN_TOKEN_FILE", operatorTokens().toString());
     env.put("PARCELGATE_TLS_CERTIFICATE", pki.serverCertificate().toString());
     env.put("PARCELGATE_TLS_PRIVATE_KEY", pki.serverKey().toString());
     env.put("PARCELGATE_TLS_TRUST_ANCHORS", pki.trustAnchor().toString());

@@ -63,7 +63,13 @@ class RevocationWhileConnectedTest {
                       List.of(alpha.x509().getSerialNumber()),
                       now.minusSeconds(5),
                       now.plus(Duration.ofDays(1)))));
-      assertThat(Await.result(ops.post("/admin/crls/reload").send()).statusCode()).isEqualTo(200);
+      assertThat(
+              Await.result(
+                      ops.post("/admin/crls/reload")
+                          .putHeader("Authorization", TestGateway.ADMIN_AUTHORIZATION)
+                          .send())
+                  .statusCode())
+          .isEqualTo(200);
 
       HttpResponse<Buffer> refused = whoami(client, alpha);
       assertThat(refused.statusCode()).isEqualTo(401);

@@ -1,0 +1,92 @@
+package org.parcelgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parcelgate.store.EmbeddedStore;
+import picocli.CommandLine;
+
+/**
+ * {@code parcelgate backup} and {@code restore} on the command line: a round trip, and the mistakes
+ * they refuse without touching anything. The backup under load is BackupRestoreTest's (gateway).
+ */
+class BackupCommandTest {
+  @TempDir Path directory;
+
+  @Test
+  void backsUpAndRestoresIntoANewDataDirectory() {
+    Path data = directory.resolve("data");
+    EmbeddedStore.open(data).close();
+    Path backup = directory.resolve("store.backup");
+
+    Run backedUp = new Run("backup", "--data", data.toString(), "--out", backup.toString());
+    assertThat(backedUp.status).as(backedUp.err).isZero();
+    assertThat(backedUp.out).contains("backed up").contains("0 batches");
+
+    Path restored = directory.resolve("restored");
+    Run restore = new Run("restore", "--from", backup.toString(), "--data", restored.toString());
+    assertThat(restore.status).as(restore.err).isZero();
+    assertThat(Files.exists(restored.resolve("parcelgate.sqlite"))).isTrue();
+  }
+
+  @Test
+  void refusesToOverwriteABackupOrAStore() throws IOException {
+    Path data = directory.resolve("data");
+    EmbeddedStore.open(data).close();
+    Path backup = directory.resolve("store.backup");
+    Files.writeString(backup, "earlier");
+
+    Run again = new Run("backup", "--data", data.toString(), "--out", backup.toString());
+    assertThat(again.status).isEqualTo(ExitCodes.FAILURE);
+    assertThat(again.err).contains("exists already");
+    assertThat(Files.readString(backup)).isEqualTo("earlier");
+
+    Run over = new Run("restore", "--from", backup.toString(), "--data", data.toString());
+    assertThat(over.status).isEqualTo(ExitCodes.FAILURE);
+    assertThat(over.err).contains("holds a store already");
+  }
+
+  @Test
+  void refusesADirectoryWithoutAStoreAndAFileThatIsNoBackup() throws IOException {
+    Run none =
+        new Run(
+            "backup",
+            "--data",
+            directory.resolve("empty").toString(),
+            "--out",
+            directory.resolve("b").toString());
+    assertThat(none.status).isEqualTo(ExitCodes.FAILURE);
+    assertThat(none.err).contains("no embedded store in");
+
+    Path junk = directory.resolve("junk.backup");
+    Files.writeString(junk, "not a database, but long enough to be read as one ".repeat(20));
+    Path target = directory.resolve("target");
+    Run restore = new Run("restore", "--from", junk.toString(), "--data", target.toString());
+    assertThat(restore.status).isEqualTo(ExitCodes.FAILURE);
+    assertThat(restore.err).contains("restore of");
+    assertThat(Files.exists(target.resolve("parcelgate.sqlite"))).isFalse();
+  }
+
+  private static final class Run {
+    final int status;
+    final String out;
+    final String err;
+
+    Run(String... args) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      CommandLine line = ParcelgateCommand.commandLine();
+      line.setOut(new PrintWriter(out, true));
+      line.setErr(new PrintWriter(err, true));
+      this.status = line.execute(args);
+      this.out = out.toString();
+      this.err = err.toString();
+    }
+  }
+}
