@@ -87,6 +87,26 @@ class IntegratorExamplesTest {
   }
 
   @Test
+  void pythonTokenMakerPrintsATokenTheGatewayAccepts() throws Exception {
+    Run run =
+        run(
+            environment("marketplace-alpha", "EdDSA"),
+            "/usr/bin/python3",
+            ProjectFiles.resolve("examples/python/make_token.py").toString());
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    Identity alpha = PKI.identity("marketplace-alpha");
+
+    try (PartnerClient client = PartnerClient.of(vertx, PKI, alpha, gateway.partnerPort())) {
+      HttpResponse<Buffer> whoami = Await.result(client.get("/v1/whoami", run.stdout().trim()));
+      assertThat(whoami.statusCode()).as(whoami.bodyAsString()).isEqualTo(200);
+      assertThat(whoami.bodyAsJsonObject().getString("keyId"))
+          .isEqualTo(alpha.signingKey("EdDSA").getKeyID());
+      HttpResponse<Buffer> again = Await.result(client.get("/v1/whoami", run.stdout().trim()));
+      assertThat(again.bodyAsJsonObject().getString("code")).isEqualTo("token_replayed");
+    }
+  }
+
+  @Test
   void examplesExitWithTwoWhenTheKeyFileIsMissing() throws Exception {
     Map<String, String> env = environment("marketplace-alpha", "ES256");
     env.put("PARCELGATE_KEY", env.get("PARCELGATE_KEY") + ".missing");
