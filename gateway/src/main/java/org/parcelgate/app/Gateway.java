@@ -35,6 +35,7 @@ import org.parcelgate.http.Lifecycle;
 import org.parcelgate.http.OpsRouter;
 import org.parcelgate.http.PartnerApiRouter;
 import org.parcelgate.http.PrivacyEndpoints;
+import org.parcelgate.http.SchemaEndpoints;
 import org.parcelgate.ingest.AvroLimits;
 import org.parcelgate.ingest.IngestService;
 import org.parcelgate.ingest.WriterSchemas;
@@ -321,6 +322,7 @@ public final class Gateway {
     ClientCertificateHandler certificates = new ClientCertificateHandler(registry);
     RequestTokenHandler tokens = new RequestTokenHandler(verifier, workers.get(WorkerKind.AUTH));
     BatchEndpoints batches = new BatchEndpoints(ingest, metrics, workers.get(WorkerKind.INGEST));
+    SchemaEndpoints schemaEndpoints = new SchemaEndpoints(schemas);
     PrivacyEndpoints privacy =
         new PrivacyEndpoints(minimizationLog, workers.get(WorkerKind.PRIVACY));
     CustomsEndpoints customs =
@@ -339,6 +341,7 @@ public final class Gateway {
                     tokens,
                     signingKeys,
                     batches,
+                    schemaEndpoints,
                     privacy,
                     customs);
     HttpServerOptions opsOptions =

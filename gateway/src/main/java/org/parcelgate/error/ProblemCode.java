@@ -39,6 +39,10 @@ public enum ProblemCode {
       413, "value_too_large", "A string, bytes or collection value exceeds the configured limit"),
   EMPTY_BATCH(400, "empty_batch", "The batch holds no record"),
 
+  // --- writer schemas
+  // ----------------------------------------------------------------------------------------------
+  UNKNOWN_SCHEMA(404, "unknown_schema", "No schema the gateway accepts has this fingerprint"),
+
   // --- client identity (certificate to partner)
   // --------------------------------------------------------------------
   CLIENT_CERTIFICATE_REQUIRED(

@@ -106,6 +106,7 @@ public final class PartnerApiRouter {
       RequestTokenHandler tokens,
       GatewaySigningKeys signingKeys,
       BatchEndpoints batches,
+      SchemaEndpoints schemas,
       PrivacyEndpoints privacy,
       CustomsEndpoints customs) {
     Router router = Router.router(vertx);
@@ -154,6 +155,7 @@ public final class PartnerApiRouter {
     router.route().handler(tokens);
     router.get(WHOAMI_PATH).handler(RoleHandler.anyRole()).handler(PartnerApiRouter::whoami);
     batches.mount(router);
+    schemas.mount(router);
     privacy.mount(router);
     customs.mount(router);
 
