@@ -90,8 +90,8 @@ def options(argv):
     parser.add_argument("--count", type=int, default=3, help="transactions in the batch (default 3)")
     # The avro package's deflate keeps three bytes of the zlib trailer after each deflate stream;
     # a gateway that refuses bytes after a deflate block answers invalid_container to it.
-    parser.add_argument("--codec", choices=("null", "deflate"), default="null",
-                        help="the container's codec (default null)")
+    parser.add_argument("--codec", choices=("null", "deflate"), default="deflate",
+                        help="the container's codec (default deflate)")
     parsed = parser.parse_args(argv)
     for name in ("ca", "cert", "key", "signing_key", "partner"):
         if not getattr(parsed, name):

@@ -87,6 +87,13 @@ class IntegratorExamplesTest {
   }
 
   @Test
+  void pythonExampleSendsAnUncompressedContainerToo() throws Exception {
+    // The default above is deflate, which Apache avro for Python ends with checksum bytes.
+    assertReachedVerifiedReceipt(
+        python(environment("marketplace-alpha", "ES256"), "--codec", "null"), "marketplace-alpha");
+  }
+
+  @Test
   void pythonTokenMakerPrintsATokenTheGatewayAccepts() throws Exception {
     Run run =
         run(
@@ -185,9 +192,14 @@ class IntegratorExamplesTest {
     return file.toString();
   }
 
-  private static Run python(Map<String, String> env) throws Exception {
-    return run(
-        env, "/usr/bin/python3", ProjectFiles.resolve("examples/python/push_batch.py").toString());
+  private static Run python(Map<String, String> env, String... options) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "/usr/bin/python3",
+                ProjectFiles.resolve("examples/python/push_batch.py").toString()));
+    command.addAll(List.of(options));
+    return run(env, command.toArray(String[]::new));
   }
 
   private static Run javascript(Map<String, String> env) throws Exception {
