@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       LoadCommand.class,
       ClusterCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",
