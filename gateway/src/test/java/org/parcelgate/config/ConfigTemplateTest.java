@@ -1,0 +1,71 @@
+package org.parcelgate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/** The template of conf/parcelgate.yaml: the defaults, each explained, each commented out. */
+class ConfigTemplateTest {
+  @Test
+  void explainsEverySettingOfTheShippedDefaults() throws IOException {
+    String defaults = ConfigTemplate.embeddedDefaults();
+
+    assertThat(ConfigTemplate.unexplained(defaults.lines().toList())).isEmpty();
+  }
+
+  @Test
+  void isTheDefaultsOnceUncommented() throws IOException {
+    String defaults = ConfigTemplate.embeddedDefaults();
+    String template = ConfigTemplate.render(defaults);
+
+    String uncommented =
+        template
+            .lines()
+            .skip(ConfigTemplate.HEADER.lines().count())
+            .filter(line -> line.startsWith("# ") || line.equals("#"))
+            .map(line -> line.equals("#") ? "" : line.substring(2))
+            .collect(Collectors.joining("\n"));
+
+    assertThat(yaml(uncommented)).isEqualTo(yaml(defaults)).isNotNull();
+    assertThat(yaml(template)).isNull(); // as shipped, it sets nothing
+    assertThat(template).startsWith("# Parcelgate configuration template");
+  }
+
+  @Test
+  void refusesASettingThatNoCommentExplains() {
+    String defaults =
+        """
+        # opening comment
+        api:
+          # where the API listens
+          host: 127.0.0.1
+          port: 8443
+
+          body-limit: 16
+          # how long a request may take
+          timeout: 10s
+        # worker pools: threads and queue of each
+        workers:
+          auth:
+            threads: 4
+            queue: 8
+        """;
+
+    assertThatThrownBy(() -> ConfigTemplate.render(defaults))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("defaults without a comment that explains them: api.body-limit");
+    assertThat(ConfigTemplate.unexplained(List.of("a:", "  list:", "    - x", "  # b", "  b: 1")))
+        .containsExactly("a.list");
+  }
+
+  private static Object yaml(String text) {
+    return new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+  }
+}
