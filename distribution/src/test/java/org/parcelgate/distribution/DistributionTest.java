@@ -110,9 +110,15 @@ class DistributionTest {
 
   @Test
   void servesFromTheArchiveAnswersAPushAndStopsOnSigterm() throws Exception {
-    Path pki = directory.resolve("pki");
+    // Where the embedded defaults look for the sample identities, relative to the working
+    // directory.
+    Path pki = work.resolve("keys-sample/generated");
     Result keys = parcelgate(Map.of(), "keys", "sample", pki.toString());
     assertThat(keys.status).as(keys.err).isZero();
+    Result template =
+        parcelgate(Map.of(), "config", "check", "--config", home + "/conf/parcelgate.yaml");
+    assertThat(template.status).as(template.err).isZero();
+    assertThat(template.out).contains("gateway parcelgate-local: partner API 127.0.0.1:8443");
     int partnerPort = freePort();
     int opsPort = freePort();
     Path config =

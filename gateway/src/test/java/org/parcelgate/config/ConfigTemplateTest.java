@@ -3,10 +3,19 @@ package org.parcelgate.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parcelgate.testing.Await;
+import org.parcelgate.testing.TestGateway;
+import org.parcelgate.testing.TestPki;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -63,6 +72,26 @@ class ConfigTemplateTest {
         .hasMessage("defaults without a comment that explains them: api.body-limit");
     assertThat(ConfigTemplate.unexplained(List.of("a:", "  list:", "    - x", "  # b", "  b: 1")))
         .containsExactly("a.list");
+  }
+
+  @Test
+  void loadsAsTheDefaultsWhenCopiedUnchanged(@TempDir Path directory) throws Exception {
+    Path copy =
+        Files.writeString(
+            directory.resolve("parcelgate.yaml"),
+            ConfigTemplate.render(ConfigTemplate.embeddedDefaults()));
+    Map<String, String> environment = TestGateway.environment(TestPki.shared());
+    Vertx vertx = Vertx.vertx();
+    try {
+      GatewayConfig fromTemplate =
+          Await.result(ConfigLoader.load(vertx, Optional.of(copy), environment));
+      GatewayConfig fromDefaults =
+          Await.result(ConfigLoader.load(vertx, Optional.empty(), environment));
+
+      assertThat(fromTemplate.toString()).isEqualTo(fromDefaults.toString());
+    } finally {
+      Await.result(vertx.close());
+    }
   }
 
   private static Object yaml(String text) {
