@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       ClusterCommand.class,
       BackupCommand.class,
       RestoreCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",

@@ -497,7 +497,7 @@ public final class Gateway {
   }
 
   /** The thumbprint of the push client certificate; empty when no recipient is pushed to. */
-  private static Optional<String> pushThumbprint(GatewayConfig.Push push) throws IOException {
+  static Optional<String> pushThumbprint(GatewayConfig.Push push) throws IOException {
     if (push.endpoints().isEmpty()) {
       return Optional.empty();
     }
@@ -531,7 +531,7 @@ public final class Gateway {
         listener);
   }
 
-  private static List<X509Certificate> loadAnchors(List<Path> files) throws IOException {
+  static List<X509Certificate> loadAnchors(List<Path> files) throws IOException {
     List<X509Certificate> anchors = new ArrayList<>();
     for (Path file : files) {
       anchors.addAll(PemFiles.certificates(file));
@@ -539,8 +539,7 @@ public final class Gateway {
     return anchors;
   }
 
-  private static CrlSet parseCrls(List<byte[]> contents, List<X509Certificate> anchors)
-      throws IOException {
+  static CrlSet parseCrls(List<byte[]> contents, List<X509Certificate> anchors) throws IOException {
     List<X509CRL> list = new ArrayList<>();
     for (byte[] content : contents) {
       list.add(PemFiles.crl(content));

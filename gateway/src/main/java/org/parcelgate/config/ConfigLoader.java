@@ -82,7 +82,11 @@ public final class ConfigLoader {
                 Future.failedFuture(
                     new ConfigException(
                         DEFAULTS, "cannot be read as YAML: " + failure.getMessage())))
-        .compose(defaults -> retrieve(vertx, defaults, file))
+        .compose(
+            defaults ->
+                vertx
+                    .executeBlocking(() -> file.filter(ConfigLoader::setsAnything))
+                    .compose(settings -> retrieve(vertx, defaults, settings)))
         .compose(json -> vertx.executeBlocking(() -> bind(json, environment)));
   }
 
@@ -104,6 +108,19 @@ public final class ConfigLoader {
                     new ConfigException(
                         file.map(Path::toString).orElse(DEFAULTS),
                         "cannot be read as YAML: " + failure.getMessage())));
+  }
+
+  /**
+   * Whether a configuration file holds more than comments: the template of the distribution
+   * (conf/parcelgate.yaml, every line commented out) sets nothing, where the YAML store would fail
+   * on its empty document.
+   */
+  private static boolean setsAnything(Path file) {
+    try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+      return lines.map(String::strip).anyMatch(line -> !line.isEmpty() && !line.startsWith("#"));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return true; // the YAML store reports why it cannot be read
+    }
   }
 
   private static Buffer defaultsYaml() throws IOException {
