@@ -10,6 +10,7 @@ import java.util.Set;
 import org.parcelgate.auth.TokenPolicy;
 import org.parcelgate.delivery.Routing;
 import org.parcelgate.ingest.IngestLimits;
+import org.parcelgate.logging.LogFormat;
 import org.parcelgate.protocol.RetryPolicy;
 import org.parcelgate.validation.ValidationPolicy;
 import org.parcelgate.workers.WorkerPools;
@@ -31,7 +32,8 @@ public record GatewayConfig(
     ValidationPolicy validation,
     Privacy privacy,
     Delivery delivery,
-    WorkerPools.Settings workers) {
+    WorkerPools.Settings workers,
+    Log log) {
 
   /**
    * The mutual-TLS port partners call.
@@ -58,6 +60,9 @@ public record GatewayConfig(
 
   /** The plain-HTTP operations port: health, metrics, operator commands. */
   public record Ops(String host, int port) {}
+
+  /** How the process writes its log lines (see org.parcelgate.logging). */
+  public record Log(LogFormat format) {}
 
   /** Server identity, trust anchors and revocation for the partner port. */
   public record Tls(
