@@ -6,6 +6,8 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.encoder.EncoderBase;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.event.KeyValuePair;
@@ -28,6 +30,8 @@ import org.slf4j.event.KeyValuePair;
  * that a log pipeline has no use for.
  */
 public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
   private static final Set<String> RESERVED =
       Set.of("time", "level", "logger", "thread", "message", "exception");
 
@@ -40,7 +44,7 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
   public byte[] encode(ILoggingEvent event) {
     StringBuilder out = new StringBuilder(256);
     out.append('{');
-    member(out, "time", Instant.ofEpochMilli(event.getTimeStamp()).toString());
+    member(out, "time", TIME.format(Instant.ofEpochMilli(event.getTimeStamp())));
     out.append(',');
     member(out, "level", event.getLevel().toString());
     out.append(',');
