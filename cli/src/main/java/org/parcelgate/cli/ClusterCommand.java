@@ -129,8 +129,6 @@ final class ClusterCommand implements Callable<Integer> {
             haproxy,
             Duration.ofSeconds(startTimeoutSeconds),
             serveCommand());
-    // The embedded server's library logs each start at INFO; its own log file has the details.
-    System.setProperty("org.slf4j.simpleLogger.log.io.zonky", "warn");
     LocalCluster cluster = new LocalCluster(settings, out);
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop, "parcelgate-cluster-stop"));
     try {

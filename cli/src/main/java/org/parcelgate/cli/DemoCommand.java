@@ -60,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
     out = spec.commandLine().getOut();
     if (!verbose) {
       // Read when the first logger is made, which is the gateway's, below.
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+      System.setProperty("parcelgate.log.level", "WARN");
     }
     Path directory = Files.createTempDirectory("parcelgate-demo");
     try {

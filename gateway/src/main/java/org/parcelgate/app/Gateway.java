@@ -19,6 +19,7 @@ import java.util.function.Function;
 import org.parcelgate.auth.CaffeineReplayGuard;
 import org.parcelgate.auth.ClientCertificateHandler;
 import org.parcelgate.auth.LayeredReplayGuard;
+import org.parcelgate.auth.Partner;
 import org.parcelgate.auth.PartnerRegistry;
 import org.parcelgate.auth.PartnerRegistryParser;
 import org.parcelgate.auth.ReplayGuard;
@@ -39,6 +40,8 @@ import org.parcelgate.http.SchemaEndpoints;
 import org.parcelgate.ingest.AvroLimits;
 import org.parcelgate.ingest.IngestService;
 import org.parcelgate.ingest.WriterSchemas;
+import org.parcelgate.logging.Logging;
+import org.parcelgate.metrics.BuildInfo;
 import org.parcelgate.metrics.GatewayMetrics;
 import org.parcelgate.privacy.MinimizationLog;
 import org.parcelgate.privacy.Minimizer;
@@ -117,7 +120,8 @@ public final class Gateway {
    */
   public static Future<Gateway> start(
       Vertx vertx, GatewayConfig config, PrometheusMeterRegistry meterRegistry, Clock clock) {
-    GatewayMetrics metrics = new GatewayMetrics(meterRegistry);
+    Logging.use(config.log().format());
+    GatewayMetrics metrics = new GatewayMetrics(meterRegistry, clock, BuildInfo.current());
     BlockedThreads.count(vertx, metrics);
     Lifecycle lifecycle = new Lifecycle();
     WorkerPools workers = WorkerPools.create(vertx, config.workers(), metrics::workerRefused);
@@ -154,14 +158,25 @@ public final class Gateway {
         loading.submit(() -> pushThumbprint(config.delivery().push()));
     Reloader<PartnerRegistry> registry =
         new Reloader<>(
-            vertx,
-            loading,
-            "partner registry " + config.registry().file(),
-            List.of(config.registry().file()),
-            contents -> PartnerRegistryParser.parse(contents.get(0)),
-            metrics::registryReload);
+                vertx,
+                loading,
+                "partner registry " + config.registry().file(),
+                List.of(config.registry().file()),
+                contents -> PartnerRegistryParser.parse(contents.get(0)),
+                metrics::registryReload)
+            .onLoaded(
+                loaded -> metrics.partners(loaded.partners().stream().map(Partner::id).toList()));
+    Future<X509Certificate> serverCertificate =
+        loading.submit(() -> serverCertificate(config.tls().certificate()));
     return Future.join(
-            List.of(anchors, signingKeys, registry.reload(), store, recipients, pushThumbprint))
+            List.of(
+                anchors,
+                signingKeys,
+                registry.reload(),
+                store,
+                recipients,
+                pushThumbprint,
+                serverCertificate))
         .recover(
             failure ->
                 closeQuietly(loading, store)
@@ -177,12 +192,14 @@ public final class Gateway {
             loaded -> {
               Reloader<CrlSet> crls =
                   new Reloader<>(
-                      vertx,
-                      loading,
-                      "CRLs " + config.tls().crls(),
-                      config.tls().crls(),
-                      contents -> parseCrls(contents, anchors.result()),
-                      success -> {});
+                          vertx,
+                          loading,
+                          "CRLs " + config.tls().crls(),
+                          config.tls().crls(),
+                          contents -> parseCrls(contents, anchors.result()),
+                          success -> {})
+                      .onLoaded(set -> metrics.crls(set.all()));
+              metrics.serverCertificate(serverCertificate.result());
               Gateway gateway =
                   new Gateway(vertx, config, lifecycle, registry, crls, store.result(), workers);
               List<RecipientFeed> feeds =
@@ -537,6 +554,15 @@ public final class Gateway {
       anchors.addAll(PemFiles.certificates(file));
     }
     return anchors;
+  }
+
+  /** The partner port's own certificate, the first of its file. */
+  private static X509Certificate serverCertificate(java.nio.file.Path file) throws Exception {
+    List<X509Certificate> chain = PemFiles.certificates(file);
+    if (chain.isEmpty()) {
+      throw new IOException("tls.certificate holds no certificate");
+    }
+    return chain.get(0);
   }
 
   static CrlSet parseCrls(List<byte[]> contents, List<X509Certificate> anchors) throws IOException {

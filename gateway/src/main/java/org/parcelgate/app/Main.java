@@ -46,17 +46,7 @@ public final class Main {
       return;
     }
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx =
-        Vertx.builder()
-            .with(
-                new VertxOptions()
-                    .setMetricsOptions(
-                        new MicrometerMetricsOptions()
-                            .setEnabled(true)
-                            .setJvmMetricsEnabled(true)
-                            .addLabels(Label.LOCAL)))
-            .withMetrics(new MicrometerMetricsFactory(meters))
-            .build();
+    Vertx vertx = instrumentedVertx(meters);
     try {
       GatewayConfig config =
           ConfigLoader.load(vertx, configFile, System.getenv())
@@ -111,6 +101,23 @@ public final class Main {
       vertx.close();
       System.exit(1);
     }
+  }
+
+  /**
+   * The Vert.x instance of a gateway process: its HTTP, pool and JVM meters go to {@code meters},
+   * beside the gateway's own.
+   */
+  public static Vertx instrumentedVertx(PrometheusMeterRegistry meters) {
+    return Vertx.builder()
+        .with(
+            new VertxOptions()
+                .setMetricsOptions(
+                    new MicrometerMetricsOptions()
+                        .setEnabled(true)
+                        .setJvmMetricsEnabled(true)
+                        .addLabels(Label.LOCAL)))
+        .withMetrics(new MicrometerMetricsFactory(meters))
+        .build();
   }
 
   private static Optional<Path> configFile(String[] args) {

@@ -43,6 +43,7 @@ final class Reloader<T> implements Supplier<T> {
   private final List<Path> files;
   private final Parser<T> parser;
   private final Consumer<Boolean> onResult;
+  private volatile Consumer<T> onLoaded = loaded -> {};
   private final AtomicReference<T> current = new AtomicReference<>();
   private String currentDigest = "";
   private String lastRefusedDigest = "";
@@ -108,8 +109,15 @@ final class Reloader<T> implements Supplier<T> {
     currentDigest = contentDigest;
     lastRefusedDigest = "";
     onResult.accept(true);
+    onLoaded.accept(parsed);
     LOG.info("{} loaded (sha256 {})", name, contentDigest.substring(0, 16));
     return Outcome.RELOADED;
+  }
+
+  /** Tells {@code listener} each value put in force, at the first load and at every reload. */
+  Reloader<T> onLoaded(Consumer<T> listener) {
+    this.onLoaded = listener;
+    return this;
   }
 
   /** Checks the files for changes every {@code interval}. */

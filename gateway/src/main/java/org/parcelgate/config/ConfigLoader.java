@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 import org.parcelgate.auth.TokenPolicy;
 import org.parcelgate.delivery.Routing;
 import org.parcelgate.ingest.IngestLimits;
+import org.parcelgate.logging.LogFormat;
 import org.parcelgate.privacy.PseudonymKeys;
 import org.parcelgate.protocol.RetryPolicy;
 import org.parcelgate.protocol.SignatureAlgorithms;
@@ -57,6 +58,7 @@ public final class ConfigLoader {
   private static final Pattern RECIPIENT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final String BUILTIN = "builtin:";
   private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+  private static final Pattern LOG_FORMAT = Pattern.compile("text|json");
 
   private ConfigLoader() {}
 
@@ -198,6 +200,9 @@ public final class ConfigLoader {
       throw new ConfigException("ops.port", "must differ from partner-api.port");
     }
     WorkerPools.Settings workers = workers(tree);
+    GatewayConfig.Log log =
+        new GatewayConfig.Log(
+            LogFormat.of(tree.nonEmptyString("log.format", LOG_FORMAT, "text or json")));
     tree.requireAllRead();
     return new GatewayConfig(
         gatewayId,
@@ -212,7 +217,8 @@ public final class ConfigLoader {
         validation,
         privacy,
         delivery,
-        workers);
+        workers,
+        log);
   }
 
   /**

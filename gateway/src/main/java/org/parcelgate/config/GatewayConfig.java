@@ -10,6 +10,7 @@ import java.util.Set;
 import org.parcelgate.auth.TokenPolicy;
 import org.parcelgate.delivery.Routing;
 import org.parcelgate.ingest.IngestLimits;
+import org.parcelgate.logging.LogFormat;
 import org.parcelgate.protocol.RetryPolicy;
 import org.parcelgate.validation.ValidationPolicy;
 import org.parcelgate.workers.WorkerPools;
@@ -31,7 +32,8 @@ public record GatewayConfig(
     ValidationPolicy validation,
     Privacy privacy,
     Delivery delivery,
-    WorkerPools.Settings workers) {
+    WorkerPools.Settings workers,
+    Log log) {
 
   /**
    * The mutual-TLS port partners call.
@@ -63,6 +65,9 @@ public record GatewayConfig(
    *     empty: admin commands are disabled and answer 403 {@code admin_disabled}
    */
   public record Ops(String host, int port, Optional<OperatorTokens> admin) {}
+
+  /** How the process writes its log lines (see org.parcelgate.logging). */
+  public record Log(LogFormat format) {}
 
   /** Server identity, trust anchors and revocation for the partner port. */
   public record Tls(

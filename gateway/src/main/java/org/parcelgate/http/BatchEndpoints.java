@@ -65,17 +65,22 @@ public final class BatchEndpoints {
         .onSuccess(
             result -> {
               metrics.batch(
-                  result.repeated(), result.accepted(), result.unchanged(), result.rejected());
-              result.minimized().forEach(metrics::minimized);
-              LOG.info(
-                  "batch {} from {} {}: records={} accepted={} unchanged={} rejected={}",
-                  result.batchId(),
                   submission.marketplaceId(),
-                  result.repeated() ? "repeated" : "stored",
-                  result.records(),
+                  result.repeated(),
                   result.accepted(),
                   result.unchanged(),
                   result.rejected());
+              result.minimized().forEach(metrics::minimized);
+              RequestScope.onBehalf(ctx, LOG.atInfo())
+                  .log(
+                      "batch {} from {} {}: records={} accepted={} unchanged={} rejected={}",
+                      result.batchId(),
+                      submission.marketplaceId(),
+                      result.repeated() ? "repeated" : "stored",
+                      result.records(),
+                      result.accepted(),
+                      result.unchanged(),
+                      result.rejected());
               ctx.response()
                   .setStatusCode(result.repeated() ? 200 : 202)
                   .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -222,14 +222,12 @@ final class BudgetedBodyHandler implements Handler<RoutingContext> {
         return known;
       }
       if (t instanceof OutOfMemoryError) {
-        LOG.error(
-            "out of memory while reading a request body (partner={} request={} received={}"
-                + " expected={}); answered 503 overloaded: lower partner-api.body-memory-budget or"
-                + " raise the heap",
-            PartnerContext.partnerId(ctx).orElse("-"),
-            RequestScope.requestId(ctx),
-            received,
-            expected);
+        RequestScope.onBehalf(ctx, LOG.atError())
+            .log(
+                "out of memory while reading a request body (received={} expected={}); answered 503"
+                    + " overloaded: lower partner-api.body-memory-budget or raise the heap",
+                received,
+                expected);
         return GatewayException.retryLater(
             ProblemCode.OVERLOADED,
             "the gateway has no memory for this body now; retry later",

@@ -101,13 +101,14 @@ public final class CustomsEndpoints {
         .onFailure(ctx::fail)
         .onSuccess(
             page -> {
-              LOG.info(
-                  "{} read its {} feed after {}: next cursor {}, more {}",
-                  recipient,
-                  kind.wireName(),
-                  query.afterSeq(),
-                  page.nextCursor(),
-                  page.more());
+              RequestScope.onBehalf(ctx, LOG.atInfo())
+                  .log(
+                      "{} read its {} feed after {}: next cursor {}, more {}",
+                      recipient,
+                      kind.wireName(),
+                      query.afterSeq(),
+                      page.nextCursor(),
+                      page.more());
               ctx.response()
                   .putHeader(HttpHeaders.CONTENT_TYPE, avro ? FeedFormat.AVRO : "application/json")
                   .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")

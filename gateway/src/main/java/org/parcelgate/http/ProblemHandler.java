@@ -4,7 +4,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import org.parcelgate.auth.PartnerContext;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.store.StoreUnavailableException;
@@ -28,23 +27,13 @@ final class ProblemHandler implements Handler<RoutingContext> {
     GatewayException problem = classify(ctx);
     ProblemCode code = problem.problem();
     RequestScope.refused(ctx, code);
-    String partner = PartnerContext.partnerId(ctx).orElse("-");
     if (code.isClientError() || problem.retryAfter().isPresent()) {
-      LOG.info(
-          "refused {} {} partner={} request={} code={}",
-          ctx.request().method(),
-          loggablePath(ctx),
-          partner,
-          RequestScope.requestId(ctx),
-          code.code());
+      RequestScope.onBehalf(ctx, LOG.atInfo())
+          .log("refused {} {} code={}", ctx.request().method(), loggablePath(ctx), code.code());
     } else {
-      LOG.error(
-          "failed {} partner={} request={} code={}",
-          ctx.request().method(),
-          partner,
-          RequestScope.requestId(ctx),
-          code.code(),
-          ctx.failure());
+      RequestScope.onBehalf(ctx, LOG.atError())
+          .setCause(ctx.failure())
+          .log("failed {} code={}", ctx.request().method(), code.code());
     }
     if (ctx.response().headWritten()) {
       ctx.request().connection().close();

@@ -2,7 +2,13 @@ package org.parcelgate.http;
 
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.parcelgate.auth.PartnerContext;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.metrics.GatewayMetrics;
 
@@ -27,11 +33,29 @@ final class RequestMetricsHandler implements PlatformHandler {
         .putHeader(REQUEST_ID_HEADER, RequestScope.requestId(ctx))
         .putHeader("X-Content-Type-Options", "nosniff");
     ctx.addEndHandler(
-        ended ->
-            metrics.request(
-                outcome(ctx, ended.failed()),
-                Duration.ofNanos(System.nanoTime() - RequestScope.startNanos(ctx))));
+        ended -> {
+          String partner = PartnerContext.partnerId(ctx).orElse(null);
+          metrics.request(
+              outcome(ctx, ended.failed()),
+              Duration.ofNanos(System.nanoTime() - RequestScope.startNanos(ctx)),
+              partner);
+          if (partner != null) {
+            clientCertificate(ctx).ifPresent(leaf -> metrics.partnerCertificate(partner, leaf));
+          }
+        });
     ctx.next();
+  }
+
+  /** The certificate the request's connection presented, once its partner is known. */
+  private static Optional<X509Certificate> clientCertificate(RoutingContext ctx) {
+    try {
+      List<Certificate> chain = ctx.request().connection().peerCertificates();
+      return chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate leaf
+          ? Optional.of(leaf)
+          : Optional.empty();
+    } catch (SSLPeerUnverifiedException e) {
+      return Optional.empty();
+    }
   }
 
   /**

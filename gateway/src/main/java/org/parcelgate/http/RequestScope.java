@@ -3,7 +3,10 @@ package org.parcelgate.http;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
+import org.parcelgate.auth.PartnerContext;
 import org.parcelgate.error.ProblemCode;
+import org.parcelgate.logging.LogKeys;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /** Per-request values shared between the first handler, the failure handler and the metrics. */
 final class RequestScope {
@@ -25,6 +28,20 @@ final class RequestScope {
   static long startNanos(RoutingContext ctx) {
     Long start = ctx.get(START);
     return start == null ? System.nanoTime() : start;
+  }
+
+  /**
+   * Marks a log event as logged on behalf of this request: its request id and, once its certificate
+   * was recognised, its partner, as key/value pairs ({@link LogKeys}). Every log call on a
+   * request's path goes through here: Vert.x carries no logging context across its asynchronous
+   * hops (worker pools, futures), so the request's values are passed with the event itself,
+   * wherever it runs.
+   */
+  static LoggingEventBuilder onBehalf(RoutingContext ctx, LoggingEventBuilder event) {
+    LoggingEventBuilder tagged = event.addKeyValue(LogKeys.REQUEST_ID, requestId(ctx));
+    return PartnerContext.partnerId(ctx)
+        .map(partner -> tagged.addKeyValue(LogKeys.PARTNER, partner))
+        .orElse(tagged);
   }
 
   static void refused(RoutingContext ctx, ProblemCode code) {

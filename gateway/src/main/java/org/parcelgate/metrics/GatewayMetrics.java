@@ -5,10 +5,18 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,6 +63,17 @@ public final class GatewayMetrics {
   public static final String WORKERS_PENDING = "parcelgate.workers.pending";
   public static final String WORKERS_CAPACITY = "parcelgate.workers.capacity";
 
+  public static final String BUILD_INFO = "parcelgate.build.info";
+  public static final String SERVER_CERTIFICATE_EXPIRY = "parcelgate.tls.server.certificate.expiry";
+  public static final String PARTNER_CERTIFICATE_EXPIRY =
+      "parcelgate.tls.partner.certificate.expiry";
+  public static final String CRL_NEXT_UPDATE = "parcelgate.tls.crl.next.update";
+  public static final String PARTNER_REQUESTS = "parcelgate.partner.requests";
+  public static final String PARTNER_RECORDS = "parcelgate.partner.records";
+
+  /** The partner tag of a request whose client certificate is not a registered partner's. */
+  public static final String UNREGISTERED = "unregistered";
+
   public static final String OUTCOME_ACCEPTED = "accepted";
   public static final String OUTCOME_REJECTED = "rejected";
   private static final String NO_REASON = "none";
@@ -68,9 +87,43 @@ public final class GatewayMetrics {
   private final DistributionSummary writesPerCommit;
   private final Timer orderHeld;
   private final Map<WorkerKind, Counter> workersRefused = new EnumMap<>(WorkerKind.class);
+  private final Clock clock;
+  private final PartnerMeters partners;
+  private final MultiGauge crlNextUpdate;
 
   public GatewayMetrics(MeterRegistry registry) {
+    this(registry, Clock.systemUTC(), BuildInfo.current());
+  }
+
+  /**
+   * @param clock what the expiry gauges count from
+   * @param build what {@code parcelgate_build_info} reports
+   */
+  public GatewayMetrics(MeterRegistry registry, Clock clock, BuildInfo build) {
     this.registry = registry;
+    this.clock = clock;
+    this.partners = new PartnerMeters(registry, clock);
+    this.crlNextUpdate =
+        MultiGauge.builder(CRL_NEXT_UPDATE)
+            .description(
+                "Seconds until the nextUpdate of each CRL in force, by issuer; negative once past"
+                    + " (a stale CRL refuses its issuer's certificates)")
+            .baseUnit("seconds")
+            .register(registry);
+    Gauge.builder(BUILD_INFO, () -> 1)
+        .description("Always 1; the tags tell the gateway's version, git commit and Java version")
+        .tag("version", build.version())
+        .tag("commit", build.commit())
+        .tag("java", build.java())
+        .register(registry);
+    for (String outcome : List.of(OUTCOME_ACCEPTED, "unchanged", OUTCOME_REJECTED)) {
+      records(outcome);
+    }
+    for (String outcome : List.of("stored", "repeated")) {
+      batches(outcome);
+    }
+    registryReloads(true);
+    registryReloads(false);
     this.accepted = requests(OUTCOME_ACCEPTED, NO_REASON);
     this.writesPerCommit =
         DistributionSummary.builder(STORE_WRITES_PER_COMMIT)
@@ -171,11 +224,23 @@ public final class GatewayMetrics {
     inFlight.incrementAndGet();
   }
 
-  /** Records one answered partner request; {@code refusal} is null when it was accepted. */
+  /**
+   * Records one answered request that no partner could be named for (refused before its certificate
+   * was looked up); {@code refusal} is null when it was accepted.
+   */
   public void request(ProblemCode refusal, Duration duration) {
+    request(refusal, duration, null);
+  }
+
+  /**
+   * Records one answered partner request; {@code refusal} is null when it was accepted, {@code
+   * partner} null when no registered partner was recognised.
+   */
+  public void request(ProblemCode refusal, Duration duration, String partner) {
     inFlight.decrementAndGet();
     (refusal == null ? accepted : rejected.get(refusal)).increment();
     String outcome = refusal == null ? OUTCOME_ACCEPTED : OUTCOME_REJECTED;
+    partners.request(partner, outcome);
     durations
         .computeIfAbsent(
             outcome,
@@ -226,13 +291,79 @@ public final class GatewayMetrics {
    * A batch was answered: a new one (202) or a repeat of an earlier body (200), and its records'
    * fates.
    */
-  public void batch(boolean repeated, int accepted, int unchanged, int rejected) {
-    registry.counter(BATCHES, "outcome", repeated ? "repeated" : "stored").increment();
+  public void batch(String partner, boolean repeated, int accepted, int unchanged, int rejected) {
+    batches(repeated ? "repeated" : "stored").increment();
     if (!repeated) {
-      registry.counter(RECORDS, "outcome", "accepted").increment(accepted);
-      registry.counter(RECORDS, "outcome", "unchanged").increment(unchanged);
-      registry.counter(RECORDS, "outcome", "rejected").increment(rejected);
+      records(OUTCOME_ACCEPTED).increment(accepted);
+      records("unchanged").increment(unchanged);
+      records(OUTCOME_REJECTED).increment(rejected);
+      partners.records(partner, accepted, unchanged, rejected);
     }
+  }
+
+  private Counter batches(String outcome) {
+    return Counter.builder(BATCHES)
+        .description(
+            "Batches answered: new ones (202) and repeats of a body already received (200)")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  private Counter records(String outcome) {
+    return Counter.builder(RECORDS)
+        .description("Records of new batches, by fate")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  /**
+   * The partner registry in force changed (at start and on every reload): per-partner meters are
+   * kept for exactly its partners, plus {@value #UNREGISTERED}.
+   */
+  public void partners(Collection<String> registered) {
+    partners.registered(registered);
+  }
+
+  /**
+   * A registered partner's request came with this client certificate: its expiry is shown until the
+   * partner presents another one or leaves the registry.
+   */
+  public void partnerCertificate(String partner, X509Certificate certificate) {
+    partners.certificate(partner, certificate.getNotAfter().toInstant());
+  }
+
+  /** The partner port's own certificate: seconds until it expires. */
+  public void serverCertificate(X509Certificate certificate) {
+    Instant notAfter = certificate.getNotAfter().toInstant();
+    Gauge.builder(SERVER_CERTIFICATE_EXPIRY, () -> secondsUntil(notAfter))
+        .description(
+            "Seconds until the partner port's server certificate expires; negative once expired")
+        .baseUnit("seconds")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * The CRLs in force changed (at start and on every reload): one row per issuer, seconds until its
+   * nextUpdate. A CRL without a nextUpdate has no row.
+   */
+  public void crls(Collection<X509CRL> crls) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (X509CRL crl : crls) {
+      if (crl.getNextUpdate() == null) {
+        continue;
+      }
+      Instant nextUpdate = crl.getNextUpdate().toInstant();
+      rows.add(
+          MultiGauge.Row.of(
+              Tags.of("issuer", crl.getIssuerX500Principal().getName()),
+              () -> secondsUntil(nextUpdate)));
+    }
+    crlNextUpdate.register(rows, true);
+  }
+
+  private double secondsUntil(Instant instant) {
+    return Duration.between(clock.instant(), instant).toMillis() / 1000.0;
   }
 
   /**
@@ -244,25 +375,23 @@ public final class GatewayMetrics {
         .values()
         .forEach(
             (action, values) ->
-                registry
-                    .counter(
-                        MINIMIZED_VALUES,
-                        "recipient",
-                        summary.recipient(),
-                        "action",
-                        action.wireName())
+                Counter.builder(MINIMIZED_VALUES)
+                    .description(
+                        "Field values of accepted records, by recipient and what its policy did")
+                    .tag("recipient", summary.recipient())
+                    .tag("action", action.wireName())
+                    .register(registry)
                     .increment(values));
     summary
         .freeText()
         .forEach(
             (kind, found) ->
-                registry
-                    .counter(
-                        FREE_TEXT_MASKED,
-                        "recipient",
-                        summary.recipient(),
-                        "kind",
-                        kind.name().toLowerCase(java.util.Locale.ROOT))
+                Counter.builder(FREE_TEXT_MASKED)
+                    .description(
+                        "Personal data found and masked in free text, by recipient and kind")
+                    .tag("recipient", summary.recipient())
+                    .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry)
                     .increment(found));
   }
 
@@ -271,7 +400,12 @@ public final class GatewayMetrics {
    * (4xx, dead-lettered) or {@code failed} (retried).
    */
   public void deliveryAttempt(String recipient, String result) {
-    registry.counter(DELIVERY_ATTEMPTS, "recipient", recipient, "result", result).increment();
+    Counter.builder(DELIVERY_ATTEMPTS)
+        .description("Push deliveries to a recipient, by result: delivered, refused or failed")
+        .tag("recipient", recipient)
+        .tag("result", result)
+        .register(registry)
+        .increment();
   }
 
   /**
@@ -279,8 +413,12 @@ public final class GatewayMetrics {
    * delivered}, {@code dead_lettered} or {@code redelivered}.
    */
   public void deliveryRecords(String recipient, String feed, String outcome, int records) {
-    registry
-        .counter(DELIVERY_RECORDS, "recipient", recipient, "feed", feed, "outcome", outcome)
+    Counter.builder(DELIVERY_RECORDS)
+        .description("Pushed records of a recipient's feed, by outcome")
+        .tag("recipient", recipient)
+        .tag("feed", feed)
+        .tag("outcome", outcome)
+        .register(registry)
         .increment(records);
   }
 
@@ -353,7 +491,15 @@ public final class GatewayMetrics {
   }
 
   public void registryReload(boolean success) {
-    registry.counter(REGISTRY_RELOADS, "result", success ? "success" : "failure").increment();
+    registryReloads(success).increment();
+  }
+
+  private Counter registryReloads(boolean success) {
+    return Counter.builder(REGISTRY_RELOADS)
+        .description(
+            "Partner registry loads, including the one at start; a refused content counts once")
+        .tag("result", success ? "success" : "failure")
+        .register(registry);
   }
 
   public MeterRegistry registry() {

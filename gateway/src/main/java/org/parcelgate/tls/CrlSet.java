@@ -75,6 +75,11 @@ public final class CrlSet {
         });
   }
 
+  /** Every CRL of the set, one per issuer. */
+  public java.util.Collection<X509CRL> all() {
+    return byIssuer.values();
+  }
+
   public int size() {
     return byIssuer.size();
   }
