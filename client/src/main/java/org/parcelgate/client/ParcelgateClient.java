@@ -425,13 +425,7 @@ public final class ParcelgateClient implements AutoCloseable {
               .timeout(requestTimeout)
               .header("Accept", request.accept);
       if (request.withToken) {
-        RequestToken token =
-            RequestToken.of(
-                identity.partnerId(),
-                audience,
-                identity.thumbprint(),
-                request.body,
-                clock.instant());
+        RequestToken token = identity.token(audience, request.body, clock.instant());
         request.tokensSent.add(token.jti());
         builder.header("Authorization", "Bearer " + token.sign(identity.signingKey()));
       }
@@ -496,7 +490,34 @@ public final class ParcelgateClient implements AutoCloseable {
     return a.compareTo(b) >= 0 ? a : b;
   }
 
-  private static String describe(IOException e) {
+  /**
+   * Why a call got no answer, in words that tell a refused port from silence: {@code connection
+   * refused} (nothing listens there), {@code timed out} (something drops the packets or does not
+   * answer), or the I/O failure as it came.
+   */
+  static String describe(IOException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.ConnectException
+          && cause.getMessage() != null
+          && cause.getMessage().toLowerCase(java.util.Locale.ROOT).contains("refused")) {
+        return "connection refused (nothing listens on that port)";
+      }
+      if (cause instanceof java.net.http.HttpConnectTimeoutException) {
+        return "timed out connecting (no reply from that host and port)";
+      }
+      if (cause instanceof java.net.http.HttpTimeoutException) {
+        return "timed out waiting for the answer (connected, but the gateway did not answer)";
+      }
+      if (cause instanceof java.net.UnknownHostException) {
+        return "unknown host " + cause.getMessage();
+      }
+      if (cause instanceof java.net.NoRouteToHostException) {
+        return "no route to host";
+      }
+      if (cause instanceof javax.net.ssl.SSLException ssl) {
+        return "TLS failure: " + ssl.getMessage();
+      }
+    }
     String message = e.getMessage();
     return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
   }
