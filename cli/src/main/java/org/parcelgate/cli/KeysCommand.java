@@ -83,14 +83,11 @@ final class KeysCommand {
 
     @Option(
         names = "--ca-cert",
-        defaultValue = "${sys:parcelgate.home:-.}/keys-sample/generated/ca/root-ca.crt.pem",
         description = "The issuing CA's certificate (default: the installation's sample CA).")
     Path caCertificate;
 
     @Option(
         names = "--ca-key",
-        defaultValue =
-            "${sys:parcelgate.home:-.}/keys-sample/generated/ca/root-ca.SAMPLE-ONLY.key.pem",
         description = "The issuing CA's private key (default: the installation's sample CA key).")
     Path caKey;
 
@@ -99,6 +96,12 @@ final class KeysCommand {
 
     @Override
     public Integer call() {
+      if (caCertificate == null) {
+        caCertificate = Installation.resolve(Installation.SAMPLE_PKI + "/ca/root-ca.crt.pem");
+      }
+      if (caKey == null) {
+        caKey = Installation.resolve(Installation.SAMPLE_PKI + "/ca/root-ca.SAMPLE-ONLY.key.pem");
+      }
       if (!Files.isReadable(caCertificate) || !Files.isReadable(caKey)) {
         throw new UsageException("cannot read the CA's certificate and key: " + caCertificate);
       }

@@ -52,7 +52,6 @@ final class LoadCommand implements Callable<Integer> {
   @Option(
       names = "--pki",
       paramLabel = "DIR",
-      defaultValue = "${sys:parcelgate.home:-.}/keys-sample/generated",
       description =
           "The sample PKI whose marketplaces call, and whose root CA the gateway's certificate"
               + " chains to (default: the installation's keys-sample/generated).")
@@ -311,6 +310,9 @@ final class LoadCommand implements Callable<Integer> {
 
   private SamplePki openPki() {
     try {
+      if (pki == null) {
+        pki = Installation.resolve(Installation.SAMPLE_PKI);
+      }
       return SamplePki.open(pki);
     } catch (RuntimeException e) {
       throw new UsageException("cannot read the PKI directory " + pki + " (give --pki)");
