@@ -27,8 +27,8 @@ final class KeysCommand {
       name = "sample",
       mixinStandardHelpOptions = true,
       description = {
-        "Generates a complete sample PKI (CA, CRL, gateway and partner certificates, signing and",
-        "pseudonym keys, partner registry) into DIR. SAMPLE keys: never use them in production."
+        "Generates a complete sample PKI into DIR; SAMPLE keys, never for production.",
+        "The CA and its CRL, the gateway's and every partner's certificates, signing and pseudonym keys, and the partner registry."
       })
   static final class Sample implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -59,8 +59,8 @@ final class KeysCommand {
       name = "partner",
       mixinStandardHelpOptions = true,
       description = {
-        "Issues a new partner identity with a CA the gateway trusts: a TLS client certificate and",
-        "its key, signing keys, the public JWK set, and the registry entry to add (docs/conformance.md, onboarding). The entry is printed and written to OUT/registry-entry.json."
+        "Issues a new partner identity with a CA the gateway trusts.",
+        "Writes a TLS client certificate and its key, signing keys, the public JWK set, and the registry entry to add (docs/conformance.md, onboarding) to OUT. The entry is also printed, and written to OUT/registry-entry.json."
       })
   static final class Partner implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -83,14 +83,12 @@ final class KeysCommand {
 
     @Option(
         names = "--ca-cert",
-        defaultValue = "keys-sample/generated/ca/root-ca.crt.pem",
-        description = "The issuing CA's certificate (default: ${DEFAULT-VALUE}).")
+        description = "The issuing CA's certificate (default: the installation's sample CA).")
     Path caCertificate;
 
     @Option(
         names = "--ca-key",
-        defaultValue = "keys-sample/generated/ca/root-ca.SAMPLE-ONLY.key.pem",
-        description = "The issuing CA's private key (default: ${DEFAULT-VALUE}).")
+        description = "The issuing CA's private key (default: the installation's sample CA key).")
     Path caKey;
 
     @Option(names = "--out", required = true, description = "The directory to write to.")
@@ -98,6 +96,12 @@ final class KeysCommand {
 
     @Override
     public Integer call() {
+      if (caCertificate == null) {
+        caCertificate = Installation.resolve(Installation.SAMPLE_PKI + "/ca/root-ca.crt.pem");
+      }
+      if (caKey == null) {
+        caKey = Installation.resolve(Installation.SAMPLE_PKI + "/ca/root-ca.SAMPLE-ONLY.key.pem");
+      }
       if (!Files.isReadable(caCertificate) || !Files.isReadable(caKey)) {
         throw new UsageException("cannot read the CA's certificate and key: " + caCertificate);
       }

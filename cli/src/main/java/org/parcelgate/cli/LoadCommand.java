@@ -46,13 +46,15 @@ final class LoadCommand implements Callable<Integer> {
 
   @Mixin GatewayAddress gateway;
 
+  private URI url;
+  private String audience;
+
   @Option(
       names = "--pki",
       paramLabel = "DIR",
-      defaultValue = "keys-sample/generated",
       description =
           "The sample PKI whose marketplaces call, and whose root CA the gateway's certificate"
-              + " chains to (default: ${DEFAULT-VALUE}).")
+              + " chains to (default: the installation's keys-sample/generated).")
   Path pki;
 
   @Option(
@@ -213,6 +215,9 @@ final class LoadCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    CallerSettings settings = ParcelgateCommand.settings(spec, null);
+    url = gateway.url(settings);
+    audience = gateway.audience(settings);
     check();
     SamplePki sample = openPki();
     List<Caller> callers = callers(sample);
@@ -221,8 +226,8 @@ final class LoadCommand implements Callable<Integer> {
     LoadReport report =
         LoadRun.run(
             new LoadRun.Options(
-                gateway.url,
-                gateway.audience,
+                url,
+                audience,
                 sample.trustAnchor(),
                 callers,
                 size,
@@ -260,7 +265,7 @@ final class LoadCommand implements Callable<Integer> {
   private Map<String, String> floorSettings(SamplePki sample) {
     Map<String, String> settings = new java.util.HashMap<>();
     if (gatewayConfig == null) {
-      settings.putAll(sample.gatewaySettings(gateway.audience, Path.of("unused")));
+      settings.putAll(sample.gatewaySettings(audience, Path.of("unused")));
     }
     if (floorStoreUrl != null) {
       settings.put("PARCELGATE_STORE_URL", floorStoreUrl);
@@ -298,17 +303,19 @@ final class LoadCommand implements Callable<Integer> {
     if ((floor || floorOnly) && (batchSize == 0 || path.equals("whoami"))) {
       throw new UsageException("the floor runs batches: give --batch-size 1 or more");
     }
-    if (!"https".equals(gateway.url.getScheme())) {
+    if (!"https".equals(url.getScheme())) {
       throw new UsageException("--url must be https://host:port");
     }
   }
 
   private SamplePki openPki() {
     try {
+      if (pki == null) {
+        pki = Installation.resolve(Installation.SAMPLE_PKI);
+      }
       return SamplePki.open(pki);
     } catch (RuntimeException e) {
-      throw new UsageException(
-          "cannot read the PKI directory " + pki + " (run from the project root, or give --pki)");
+      throw new UsageException("cannot read the PKI directory " + pki + " (give --pki)");
     }
   }
 

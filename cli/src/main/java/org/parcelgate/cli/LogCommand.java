@@ -30,8 +30,8 @@ final class LogCommand {
       name = "export",
       mixinStandardHelpOptions = true,
       description = {
-        "As a privacy officer (--as, default privacy-officer): fetches the latest signed",
-        "checkpoint (verified), the log up to it, and the gateway's keys into DIR, ready for 'parcelgate log verify' on any machine."
+        "Exports the minimization log as a privacy officer (default privacy-officer) for offline verification.",
+        "Fetches the latest signed checkpoint (verified), the log up to it, and the gateway's keys into DIR, ready for 'parcelgate log verify' on any machine."
       })
   static final class Export implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -78,8 +78,8 @@ final class LogCommand {
       name = "verify",
       mixinStandardHelpOptions = true,
       description = {
-        "Verifies an exported minimization log offline, with nothing but the files: the entries",
-        "hashed as an RFC 9162 Merkle tree must give the root of the checkpoint, whose signature must verify with the gateway's keys. Exit 0 verified, 5 not verified."
+        "Verifies an exported minimization log offline, with nothing but the files.",
+        "The entries hashed as an RFC 9162 Merkle tree must give the root of the checkpoint, whose signature must verify with the gateway's keys. Exit 0 verified, 5 not verified."
       })
   static final class Verify implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;

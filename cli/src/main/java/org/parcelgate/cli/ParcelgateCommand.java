@@ -3,11 +3,14 @@ package org.parcelgate.cli;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
 import org.parcelgate.client.ClientException;
 import org.parcelgate.client.ProblemException;
 import org.parcelgate.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code parcelgate}: the gateway, its sample keys and its partners' calls in one command. */
 @Command(
@@ -21,6 +24,8 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       PushCommand.class,
       PullCommand.class,
+      TokenCommand.class,
+      WhoamiCommand.class,
       SampleCommand.class,
       LogCommand.class,
       DemoCommand.class,
@@ -40,12 +45,20 @@ import picocli.CommandLine.Command;
       "  4  batch stored, but some records were rejected (listed)",
       "  5  no answer after every retry, or a signature that does not verify",
       "",
-      "Run from the project root, the defaults use the sample PKI",
+      "From any directory, the defaults use the installation's sample PKI",
       "(keys-sample/generated) and the gateway of 'parcelgate serve'",
-      "(https://localhost:8443). 'parcelgate help COMMAND' explains one."
+      "(https://localhost:8443); PARCELGATE_URL, PARCELGATE_AS, ... or a",
+      "profile file set others (docs/client.md).",
+      "'parcelgate help COMMAND' explains one."
     })
 public final class ParcelgateCommand {
-  private ParcelgateCommand() {}
+  private final Map<String, String> environment;
+  private final Path userHome;
+
+  private ParcelgateCommand(Map<String, String> environment, Path userHome) {
+    this.environment = Map.copyOf(environment);
+    this.userHome = userHome;
+  }
 
   public static void main(String[] args) {
     CommandLine line = commandLine();
@@ -59,9 +72,20 @@ public final class ParcelgateCommand {
     }
   }
 
-  /** The command line with its error handling; tests capture its output streams. */
+  /** The command line of this process's environment and user. */
   static CommandLine commandLine() {
-    CommandLine line = new CommandLine(new ParcelgateCommand());
+    String home = System.getProperty("user.home");
+    return commandLine(System.getenv(), home == null ? null : Path.of(home));
+  }
+
+  /**
+   * The command line with its error handling, reading caller settings from {@code environment} and
+   * the profile under {@code userHome}; tests give their own and capture its output streams.
+   */
+  static CommandLine commandLine(Map<String, String> environment, Path userHome) {
+    CommandLine line = new CommandLine(new ParcelgateCommand(environment, userHome));
+    // Wide enough that URLs and paths in option descriptions are not broken inside.
+    line.setUsageHelpWidth(100);
     line.setExecutionExceptionHandler(
         (failure, commandLine, parsed) -> {
           PrintWriter err = commandLine.getErr();
@@ -92,6 +116,19 @@ public final class ParcelgateCommand {
           return ExitCodes.FAILURE;
         });
     return line;
+  }
+
+  /**
+   * The caller settings of the command line {@code spec} belongs to: its environment, and the
+   * profile of {@code --profile} (or {@code null}) or the default one.
+   */
+  static CallerSettings settings(CommandSpec spec, Path profile) {
+    Object root = spec == null ? null : spec.root().userObject();
+    if (root instanceof ParcelgateCommand command) {
+      return CallerSettings.load(command.environment, command.userHome, profile);
+    }
+    String home = System.getProperty("user.home");
+    return CallerSettings.load(System.getenv(), home == null ? null : Path.of(home), profile);
   }
 
   /** The version of the jar. */

@@ -1,5 +1,8 @@
 package org.parcelgate.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -21,8 +24,8 @@ import picocli.CommandLine.Spec;
     name = "pull",
     mixinStandardHelpOptions = true,
     description = {
-      "Reads a customs feed, every page's signature verified.",
-      "Runs as the customs partner --as (default customs-nl); prints each record as one JSON line on standard output, and the cursor to continue from on standard error."
+      "Reads a customs feed as a customs partner (default customs-nl), every page's signature verified.",
+      "Prints each record as one JSON line on standard output (with --json, one JSON document), and the cursor to continue from on standard error."
     })
 final class PullCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -65,6 +68,13 @@ final class PullCommand implements Callable<Integer> {
       description = "Price feed: write one page as the signed Avro container to FILE instead.")
   Path avro;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON document instead of JSON lines: feed, records (array), pages,"
+              + " nextCursor, more (docs/client.md).")
+  boolean json;
+
   @Override
   public Integer call() throws IOException {
     if (!feed.equals("price") && !feed.equals("sellers")) {
@@ -80,6 +90,13 @@ final class PullCommand implements Callable<Integer> {
       if (avro != null) {
         FeedPage page = client.priceRecordsAvro(query);
         Files.write(avro, page.body());
+        if (json) {
+          ObjectNode document = summary(1, page);
+          document.put("avroFile", avro.toString());
+          document.put("recordCount", page.avroRecords().size());
+          out.println(document.toString());
+          out.flush();
+        }
         err.printf(
             "%d records written to %s (signature verified); next cursor %s%n",
             page.avroRecords().size(), avro, page.nextCursor());
@@ -87,13 +104,18 @@ final class PullCommand implements Callable<Integer> {
       }
       int pages = 0;
       long records = 0;
+      ArrayNode collected = json ? new ObjectMapper().createArrayNode() : null;
       while (true) {
         FeedPage page =
             feed.equals("price") ? client.priceRecords(query) : client.sellerRecords(query);
         pages++;
         records += page.records().size();
-        page.records().forEach(record -> out.println(record.toString()));
-        out.flush();
+        if (json) {
+          page.records().forEach(collected::add);
+        } else {
+          page.records().forEach(record -> out.println(record.toString()));
+          out.flush();
+        }
         if (all && page.more()) {
           if (Long.parseLong(page.nextCursor()) <= Long.parseLong(query.cursorOrZero())) {
             throw new org.parcelgate.client.ClientException(
@@ -105,6 +127,13 @@ final class PullCommand implements Callable<Integer> {
           query = query.cursor(page.nextCursor());
           continue;
         }
+        if (json) {
+          ObjectNode document = summary(pages, page);
+          document.put("recordCount", records);
+          document.set("records", collected);
+          out.println(document.toString());
+          out.flush();
+        }
         err.printf(
             "%,d records in %d page%s, signatures verified; next cursor %s%s%n",
             records,
@@ -115,6 +144,16 @@ final class PullCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
     }
+  }
+
+  private ObjectNode summary(int pages, FeedPage last) {
+    ObjectNode document = new ObjectMapper().createObjectNode();
+    document.put("feed", feed);
+    document.put("pages", pages);
+    document.put("signaturesVerified", true);
+    document.put("nextCursor", last.nextCursor());
+    document.put("more", last.more());
+    return document;
   }
 
   private FeedQuery query() {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Starts the gateway; Ctrl-C or SIGTERM drain it gracefully.",
-      "Without --config: the embedded defaults, run from the project root with the sample PKI; settings can also come from PARCELGATE_* variables (docs/operations.md)."
+      "Without --config: the embedded defaults, with the installation's sample PKI and data directory (the parcelgate script starts it in the installation directory); settings can also come from PARCELGATE_* variables (docs/operations.md)."
     })
 final class ServeCommand implements Callable<Integer> {
   private static volatile boolean running;

@@ -70,7 +70,7 @@ class ParcelgateCommandTest {
     assertThat(run.out)
         .contains("1 accepted")
         .contains("1 rejected")
-        .contains("record 0: items[0].hsCode");
+        .contains("record 0 (transaction ORD-8200000): items[0].hsCode");
   }
 
   @Test
@@ -238,6 +238,7 @@ class ParcelgateCommandTest {
         .contains("customs-nl pulls its price records")
         .contains("customs-de pulls its price records")
         .contains("verified against it")
+        .contains("privacy-officer read the log's entries: the officer's own look above")
         .doesNotContain("UNEXPECTED")
         .doesNotContain("FAILED");
   }

@@ -53,6 +53,27 @@ public final class Batches {
     return out.toByteArray();
   }
 
+  /**
+   * The {@code transactionId} of each record of a container, in order, whatever its writer schema
+   * (so a rejected index can be named by its id); empty if the container cannot be read.
+   */
+  public static List<String> transactionIds(byte[] container) {
+    List<String> ids = new java.util.ArrayList<>();
+    AvroTrust.install();
+    try (org.apache.avro.file.DataFileStream<org.apache.avro.generic.GenericRecord> records =
+        new org.apache.avro.file.DataFileStream<>(
+            new java.io.ByteArrayInputStream(container),
+            new org.apache.avro.generic.GenericDatumReader<>())) {
+      for (org.apache.avro.generic.GenericRecord record : records) {
+        Object id = record.hasField("transactionId") ? record.get("transactionId") : null;
+        ids.add(id == null ? null : id.toString());
+      }
+      return ids;
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
+  }
+
   /** The first 16 bytes of the SHA-256 of the records' binary encoding. */
   private static byte[] syncMarker(List<Transaction> transactions) throws IOException {
     MessageDigest digest = Digests.sha256();

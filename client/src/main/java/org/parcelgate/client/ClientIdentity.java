@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.parcelgate.protocol.Digests;
+import org.parcelgate.protocol.RequestToken;
 import org.parcelgate.protocol.SignatureAlgorithms;
 
 /**
@@ -51,6 +52,55 @@ public record ClientIdentity(
       throw new IllegalArgumentException("the signing key must be a private JWK with a kid");
     }
     SignatureAlgorithms.require(signingKey);
+    if (!keyMatches(certificateChain.get(0), tlsKey)) {
+      throw new IllegalArgumentException(
+          "the private key does not match the client certificate (a local mistake: check that"
+              + " both files belong to the same identity)");
+    }
+  }
+
+  /**
+   * Whether {@code key} is the private key of the certificate: a signature it makes verifies with
+   * the certificate's public key. Checked before any connection, so that a mismatch is named as
+   * what it is rather than as a TLS handshake failure.
+   */
+  public static boolean keyMatches(X509Certificate certificate, PrivateKey key) {
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "EC" -> "SHA256withECDSA";
+          case "RSA" -> "SHA256withRSA";
+          case "Ed25519", "EdDSA" -> "Ed25519";
+          default -> null;
+        };
+    if (algorithm == null
+        || !key.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm())
+            && !(key.getAlgorithm().startsWith("Ed")
+                && certificate.getPublicKey().getAlgorithm().startsWith("Ed"))) {
+      return false;
+    }
+    try {
+      byte[] probe = "parcelgate key check".getBytes(StandardCharsets.US_ASCII);
+      java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+      verifier.initVerify(certificate.getPublicKey());
+      verifier.update(probe);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A fresh request token of this identity (protocol.md, section 2) for the gateway {@code
+   * audience}, bound to the client certificate and, when {@code body} is not {@code null}, to those
+   * exact bytes; sign it with {@link RequestToken#sign} and {@link #signingKey()}. The client sends
+   * one with every request; {@code parcelgate token} prints one for other tools.
+   */
+  public RequestToken token(String audience, byte[] body, java.time.Instant now) {
+    return RequestToken.of(partnerId, audience, thumbprint(), body, now);
   }
 
   /**
@@ -61,11 +111,17 @@ public record ClientIdentity(
    */
   public static ClientIdentity load(
       String partnerId, Path certificateChain, Path privateKey, Path signingKey) {
-    return new ClientIdentity(
-        partnerId,
-        readCertificates(certificateChain),
-        readPrivateKey(privateKey),
-        readJwk(signingKey));
+    List<X509Certificate> certificates = readCertificates(certificateChain);
+    PrivateKey key = readPrivateKey(privateKey);
+    if (!keyMatches(certificates.get(0), key)) {
+      throw new ClientException(
+          "the private key "
+              + privateKey
+              + " does not match the certificate "
+              + certificateChain
+              + " (a local mistake: nothing was sent)");
+    }
+    return new ClientIdentity(partnerId, certificates, key, readJwk(signingKey));
   }
 
   /** Names the identity without its keys or certificates, so it is safe in a log line. */

@@ -425,13 +425,7 @@ public final class ParcelgateClient implements AutoCloseable {
               .timeout(requestTimeout)
               .header("Accept", request.accept);
       if (request.withToken) {
-        RequestToken token =
-            RequestToken.of(
-                identity.partnerId(),
-                audience,
-                identity.thumbprint(),
-                request.body,
-                clock.instant());
+        RequestToken token = identity.token(audience, request.body, clock.instant());
         request.tokensSent.add(token.jti());
         builder.header("Authorization", "Bearer " + token.sign(identity.signingKey()));
       }
@@ -458,9 +452,9 @@ public final class ParcelgateClient implements AutoCloseable {
         retryAfter = answer.retryAfter();
       } catch (javax.net.ssl.SSLHandshakeException e) {
         // Trust or certificate: the same handshake fails the same way on every attempt.
-        throw new ClientException("the TLS handshake with " + base + " failed: " + describe(e), e);
+        throw new ClientException("the TLS handshake with " + base + " failed: " + plain(e), e);
       } catch (IOException e) {
-        lastFailure = new ClientException("no answer from " + base + ": " + describe(e), e);
+        lastFailure = new ClientException("no answer from " + base + ": " + describe(e, base), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ClientException("interrupted while calling " + base, e);
@@ -496,9 +490,57 @@ public final class ParcelgateClient implements AutoCloseable {
     return a.compareTo(b) >= 0 ? a : b;
   }
 
-  private static String describe(IOException e) {
+  /**
+   * Why a call got no answer, in words that tell a refused port from silence: {@code connection
+   * refused} (nothing listens there), {@code timed out} (something drops the packets or does not
+   * answer), a TLS failure, or the I/O failure as it came.
+   */
+  static String describe(IOException e, URI base) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.http.HttpConnectTimeoutException) {
+        return "timed out connecting (no reply from that host and port)";
+      }
+      if (cause instanceof java.net.http.HttpTimeoutException) {
+        return "timed out waiting for the answer (connected, but no answer came)";
+      }
+      if (cause instanceof java.net.UnknownHostException) {
+        return "unknown host " + base.getHost();
+      }
+      if (cause instanceof java.net.NoRouteToHostException) {
+        return "no route to host " + base.getHost();
+      }
+      if (cause instanceof java.net.ConnectException) {
+        // The JDK's HTTP client says neither refused nor timed out: ask the port once more.
+        return connectFailure(base);
+      }
+      if (cause instanceof javax.net.ssl.SSLException ssl) {
+        return "TLS failure: " + ssl.getMessage();
+      }
+    }
+    return plain(e);
+  }
+
+  private static String plain(IOException e) {
     String message = e.getMessage();
     return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+  }
+
+  /** Why a TCP connection to the gateway's port failed: refused, timed out, or something else. */
+  private static String connectFailure(URI base) {
+    int port = base.getPort() != -1 ? base.getPort() : 443;
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(base.getHost(), port), 5_000);
+      return "the connection failed (the port accepts connections again now)";
+    } catch (java.net.SocketTimeoutException e) {
+      return "timed out connecting to " + base.getHost() + ":" + port + " (no reply at all)";
+    } catch (java.net.ConnectException e) {
+      String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      return message.contains("refused")
+          ? "connection refused (nothing listens on " + base.getHost() + ":" + port + ")"
+          : "cannot connect to " + base.getHost() + ":" + port + " (" + e.getMessage() + ")";
+    } catch (IOException e) {
+      return "cannot connect to " + base.getHost() + ":" + port + " (" + e.getMessage() + ")";
+    }
   }
 
   private static void sleep(Duration delay) {

@@ -39,6 +39,24 @@ public final class TransactionJson {
 
   private TransactionJson() {}
 
+  /** Where and why a document is not JSON: "line 3, column 7: ...", without the document. */
+  static String syntaxError(JsonProcessingException e) {
+    var where = e.getLocation();
+    String reason = e.getOriginalMessage();
+    // Jackson's reasons end with hints about its own source description; the first line is the
+    // reason.
+    int end = reason == null ? -1 : reason.indexOf('\n');
+    reason = reason == null ? "malformed" : end < 0 ? reason : reason.substring(0, end);
+    return where == null
+        ? "the file is not JSON: " + reason
+        : "the file is not JSON: line "
+            + where.getLineNr()
+            + ", column "
+            + where.getColumnNr()
+            + ": "
+            + reason;
+  }
+
   /**
    * The transactions of a JSON document.
    *
@@ -49,8 +67,7 @@ public final class TransactionJson {
     try {
       root = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new InvalidTransactionException(
-          "the file is not JSON (line " + e.getLocation().getLineNr() + ")");
+      throw new InvalidTransactionException(syntaxError(e));
     }
     JsonNode array = root != null && root.isObject() ? root.get("transactions") : root;
     if (array == null || !array.isArray()) {

@@ -417,14 +417,48 @@ public final class Gateway {
 
   private Future<Void> deployOps(HttpServerOptions options, Function<Vertx, Router> router) {
     OpsVerticle ops = new OpsVerticle(options, router);
-    return vertx
-        .deployVerticle(ops)
-        .map(
-            id -> {
-              opsDeployment = id;
-              opsPort = ops.port();
-              return null;
-            });
+    return bindFailureNamed(
+        vertx
+            .deployVerticle(ops)
+            .map(
+                id -> {
+                  opsDeployment = id;
+                  opsPort = ops.port();
+                  return null;
+                }),
+        "ops.port",
+        options);
+  }
+
+  /**
+   * A port that cannot be bound (in use, or not allowed) named by its setting and address, so that
+   * the operator knows which: "ops.port: cannot listen on 127.0.0.1:9090: Address already in use".
+   */
+  private static Future<Void> bindFailureNamed(
+      Future<Void> listening, String setting, HttpServerOptions options) {
+    return listening.recover(
+        failure ->
+            Future.failedFuture(
+                bindFailure(failure)
+                    ? new StartupException(
+                        setting
+                            + ": cannot listen on "
+                            + options.getHost()
+                            + ":"
+                            + options.getPort(),
+                        failure)
+                    : failure));
+  }
+
+  /** A bind failure, from the JDK or from Netty's native transport (an IOException there). */
+  private static boolean bindFailure(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.BindException
+          || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -445,21 +479,24 @@ public final class Gateway {
       shared.setPort(-RANDOM_PORTS.incrementAndGet());
     }
     List<PartnerApiVerticle> started = new java.util.concurrent.CopyOnWriteArrayList<>();
-    return vertx
-        .deployVerticle(
-            () -> {
-              PartnerApiVerticle instance =
-                  new PartnerApiVerticle(shared, routers, metrics, headerTimeout, grace);
-              started.add(instance);
-              return instance;
-            },
-            new DeploymentOptions().setInstances(instances))
-        .map(
-            id -> {
-              partnerDeployments.add(id);
-              partnerPort = started.get(0).port();
-              return null;
-            });
+    return bindFailureNamed(
+        vertx
+            .deployVerticle(
+                () -> {
+                  PartnerApiVerticle instance =
+                      new PartnerApiVerticle(shared, routers, metrics, headerTimeout, grace);
+                  started.add(instance);
+                  return instance;
+                },
+                new DeploymentOptions().setInstances(instances))
+            .map(
+                id -> {
+                  partnerDeployments.add(id);
+                  partnerPort = started.get(0).port();
+                  return null;
+                }),
+        "partner-api.port",
+        options);
   }
 
   private JsonObject status() {

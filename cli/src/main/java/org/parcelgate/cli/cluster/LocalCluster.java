@@ -150,8 +150,11 @@ public final class LocalCluster {
               command.add(file.toAbsolutePath().toString());
             });
     // An embedded server trusts local connections; a password meant for another server stays out.
-    List<String> removed =
-        database.embedded() ? List.of(ConfigLoader.STORE_PASSWORD_VARIABLE) : List.of();
+    // The command's own caller variables (PARCELGATE_URL, ...) are no gateway settings.
+    List<String> removed = new ArrayList<>(org.parcelgate.cli.CallerSettings.variables());
+    if (database.embedded()) {
+      removed.add(ConfigLoader.STORE_PASSWORD_VARIABLE);
+    }
     say(
         "starting "
             + layout.instances()
