@@ -13,11 +13,8 @@ import picocli.CommandLine.Spec;
     name = "backup",
     mixinStandardHelpOptions = true,
     description = {
-      "Copies the embedded store of a data directory into one file, while the gateway runs:",
-      "a consistent snapshot (SQLite's VACUUM INTO), checked before it is renamed into place.",
-      "The signing and pseudonym key files are not in the data directory: back them up apart",
-      "(docs/operations.md, \"Backup and restore of the embedded store\"). For PostgreSQL use",
-      "pg_dump or pg_basebackup."
+      "Copies the embedded store of a data directory into one file while the gateway runs.",
+      "The copy is a consistent snapshot (SQLite's VACUUM INTO), checked before it is renamed into place. The signing and pseudonym key files are not in the data directory: back them up apart (docs/operations.md, \"Backup and restore of the embedded store\"). For PostgreSQL use pg_dump or pg_basebackup."
     })
 final class BackupCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

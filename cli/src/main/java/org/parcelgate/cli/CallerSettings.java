@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,6 +109,17 @@ public final class CallerSettings {
    * The environment variables of the caller settings, profile included: a gateway started by the
    * command must not see them, since it refuses {@code PARCELGATE_*} names that are not its own.
    */
+  /**
+   * This process's environment without the caller variables: the environment a gateway started by
+   * this command ({@code serve}, {@code config check}) takes its {@code PARCELGATE_*} settings
+   * from, since it refuses names it does not know.
+   */
+  static Map<String, String> gatewayEnvironment() {
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    environment.keySet().removeAll(variables());
+    return Map.copyOf(environment);
+  }
+
   public static List<String> variables() {
     List<String> names = new ArrayList<>();
     for (Key key : Key.values()) {

@@ -38,7 +38,7 @@ final class ConfigCommand {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Map<String, String> environment = System.getenv();
+      Map<String, String> environment = CallerSettings.gatewayEnvironment();
       Optional<Path> file =
           Optional.ofNullable(config)
               .or(

@@ -13,10 +13,8 @@ import picocli.CommandLine.Spec;
     name = "restore",
     mixinStandardHelpOptions = true,
     description = {
-      "Restores a file of 'parcelgate backup' into a data directory that holds no store yet,",
-      "after SQLite's integrity check; then opens it once to apply migrations and to check the",
-      "minimization log against its latest signed checkpoint. Start the gateway on it with the",
-      "same signing and pseudonym key files (docs/operations.md)."
+      "Restores a file of 'parcelgate backup' into a data directory that holds no store yet.",
+      "SQLite's integrity check runs first; then the store is opened once to apply migrations and to check the minimization log against its latest signed checkpoint. Start the gateway on it with the same signing and pseudonym key files (docs/operations.md)."
     })
 final class RestoreCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -34,7 +34,10 @@ final class ServeCommand implements Callable<Integer> {
       args.add(config.toString());
     }
     running = true;
-    Main.main(args.toArray(new String[0])); // exits by itself when the gateway cannot start
+    // The command line's own caller settings (PARCELGATE_URL, ...) are no gateway settings, which
+    // the gateway would refuse as unknown.
+    // Exits by itself when the gateway cannot start.
+    Main.run(args.toArray(new String[0]), CallerSettings.gatewayEnvironment());
     return ExitCodes.OK;
   }
 }

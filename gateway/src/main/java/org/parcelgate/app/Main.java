@@ -10,6 +10,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.parcelgate.config.ConfigException;
@@ -27,6 +28,15 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    run(args, System.getenv());
+  }
+
+  /**
+   * Starts the gateway with these environment variables as the source of {@code PARCELGATE_*}
+   * settings: a program that embeds the gateway (the {@code parcelgate serve} command) leaves out
+   * the variables that are its own.
+   */
+  public static void run(String[] args, Map<String, String> environment) {
     // JVM-wide and read once, when the first server handshake loads the TLS engine: before
     // anything.
     PartnerServerOptions.rejectClientInitiatedRenegotiation();
@@ -38,7 +48,7 @@ public final class Main {
     }
     Optional<Path> configFile;
     try {
-      configFile = configFile(args);
+      configFile = configFile(args, environment);
     } catch (IllegalArgumentException e) {
       System.err.println("parcelgate: " + e.getMessage());
       System.err.println("usage: java -jar parcelgate-gateway.jar [--config FILE]");
@@ -49,7 +59,7 @@ public final class Main {
     Vertx vertx = instrumentedVertx(meters);
     try {
       GatewayConfig config =
-          ConfigLoader.load(vertx, configFile, System.getenv())
+          ConfigLoader.load(vertx, configFile, environment)
               .toCompletionStage()
               .toCompletableFuture()
               .get();
@@ -120,9 +130,9 @@ public final class Main {
         .build();
   }
 
-  private static Optional<Path> configFile(String[] args) {
+  private static Optional<Path> configFile(String[] args, Map<String, String> environment) {
     if (args.length == 0) {
-      return Optional.ofNullable(System.getenv(ConfigLoader.CONFIG_FILE_VARIABLE)).map(Path::of);
+      return Optional.ofNullable(environment.get(ConfigLoader.CONFIG_FILE_VARIABLE)).map(Path::of);
     }
     if (args.length == 2 && args[0].equals("--config")) {
       return Optional.of(Path.of(args[1]));

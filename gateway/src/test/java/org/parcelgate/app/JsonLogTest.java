@@ -41,11 +41,13 @@ import org.parcelgate.testing.TestPki;
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
 class JsonLogTest {
   private static final SamplePki PKI = TestPki.shared();
+
   /**
    * All at once from one partner, but no more than it may have in flight
    * (partner-api.max-requests-in-flight-per-partner, 16 by default): the 17th could be a 429.
    */
   private static final int REQUESTS = 16;
+
   private static final String BAD_TOKEN =
       "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJl";
 
