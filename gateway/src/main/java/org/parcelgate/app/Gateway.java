@@ -401,7 +401,7 @@ public final class Gateway {
               maintenance.start(config.store().purgeInterval(), config.store().probeInterval());
               lifecycle.ready();
               LOG.info(
-                  "gateway {} ready: partner API https://{}:{} ({} instances), ops http://{}:{} ,"
+                  "gateway {} ready: partner API https://{}:{} ({} instances), ops http://{}:{},"
                       + " {} partners, admin commands {}",
                   config.gatewayId(),
                   api.host(),
