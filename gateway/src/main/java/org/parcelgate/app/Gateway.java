@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.parcelgate.auth.CaffeineReplayGuard;
 import org.parcelgate.auth.ClientCertificateHandler;
 import org.parcelgate.auth.LayeredReplayGuard;
@@ -165,7 +166,11 @@ public final class Gateway {
                 contents -> PartnerRegistryParser.parse(contents.get(0)),
                 metrics::registryReload)
             .onLoaded(
-                loaded -> metrics.partners(loaded.partners().stream().map(Partner::id).toList()));
+                loaded ->
+                    metrics.partners(
+                        loaded.partners().stream()
+                            .collect(
+                                Collectors.toMap(Partner::id, Partner::certificateThumbprints))));
     Future<X509Certificate> serverCertificate =
         loading.submit(() -> serverCertificate(config.tls().certificate()));
     return Future.join(

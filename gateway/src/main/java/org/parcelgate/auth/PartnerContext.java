@@ -57,6 +57,11 @@ public final class PartnerContext {
     return ctx.get(THUMBPRINT);
   }
 
+  /** The thumbprint of the client certificate the partner was recognised by, once it was. */
+  public static Optional<String> certificateThumbprint(RoutingContext ctx) {
+    return Optional.ofNullable(ctx.get(THUMBPRINT));
+  }
+
   /** The verified request token; present once {@link RequestTokenHandler} passed. */
   public static VerifiedRequest request(RoutingContext ctx) {
     VerifiedRequest request = ctx.get(VERIFIED);

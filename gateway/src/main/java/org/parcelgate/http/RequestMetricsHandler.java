@@ -39,8 +39,10 @@ final class RequestMetricsHandler implements PlatformHandler {
               outcome(ctx, ended.failed()),
               Duration.ofNanos(System.nanoTime() - RequestScope.startNanos(ctx)),
               partner);
-          if (partner != null) {
-            clientCertificate(ctx).ifPresent(leaf -> metrics.partnerCertificate(partner, leaf));
+          String thumbprint = PartnerContext.certificateThumbprint(ctx).orElse(null);
+          if (partner != null && thumbprint != null && !metrics.knowsCertificate(thumbprint)) {
+            clientCertificate(ctx)
+                .ifPresent(leaf -> metrics.partnerCertificate(partner, thumbprint, leaf));
           }
         });
     ctx.next();

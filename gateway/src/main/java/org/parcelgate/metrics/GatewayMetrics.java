@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -318,18 +319,26 @@ public final class GatewayMetrics {
 
   /**
    * The partner registry in force changed (at start and on every reload): per-partner meters are
-   * kept for exactly its partners, plus {@value #UNREGISTERED}.
+   * kept for exactly its partners, plus {@value #UNREGISTERED}, and certificate expiries for
+   * exactly its certificates.
+   *
+   * @param registered each partner's id and the thumbprints of its registered certificates
    */
-  public void partners(Collection<String> registered) {
+  public void partners(Map<String, Set<String>> registered) {
     partners.registered(registered);
   }
 
+  /** Whether the expiry of the registered certificate with this thumbprint is already shown. */
+  public boolean knowsCertificate(String thumbprint) {
+    return partners.knowsCertificate(thumbprint);
+  }
+
   /**
-   * A registered partner's request came with this client certificate: its expiry is shown until the
-   * partner presents another one or leaves the registry.
+   * A registered partner's request came with this client certificate: its expiry counts for the
+   * partner's gauge while the certificate stays in the registry.
    */
-  public void partnerCertificate(String partner, X509Certificate certificate) {
-    partners.certificate(partner, certificate.getNotAfter().toInstant());
+  public void partnerCertificate(String partner, String thumbprint, X509Certificate certificate) {
+    partners.certificate(partner, thumbprint, certificate.getNotAfter().toInstant());
   }
 
   /** The partner port's own certificate: seconds until it expires. */

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,16 @@ final class PartnerMeters {
   private final MeterRegistry registry;
   private final Clock clock;
   private final Map<String, Counters> counters = new ConcurrentHashMap<>();
-  private final Map<String, Instant> certificates = new ConcurrentHashMap<>();
+
+  /** A registered certificate a partner presented since start: whose, and when it expires. */
+  private record Presented(String partner, Instant notAfter) {}
+
+  /** By thumbprint; only thumbprints of the registry in force. */
+  private final Map<String, Presented> certificates = new ConcurrentHashMap<>();
+
+  /** The registry in force: each partner's registered certificate thumbprints. */
+  private volatile Map<String, Set<String>> registeredThumbprints = Map.of();
+
   private final MultiGauge certificateExpiry;
 
   PartnerMeters(MeterRegistry registry, Clock clock) {
@@ -49,16 +57,17 @@ final class PartnerMeters {
     this.certificateExpiry =
         MultiGauge.builder(GatewayMetrics.PARTNER_CERTIFICATE_EXPIRY)
             .description(
-                "Seconds until the client certificate a registered partner last presented expires;"
-                    + " negative once expired. No series until the partner connects")
+                "Seconds until the first to expire of the registered client certificates a partner"
+                    + " presented since start; negative once expired. No series until the partner"
+                    + " connects")
             .baseUnit("seconds")
             .register(registry);
     counters.put(GatewayMetrics.UNREGISTERED, register(GatewayMetrics.UNREGISTERED));
   }
 
-  /** The registry in force is now {@code partners}. */
-  synchronized void registered(Collection<String> partners) {
-    Set<String> now = Set.copyOf(partners);
+  /** The registry in force is now {@code partners}: each id with its certificate thumbprints. */
+  synchronized void registered(Map<String, Set<String>> partners) {
+    Set<String> now = partners.keySet();
     for (String partner : now) {
       counters.computeIfAbsent(partner, this::register);
     }
@@ -69,7 +78,15 @@ final class PartnerMeters {
         entry.getValue().all().forEach(registry::remove);
       }
     }
-    certificates.keySet().retainAll(now);
+    registeredThumbprints = Map.copyOf(partners);
+    // A certificate removed from the registry (a rotation completed) no longer counts.
+    certificates
+        .entrySet()
+        .removeIf(
+            presented ->
+                !partners
+                    .getOrDefault(presented.getValue().partner(), Set.of())
+                    .contains(presented.getKey()));
     publishCertificates();
   }
 
@@ -85,15 +102,23 @@ final class PartnerMeters {
     records.get(2).increment(rejected);
   }
 
-  void certificate(String partner, Instant notAfter) {
-    if (partner == null
-        || !counters.containsKey(partner)
-        || notAfter.equals(certificates.get(partner))) {
+  /** Whether this certificate's expiry is already shown: the check of every request, lock-free. */
+  boolean knowsCertificate(String thumbprint) {
+    return certificates.containsKey(thumbprint);
+  }
+
+  /**
+   * A partner presented this registered certificate. Once per certificate (a rotation's old and new
+   * certificates both count, the earlier expiry shown, until the old one leaves the registry), so
+   * the gauges are rebuilt only when a certificate is first seen.
+   */
+  void certificate(String partner, String thumbprint, Instant notAfter) {
+    if (knowsCertificate(thumbprint)) {
       return;
     }
     synchronized (this) {
-      if (counters.containsKey(partner)) {
-        certificates.put(partner, notAfter);
+      if (registeredThumbprints.getOrDefault(partner, Set.of()).contains(thumbprint)
+          && certificates.putIfAbsent(thumbprint, new Presented(partner, notAfter)) == null) {
         publishCertificates();
       }
     }
@@ -105,8 +130,15 @@ final class PartnerMeters {
   }
 
   private void publishCertificates() {
+    Map<String, Instant> earliest = new HashMap<>();
+    for (Presented presented : certificates.values()) {
+      earliest.merge(
+          presented.partner(),
+          presented.notAfter(),
+          (one, other) -> one.isBefore(other) ? one : other);
+    }
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    certificates.forEach(
+    earliest.forEach(
         (partner, notAfter) ->
             rows.add(
                 MultiGauge.Row.of(
