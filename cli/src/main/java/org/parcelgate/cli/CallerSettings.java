@@ -106,10 +106,6 @@ public final class CallerSettings {
   }
 
   /**
-   * The environment variables of the caller settings, profile included: a gateway started by the
-   * command must not see them, since it refuses {@code PARCELGATE_*} names that are not its own.
-   */
-  /**
    * This process's environment without the caller variables: the environment a gateway started by
    * this command ({@code serve}, {@code config check}) takes its {@code PARCELGATE_*} settings
    * from, since it refuses names it does not know.
@@ -120,6 +116,10 @@ public final class CallerSettings {
     return Map.copyOf(environment);
   }
 
+  /**
+   * The environment variables of the caller settings, profile included: a gateway started by the
+   * command must not see them, since it refuses {@code PARCELGATE_*} names that are not its own.
+   */
   public static List<String> variables() {
     List<String> names = new ArrayList<>();
     for (Key key : Key.values()) {
