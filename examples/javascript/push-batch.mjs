@@ -49,14 +49,14 @@ function options() {
     ({ values } = parseArgs({
       options: {
         url: { type: 'string', default: env.PARCELGATE_URL ?? 'https://localhost:8443' },
-        ca: { type: 'string', default: env.PARCELGATE_CA },
+        ca: { type: 'string', default: env.PARCELGATE_TRUST_ANCHOR },
         cert: { type: 'string', default: env.PARCELGATE_CERT },
         key: { type: 'string', default: env.PARCELGATE_KEY },
         'signing-key': { type: 'string', default: env.PARCELGATE_SIGNING_KEY },
-        partner: { type: 'string', default: env.PARCELGATE_PARTNER_ID },
+        partner: { type: 'string', default: env.PARCELGATE_PARTNER },
         audience: { type: 'string', default: env.PARCELGATE_AUDIENCE ?? 'parcelgate-local' },
-        schema: { type: 'string', default: env.PARCELGATE_SCHEMA ?? DEFAULT_SCHEMA },
-        out: { type: 'string', default: env.PARCELGATE_BATCH_FILE },
+        schema: { type: 'string', default: DEFAULT_SCHEMA },
+        out: { type: 'string' },
         count: { type: 'string', default: '3' },
       },
     }));

@@ -5,7 +5,7 @@
     TOKEN=$(python3 examples/python/make_token.py --body batch.avro) # bound to these exact bytes
 
 Reads the same settings as push_batch.py (PARCELGATE_CERT, PARCELGATE_SIGNING_KEY,
-PARCELGATE_PARTNER_ID, PARCELGATE_AUDIENCE, or the options). A token is accepted once and lives
+PARCELGATE_PARTNER, PARCELGATE_AUDIENCE, or the options). A token is accepted once and lives
 120 seconds: make one per request.
 """
 
@@ -24,8 +24,8 @@ def main(argv) -> int:
                         help="your client certificate, PEM (PARCELGATE_CERT)")
     parser.add_argument("--signing-key", default=env("PARCELGATE_SIGNING_KEY"),
                         help="your private request-signing JWK (PARCELGATE_SIGNING_KEY)")
-    parser.add_argument("--partner", default=env("PARCELGATE_PARTNER_ID"),
-                        help="your partner id (PARCELGATE_PARTNER_ID)")
+    parser.add_argument("--partner", default=env("PARCELGATE_PARTNER"),
+                        help="your partner id (PARCELGATE_PARTNER)")
     parser.add_argument("--audience", default=env("PARCELGATE_AUDIENCE", "parcelgate-local"),
                         help="the gateway's id (PARCELGATE_AUDIENCE)")
     parser.add_argument("--body", help="the file whose bytes are the request's body (adds body_sha256)")

@@ -71,22 +71,22 @@ def options(argv):
     parser = argparse.ArgumentParser(description="Push one batch to a Parcelgate gateway.")
     parser.add_argument("--url", default=env("PARCELGATE_URL", "https://localhost:8443"),
                         help="the gateway's partner API (PARCELGATE_URL)")
-    parser.add_argument("--ca", default=env("PARCELGATE_CA"),
-                        help="CA certificate (PEM) that issued the gateway's server certificate (PARCELGATE_CA)")
+    parser.add_argument("--ca", default=env("PARCELGATE_TRUST_ANCHOR"),
+                        help="CA certificate (PEM) that issued the gateway's server certificate (PARCELGATE_TRUST_ANCHOR)")
     parser.add_argument("--cert", default=env("PARCELGATE_CERT"),
                         help="your client certificate, PEM (PARCELGATE_CERT)")
     parser.add_argument("--key", default=env("PARCELGATE_KEY"),
                         help="its private key, PEM (PARCELGATE_KEY)")
     parser.add_argument("--signing-key", default=env("PARCELGATE_SIGNING_KEY"),
                         help="your private request-signing JWK, JSON (PARCELGATE_SIGNING_KEY)")
-    parser.add_argument("--partner", default=env("PARCELGATE_PARTNER_ID"),
-                        help="your partner id, the token's iss and sub (PARCELGATE_PARTNER_ID)")
+    parser.add_argument("--partner", default=env("PARCELGATE_PARTNER"),
+                        help="your partner id, the token's iss and sub (PARCELGATE_PARTNER)")
     parser.add_argument("--audience", default=env("PARCELGATE_AUDIENCE", "parcelgate-local"),
                         help="the gateway's id, the token's aud (PARCELGATE_AUDIENCE)")
-    parser.add_argument("--schema", default=env("PARCELGATE_SCHEMA", DEFAULT_SCHEMA),
-                        help="the Avro schema file to write with (PARCELGATE_SCHEMA)")
-    parser.add_argument("--out", default=env("PARCELGATE_BATCH_FILE"),
-                        help="also write the container to this file (PARCELGATE_BATCH_FILE)")
+    parser.add_argument("--schema", default=DEFAULT_SCHEMA,
+                        help="the Avro schema file to write with")
+    parser.add_argument("--out", default=None,
+                        help="also write the container to this file")
     parser.add_argument("--count", type=int, default=3, help="transactions in the batch (default 3)")
     # The avro package's deflate keeps three bytes of the zlib trailer after each deflate stream;
     # a gateway that refuses bytes after a deflate block answers invalid_container to it.

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parcelgate.store.EmbeddedStore;
@@ -20,7 +21,7 @@ class BackupCommandTest {
   @TempDir Path directory;
 
   @Test
-  void backsUpAndRestoresIntoANewDataDirectory() {
+  void backsUpAndRestoresIntoANewDataDirectory() throws IOException {
     Path data = directory.resolve("data");
     EmbeddedStore.open(data).close();
     Path backup = directory.resolve("store.backup");
@@ -28,11 +29,21 @@ class BackupCommandTest {
     Run backedUp = new Run("backup", "--data", data.toString(), "--out", backup.toString());
     assertThat(backedUp.status).as(backedUp.err).isZero();
     assertThat(backedUp.out).contains("backed up").contains("0 batches");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backup)))
+        .as("a backup holds minimized records: its owner's only, whatever the umask")
+        .isEqualTo("rw-------");
+    assertThat(Files.exists(directory.resolve("store.backup.partial"))).isFalse();
 
     Path restored = directory.resolve("restored");
     Run restore = new Run("restore", "--from", backup.toString(), "--data", restored.toString());
     assertThat(restore.status).as(restore.err).isZero();
     assertThat(Files.exists(restored.resolve("parcelgate.sqlite"))).isTrue();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(restored)))
+        .isEqualTo("rwx------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(restored.resolve("parcelgate.sqlite"))))
+        .isEqualTo("rw-------");
   }
 
   @Test

@@ -1,11 +1,16 @@
 package org.parcelgate.store;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -15,6 +20,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.Set;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -33,6 +39,11 @@ import org.sqlite.SQLiteConfig;
  */
 public final class EmbeddedBackup {
   private EmbeddedBackup() {}
+
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
   /**
    * What a backup or a restore holds.
@@ -60,7 +71,16 @@ public final class EmbeddedBackup {
     }
     Path temporary = sibling(out, ".partial");
     try {
-      Files.deleteIfExists(temporary);
+      // Owner-only from its first byte (it holds the minimized records); created exclusively, so
+      // two backups to one file cannot mix. VACUUM INTO accepts an empty file.
+      Files.createFile(temporary, OWNER_ONLY);
+    } catch (FileAlreadyExistsException e) {
+      throw new StoreException(
+          "a backup to " + out.toAbsolutePath() + " is in progress (" + temporary + " exists)");
+    } catch (IOException e) {
+      throw new StoreException("cannot create " + temporary.toAbsolutePath() + ": " + cause(e), e);
+    }
+    try {
       try (Connection source =
               SqliteDialect.connectReader(dataDirectory, SqliteDialect.BUSY_TIMEOUT_MILLIS);
           PreparedStatement vacuum = source.prepareStatement("VACUUM INTO ?")) {
@@ -69,7 +89,8 @@ public final class EmbeddedBackup {
       }
       Summary summary = check(temporary);
       force(temporary);
-      Files.move(temporary, out, StandardCopyOption.ATOMIC_MOVE);
+      // A link, unlike a rename, refuses a file that appeared at out meanwhile.
+      Files.createLink(out, temporary);
       forceDirectory(out.toAbsolutePath().getParent());
       return summary;
     } catch (SQLException | IOException e) {
@@ -103,8 +124,14 @@ public final class EmbeddedBackup {
     }
     Path temporary = sibling(database, ".restoring");
     try {
-      Files.createDirectories(dataDirectory);
-      Files.copy(backup, temporary, StandardCopyOption.REPLACE_EXISTING);
+      if (!Files.isDirectory(dataDirectory)) {
+        Files.createDirectories(dataDirectory, OWNER_ONLY_DIRECTORY);
+      }
+      Files.deleteIfExists(temporary);
+      Files.createFile(temporary, OWNER_ONLY);
+      try (OutputStream copy = Files.newOutputStream(temporary, StandardOpenOption.WRITE)) {
+        Files.copy(backup, copy);
+      }
       Summary summary = check(temporary);
       force(temporary);
       Files.move(temporary, database, StandardCopyOption.ATOMIC_MOVE);

@@ -141,7 +141,7 @@ class IntegratorExamplesTest {
   @Test
   void examplesExitWithOneWhenTheGatewayIsNotTheOneTheCaVouchesFor() throws Exception {
     Map<String, String> env = environment("marketplace-alpha", "ES256");
-    env.put("PARCELGATE_CA", PKI.untrustedCaCertificate().toString());
+    env.put("PARCELGATE_TRUST_ANCHOR", PKI.untrustedCaCertificate().toString());
 
     for (Run run : List.of(python(env), javascript(env))) {
       assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
@@ -174,11 +174,11 @@ class IntegratorExamplesTest {
     Identity identity = PKI.identity(partner);
     Map<String, String> env = new java.util.HashMap<>();
     env.put("PARCELGATE_URL", "https://localhost:" + gateway.partnerPort());
-    env.put("PARCELGATE_CA", PKI.trustAnchor().toString());
+    env.put("PARCELGATE_TRUST_ANCHOR", PKI.trustAnchor().toString());
     env.put("PARCELGATE_CERT", identity.certificate().toString());
     env.put("PARCELGATE_KEY", identity.privateKey().toString());
     env.put("PARCELGATE_SIGNING_KEY", signingKeyFile(identity, alg));
-    env.put("PARCELGATE_PARTNER_ID", identity.partnerId());
+    env.put("PARCELGATE_PARTNER", identity.partnerId());
     env.put("PARCELGATE_AUDIENCE", TestGateway.GATEWAY_ID);
     return env;
   }
