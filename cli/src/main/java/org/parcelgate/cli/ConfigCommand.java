@@ -39,12 +39,7 @@ final class ConfigCommand {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       Map<String, String> environment = CallerSettings.gatewayEnvironment();
-      Optional<Path> file =
-          Optional.ofNullable(config)
-              .or(
-                  () ->
-                      Optional.ofNullable(environment.get(ConfigLoader.CONFIG_FILE_VARIABLE))
-                          .map(Path::of));
+      Optional<Path> file = ConfigLoader.configFile(Optional.ofNullable(config), environment);
       String name = file.map(Path::toString).orElse("the embedded defaults");
       Vertx vertx = Vertx.vertx();
       ConfigCheck.Report report;

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.parcelgate.protocol.Digests;
+import org.parcelgate.protocol.KeyPairs;
 import org.parcelgate.protocol.RequestToken;
 import org.parcelgate.protocol.SignatureAlgorithms;
 
@@ -60,37 +61,12 @@ public record ClientIdentity(
   }
 
   /**
-   * Whether {@code key} is the private key of the certificate: a signature it makes verifies with
-   * the certificate's public key. Checked before any connection, so that a mismatch is named as
-   * what it is rather than as a TLS handshake failure.
+   * Whether {@code key} is the private key of the certificate ({@link KeyPairs#matches}). Checked
+   * before any connection, so that a mismatch is named as what it is rather than as a TLS handshake
+   * failure.
    */
   public static boolean keyMatches(X509Certificate certificate, PrivateKey key) {
-    String algorithm =
-        switch (key.getAlgorithm()) {
-          case "EC" -> "SHA256withECDSA";
-          case "RSA" -> "SHA256withRSA";
-          case "Ed25519", "EdDSA" -> "Ed25519";
-          default -> null;
-        };
-    if (algorithm == null
-        || !key.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm())
-            && !(key.getAlgorithm().startsWith("Ed")
-                && certificate.getPublicKey().getAlgorithm().startsWith("Ed"))) {
-      return false;
-    }
-    try {
-      byte[] probe = "parcelgate key check".getBytes(StandardCharsets.US_ASCII);
-      java.security.Signature signer = java.security.Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(probe);
-      byte[] signature = signer.sign();
-      java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
-      verifier.initVerify(certificate.getPublicKey());
-      verifier.update(probe);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
+    return KeyPairs.matches(key, certificate.getPublicKey());
   }
 
   /**
@@ -113,6 +89,7 @@ public record ClientIdentity(
       String partnerId, Path certificateChain, Path privateKey, Path signingKey) {
     List<X509Certificate> certificates = readCertificates(certificateChain);
     PrivateKey key = readPrivateKey(privateKey);
+    // The record checks the pair too; here first, to name the files.
     if (!keyMatches(certificates.get(0), key)) {
       throw new ClientException(
           "the private key "

@@ -5,10 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.Signature;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -28,8 +25,8 @@ import org.parcelgate.auth.PartnerRegistryParser;
 import org.parcelgate.config.ConfigException;
 import org.parcelgate.config.ConfigLoader;
 import org.parcelgate.config.GatewayConfig;
-import org.parcelgate.privacy.PseudonymKeys;
 import org.parcelgate.privacy.RecipientPolicies;
+import org.parcelgate.protocol.KeyPairs;
 import org.parcelgate.signing.GatewaySigningKeys;
 import org.parcelgate.tls.PemFiles;
 
@@ -174,7 +171,7 @@ public final class ConfigCheck {
       }
       try {
         PrivateKey key = privateKey(privateKeyFile);
-        if (!matches(key, leaf.getPublicKey())) {
+        if (!KeyPairs.matches(key, leaf.getPublicKey())) {
           problem(privateKeyKey, "does not match the certificate of " + certificateKey);
           good = false;
         }
@@ -270,16 +267,9 @@ public final class ConfigCheck {
         summary.add("no recipients of minimized records");
         return;
       }
-      String keySource =
-          privacy.pseudonymKeys().isPresent()
-              ? PseudonymKeys.ENVIRONMENT_VARIABLE
-              : "privacy.pseudonym-key-file";
+      String keySource = IngestPipeline.pseudonymKeySource(privacy);
       try {
-        byte[] keys =
-            privacy.pseudonymKeys().isPresent()
-                ? privacy.pseudonymKeys().get().bytes()
-                : Files.readAllBytes(privacy.pseudonymKeyFile().orElseThrow());
-        PseudonymKeys.parse(keys, keySource);
+        IngestPipeline.pseudonymKeys(privacy);
       } catch (IOException | RuntimeException e) {
         problem(keySource, reason(e));
         return;
@@ -385,32 +375,5 @@ public final class ConfigCheck {
       return converter.getPrivateKey(info);
     }
     throw new IOException("holds no unencrypted private key: " + file.getFileName());
-  }
-
-  /** Whether {@code key} signs what {@code publicKey} verifies. */
-  static boolean matches(PrivateKey key, PublicKey publicKey) throws IOException {
-    if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {
-      return false;
-    }
-    String algorithm =
-        switch (key.getAlgorithm()) {
-          case "EC" -> "SHA256withECDSA";
-          case "RSA" -> "SHA256withRSA";
-          case "EdDSA", "Ed25519", "Ed448" -> key.getAlgorithm();
-          default -> throw new IOException("a key of type " + key.getAlgorithm() + " is not used");
-        };
-    try {
-      byte[] probe = "parcelgate config check".getBytes(StandardCharsets.US_ASCII);
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(probe);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(publicKey);
-      verifier.update(probe);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
   }
 }

@@ -100,6 +100,22 @@ public record IngestPipeline(
         clock);
   }
 
+  /** Where the pseudonym keys come from: the configuration key or environment variable. */
+  static String pseudonymKeySource(GatewayConfig.Privacy privacy) {
+    return privacy.pseudonymKeys().isPresent()
+        ? PseudonymKeys.ENVIRONMENT_VARIABLE
+        : "privacy.pseudonym-key-file";
+  }
+
+  /** The pseudonym key store: from its environment variable if set, else from its file. */
+  static PseudonymKeys pseudonymKeys(GatewayConfig.Privacy privacy) throws IOException {
+    return privacy.pseudonymKeys().isPresent()
+        ? PseudonymKeys.parse(privacy.pseudonymKeys().get().bytes(), pseudonymKeySource(privacy))
+        : PseudonymKeys.parse(
+            Files.readAllBytes(privacy.pseudonymKeyFile().orElseThrow()),
+            pseudonymKeySource(privacy));
+  }
+
   /**
    * Reads the pseudonym keys and every recipient's policy, and compiles each policy against the
    * transaction schema: a policy that does not fit is a {@link PolicyException}. No recipients
@@ -109,13 +125,7 @@ public record IngestPipeline(
     if (privacy.recipients().isEmpty()) {
       return new RecipientPolicies(List.of());
     }
-    PseudonymKeys keys =
-        privacy.pseudonymKeys().isPresent()
-            ? PseudonymKeys.parse(
-                privacy.pseudonymKeys().get().bytes(), PseudonymKeys.ENVIRONMENT_VARIABLE)
-            : PseudonymKeys.parse(
-                Files.readAllBytes(privacy.pseudonymKeyFile().orElseThrow()),
-                "the pseudonym key store file");
+    PseudonymKeys keys = pseudonymKeys(privacy);
     List<Minimizer> minimizers = new ArrayList<>();
     for (GatewayConfig.Recipient recipient : privacy.recipients()) {
       MinimizationPolicy policy;

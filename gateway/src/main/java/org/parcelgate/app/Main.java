@@ -132,10 +132,10 @@ public final class Main {
 
   private static Optional<Path> configFile(String[] args, Map<String, String> environment) {
     if (args.length == 0) {
-      return Optional.ofNullable(environment.get(ConfigLoader.CONFIG_FILE_VARIABLE)).map(Path::of);
+      return ConfigLoader.configFile(Optional.empty(), environment);
     }
     if (args.length == 2 && args[0].equals("--config")) {
-      return Optional.of(Path.of(args[1]));
+      return ConfigLoader.configFile(Optional.of(Path.of(args[1])), environment);
     }
     throw new IllegalArgumentException("unexpected arguments");
   }

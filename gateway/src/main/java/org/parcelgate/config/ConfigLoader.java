@@ -51,6 +51,14 @@ public final class ConfigLoader {
   /** The environment variable naming the configuration file, when {@code --config} is not given. */
   public static final String CONFIG_FILE_VARIABLE = "PARCELGATE_CONFIG";
 
+  /**
+   * The configuration file a start uses: the one given on the command line, else {@value
+   * #CONFIG_FILE_VARIABLE}'s; empty for the embedded defaults.
+   */
+  public static Optional<Path> configFile(Optional<Path> given, Map<String, String> environment) {
+    return given.or(() -> Optional.ofNullable(environment.get(CONFIG_FILE_VARIABLE)).map(Path::of));
+  }
+
   private static final String DEFAULTS = "org/parcelgate/config/defaults.yaml";
   private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
