@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -94,6 +96,43 @@ class OpsAdminAccessTest {
       assertThat(answer.bodyAsJsonObject().getString("status")).isEqualTo("unauthorized");
     }
     awaitLogged("admin refused: GET /admin/delivery from 127.0.0.1: not an operator's token");
+  }
+
+  @Test
+  void noSpellingOfAnAdminPathOrMethodGetsPastTheGateWithoutAToken() {
+    record Attempt(HttpMethod method, String path) {}
+    List<Attempt> attempts =
+        List.of(
+            new Attempt(HttpMethod.HEAD, "/admin/delivery"),
+            new Attempt(HttpMethod.OPTIONS, "/admin/delivery"),
+            new Attempt(HttpMethod.GET, "/admin/delivery/"),
+            new Attempt(HttpMethod.GET, "/admin"),
+            new Attempt(HttpMethod.GET, "/admin/"),
+            new Attempt(HttpMethod.GET, "//admin/delivery"),
+            new Attempt(HttpMethod.GET, "/health/../admin/delivery"),
+            new Attempt(HttpMethod.GET, "/admin/./delivery"),
+            new Attempt(HttpMethod.GET, "/admin/%64elivery"),
+            new Attempt(HttpMethod.POST, "/admin/registry/reload/"),
+            new Attempt(HttpMethod.POST, "/admin/delivery/customs-nl/dead-letters/redrive"));
+    for (Attempt attempt : attempts) {
+      HttpResponse<Buffer> answer = send(ops.request(attempt.method(), attempt.path()));
+      assertThat(answer.statusCode())
+          .as("%s %s: %s", attempt.method(), attempt.path(), answer.bodyAsString())
+          .isIn(401, 404);
+      if (answer.statusCode() == 404) {
+        assertThat(attempt.path())
+            .as("only a path outside /admin/ may be unknown")
+            .doesNotStartWith("/admin");
+      }
+    }
+  }
+
+  @Test
+  void acceptsTheBearerSchemeInAnyCase() {
+    String token = TestGateway.ADMIN_AUTHORIZATION.substring("Bearer ".length());
+    HttpResponse<Buffer> answer =
+        send(ops.get("/admin/delivery").putHeader("Authorization", "bEARER " + token));
+    assertThat(answer.statusCode()).as(answer.bodyAsString()).isEqualTo(200);
   }
 
   @Test
