@@ -2,7 +2,6 @@ package org.parcelgate.app;
 
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -16,10 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.parcelgate.auth.PartnerRegistry;
 import org.parcelgate.auth.PartnerRegistryParser;
 import org.parcelgate.config.ConfigException;
@@ -28,6 +23,7 @@ import org.parcelgate.config.GatewayConfig;
 import org.parcelgate.privacy.RecipientPolicies;
 import org.parcelgate.protocol.KeyPairs;
 import org.parcelgate.signing.GatewaySigningKeys;
+import org.parcelgate.tls.CrlSet;
 import org.parcelgate.tls.PemFiles;
 
 /**
@@ -156,7 +152,7 @@ public final class ConfigCheck {
         String certificateKey, Path certificateFile, String privateKeyKey, Path privateKeyFile) {
       X509Certificate leaf;
       try {
-        leaf = PemFiles.certificates(certificateFile).get(0);
+        leaf = PemFiles.firstCertificate(certificateFile);
       } catch (IOException e) {
         problem(certificateKey, reason(e));
         return Optional.empty();
@@ -170,7 +166,7 @@ public final class ConfigCheck {
         good = false;
       }
       try {
-        PrivateKey key = privateKey(privateKeyFile);
+        PrivateKey key = PemFiles.privateKey(privateKeyFile);
         if (!KeyPairs.matches(key, leaf.getPublicKey())) {
           problem(privateKeyKey, "does not match the certificate of " + certificateKey);
           good = false;
@@ -184,7 +180,7 @@ public final class ConfigCheck {
 
     List<X509Certificate> anchors(GatewayConfig.Tls tls) {
       try {
-        List<X509Certificate> anchors = Gateway.loadAnchors(tls.trustAnchors());
+        List<X509Certificate> anchors = PemFiles.certificates(tls.trustAnchors());
         summary.add(anchors.size() + " trust anchor(s)");
         return anchors;
       } catch (IOException e) {
@@ -204,7 +200,7 @@ public final class ConfigCheck {
         }
       }
       try {
-        Gateway.parseCrls(contents, anchors);
+        CrlSet.parse(contents, anchors);
       } catch (IOException | RuntimeException e) {
         problem("tls.crls", reason(e));
         return;
@@ -224,7 +220,7 @@ public final class ConfigCheck {
                     + "): every certificate of its issuer is refused (tls.allow-stale-crl)");
           }
         } catch (IOException e) {
-          problem("tls.crls", reason(e)); // parseCrls read it, so this does not happen
+          problem("tls.crls", reason(e)); // CrlSet.parse read it, so this does not happen
         }
       }
       summary.add(contents.size() + " CRL(s)");
@@ -309,7 +305,7 @@ public final class ConfigCheck {
           "delivery.push.client-private-key",
           push.clientPrivateKey());
       try {
-        Gateway.loadAnchors(push.trustAnchors());
+        PemFiles.certificates(push.trustAnchors());
       } catch (IOException e) {
         problem("delivery.push.trust-anchors", reason(e));
       }
@@ -357,23 +353,5 @@ public final class ConfigCheck {
         summary.add("store: embedded, in " + directory + " (created at start)");
       }
     }
-  }
-
-  /** The unencrypted private key of a PEM file (PKCS#8, or PKCS#1 / SEC 1 key pairs). */
-  static PrivateKey privateKey(Path file) throws IOException {
-    Object object;
-    try (PEMParser parser = new PEMParser(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
-      object = parser.readObject();
-    } catch (IOException e) {
-      throw new IOException("not a PEM private key: " + file.getFileName());
-    }
-    JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-    if (object instanceof PEMKeyPair pair) {
-      return converter.getPrivateKey(pair.getPrivateKeyInfo());
-    }
-    if (object instanceof PrivateKeyInfo info) {
-      return converter.getPrivateKey(info);
-    }
-    throw new IOException("holds no unencrypted private key: " + file.getFileName());
   }
 }

@@ -8,8 +8,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -149,7 +147,7 @@ public final class Gateway {
     Future<GatewayStore> store =
         loading.submit(() -> openStore(storeConfig, clock, metrics.storeCommits()));
     Future<List<X509Certificate>> anchors =
-        loading.submit(() -> loadAnchors(config.tls().trustAnchors()));
+        loading.submit(() -> PemFiles.certificates(config.tls().trustAnchors()));
     Future<RecipientPolicies> recipients = loading.submit(() -> recipients(config.privacy()));
     Future<GatewaySigningKeys> signingKeys =
         loading.submit(
@@ -172,7 +170,7 @@ public final class Gateway {
                             .collect(
                                 Collectors.toMap(Partner::id, Partner::certificateThumbprints))));
     Future<X509Certificate> serverCertificate =
-        loading.submit(() -> serverCertificate(config.tls().certificate()));
+        loading.submit(() -> PemFiles.firstCertificate(config.tls().certificate()));
     return Future.join(
             List.of(
                 anchors,
@@ -201,7 +199,7 @@ public final class Gateway {
                           loading,
                           "CRLs " + config.tls().crls(),
                           config.tls().crls(),
-                          contents -> parseCrls(contents, anchors.result()),
+                          contents -> CrlSet.parse(contents, anchors.result()),
                           success -> {})
                       .onLoaded(set -> metrics.crls(set.all()));
               metrics.serverCertificate(serverCertificate.result());
@@ -560,11 +558,7 @@ public final class Gateway {
     if (push.endpoints().isEmpty()) {
       return Optional.empty();
     }
-    List<X509Certificate> chain = PemFiles.certificates(push.clientCertificate());
-    if (chain.isEmpty()) {
-      throw new IOException("delivery.push.client-certificate holds no certificate");
-    }
-    return Optional.of(Digests.thumbprint(chain.get(0)));
+    return Optional.of(Digests.thumbprint(PemFiles.firstCertificate(push.clientCertificate())));
   }
 
   /**
@@ -588,31 +582,6 @@ public final class Gateway {
         clock,
         settings,
         listener);
-  }
-
-  static List<X509Certificate> loadAnchors(List<Path> files) throws IOException {
-    List<X509Certificate> anchors = new ArrayList<>();
-    for (Path file : files) {
-      anchors.addAll(PemFiles.certificates(file));
-    }
-    return anchors;
-  }
-
-  /** The partner port's own certificate, the first of its file. */
-  private static X509Certificate serverCertificate(java.nio.file.Path file) throws Exception {
-    List<X509Certificate> chain = PemFiles.certificates(file);
-    if (chain.isEmpty()) {
-      throw new IOException("tls.certificate holds no certificate");
-    }
-    return chain.get(0);
-  }
-
-  static CrlSet parseCrls(List<byte[]> contents, List<X509Certificate> anchors) throws IOException {
-    List<X509CRL> list = new ArrayList<>();
-    for (byte[] content : contents) {
-      list.add(PemFiles.crl(content));
-    }
-    return CrlSet.of(list, anchors);
   }
 
   public int partnerPort() {

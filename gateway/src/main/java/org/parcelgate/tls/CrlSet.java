@@ -1,8 +1,10 @@
 package org.parcelgate.tls;
 
+import java.io.IOException;
 import java.security.PublicKey;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,16 @@ public final class CrlSet {
 
   private CrlSet(Map<X500Principal, X509CRL> byIssuer) {
     this.byIssuer = Map.copyOf(byIssuer);
+  }
+
+  /** The CRLs of these files' contents (PEM or DER), checked as {@link #of} checks them. */
+  public static CrlSet parse(List<byte[]> contents, List<X509Certificate> anchors)
+      throws IOException {
+    List<X509CRL> crls = new ArrayList<>();
+    for (byte[] content : contents) {
+      crls.add(PemFiles.crl(content));
+    }
+    return of(crls, anchors);
   }
 
   /**
