@@ -3,15 +3,12 @@ package org.parcelgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parcelgate.store.EmbeddedStore;
-import picocli.CommandLine;
 
 /**
  * {@code parcelgate backup} and {@code restore} on the command line: a round trip, and the mistakes
@@ -26,7 +23,8 @@ class BackupCommandTest {
     EmbeddedStore.open(data).close();
     Path backup = directory.resolve("store.backup");
 
-    Run backedUp = new Run("backup", "--data", data.toString(), "--out", backup.toString());
+    CommandRun backedUp =
+        new CommandRun("backup", "--data", data.toString(), "--out", backup.toString());
     assertThat(backedUp.status).as(backedUp.err).isZero();
     assertThat(backedUp.out).contains("backed up").contains("0 batches");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backup)))
@@ -35,7 +33,8 @@ class BackupCommandTest {
     assertThat(Files.exists(directory.resolve("store.backup.partial"))).isFalse();
 
     Path restored = directory.resolve("restored");
-    Run restore = new Run("restore", "--from", backup.toString(), "--data", restored.toString());
+    CommandRun restore =
+        new CommandRun("restore", "--from", backup.toString(), "--data", restored.toString());
     assertThat(restore.status).as(restore.err).isZero();
     assertThat(Files.exists(restored.resolve("parcelgate.sqlite"))).isTrue();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(restored)))
@@ -53,20 +52,22 @@ class BackupCommandTest {
     Path backup = directory.resolve("store.backup");
     Files.writeString(backup, "earlier");
 
-    Run again = new Run("backup", "--data", data.toString(), "--out", backup.toString());
+    CommandRun again =
+        new CommandRun("backup", "--data", data.toString(), "--out", backup.toString());
     assertThat(again.status).isEqualTo(ExitCodes.FAILURE);
     assertThat(again.err).contains("exists already");
     assertThat(Files.readString(backup)).isEqualTo("earlier");
 
-    Run over = new Run("restore", "--from", backup.toString(), "--data", data.toString());
+    CommandRun over =
+        new CommandRun("restore", "--from", backup.toString(), "--data", data.toString());
     assertThat(over.status).isEqualTo(ExitCodes.FAILURE);
     assertThat(over.err).contains("holds a store already");
   }
 
   @Test
   void refusesADirectoryWithoutAStoreAndAFileThatIsNoBackup() throws IOException {
-    Run none =
-        new Run(
+    CommandRun none =
+        new CommandRun(
             "backup",
             "--data",
             directory.resolve("empty").toString(),
@@ -78,26 +79,10 @@ class BackupCommandTest {
     Path junk = directory.resolve("junk.backup");
     Files.writeString(junk, "not a database, but long enough to be read as one ".repeat(20));
     Path target = directory.resolve("target");
-    Run restore = new Run("restore", "--from", junk.toString(), "--data", target.toString());
+    CommandRun restore =
+        new CommandRun("restore", "--from", junk.toString(), "--data", target.toString());
     assertThat(restore.status).isEqualTo(ExitCodes.FAILURE);
     assertThat(restore.err).contains("restore of");
     assertThat(Files.exists(target.resolve("parcelgate.sqlite"))).isFalse();
-  }
-
-  private static final class Run {
-    final int status;
-    final String out;
-    final String err;
-
-    Run(String... args) {
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      CommandLine line = ParcelgateCommand.commandLine();
-      line.setOut(new PrintWriter(out, true));
-      line.setErr(new PrintWriter(err, true));
-      this.status = line.execute(args);
-      this.out = out.toString();
-      this.err = err.toString();
-    }
   }
 }

@@ -2,12 +2,9 @@ package org.parcelgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code parcelgate cluster}'s command line: wrong options end with the usage status before
@@ -21,7 +18,7 @@ class ClusterCommandTest {
   void refusesZeroInstancesAndStartsNothing() {
     Path cluster = directory.resolve("cluster");
 
-    Run run = run("cluster", "--instances", "0", "--dir", cluster.toString());
+    CommandRun run = run("cluster", "--instances", "0", "--dir", cluster.toString());
 
     assertThat(run.status).isEqualTo(ExitCodes.USAGE);
     assertThat(run.err).contains("--instances must be between 1 and 32");
@@ -30,7 +27,7 @@ class ClusterCommandTest {
 
   @Test
   void refusesPortsThatCollide() {
-    Run run =
+    CommandRun run =
         run("cluster", "--dir", directory.resolve("cluster").toString(), "--front-port", "8445");
 
     assertThat(run.status).isEqualTo(ExitCodes.USAGE);
@@ -39,7 +36,7 @@ class ClusterCommandTest {
 
   @Test
   void refusesAStoreUrlCarryingAPassword() {
-    Run run =
+    CommandRun run =
         run(
             "cluster",
             "--dir",
@@ -54,7 +51,7 @@ class ClusterCommandTest {
 
   @Test
   void refusesAPostgresPortWithAnExistingServer() {
-    Run run =
+    CommandRun run =
         run(
             "cluster",
             "--dir",
@@ -70,7 +67,7 @@ class ClusterCommandTest {
 
   @Test
   void refusesAMissingConfigurationFile() {
-    Run run =
+    CommandRun run =
         run(
             "cluster",
             "--dir",
@@ -94,22 +91,7 @@ class ClusterCommandTest {
         .isEqualTo("serve");
   }
 
-  private static Run run(String... args) {
-    return new Run(args);
-  }
-
-  private static final class Run {
-    final int status;
-    final String err;
-
-    Run(String... args) {
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      CommandLine line = ParcelgateCommand.commandLine();
-      line.setOut(new PrintWriter(out, true));
-      line.setErr(new PrintWriter(err, true));
-      this.status = line.execute(args);
-      this.err = err.toString();
-    }
+  private static CommandRun run(String... args) {
+    return new CommandRun(args);
   }
 }

@@ -3,8 +3,6 @@ package org.parcelgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.parcelgate.pki.SamplePki;
-import picocli.CommandLine;
 
 /** {@code parcelgate config check} as a script sees it: exit codes and what it prints. */
 @Timeout(60)
@@ -59,7 +56,7 @@ class ConfigCommandTest {
   void exitsWithZeroAndASummaryForAGoodConfiguration() throws IOException {
     Path config = config("good.yaml", pki.registry());
 
-    Run run = new Run("config", "check", "--config", config.toString());
+    CommandRun run = new CommandRun("config", "check", "--config", config.toString());
 
     assertThat(run.status).isEqualTo(ExitCodes.OK);
     assertThat(run.out)
@@ -74,7 +71,7 @@ class ConfigCommandTest {
     Path registry = Files.writeString(directory.resolve("partners.json"), "{");
     Path config = config("broken.yaml", registry);
 
-    Run run = new Run("config", "check", "--config", config.toString());
+    CommandRun run = new CommandRun("config", "check", "--config", config.toString());
 
     assertThat(run.status).isEqualTo(ExitCodes.USAGE);
     assertThat(run.err).contains("parcelgate: config check: registry.file: ").contains("1 problem");
@@ -83,26 +80,10 @@ class ConfigCommandTest {
 
   @Test
   void exitsWithTwoForAMissingConfigurationFile() {
-    Run run = new Run("config", "check", "--config", directory.resolve("none.yaml").toString());
+    CommandRun run =
+        new CommandRun("config", "check", "--config", directory.resolve("none.yaml").toString());
 
     assertThat(run.status).isEqualTo(ExitCodes.USAGE);
     assertThat(run.err).contains("--config: file does not exist");
-  }
-
-  private static final class Run {
-    final int status;
-    final String out;
-    final String err;
-
-    Run(String... args) {
-      CommandLine line = ParcelgateCommand.commandLine();
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      line.setOut(new PrintWriter(out, true));
-      line.setErr(new PrintWriter(err, true));
-      this.status = line.execute(args);
-      this.out = out.toString();
-      this.err = err.toString();
-    }
   }
 }

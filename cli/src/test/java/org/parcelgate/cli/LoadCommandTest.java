@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.parcelgate.app.EmbeddedGateway;
 import org.parcelgate.pki.SamplePki;
-import picocli.CommandLine;
 
 /**
  * {@code parcelgate load} against a real gateway in this JVM, over mutual TLS: short runs with
@@ -49,7 +46,7 @@ class LoadCommandTest {
       throws IOException {
     Path report = directory.resolve("report.json");
 
-    Run run = load("--batch-size", "5", "--json", report.toString());
+    CommandRun run = load("--batch-size", "5", "--json", report.toString());
 
     assertThat(run.status).as(run.err).isEqualTo(ExitCodes.OK);
     assertThat(run.out)
@@ -82,7 +79,7 @@ class LoadCommandTest {
 
   @Test
   void countsRefusalsByTheirProblemCode() throws IOException {
-    Run run =
+    CommandRun run =
         load("--batch-size", "2", "--marketplaces", "marketplace-suspended", "--format", "json");
 
     assertThat(run.status).as(run.err).isEqualTo(ExitCodes.REFUSED);
@@ -97,7 +94,7 @@ class LoadCommandTest {
 
   @Test
   void countsCallsToWhoamiAsRequestsWithoutRecords() throws IOException {
-    Run run = load("--path", "whoami", "--format", "json");
+    CommandRun run = load("--path", "whoami", "--format", "json");
 
     assertThat(run.status).as(run.err).isEqualTo(ExitCodes.OK);
     JsonNode endToEnd = JSON.readTree(run.out).path("endToEnd");
@@ -109,8 +106,8 @@ class LoadCommandTest {
 
   @Test
   void floorRunsTheRecordsThroughTheGatewaysPipelineInThisProcess() throws IOException {
-    Run run =
-        new Run(
+    CommandRun run =
+        new CommandRun(
             "load",
             "--pki",
             pki.root().toString(),
@@ -140,18 +137,19 @@ class LoadCommandTest {
 
   @Test
   void refusesAFloorOfWhoamiCalls() {
-    Run run = new Run("load", "--pki", pki.root().toString(), "--floor", "--path", "whoami");
+    CommandRun run =
+        new CommandRun("load", "--pki", pki.root().toString(), "--floor", "--path", "whoami");
 
     assertThat(run.status).isEqualTo(ExitCodes.USAGE);
     assertThat(run.err).contains("the floor runs batches");
   }
 
-  private static JsonNode json(Run run) throws IOException {
+  private static JsonNode json(CommandRun run) throws IOException {
     return JSON.readTree(run.out);
   }
 
   /** A short run against the test gateway: 1 s warm-up, 1 s timed, few requests in flight. */
-  private static Run load(String... args) {
+  private static CommandRun load(String... args) {
     List<String> all =
         new ArrayList<>(
             List.of(
@@ -173,24 +171,6 @@ class LoadCommandTest {
                 "--prepare-ahead",
                 "50"));
     all.addAll(List.of(args));
-    return new Run(all.toArray(new String[0]));
-  }
-
-  /** One run of the command: its exit status and what it wrote. */
-  private static final class Run {
-    final int status;
-    final String out;
-    final String err;
-
-    Run(String... args) {
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      CommandLine line = ParcelgateCommand.commandLine();
-      line.setOut(new PrintWriter(out, true));
-      line.setErr(new PrintWriter(err, true));
-      this.status = line.execute(args);
-      this.out = out.toString();
-      this.err = err.toString();
-    }
+    return new CommandRun(all.toArray(new String[0]));
   }
 }

@@ -3,8 +3,6 @@ package org.parcelgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.parcelgate.app.EmbeddedGateway;
 import org.parcelgate.pki.SamplePki;
-import picocli.CommandLine;
 
 /**
  * The command line as a script sees it: exit codes, what goes to standard output and error, against
@@ -46,8 +43,8 @@ class ParcelgateCommandTest {
   void pushesAJsonFileAndRecognizesARerunOfTheSameFile() {
     Path batch = sample("rerun.json", 4, 8_100_000);
 
-    Run first = run("push", batch.toString());
-    Run again = run("push", batch.toString());
+    CommandRun first = run("push", batch.toString());
+    CommandRun again = run("push", batch.toString());
 
     assertThat(first.status).isEqualTo(ExitCodes.OK);
     assertThat(first.out).contains("stored: 4 records, 4 accepted").contains("receipt verified");
@@ -64,7 +61,7 @@ class ParcelgateCommandTest {
         batch,
         Files.readString(batch).replaceFirst("\"hsCode\" : \"[0-9]+\"", "\"hsCode\" : \"12\""));
 
-    Run run = run("push", batch.toString());
+    CommandRun run = run("push", batch.toString());
 
     assertThat(run.status).isEqualTo(ExitCodes.RECORDS_REJECTED);
     assertThat(run.out)
@@ -78,7 +75,7 @@ class ParcelgateCommandTest {
     Path batch = sample("typo.json", 1, 8_300_000);
     Files.writeString(batch, Files.readString(batch).replaceFirst("\"carrier\"", "\"carier\""));
 
-    Run run = run("push", batch.toString());
+    CommandRun run = run("push", batch.toString());
 
     assertThat(run.status).isEqualTo(ExitCodes.USAGE);
     assertThat(run.err).contains("transactions[0].shipment.carier is not a field of Shipment");
@@ -89,8 +86,8 @@ class ParcelgateCommandTest {
   void refusesAnIncompleteOrUnreadableIdentityBeforeSendingAnything() {
     String batch = sample("identity.json", 1, 8_350_000).toString();
 
-    Run partnerOnly = run("push", "--partner", "marketplace-gamma", batch);
-    Run missingFiles =
+    CommandRun partnerOnly = run("push", "--partner", "marketplace-gamma", batch);
+    CommandRun missingFiles =
         run(
             "push",
             "--partner",
@@ -113,7 +110,8 @@ class ParcelgateCommandTest {
 
   @Test
   void printsTheProblemCodeOfARefusalAndExitsWithThree() {
-    Run run = run("push", "--as", "customs-nl", sample("refused.json", 1, 8_400_000).toString());
+    CommandRun run =
+        run("push", "--as", "customs-nl", sample("refused.json", 1, 8_400_000).toString());
 
     assertThat(run.status).isEqualTo(ExitCodes.REFUSED);
     assertThat(run.err).contains("refused: 403 forbidden").contains("request id ");
@@ -125,8 +123,8 @@ class ParcelgateCommandTest {
     try (var socket = new java.net.ServerSocket(0)) {
       closed = socket.getLocalPort();
     }
-    Run run =
-        new Run(
+    CommandRun run =
+        new CommandRun(
             "push",
             "--url",
             "https://localhost:" + closed,
@@ -144,7 +142,7 @@ class ParcelgateCommandTest {
   void pullsEveryPageOfTheFeedAsJsonLines() {
     run("push", sample("feed.json", 12, 8_600_000).toString());
 
-    Run run = run("pull", "price", "--as", "customs-nl", "--limit", "1", "--all");
+    CommandRun run = run("pull", "price", "--as", "customs-nl", "--limit", "1", "--all");
 
     assertThat(run.status).isEqualTo(ExitCodes.OK);
     List<String> lines = run.out.lines().toList();
@@ -161,7 +159,7 @@ class ParcelgateCommandTest {
     run("push", sample("log.json", 6, 8_700_000).toString());
     Path export = directory.resolve("export");
 
-    Run exported = run("log", "export", "--out", export.toString());
+    CommandRun exported = run("log", "export", "--out", export.toString());
     String[] verify = {
       "log",
       "verify",
@@ -172,11 +170,11 @@ class ParcelgateCommandTest {
       "--keys",
       export.resolve("jwks.json").toString()
     };
-    Run verified = new Run(verify);
+    CommandRun verified = new CommandRun(verify);
     Path log = export.resolve("export.jsonl");
     Files.writeString(
         log, Files.readString(log).replaceFirst("\"recordsIn\":\\d+", "\"recordsIn\":99"));
-    Run tampered = new Run(verify);
+    CommandRun tampered = new CommandRun(verify);
 
     assertThat(exported.status).isEqualTo(ExitCodes.OK);
     assertThat(verified.status).isEqualTo(ExitCodes.OK);
@@ -189,8 +187,8 @@ class ParcelgateCommandTest {
   void issuesAPartnerIdentityTheGatewayCanRegister() throws IOException {
     Path out = directory.resolve("gamma");
 
-    Run run =
-        new Run(
+    CommandRun run =
+        new CommandRun(
             "keys",
             "partner",
             "--id",
@@ -211,15 +209,16 @@ class ParcelgateCommandTest {
     assertThat(out.resolve("signing-marketplace-gamma-eddsa-1.jwk.json")).exists();
     assertThat(Files.readString(out.resolve("jwks.json"))).doesNotContain("\"d\"");
     assertThat(
-            new Run("keys", "partner", "--id", "x", "--role", "king", "--out", out.toString())
+            new CommandRun(
+                    "keys", "partner", "--id", "x", "--role", "king", "--out", out.toString())
                 .status)
         .isEqualTo(ExitCodes.USAGE);
   }
 
   @Test
   void explainsItselfAndRefusesAnUnknownCommand() {
-    Run help = new Run("--help");
-    Run unknown = new Run("fly");
+    CommandRun help = new CommandRun("--help");
+    CommandRun unknown = new CommandRun("fly");
 
     assertThat(help.status).isEqualTo(ExitCodes.OK);
     assertThat(help.out).contains("serve", "keys", "push", "pull", "log", "demo", "Exit codes:");
@@ -229,7 +228,7 @@ class ParcelgateCommandTest {
 
   @Test
   void demoRunsTheWholeExchangeAndCleansUp() {
-    Run demo = new Run("demo");
+    CommandRun demo = new CommandRun("demo");
 
     assertThat(demo.status).isEqualTo(ExitCodes.OK);
     assertThat(demo.out)
@@ -245,8 +244,8 @@ class ParcelgateCommandTest {
 
   private static Path sample(String name, int count, int first) {
     Path file = directory.resolve(name);
-    Run run =
-        new Run(
+    CommandRun run =
+        new CommandRun(
             "sample",
             "--count",
             Integer.toString(count),
@@ -262,7 +261,7 @@ class ParcelgateCommandTest {
   }
 
   /** Runs against the test gateway as its sample partners (marketplace-alpha by default). */
-  private static Run run(String... args) {
+  private static CommandRun run(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     int at = all.size() > 1 && List.of("log", "keys").contains(all.get(0)) ? 2 : 1;
     all.addAll(
@@ -274,24 +273,6 @@ class ParcelgateCommandTest {
             pki.root().toString(),
             "--audience",
             GATEWAY_ID));
-    return new Run(all.toArray(new String[0]));
-  }
-
-  /** One run of the command: its exit status and what it wrote. */
-  private static final class Run {
-    final int status;
-    final String out;
-    final String err;
-
-    Run(String... args) {
-      CommandLine line = ParcelgateCommand.commandLine();
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      line.setOut(new PrintWriter(out, true));
-      line.setErr(new PrintWriter(err, true));
-      this.status = line.execute(args);
-      this.out = out.toString();
-      this.err = err.toString();
-    }
+    return new CommandRun(all.toArray(new String[0]));
   }
 }

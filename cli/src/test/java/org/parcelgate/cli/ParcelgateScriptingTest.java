@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -78,7 +76,7 @@ class ParcelgateScriptingTest {
 
   @Test
   void printsATokenTheGatewayAcceptsOnce() throws Exception {
-    Run token = run(Map.of(), "token", "--as", "customs-nl", "--alg", "ES256");
+    CommandRun token = run(Map.of(), "token", "--as", "customs-nl", "--alg", "ES256");
 
     HttpResponse<String> first = call("customs-nl", "GET", token.out.trim(), null);
     HttpResponse<String> again = call("customs-nl", "GET", token.out.trim(), null);
@@ -116,7 +114,8 @@ class ParcelgateScriptingTest {
 
   @Test
   void describesTheTokenAsOneJsonDocument() throws IOException {
-    Run token = run(Map.of(), "token", "--json", "--as", "marketplace-beta", "--alg", "PS256");
+    CommandRun token =
+        run(Map.of(), "token", "--json", "--as", "marketplace-beta", "--alg", "PS256");
 
     JsonNode document = onlyDocument(token.out);
     assertThat(token.status).isEqualTo(ExitCodes.OK);
@@ -154,18 +153,19 @@ class ParcelgateScriptingTest {
     Map<String, String> goodUrl = Map.of("PARCELGATE_URL", url);
     Map<String, String> asNl = Map.of("PARCELGATE_URL", url, "PARCELGATE_AS", "customs-nl");
 
-    Run fromProfile = whoami(goodUrl, "--profile", profile.toString());
-    Run fromEnvironment = whoami(asNl, "--profile", profile.toString());
-    Run fromOption = whoami(asNl, "--profile", profile.toString(), "--as", "privacy-officer");
-    Run profileUrl = whoami(Map.of(), "--profile", profile.toString());
-    Run optionUrl =
+    CommandRun fromProfile = whoami(goodUrl, "--profile", profile.toString());
+    CommandRun fromEnvironment = whoami(asNl, "--profile", profile.toString());
+    CommandRun fromOption =
+        whoami(asNl, "--profile", profile.toString(), "--as", "privacy-officer");
+    CommandRun profileUrl = whoami(Map.of(), "--profile", profile.toString());
+    CommandRun optionUrl =
         whoami(
             Map.of("PARCELGATE_URL", "https://localhost:1"),
             "--profile",
             profile.toString(),
             "--url",
             url);
-    Run namedByVariable =
+    CommandRun namedByVariable =
         whoami(Map.of("PARCELGATE_URL", url, "PARCELGATE_PROFILE", profile.toString()));
 
     assertThat(partnerOf(fromProfile)).isEqualTo("customs-de");
@@ -185,10 +185,10 @@ class ParcelgateScriptingTest {
     Files.writeString(
         profile, "url = " + url + "\naudience = " + GATEWAY_ID + "\npki = " + pki.root() + "\n");
 
-    Run defaults = new Run(Map.of(), user, "whoami", "--json");
+    CommandRun defaults = new CommandRun(Map.of(), user, "whoami", "--json");
     Files.writeString(profile, "url = " + url + "\nusername = alpha\n");
-    Run unknown = new Run(Map.of(), user, "whoami");
-    Run missing = new Run(Map.of(), user, "whoami", "--profile", "no-such-profile");
+    CommandRun unknown = new CommandRun(Map.of(), user, "whoami");
+    CommandRun missing = new CommandRun(Map.of(), user, "whoami", "--profile", "no-such-profile");
 
     assertThat(partnerOf(defaults)).isEqualTo("marketplace-alpha");
     assertThat(unknown.status).isEqualTo(ExitCodes.USAGE);
@@ -218,7 +218,7 @@ class ParcelgateScriptingTest {
     Path batch = sample(directory.resolve("receipt.json"), 3, 9_200_000);
     Path receiptFile = directory.resolve("receipt.jws");
 
-    Run run = run(Map.of(), "push", "--receipt", receiptFile.toString(), batch.toString());
+    CommandRun run = run(Map.of(), "push", "--receipt", receiptFile.toString(), batch.toString());
 
     String jws = Files.readString(receiptFile).trim();
     JWKSet keys = new JWKSet(JWK.parse(Files.readString(pki.gatewaySigningKey())).toPublicJWK());
@@ -245,8 +245,8 @@ class ParcelgateScriptingTest {
     Path avro = directory.resolve("rejected.avro");
     Files.write(avro, Batches.write(TransactionJson.read(Files.newInputStream(batch))));
 
-    Run text = run(Map.of(), "push", batch.toString());
-    Run json = run(Map.of(), "push", "--json", avro.toString());
+    CommandRun text = run(Map.of(), "push", batch.toString());
+    CommandRun json = run(Map.of(), "push", "--json", avro.toString());
 
     assertThat(text.status).isEqualTo(ExitCodes.RECORDS_REJECTED);
     assertThat(text.out).contains("record 0 (transaction " + rejectedId + "): items[0].hsCode");
@@ -265,9 +265,9 @@ class ParcelgateScriptingTest {
   void printsPullAndWhoamiSummariesAsOneJsonDocument() throws IOException {
     run(Map.of(), "push", sample(directory.resolve("feed.json"), 6, 9_400_000).toString());
 
-    Run pull =
+    CommandRun pull =
         run(Map.of(), "pull", "price", "--as", "customs-nl", "--limit", "2", "--all", "--json");
-    Run whoami = run(Map.of(), "whoami", "--json", "--as", "customs-de");
+    CommandRun whoami = run(Map.of(), "whoami", "--json", "--as", "customs-de");
 
     JsonNode feed = onlyDocument(pull.out);
     assertThat(pull.status).isEqualTo(ExitCodes.OK);
@@ -291,7 +291,7 @@ class ParcelgateScriptingTest {
     Files.writeString(
         broken, "[\n  {\"transactionId\": \"ORD-1\"\n   \"marketplaceId\": \"m\"}\n]\n");
 
-    Run run = run(Map.of(), "push", broken.toString());
+    CommandRun run = run(Map.of(), "push", broken.toString());
 
     assertThat(run.status).isEqualTo(ExitCodes.USAGE);
     assertThat(run.err)
@@ -321,8 +321,8 @@ class ParcelgateScriptingTest {
         new ArrayList<>(List.of("whoami", "--key", alpha.privateKey().toString()));
     matching.addAll(List.of(identity));
 
-    Run wrongKey = new Run(Map.of(), null, mismatched.toArray(new String[0]));
-    Run rightKey = new Run(Map.of(), null, matching.toArray(new String[0]));
+    CommandRun wrongKey = new CommandRun(Map.of(), null, mismatched.toArray(new String[0]));
+    CommandRun rightKey = new CommandRun(Map.of(), null, matching.toArray(new String[0]));
 
     assertThat(wrongKey.status).isEqualTo(ExitCodes.USAGE);
     assertThat(wrongKey.err)
@@ -342,8 +342,8 @@ class ParcelgateScriptingTest {
 
   @Test
   void saysThatTheConnectionWasRefused() throws IOException {
-    Run run =
-        new Run(
+    CommandRun run =
+        new CommandRun(
             Map.of(),
             null,
             "whoami",
@@ -359,8 +359,8 @@ class ParcelgateScriptingTest {
   @Test
   void tellsATlsFailureFromARefusedConnection() {
     // The ops port answers, but in plain HTTP.
-    Run run =
-        new Run(
+    CommandRun run =
+        new CommandRun(
             Map.of(),
             null,
             "whoami",
@@ -410,13 +410,13 @@ class ParcelgateScriptingTest {
     }
   }
 
-  private static Run whoami(Map<String, String> environment, String... args) {
+  private static CommandRun whoami(Map<String, String> environment, String... args) {
     List<String> all = new ArrayList<>(List.of("whoami", "--json"));
     all.addAll(List.of(args));
-    return new Run(environment, directory.resolve("no-user"), all.toArray(new String[0]));
+    return new CommandRun(environment, directory.resolve("no-user"), all.toArray(new String[0]));
   }
 
-  private static String partnerOf(Run run) throws IOException {
+  private static String partnerOf(CommandRun run) throws IOException {
     assertThat(run.status).as(run.err).isEqualTo(ExitCodes.OK);
     return onlyDocument(run.out).path("partnerId").asText();
   }
@@ -431,8 +431,8 @@ class ParcelgateScriptingTest {
   }
 
   private static Path sample(Path file, int count, int first) {
-    Run run =
-        new Run(
+    CommandRun run =
+        new CommandRun(
             Map.of(),
             null,
             "sample",
@@ -527,27 +527,9 @@ class ParcelgateScriptingTest {
   }
 
   /** Runs against the test gateway: its URL, audience and PKI as options, before the others. */
-  private static Run run(Map<String, String> environment, String... args) {
+  private static CommandRun run(Map<String, String> environment, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(1, List.of("--url", url, "--audience", GATEWAY_ID, "--pki", pki.root().toString()));
-    return new Run(environment, directory.resolve("no-user"), all.toArray(new String[0]));
-  }
-
-  /** One run of the command: its exit status and what it wrote. */
-  private static final class Run {
-    final int status;
-    final String out;
-    final String err;
-
-    Run(Map<String, String> environment, Path user, String... args) {
-      CommandLine line = ParcelgateCommand.commandLine(environment, user);
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      line.setOut(new PrintWriter(out, true));
-      line.setErr(new PrintWriter(err, true));
-      this.status = line.execute(args);
-      this.out = out.toString();
-      this.err = err.toString();
-    }
+    return new CommandRun(environment, directory.resolve("no-user"), all.toArray(new String[0]));
   }
 }
