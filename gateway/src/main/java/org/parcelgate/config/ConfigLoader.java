@@ -33,6 +33,7 @@ import org.parcelgate.logging.LogFormat;
 import org.parcelgate.privacy.PseudonymKeys;
 import org.parcelgate.protocol.RetryPolicy;
 import org.parcelgate.protocol.SignatureAlgorithms;
+import org.parcelgate.risk.RiskSettings;
 import org.parcelgate.store.PostgresStore;
 import org.parcelgate.tls.PartnerServerOptions;
 import org.parcelgate.validation.ValidationPolicy;
@@ -201,6 +202,7 @@ public final class ConfigLoader {
             tree.duration("validation.max-order-age", Duration.ofDays(1), Duration.ofDays(3660)),
             defaults.genericDescriptions());
 
+    RiskSettings risk = risk(tree);
     GatewayConfig.Privacy privacy = privacy(tree, environment);
     GatewayConfig.Delivery delivery = delivery(tree, privacy);
 
@@ -223,10 +225,41 @@ public final class ConfigLoader {
         store,
         ingest,
         validation,
+        risk,
         privacy,
         delivery,
         workers,
         log);
+  }
+
+  /** The risk assessment ({@code risk.*}). */
+  static RiskSettings risk(ConfigTree tree) {
+    String directory = tree.string("risk.reference-directory");
+    Optional<Path> referenceDirectory = Optional.empty();
+    if (!directory.isEmpty()) {
+      Path path = Path.of(directory);
+      if (!Files.isDirectory(path) || !Files.isReadable(path)) {
+        throw new ConfigException("risk.reference-directory", "must be a readable directory");
+      }
+      referenceDirectory = Optional.of(path);
+    }
+    return new RiskSettings(
+        tree.bool("risk.enabled"),
+        referenceDirectory,
+        tree.integer("risk.threshold-eur", 1, 1_000_000) * 100L,
+        new RiskSettings.Undervaluation(
+            tree.integer("risk.undervaluation.min-band-records", 1, 1_000_000),
+            tree.integer("risk.undervaluation.flag-below-deviations", 1, 20)),
+        new RiskSettings.Split(
+            tree.duration("risk.split.window", Duration.ofMinutes(1), Duration.ofDays(31)),
+            tree.integer("risk.split.min-parcels", 2, 1000),
+            tree.integer("risk.split.bunching-margin-percent", 1, 50),
+            tree.integer("risk.split.bunching-min-parcels", 1, 1_000_000),
+            tree.integer("risk.split.bunching-min-share-percent", 1, 100)),
+        new RiskSettings.ThreeWayMatch(
+            tree.duration(
+                "risk.three-way-match.late-payment", Duration.ofHours(1), Duration.ofDays(400))),
+        new RiskSettings.Revenue(tree.integer("risk.revenue.tolerance-eur-cents", 0, 1_000_000)));
   }
 
   /**

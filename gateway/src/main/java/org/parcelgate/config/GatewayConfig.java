@@ -12,6 +12,7 @@ import org.parcelgate.delivery.Routing;
 import org.parcelgate.ingest.IngestLimits;
 import org.parcelgate.logging.LogFormat;
 import org.parcelgate.protocol.RetryPolicy;
+import org.parcelgate.risk.RiskSettings;
 import org.parcelgate.validation.ValidationPolicy;
 import org.parcelgate.workers.WorkerPools;
 
@@ -30,6 +31,7 @@ public record GatewayConfig(
     Store store,
     Ingest ingest,
     ValidationPolicy validation,
+    RiskSettings risk,
     Privacy privacy,
     Delivery delivery,
     WorkerPools.Settings workers,

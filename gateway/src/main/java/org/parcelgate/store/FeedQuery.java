@@ -2,6 +2,7 @@ package org.parcelgate.store;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.parcelgate.risk.Flag;
 
 /**
  * A page of one recipient's feed: the records after a position, in position order, matching every
@@ -14,6 +15,8 @@ import java.util.Objects;
  * @param from inclusive, on the received time (price feed) or the last-seen time (seller feed)
  * @param to exclusive, like {@code from}
  * @param trackingNumber price feed only
+ * @param flaggedOnly price feed only: only records with at least one risk finding
+ * @param flag price feed only: only records with a finding of this flag (null: any or none)
  */
 public record FeedQuery(
     String recipient,
@@ -25,12 +28,41 @@ public record FeedQuery(
     Instant from,
     Instant to,
     String trackingNumber,
-    String sellerId) {
+    String sellerId,
+    boolean flaggedOnly,
+    Flag flag) {
   public FeedQuery {
     Objects.requireNonNull(recipient, "recipient");
     if (limit < 1 || afterSeq < 0) {
       throw new IllegalArgumentException("limit must be positive and afterSeq not negative");
     }
+  }
+
+  /** A query without risk filters. */
+  public FeedQuery(
+      String recipient,
+      long afterSeq,
+      Long upToSeq,
+      int limit,
+      String marketplaceId,
+      String destinationCountry,
+      Instant from,
+      Instant to,
+      String trackingNumber,
+      String sellerId) {
+    this(
+        recipient,
+        afterSeq,
+        upToSeq,
+        limit,
+        marketplaceId,
+        destinationCountry,
+        from,
+        to,
+        trackingNumber,
+        sellerId,
+        false,
+        null);
   }
 
   /** The next {@code limit} records after {@code afterSeq}, unfiltered. */
@@ -49,6 +81,25 @@ public record FeedQuery(
         from,
         to,
         trackingNumber,
-        sellerId);
+        sellerId,
+        flaggedOnly,
+        flag);
+  }
+
+  /** This query for flagged records only, of {@code flag} when it is not null. */
+  public FeedQuery flagged(Flag flag) {
+    return new FeedQuery(
+        recipient,
+        afterSeq,
+        upToSeq,
+        limit,
+        marketplaceId,
+        destinationCountry,
+        from,
+        to,
+        trackingNumber,
+        sellerId,
+        true,
+        flag);
   }
 }

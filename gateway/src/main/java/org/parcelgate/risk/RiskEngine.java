@@ -1,0 +1,57 @@
+package org.parcelgate.risk;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every detector, in a fixed order, and the seller summaries: assesses one record at a time, in
+ * feed order, against a recipient's {@link RiskState}. Plain Java: the same engine runs in the
+ * gateway's assessor (state in the store) and in the evaluation (state in memory).
+ */
+public final class RiskEngine {
+  private final List<Detector> detectors;
+
+  public RiskEngine(List<Detector> detectors) {
+    this.detectors = List.copyOf(detectors);
+  }
+
+  /** The engine with every detector the gateway ships, configured by {@code settings}. */
+  public static RiskEngine create(RiskSettings settings, ReferenceData reference) {
+    List<Detector> detectors = new ArrayList<>();
+    // Each detector adds itself here (issue 16): undervaluation, split consignments, IOSS,
+    // three-way match, revenue.
+    return new RiskEngine(detectors);
+  }
+
+  /** Every state key {@link #assess} reads for the record. */
+  public List<StateKey> keys(RiskRecord record) {
+    Set<StateKey> keys = new LinkedHashSet<>();
+    for (Detector detector : detectors) {
+      keys.addAll(detector.keys(record));
+    }
+    if (record.sellerId() != null) {
+      keys.add(SellerSummary.key(record.marketplaceId(), record.sellerId()));
+    }
+    return List.copyOf(keys);
+  }
+
+  /**
+   * Assesses the record and learns from it: its findings, and its seller's summary updated in
+   * {@code state}.
+   */
+  public Assessment assess(RiskRecord record, RiskState state) {
+    List<Finding> findings = new ArrayList<>();
+    for (Detector detector : detectors) {
+      detector.assess(record, state, findings);
+    }
+    Assessment assessment = new Assessment(findings);
+    if (record.sellerId() != null) {
+      StateKey key = SellerSummary.key(record.marketplaceId(), record.sellerId());
+      SellerSummary summary = SellerSummary.decode(state.get(key));
+      state.put(key, summary.withAssessment(assessment).encode(), null);
+    }
+    return assessment;
+  }
+}

@@ -1,0 +1,166 @@
+package org.parcelgate.risk;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the assessments say about one seller of one marketplace, for one recipient: how many of the
+ * seller's records were assessed, how many carried each flag, and per calendar month (of the order
+ * time) and currency the VAT and duty due against the tax the marketplace says it collected. Stored
+ * as risk state of kind {@link #KIND} under {@link #key}; it travels on seller records.
+ *
+ * @param flagged per flag, the seller's records that carried it (each record version counts)
+ * @param revenue per month and currency, newest first, at most {@link #MAX_PERIODS}
+ */
+public record SellerSummary(long assessed, Map<Flag, Long> flagged, List<Period> revenue) {
+  public static final String KIND = "seller";
+
+  /** The months a summary keeps; older ones fall off. */
+  public static final int MAX_PERIODS = 24;
+
+  /**
+   * One month of a seller's consignments in one currency (minor units of it).
+   *
+   * @param period the month of the order time, {@code 2026-11}
+   * @param parcels the consignments whose VAT and duty could be computed
+   */
+  public record Period(
+      String period,
+      String currency,
+      long parcels,
+      long vatDueMinor,
+      long dutyDueMinor,
+      long collectedMinor) {
+    public Period {
+      Objects.requireNonNull(period, "period");
+      Objects.requireNonNull(currency, "currency");
+    }
+
+    /** What was due and not collected: positive when the marketplace collected too little. */
+    public long gapMinor() {
+      return Math.subtractExact(Math.addExact(vatDueMinor, dutyDueMinor), collectedMinor);
+    }
+  }
+
+  public static final SellerSummary EMPTY = new SellerSummary(0, Map.of(), List.of());
+
+  public SellerSummary {
+    EnumMap<Flag, Long> counts = new EnumMap<>(Flag.class);
+    counts.putAll(flagged);
+    flagged = java.util.Collections.unmodifiableMap(counts);
+    revenue =
+        revenue.stream()
+            .sorted(Comparator.comparing(Period::period).reversed().thenComparing(Period::currency))
+            .limit(MAX_PERIODS)
+            .toList();
+  }
+
+  public static StateKey key(String marketplaceId, String sellerId) {
+    return new StateKey(KIND, marketplaceId + "\n" + sellerId);
+  }
+
+  /** This summary with one more assessed record and its flags. */
+  public SellerSummary withAssessment(Assessment assessment) {
+    EnumMap<Flag, Long> counts = new EnumMap<>(Flag.class);
+    counts.putAll(flagged);
+    assessment.findings().stream()
+        .map(Finding::flag)
+        .distinct()
+        .forEach(flag -> counts.merge(flag, 1L, Long::sum));
+    return new SellerSummary(assessed + 1, counts, revenue);
+  }
+
+  /** This summary with one consignment's VAT, duty and collected tax added to its month. */
+  public SellerSummary withRevenue(
+      String period, String currency, long vatDueMinor, long dutyDueMinor, long collectedMinor) {
+    List<Period> periods = new ArrayList<>(revenue.size() + 1);
+    boolean added = false;
+    for (Period p : revenue) {
+      if (p.period().equals(period) && p.currency().equals(currency)) {
+        periods.add(
+            new Period(
+                period,
+                currency,
+                p.parcels() + 1,
+                Math.addExact(p.vatDueMinor(), vatDueMinor),
+                Math.addExact(p.dutyDueMinor(), dutyDueMinor),
+                Math.addExact(p.collectedMinor(), collectedMinor)));
+        added = true;
+      } else {
+        periods.add(p);
+      }
+    }
+    if (!added) {
+      periods.add(new Period(period, currency, 1, vatDueMinor, dutyDueMinor, collectedMinor));
+    }
+    return new SellerSummary(assessed, flagged, periods);
+  }
+
+  public byte[] encode() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(1);
+      out.writeLong(assessed);
+      out.writeShort(flagged.size());
+      for (Map.Entry<Flag, Long> entry : flagged.entrySet()) {
+        out.writeUTF(entry.getKey().wireName());
+        out.writeLong(entry.getValue());
+      }
+      out.writeShort(revenue.size());
+      for (Period p : revenue) {
+        out.writeUTF(p.period());
+        out.writeUTF(p.currency());
+        out.writeLong(p.parcels());
+        out.writeLong(p.vatDueMinor());
+        out.writeLong(p.dutyDueMinor());
+        out.writeLong(p.collectedMinor());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The summary encoded by {@link #encode}; null gives {@link #EMPTY}. */
+  public static SellerSummary decode(byte[] encoded) {
+    if (encoded == null) {
+      return EMPTY;
+    }
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
+      if (in.readByte() != 1) {
+        throw new IllegalArgumentException("unknown seller summary version");
+      }
+      long assessed = in.readLong();
+      EnumMap<Flag, Long> flagged = new EnumMap<>(Flag.class);
+      for (int i = in.readShort(); i > 0; i--) {
+        String name = in.readUTF();
+        long count = in.readLong();
+        flagged.put(Flag.fromWireName(name), count);
+      }
+      List<Period> revenue = new ArrayList<>();
+      for (int i = in.readShort(); i > 0; i--) {
+        revenue.add(
+            new Period(
+                in.readUTF(),
+                in.readUTF(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong()));
+      }
+      return new SellerSummary(assessed, flagged, revenue);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("malformed seller summary", e);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package org.parcelgate.risk;
+
+import java.util.Objects;
+
+/**
+ * The key of one piece of a recipient's risk state: its kind (a detector's, such as {@code band} or
+ * {@code split-group}) and the key within the kind. Keys are built from the minimized record only
+ * (a buyer's pseudonym, never a buyer's identifier), at most {@link #MAX_KEY_LENGTH} characters.
+ */
+public record StateKey(String kind, String key) {
+  public static final int MAX_KIND_LENGTH = 32;
+  public static final int MAX_KEY_LENGTH = 512;
+
+  public StateKey {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(key, "key");
+    if (kind.isEmpty() || kind.length() > MAX_KIND_LENGTH || key.length() > MAX_KEY_LENGTH) {
+      throw new IllegalArgumentException("state kind or key too long");
+    }
+  }
+}
