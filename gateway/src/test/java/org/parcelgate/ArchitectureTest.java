@@ -27,6 +27,7 @@ class ArchitectureTest {
               "org.parcelgate.validation..",
               "org.parcelgate.ingest..",
               "org.parcelgate.privacy..",
+              "org.parcelgate.risk..",
               "org.parcelgate.store..",
               "org.parcelgate.delivery..")
           .and()
@@ -51,6 +52,21 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("org.parcelgate.app..");
+
+  @ArchTest
+  static final ArchRule riskRulesStandAlone =
+      noClasses()
+          .that()
+          .resideInAPackage("org.parcelgate.risk..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.parcelgate.store..",
+              "org.parcelgate.delivery..",
+              "org.parcelgate.http..",
+              "org.parcelgate.config..",
+              "org.parcelgate.ingest..")
+          .because("the detectors are judged by the evaluation without a store or a server");
 
   @ArchTest
   static final ArchRule securityRulesDoNotDependOnTheHttpLayer =
