@@ -22,6 +22,15 @@ public final class RiskEngine {
     List<Detector> detectors = new ArrayList<>();
     // Each detector adds itself here (issue 16): undervaluation, split consignments, IOSS,
     // three-way match, revenue.
+    detectors.add(
+        new UndervaluationDetector(
+            settings.undervaluation(), ReferenceBands.of(reference), reference.exchangeRates()));
+    detectors.add(
+        new SplitConsignmentDetector(
+            settings.split(), settings.thresholdEurCents(), reference.exchangeRates()));
+    detectors.add(
+        new BunchingDetector(
+            settings.split(), settings.thresholdEurCents(), reference.exchangeRates()));
     return new RiskEngine(detectors);
   }
 
