@@ -52,6 +52,9 @@ public final class UnitValueBand {
   private final String origin;
   private final long[] counts;
   private long records;
+  // The median and MAD of the log unit value, computed once per change; NaN until then.
+  private double median = Double.NaN;
+  private double mad = Double.NaN;
 
   private UnitValueBand(String hs6, String unit, String origin, long[] counts) {
     this.hs6 = Objects.requireNonNull(hs6, "hs6");
@@ -97,6 +100,8 @@ public final class UnitValueBand {
   public void add(long unitValueEurCents) {
     counts[bin(StrictMath.log(Math.max(1, unitValueEurCents)))]++;
     records++;
+    median = Double.NaN;
+    mad = Double.NaN;
   }
 
   /** Adds another band's counts to this one (bands of the same key). */
@@ -108,6 +113,8 @@ public final class UnitValueBand {
       counts[i] = Math.addExact(counts[i], other.counts[i]);
     }
     records = Math.addExact(records, other.records);
+    median = Double.NaN;
+    mad = Double.NaN;
   }
 
   static int bin(double logValue) {
@@ -117,7 +124,10 @@ public final class UnitValueBand {
 
   /** The median of the log unit value; NaN when the band is empty. */
   public double logMedian() {
-    return quantileLog(0.5);
+    if (Double.isNaN(median)) {
+      median = quantileLog(0.5);
+    }
+    return median;
   }
 
   /** The log unit value below which {@code q} of the records fall; NaN when empty. */
@@ -146,18 +156,25 @@ public final class UnitValueBand {
     if (records == 0) {
       return Double.NaN;
     }
-    double median = logMedian();
-    double low = 0;
-    double high = BINS * BIN_WIDTH;
-    for (int i = 0; i < 60; i++) {
-      double mid = (low + high) / 2;
-      if (cumulative(median + mid) - cumulative(median - mid) >= records / 2.0) {
-        high = mid;
-      } else {
-        low = mid;
+    if (Double.isNaN(mad)) {
+      double median = logMedian();
+      double[] below = new double[BINS + 1];
+      for (int i = 0; i < BINS; i++) {
+        below[i + 1] = below[i] + counts[i];
       }
+      double low = 0;
+      double high = BINS * BIN_WIDTH;
+      for (int i = 0; i < 50; i++) {
+        double mid = (low + high) / 2;
+        if (cumulative(below, median + mid) - cumulative(below, median - mid) >= records / 2.0) {
+          high = mid;
+        } else {
+          low = mid;
+        }
+      }
+      mad = high;
     }
-    return high;
+    return mad;
   }
 
   /** The robust deviation the band judges with: 1.4826 MAD, at least {@link #MIN_DEVIATION}. */
@@ -165,21 +182,20 @@ public final class UnitValueBand {
     return Math.max(MIN_DEVIATION, MAD_TO_DEVIATION * logMad());
   }
 
-  /** Records below a log unit value, values spread evenly within each bin. */
-  private double cumulative(double logValue) {
+  /**
+   * Records below a log unit value, values spread evenly within each bin; {@code below[i]} holds
+   * the records of the bins before bin {@code i}.
+   */
+  private double cumulative(double[] below, double logValue) {
     if (logValue <= 0) {
       return 0;
     }
     double position = logValue / BIN_WIDTH;
-    int full = (int) Math.min(BINS, StrictMath.floor(position));
-    double sum = 0;
-    for (int i = 0; i < full; i++) {
-      sum += counts[i];
+    if (position >= BINS) {
+      return below[BINS];
     }
-    if (full < BINS) {
-      sum += counts[full] * (position - full);
-    }
-    return sum;
+    int bin = (int) StrictMath.floor(position);
+    return below[bin] + counts[bin] * (position - bin);
   }
 
   /** The band as an officer or an export reads it. */
