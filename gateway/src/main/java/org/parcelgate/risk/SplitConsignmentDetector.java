@@ -88,6 +88,7 @@ public final class SplitConsignmentDetector implements Detector {
       Duration window = settings.window();
       List<SplitGroup.Entry> others =
           group.entries().stream()
+              .filter(e -> e.valueEurCents() <= thresholdEurCents)
               .filter(e -> !e.orderTime().isBefore(time.minus(window)))
               .filter(e -> !e.orderTime().isAfter(time.plus(window)))
               .sorted(

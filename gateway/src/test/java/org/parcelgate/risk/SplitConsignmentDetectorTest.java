@@ -110,6 +110,17 @@ class SplitConsignmentDetectorTest {
   }
 
   @Test
+  void aLowerThresholdLeavesEntriesAboveItOutOfTheGroup() {
+    assertThat(assess(parcel("A", T0, 14_000))).isEmpty();
+    SplitConsignmentDetector lower =
+        new SplitConsignmentDetector(
+            RiskSettings.defaults().split(), 10_000, ReferenceData.shipped().exchangeRates());
+    List<Finding> findings = new ArrayList<>();
+    lower.assess(parcel("B", T0.plusSeconds(60), 9_000), state, findings);
+    assertThat(findings).isEmpty();
+  }
+
+  @Test
   void judgesNothingWithoutABuyerPseudonym() {
     RiskRecord first = consignment("A", 1, T0, null, "seller-1", "DE", "EUR", 8_000);
     RiskRecord second = consignment("B", 1, T0, null, "seller-1", "DE", "EUR", 9_000);

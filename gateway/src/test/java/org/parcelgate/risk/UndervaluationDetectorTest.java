@@ -216,6 +216,18 @@ class UndervaluationDetectorTest {
   }
 
   @Test
+  void judgesAFreeLineAsOneCent() {
+    MemoryRiskState state = MemoryRiskState.empty(null);
+    assertThat(assess(state, goods("F", 1, List.of(line(1, "85183000", "CN", "H87", 0)))))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(figures(f))
+                    .containsEntry("unitValueEur", "0.00")
+                    .containsEntry("deviations", "9.4"));
+  }
+
+  @Test
   void convertsTheUnitPriceAtTheOrderDate() {
     MemoryRiskState state = MemoryRiskState.empty(null);
     RiskRecord yuan =
