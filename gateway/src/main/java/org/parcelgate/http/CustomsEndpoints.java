@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * nextCursor} is the position to ask after next. Positions are taken in commit order, so paging
  * from any cursor neither skips nor repeats a record while batches arrive. JSON by default, an Avro
  * object container with {@code Accept: application/avro} (one schema per page: a page ends where
- * the recipient's policy changed). Every answer is signed: {@value #SIGNATURE_HEADER} holds a JWS
- * with a detached payload over the exact body bytes, by the gateway's key.
+ * the recipient's policy changed). The price feed also filters on risk: {@code flagged=true} for
+ * records with a finding, {@code flag=<wire name>} for one flag's. Every answer is signed: {@value
+ * #SIGNATURE_HEADER} holds a JWS with a detached payload over the exact body bytes, by the
+ * gateway's key.
  */
 public final class CustomsEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(CustomsEndpoints.class);
