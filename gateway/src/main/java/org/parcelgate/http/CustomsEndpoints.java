@@ -231,13 +231,11 @@ public final class CustomsEndpoints {
     Optional<String> tracking = matching(ctx, "trackingNumber", TRACKING, "a tracking number");
     Optional<Boolean> flagged = QueryParams.bool(ctx, "flagged");
     Optional<Flag> flag = flag(ctx);
-    if (kind == FeedKind.SELLER
-        && (destination.isPresent()
-            || tracking.isPresent()
-            || flagged.isPresent()
-            || flag.isPresent())) {
-      throw QueryParams.invalid(
-          "seller records are filtered by marketplace, sellerId, from and to only");
+    if (kind == FeedKind.SELLER) {
+      priceOnly(destination.isPresent(), "destination");
+      priceOnly(tracking.isPresent(), "trackingNumber");
+      priceOnly(flagged.isPresent(), "flagged");
+      priceOnly(flag.isPresent(), "flag");
     }
     if (flag.isPresent() && flagged.equals(Optional.of(false))) {
       throw QueryParams.invalid("flag asks for flagged records: leave out flagged=false");
@@ -260,6 +258,15 @@ public final class CustomsEndpoints {
         QueryParams.id(ctx, "sellerId").orElse(null),
         flagged.orElse(false) || flag.isPresent(),
         flag.orElse(null));
+  }
+
+  private static void priceOnly(boolean given, String parameter) {
+    if (given) {
+      throw QueryParams.invalid(
+          parameter
+              + " filters price records: seller records are filtered by marketplace, sellerId,"
+              + " from and to only");
+    }
   }
 
   /** The {@code flag} parameter: a flag's wire name (docs/protocol.md), which implies flagged. */

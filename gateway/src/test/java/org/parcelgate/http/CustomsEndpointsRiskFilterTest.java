@@ -118,9 +118,9 @@ class CustomsEndpointsRiskFilterTest {
 
   @Test
   void refusesTheRiskFiltersOnTheSellerFeed() {
-    assertInvalid(SELLERS + "?flagged=true", "seller records");
-    assertInvalid(SELLERS + "?flagged=false", "seller records");
-    assertInvalid(SELLERS + "?flag=split_consignment", "seller records");
+    assertInvalid(SELLERS + "?flagged=true", "flagged filters price records");
+    assertInvalid(SELLERS + "?flagged=false", "flagged filters price records");
+    assertInvalid(SELLERS + "?flag=split_consignment", "flag filters price records");
   }
 
   @Test
