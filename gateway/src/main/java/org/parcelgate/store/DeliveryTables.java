@@ -192,15 +192,7 @@ final class DeliveryTables {
   static List<StoredPrice> prices(Connection connection, FeedQuery query) throws SQLException {
     long assessed = single(connection, RiskTables.CURSOR, query.recipient());
     List<Object> parameters = new ArrayList<>();
-    String where = where(query, parameters, "p.received_at_micros", true);
-    if (query.flag() != null) {
-      where += " AND a.flags LIKE ?";
-      parameters.add(AssessmentCodec.pattern(query.flag()));
-    }
-    String join = query.flaggedOnly() || query.flag() != null ? FLAGGED_ONLY : WITH_FINDINGS;
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            PRICE_COLUMNS + join + where + " ORDER BY p.feed_seq LIMIT " + query.limit())) {
+    try (PreparedStatement select = connection.prepareStatement(priceSql(query, parameters))) {
       Sql.bind(select, parameters);
       List<StoredPrice> found = new ArrayList<>();
       try (ResultSet row = select.executeQuery()) {
@@ -227,6 +219,24 @@ final class DeliveryTables {
       }
       return found;
     }
+  }
+
+  /** The statement of a price feed page, its parameters added to {@code parameters}. */
+  static String priceSql(FeedQuery query, List<Object> parameters) {
+    boolean flagged = query.flaggedOnly() || query.flag() != null;
+    String keys = flagged ? "a." : "p.";
+    String where = where(query, parameters, "p.received_at_micros", true, keys);
+    if (query.flag() != null) {
+      where += " AND a.flags LIKE ?";
+      parameters.add(AssessmentCodec.pattern(query.flag()));
+    }
+    return PRICE_COLUMNS
+        + (flagged ? FLAGGED_ONLY : WITH_FINDINGS)
+        + where
+        + " ORDER BY "
+        + keys
+        + "feed_seq LIMIT "
+        + query.limit();
   }
 
   /** A page of a recipient's seller feed. */
@@ -288,12 +298,22 @@ final class DeliveryTables {
 
   private static String where(
       FeedQuery query, List<Object> parameters, String timeColumn, boolean priceFeed) {
+    return where(query, parameters, timeColumn, priceFeed, priceFeed ? "p." : "");
+  }
+
+  /**
+   * @param keys the qualifier of the recipient and position columns the range is on: the price
+   *     feed's ({@code p.}), or its findings' ({@code a.}) for flagged records only, so the engine
+   *     walks the findings' primary key and skips the records without findings
+   */
+  private static String where(
+      FeedQuery query, List<Object> parameters, String timeColumn, boolean priceFeed, String keys) {
     // The price feed's columns are qualified: its query joins the risk findings.
     String p = priceFeed ? "p." : "";
     // A look-up by tracking number goes through the follower's table to the rows' keys; the unary
     // plus keeps the engine from scanning the feed's range instead (SQLite would choose the range).
-    String seq = priceFeed && query.trackingNumber() != null ? "+p.feed_seq" : p + "feed_seq";
-    StringBuilder where = new StringBuilder(" WHERE " + p + "recipient = ? AND " + seq + " > ?");
+    String seq = priceFeed && query.trackingNumber() != null ? "+p.feed_seq" : keys + "feed_seq";
+    StringBuilder where = new StringBuilder(" WHERE " + keys + "recipient = ? AND " + seq + " > ?");
     parameters.add(query.recipient());
     parameters.add(query.afterSeq());
     if (query.upToSeq() != null) {
