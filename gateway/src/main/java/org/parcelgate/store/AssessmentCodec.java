@@ -87,8 +87,11 @@ final class AssessmentCodec {
     return flags.toString();
   }
 
-  /** The pattern of a flags column that holds {@code flag}. */
+  /**
+   * The {@code LIKE} pattern of a flags column that holds {@code flag}, with {@code !} as the
+   * escape character: a wire name's underscores match only underscores.
+   */
   static String pattern(Flag flag) {
-    return "%," + flag.wireName() + ",%";
+    return "%," + flag.wireName().replace("_", "!_") + ",%";
   }
 }

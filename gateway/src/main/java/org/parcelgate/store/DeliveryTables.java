@@ -227,7 +227,7 @@ final class DeliveryTables {
     String keys = flagged ? "a." : "p.";
     String where = where(query, parameters, "p.received_at_micros", true, keys);
     if (query.flag() != null) {
-      where += " AND a.flags LIKE ?";
+      where += " AND a.flags LIKE ? ESCAPE '!'";
       parameters.add(AssessmentCodec.pattern(query.flag()));
     }
     return PRICE_COLUMNS

@@ -428,6 +428,66 @@ class RiskAssessorTest {
     }
   }
 
+  /** Holds the assessment of seller "slow"'s records until released. */
+  static final class Held implements Detector {
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+    @Override
+    public List<StateKey> keys(RiskRecord record) {
+      return List.of();
+    }
+
+    @Override
+    public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+      if ("slow".equals(record.sellerId())) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aPullWhoseAssessorIsHeldUpGetsWhatIsAssessedOnceItsWaitEnds() {
+    GatewayStore store = embedded(data);
+    Held held = new Held();
+    RiskAssessor assessor =
+        new RiskAssessor(
+            store,
+            new RiskEngine(List.of(held)),
+            List.of(NL),
+            new MutableClock(NOW),
+            RiskAssessor.Listener.NONE,
+            1);
+    opened.add(assessor);
+    try {
+      commit(
+          store,
+          "b1",
+          List.of(
+              new Sale("t1", "quick", 100),
+              new Sale("t2", "slow", 100),
+              new Sale("t3", "quick", 100)));
+      assessor.start();
+      assertThat(assessor.awaitAssessed(NL, 1, WAIT)).isEqualTo(1);
+
+      List<Feeds.PriceRecord> page =
+          new Feeds(store, List.of(), assessor, Duration.ofMillis(200))
+              .prices(FeedQuery.after(NL, 0, 10));
+
+      // The wait ended with t2 held in its step: the page stops before it, nothing skipped.
+      assertThat(page).extracting(r -> r.stored().transactionId()).containsExactly("t1");
+      held.release.countDown();
+      assertThat(new Feeds(store, List.of(), assessor, WAIT).prices(FeedQuery.after(NL, 0, 10)))
+          .extracting(r -> r.stored().transactionId())
+          .containsExactly("t1", "t2", "t3");
+    } finally {
+      held.release.countDown();
+    }
+  }
+
   @Test
   void aRestartMidwayGivesTheSameAssessmentsAsOneRun() {
     Path once = data.resolve("once");
