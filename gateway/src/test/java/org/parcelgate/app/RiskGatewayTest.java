@@ -226,6 +226,26 @@ class RiskGatewayTest {
   }
 
   @Test
+  void aMalformedReferenceTableStopsTheStart() throws Exception {
+    java.nio.file.Path tables = TestPki.temporaryDirectory("risk-tables");
+    java.nio.file.Files.writeString(
+        tables.resolve("exchange-rates.csv"), "currency,from,per_eur\nUSD,yesterday,1.08\n");
+    Map<String, String> env = TestGateway.environment(PKI);
+    env.put("PARCELGATE_RISK_REFERENCE_DIRECTORY", tables.toString());
+
+    Throwable failure =
+        Await.failure(TestGateway.start(vertx, env, Clock.systemUTC()).map(r -> r.gateway()));
+
+    assertThat(failure).isInstanceOf(StartupException.class);
+    assertThat(failure.getMessage()).contains("risk reference tables");
+    assertThat(failure).hasStackTraceContaining("exchange-rates.csv");
+    // The same directory with risk off is not read.
+    env.put("PARCELGATE_RISK_ENABLED", "false");
+    Gateway started = Await.result(TestGateway.start(vertx, env, Clock.systemUTC())).gateway();
+    Await.result(started.stop());
+  }
+
+  @Test
   void withRiskOffRecordsAreDeliveredUnassessed() {
     assertThat(pulledIds(off)).hasSize(RECORDS);
 
