@@ -356,11 +356,36 @@ class RiskTablesTest {
   }
 
   @Test
+  void anUnfilteredPageWalksTheFeedAndLooksUpEachRecordsFindings() throws Exception {
+    String text = plan(FeedQuery.after(RECIPIENT, 0, 10));
+
+    if (engine == StoreEngine.EMBEDDED) {
+      assertThat(text).contains("SEARCH p USING INDEX sqlite_autoindex_price_record_1");
+      assertThat(text).contains("SEARCH a USING INDEX sqlite_autoindex_risk_assessment_1");
+      assertThat(text).doesNotContain("SCAN").doesNotContain("TEMP B-TREE");
+    } else {
+      assertThat(text).contains("price_record_pkey").doesNotContain("Seq Scan on price_record");
+    }
+  }
+
+  @Test
   void aFlaggedOnlyPageWalksTheFindingsByTheirPrimaryKey() throws Exception {
+    String text = plan(FeedQuery.after(RECIPIENT, 0, 10).flagged(Flag.UNDERVALUED));
+
+    if (engine == StoreEngine.EMBEDDED) {
+      assertThat(text).contains("SEARCH a USING INDEX sqlite_autoindex_risk_assessment_1");
+      assertThat(text).contains("SEARCH p USING INDEX sqlite_autoindex_price_record_1");
+      assertThat(text).doesNotContain("SCAN").doesNotContain("TEMP B-TREE");
+    } else {
+      assertThat(text).contains("risk_assessment_pkey").contains("price_record_pkey");
+      assertThat(text).doesNotContain("Seq Scan");
+    }
+  }
+
+  /** The engine's plan of a price feed page. */
+  private String plan(FeedQuery query) throws Exception {
     List<Object> parameters = new ArrayList<>();
-    String sql =
-        DeliveryTables.priceSql(
-            FeedQuery.after(RECIPIENT, 0, 10).flagged(Flag.UNDERVALUED), parameters);
+    String sql = DeliveryTables.priceSql(query, parameters);
     List<String> plan = new ArrayList<>();
     try (Connection connection = engine.connectReader(data, 1_000)) {
       String explain =
@@ -375,14 +400,6 @@ class RiskTablesTest {
       }
     }
 
-    String text = String.join("\n", plan);
-    if (engine == StoreEngine.EMBEDDED) {
-      assertThat(text).contains("SEARCH a USING INDEX sqlite_autoindex_risk_assessment_1");
-      assertThat(text).contains("SEARCH p USING INDEX sqlite_autoindex_price_record_1");
-      assertThat(text).doesNotContain("SCAN").doesNotContain("TEMP B-TREE");
-    } else {
-      assertThat(text).contains("risk_assessment_pkey").contains("price_record_pkey");
-      assertThat(text).doesNotContain("Seq Scan");
-    }
+    return String.join("\n", plan);
   }
 }
