@@ -20,6 +20,7 @@ import org.parcelgate.risk.MemoryRiskState;
 import org.parcelgate.risk.RiskEngine;
 import org.parcelgate.risk.RiskRecord;
 import org.parcelgate.risk.StateKey;
+import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.GatewayStore;
 import org.parcelgate.store.RiskInput;
 import org.parcelgate.store.RiskStep;
@@ -166,7 +167,7 @@ public final class RiskAssessor implements AutoCloseable {
 
   /** Steps a recipient until every record committed before the call is assessed. */
   public void catchUp(String recipient) {
-    long head = store.lastSeq(recipient, org.parcelgate.store.FeedKind.PRICE);
+    long head = store.lastSeq(recipient, FeedKind.PRICE);
     while (known(recipient) < head) {
       step(recipient);
     }
