@@ -22,6 +22,9 @@ public final class RiskEngine {
     List<Detector> detectors = new ArrayList<>();
     // Each detector adds itself here (issue 16): undervaluation, split consignments, IOSS,
     // three-way match, revenue.
+    detectors.add(new IossDetector(settings, reference));
+    detectors.add(new ThreeWayMatchDetector(settings));
+    detectors.add(new RevenueDetector(settings, reference));
     return new RiskEngine(detectors);
   }
 

@@ -200,7 +200,7 @@ class PrivacyPageBrowserTest {
     assertThat(alpha).hasAttribute("data-kind", "minimization");
     assertThat(alpha.locator("td.marketplace")).hasText("marketplace-alpha");
     assertThat(alpha.locator("td.recipient")).hasText("customs-nl");
-    assertThat(alpha.locator("td.policy")).containsText("customs-default v1");
+    assertThat(alpha.locator("td.policy")).containsText("customs-default v2");
     assertThat(alpha).containsText("3 → 3");
     assertThat(alpha.locator("li.field-group[data-action='pseudonymize']"))
         .containsText("buyer.buyerId");

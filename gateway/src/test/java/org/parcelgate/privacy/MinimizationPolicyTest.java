@@ -49,7 +49,7 @@ class MinimizationPolicyTest {
     MinimizationPolicy policy = TestPrivacy.customsDefault();
 
     assertThat(policy.id()).isEqualTo("customs-default");
-    assertThat(policy.version()).isEqualTo(1);
+    assertThat(policy.version()).isEqualTo(2);
     assertThat(policy.legalBasis())
         .isEqualTo(
             "Customs risk analysis and revenue assessment of imported low-value consignments:"
@@ -88,6 +88,16 @@ class MinimizationPolicyTest {
     assertThat(policy.rules().get("buyer.email"))
         .isEqualTo(new FieldRule("buyer.email", PolicyAction.DROP, Optional.empty(), 0, ""));
     assertThat(policy.rules().get("seller.type").action()).isEqualTo(PolicyAction.KEEP);
+    assertThat(policy.rules().get("payment.payerCountry"))
+        .isEqualTo(
+            new FieldRule(
+                "payment.payerCountry",
+                PolicyAction.KEEP,
+                Optional.empty(),
+                0,
+                "three-way match of the payer's country with the destination (CESOP payer's"
+                    + " Member State); a country only, never the payer's account"));
+    assertThat(policy.rules().get("payment.paymentId").action()).isEqualTo(PolicyAction.DROP);
   }
 
   @Test

@@ -245,7 +245,7 @@ class MinimizerTest {
 
     assertThat(fieldNames(fieldSchema(output, "buyer"))).containsExactly("buyerId", "address");
     assertThat(fieldNames(fieldSchema(output, "payment")))
-        .containsExactly("time", "amountMinor", "currency", "method", "provider");
+        .containsExactly("time", "amountMinor", "currency", "method", "payerCountry", "provider");
     assertThat(fieldNames(fieldSchema(output, "seller.address")))
         .containsExactly("line1", "line2", "city", "postalCode", "region", "country");
   }
@@ -297,9 +297,12 @@ class MinimizerTest {
             "buyer.taxId",
             "buyer.address.line1",
             "buyer.address.city",
-            "payment.paymentId",
-            "payment.payerCountry")
-        .contains("buyer.buyerId", "buyer.address.postalCode", "items[].description");
+            "payment.paymentId")
+        .contains(
+            "buyer.buyerId",
+            "buyer.address.postalCode",
+            "items[].description",
+            "payment.payerCountry");
     assertThat(customs.outputSchema().getFullName())
         .isEqualTo("org.parcelgate.minimized.MinimizedTransaction");
   }

@@ -22,11 +22,13 @@ import org.parcelgate.schema.VerificationStatus;
  * <p>Order {@code n} always has the same content for the same order time: two or three lines of
  * specific goods with real 6, 8 or 10-digit HS codes; amounts in EUR cents that add up exactly
  * (line total = quantity x unit price, goods value = sum of lines, total paid = goods + shipping +
- * insurance + VAT - discount, the VAT at the destination's standard rate on goods and shipping); a
- * goods value below EUR 150, so the consignment's IOSS number is plausible; a payment of exactly
- * the total, one minute after the order, from the buyer's country; a shipment to the buyer's EU
- * country. The seller is a business established in China with a Dutch VAT number and EORI, as a
- * non-EU seller registered in the EU would have.
+ * insurance + tax - discount, the tax being the VAT at the destination's standard rate on goods,
+ * shipping and insurance less the discount, plus, for orders from 1 July 2026 until 1 July 2028,
+ * the EU's flat duty of EUR 3 per distinct tariff subheading and the VAT on it); a goods value
+ * below EUR 150, so the consignment's IOSS number is plausible; a payment of exactly the total, one
+ * minute after the order, from the buyer's country; a shipment to the buyer's EU country. The
+ * seller is a business established in China with a Dutch VAT number and EORI, as a non-EU seller
+ * registered in the EU would have.
  *
  * <p>{@code transactionId} ({@code ORD-n}), {@code payment.paymentId} ({@code PAY-n}), {@code
  * buyer.buyerId} and {@code shipment.trackingNumber} (a UPU S10 number whose serial is {@code n})
@@ -113,9 +115,12 @@ public final class SampleTransactions {
     long shipping = 399;
     long insurance = n % 4 == 0 ? 150 : 0;
     long discount = n % 3 == 0 ? 100 : 0;
-    // VAT on goods and shipping less the discount, rounded half up to the cent.
-    long taxable = goodsValue + shipping + insurance - discount;
-    long tax = (taxable * destination.vatPercent() + 50) / 100;
+    // The EU's flat duty on low-value consignments ordered within its dates: EUR 3 per distinct
+    // tariff subheading. VAT on goods, shipping and insurance less the discount, plus that duty,
+    // rounded half up to the cent. The marketplace collects both at checkout.
+    long duty = flatDutyApplies(orderTime) ? FLAT_DUTY_CENTS * subheadings(items) : 0;
+    long taxable = goodsValue + shipping + insurance - discount + duty;
+    long tax = (taxable * destination.vatPercent() + 50) / 100 + duty;
     long total = goodsValue + shipping + insurance + tax - discount;
     int seller = n % SELLERS;
     return Transaction.newBuilder()
@@ -193,6 +198,19 @@ public final class SampleTransactions {
                 .setGrossMassGrams(grossMass + 120)
                 .build())
         .build();
+  }
+
+  /** The flat duty per distinct tariff subheading, in euro cents. */
+  private static final long FLAT_DUTY_CENTS = 300;
+
+  /** The flat duty applies to consignments ordered from 1 July 2026 until 1 July 2028. */
+  private static boolean flatDutyApplies(Instant orderTime) {
+    return !orderTime.isBefore(Instant.parse("2026-07-01T00:00:00Z"))
+        && orderTime.isBefore(Instant.parse("2028-07-01T00:00:00Z"));
+  }
+
+  private static long subheadings(List<LineItem> items) {
+    return items.stream().map(item -> item.getHsCode().substring(0, 6)).distinct().count();
   }
 
   /** Orders {@code 1..count}, all placed at {@code orderTime}. */
