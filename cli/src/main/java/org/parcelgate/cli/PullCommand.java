@@ -53,6 +53,19 @@ final class PullCommand implements Callable<Integer> {
   @Option(names = "--tracking-number", description = "Price feed: look up a tracking number.")
   String trackingNumber;
 
+  @Option(
+      names = "--flagged",
+      description = "Price feed: only the records with at least one risk finding.")
+  boolean flagged;
+
+  @Option(
+      names = "--flag",
+      paramLabel = "NAME",
+      description =
+          "Price feed: only the records with a finding of this risk flag, such as"
+              + " split_consignment (implies --flagged; docs/protocol.md lists the flags).")
+  String flag;
+
   @Option(names = "--seller-id", description = "Only this seller's records.")
   String sellerId;
 
@@ -79,6 +92,9 @@ final class PullCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (!feed.equals("price") && !feed.equals("sellers")) {
       throw new UsageException("FEED is price or sellers");
+    }
+    if ((flagged || flag != null) && feed.equals("sellers")) {
+      throw new UsageException("--flagged and --flag filter the price feed");
     }
     if (avro != null && (all || feed.equals("sellers"))) {
       throw new UsageException("--avro writes one page of the price feed");
@@ -172,6 +188,11 @@ final class PullCommand implements Callable<Integer> {
     }
     if (sellerId != null) {
       query = query.sellerId(sellerId);
+    }
+    if (flag != null) {
+      query = query.flag(flag);
+    } else if (flagged) {
+      query = query.flagged();
     }
     return query.between(instant(from, "--from"), instant(to, "--to"));
   }

@@ -155,6 +155,21 @@ class ParcelgateCommandTest {
   }
 
   @Test
+  void pullsFlaggedRecordsOnlyAndRefusesAFlagOutsideTheVocabulary() {
+    CommandRun flagged = run("pull", "price", "--as", "customs-nl", "--flagged", "--all");
+    CommandRun oneFlag = run("pull", "price", "--as", "customs-nl", "--flag", "split_consignment");
+    CommandRun unknown = run("pull", "price", "--as", "customs-nl", "--flag", "no_such_flag");
+
+    assertThat(flagged.status).as(flagged.err).isEqualTo(ExitCodes.OK);
+    assertThat(flagged.err).contains("signatures verified");
+    assertThat(oneFlag.status).as(oneFlag.err).isEqualTo(ExitCodes.OK);
+    assertThat(unknown.status).isEqualTo(ExitCodes.REFUSED);
+    assertThat(unknown.err).contains("invalid_request").contains("flag");
+    assertThat(run("pull", "sellers", "--as", "customs-nl", "--flagged").status)
+        .isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
   void exportsTheLogAndVerifiesItOfflineAndCatchesATamperedEntry() throws IOException {
     run("push", sample("log.json", 6, 8_700_000).toString());
     Path export = directory.resolve("export");

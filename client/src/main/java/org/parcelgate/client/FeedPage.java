@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.SeekableByteArrayInput;
 import org.apache.avro.generic.GenericDatumReader;
@@ -31,6 +32,31 @@ public record FeedPage(
 
   public FeedPage {
     records = List.copyOf(records);
+  }
+
+  /**
+   * The risk of each record of a price page, JSON or Avro, in record order: empty for a record the
+   * gateway did not assess (risk off).
+   *
+   * @throws ClientException for a record whose risk is not the protocol's
+   */
+  public List<Optional<RecordRisk>> risks() {
+    return avro
+        ? avroRecords().stream().map(RecordRisk::of).toList()
+        : records.stream().map(RecordRisk::of).toList();
+  }
+
+  /**
+   * The risk summary of each record of a JSON seller page, in record order: empty when the gateway
+   * does not assess risk.
+   *
+   * @throws ClientException for a record whose risk is not the protocol's
+   */
+  public List<Optional<SellerRisk>> sellerRisks() {
+    if (avro) {
+      throw new IllegalStateException("an Avro page; read avroRecords()");
+    }
+    return records.stream().map(SellerRisk::of).toList();
   }
 
   /** The records of an Avro page, read with the schema the container names. */

@@ -59,6 +59,19 @@ public final class FeedQuery {
     return with("trackingNumber", trackingNumber);
   }
 
+  /** Price records only: only the records with at least one risk finding. */
+  public FeedQuery flagged() {
+    return with("flagged", "true");
+  }
+
+  /**
+   * Price records only: only the records with a finding of this risk flag, a wire name of
+   * protocol.md's vocabulary ({@code split_consignment}); implies {@link #flagged()}.
+   */
+  public FeedQuery flag(String flag) {
+    return with("flag", flag);
+  }
+
   /** The cursor this query reads after: the one set, or {@code 0}. */
   public String cursorOrZero() {
     return parameters.getOrDefault("cursor", "0");

@@ -203,6 +203,9 @@ class ParcelgateClientTest {
       assertThat(avroRecords.get(0).get("position"))
           .isEqualTo(first.records().get(0).path("position").asLong());
       assertThat(sellers.records()).isNotEmpty();
+      // The risk of a record reads the same from its JSON and its Avro form.
+      assertThat(avro.risks()).hasSize(1).isEqualTo(first.risks());
+      assertThat(sellers.sellerRisks()).hasSameSizeAs(sellers.records());
     }
   }
 

@@ -187,6 +187,56 @@ class FeedConformanceTest {
   }
 
   @Test
+  void everyPriceRecordCarriesItsRiskAssessmentOrNull() throws Exception {
+    Partners customs = partner("customs-nl");
+    String path = "/v1/customs/price-records?limit=50&marketplace=marketplace-alpha";
+
+    HttpResponse<byte[]> page = customs.getBytes(path, customs.token().sign(), "application/json");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    Map<String, Object> json =
+        JSONObjectUtils.parse(new String(page.body(), StandardCharsets.UTF_8));
+    List<?> prices = (List<?>) json.get("records");
+    assertThat(prices).isNotEmpty();
+    for (Object record : prices) {
+      Map<?, ?> price = (Map<?, ?>) record;
+      assertThat(price.containsKey("risk"))
+          .as("price record %s has risk", price.get("position"))
+          .isTrue();
+      if (price.get("risk") != null) {
+        // Null when the gateway does not assess risk; otherwise score, flags and findings.
+        Map<?, ?> risk = (Map<?, ?>) price.get("risk");
+        assertThat(risk.get("score")).isInstanceOf(Number.class);
+        int score = ((Number) risk.get("score")).intValue();
+        assertThat(score).isBetween(0, 100);
+        assertThat(risk.get("flags")).isInstanceOf(List.class);
+        assertThat(risk.get("findings")).isInstanceOf(List.class);
+        // Score 0 exactly when nothing was found.
+        assertThat(((List<?>) risk.get("findings")).isEmpty()).isEqualTo(score == 0);
+        assertThat(((List<?>) risk.get("flags")).isEmpty()).isEqualTo(score == 0);
+      }
+    }
+  }
+
+  @Test
+  void refusesAFlagOutsideTheVocabularyAndTheRiskFiltersOnTheSellerFeed() throws Exception {
+    Partners customs = partner("customs-nl");
+    for (String path :
+        List.of(
+            "/v1/customs/price-records?flag=no_such_flag",
+            "/v1/customs/price-records?flagged=maybe",
+            "/v1/customs/seller-records?flagged=true",
+            "/v1/customs/seller-records?flag=undervalued")) {
+      assertProblem(path, customs.get(path, customs.token().sign()), 400, "invalid_request");
+    }
+    String flagged = "/v1/customs/price-records?flagged=true";
+    HttpResponse<byte[]> page =
+        customs.getBytes(flagged, customs.token().sign(), "application/json");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertSigned(page, "customs-nl", flagged);
+  }
+
+  @Test
   void masksInternationalizedEmailAddressesAndPhoneNumbersInTheDescriptionsItServes()
       throws Exception {
     Partners alpha = partner("marketplace-alpha");

@@ -32,8 +32,9 @@ import org.parcelgate.store.StoredSeller;
  *
  * <p>A price record carries, besides the minimized transaction, where it came from: marketplace,
  * transaction id and version, batch, the gateway's received time, the index of the batch's
- * minimization log entry for the recipient, and the checks it passed (every stored record passed
- * them all: a record that fails one is refused, not stored).
+ * minimization log entry for the recipient, the checks it passed (every stored record passed them
+ * all: a record that fails one is refused, not stored), and what the risk checks found ({@link
+ * RiskFormat}). A seller record carries the seller's risk summary.
  */
 public final class FeedFormat {
   /** The media type of Avro object container files. */
@@ -105,6 +106,7 @@ public final class FeedFormat {
                   out.put("receivedAt", micros(stored.receivedAt()));
                   out.put("minimizationLogIndex", stored.logIndex());
                   out.put("checks", checks);
+                  out.put("risk", RiskFormat.avro(stored.assessment()));
                   out.put("transaction", record.transaction());
                   return out;
                 })
@@ -148,6 +150,7 @@ public final class FeedFormat {
                                 return (Object) v;
                               })
                           .toList());
+                  out.put("risk", RiskFormat.avro(stored.risk()));
                   out.put("seller", record.seller());
                   return out;
                 })
@@ -179,6 +182,11 @@ public final class FeedFormat {
                 .requiredString("rules")
                 .endRecord())
         .noDefault()
+        .name("risk")
+        .doc(
+            "What the risk checks found in the record; null when the gateway does not assess risk.")
+        .type(RiskFormat.optional(RiskFormat.ASSESSMENT))
+        .withDefault(null)
         .name("transaction")
         .type(transaction)
         .noDefault()
@@ -213,6 +221,12 @@ public final class FeedFormat {
                 .requiredLong("valueMinor")
                 .endRecord())
         .noDefault()
+        .name("risk")
+        .doc(
+            "What the risk assessments of the seller's records say; null when the gateway does not"
+                + " assess risk.")
+        .type(RiskFormat.optional(RiskFormat.SELLER))
+        .withDefault(null)
         .name("seller")
         .type(seller)
         .noDefault()
@@ -261,6 +275,8 @@ public final class FeedFormat {
     json.writeStringField("schema", "passed");
     json.writeStringField("rules", "passed");
     json.writeEndObject();
+    json.writeFieldName("risk");
+    RiskFormat.json(json, stored.assessment());
     json.writeStringField("schemaFingerprint", record.fingerprint());
     json.writeFieldName("transaction");
     value(json, record.schema(), record.transaction());
@@ -286,6 +302,8 @@ public final class FeedFormat {
       json.writeEndObject();
     }
     json.writeEndArray();
+    json.writeFieldName("risk");
+    RiskFormat.json(json, stored.risk());
     json.writeFieldName("seller");
     value(json, record.schema(), record.seller());
     json.writeEndObject();

@@ -19,6 +19,7 @@ import org.parcelgate.delivery.RecipientFeed;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.protocol.JoseTypes;
+import org.parcelgate.risk.Flag;
 import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.FeedQuery;
@@ -34,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * nextCursor} is the position to ask after next. Positions are taken in commit order, so paging
  * from any cursor neither skips nor repeats a record while batches arrive. JSON by default, an Avro
  * object container with {@code Accept: application/avro} (one schema per page: a page ends where
- * the recipient's policy changed). Every answer is signed: {@value #SIGNATURE_HEADER} holds a JWS
- * with a detached payload over the exact body bytes, by the gateway's key.
+ * the recipient's policy changed). The price feed also filters on risk: {@code flagged=true} for
+ * records with a finding, {@code flag=<wire name>} for one flag's. Every answer is signed: {@value
+ * #SIGNATURE_HEADER} holds a JWS with a detached payload over the exact body bytes, by the
+ * gateway's key.
  */
 public final class CustomsEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(CustomsEndpoints.class);
@@ -134,7 +137,9 @@ public final class CustomsEndpoints {
             query.from(),
             query.to(),
             query.trackingNumber(),
-            query.sellerId());
+            query.sellerId(),
+            query.flaggedOnly(),
+            query.flag());
     FeedFormat.Page header;
     byte[] body;
     if (kind == FeedKind.PRICE) {
@@ -146,6 +151,9 @@ public final class CustomsEndpoints {
         more |= same.size() < records.size();
         records = same;
       }
+      // The last record's position: a filter (flagged, flag, destination, ...) skips records
+      // before it, which the next page starts past. Never further: a record after it that matches
+      // must not be skipped, and which ones match is known only once they are read.
       long next =
           records.isEmpty() ? query.afterSeq() : records.get(records.size() - 1).stored().seq();
       header = new FeedFormat.Page(query.recipient(), kind, next, more);
@@ -221,9 +229,16 @@ public final class CustomsEndpoints {
             .orElse(Math.min(DEFAULT_LIMIT, maxPageSize));
     Optional<String> destination = matching(ctx, "destination", COUNTRY, "an ISO country code");
     Optional<String> tracking = matching(ctx, "trackingNumber", TRACKING, "a tracking number");
-    if (kind == FeedKind.SELLER && (destination.isPresent() || tracking.isPresent())) {
-      throw QueryParams.invalid(
-          "seller records are filtered by marketplace, sellerId, from and to only");
+    Optional<Boolean> flagged = QueryParams.bool(ctx, "flagged");
+    Optional<Flag> flag = flag(ctx);
+    if (kind == FeedKind.SELLER) {
+      priceOnly(destination.isPresent(), "destination");
+      priceOnly(tracking.isPresent(), "trackingNumber");
+      priceOnly(flagged.isPresent(), "flagged");
+      priceOnly(flag.isPresent(), "flag");
+    }
+    if (flag.isPresent() && flagged.equals(Optional.of(false))) {
+      throw QueryParams.invalid("flag asks for flagged records: leave out flagged=false");
     }
     Optional<Instant> from = QueryParams.time(ctx, "from");
     Optional<Instant> to = QueryParams.time(ctx, "to");
@@ -240,7 +255,34 @@ public final class CustomsEndpoints {
         from.orElse(null),
         to.orElse(null),
         tracking.orElse(null),
-        QueryParams.id(ctx, "sellerId").orElse(null));
+        QueryParams.id(ctx, "sellerId").orElse(null),
+        flagged.orElse(false) || flag.isPresent(),
+        flag.orElse(null));
+  }
+
+  private static void priceOnly(boolean given, String parameter) {
+    if (given) {
+      throw QueryParams.invalid(
+          parameter
+              + " filters price records: seller records are filtered by marketplace, sellerId,"
+              + " from and to only");
+    }
+  }
+
+  /** The {@code flag} parameter: a flag's wire name (docs/protocol.md), which implies flagged. */
+  private static Optional<Flag> flag(RoutingContext ctx) {
+    String value = ctx.request().getParam("flag");
+    if (value == null || value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Flag.fromWireName(value));
+    } catch (IllegalArgumentException e) {
+      throw QueryParams.invalid(
+          "flag is the wire name of a risk flag, such as "
+              + Flag.SPLIT_CONSIGNMENT.wireName()
+              + " (docs/protocol.md lists them)");
+    }
   }
 
   private static long cursor(RoutingContext ctx) {

@@ -38,6 +38,19 @@ final class QueryParams {
     }
   }
 
+  /** {@code true} or {@code false}, nothing else. */
+  static Optional<Boolean> bool(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.isEmpty()) {
+      return Optional.empty();
+    }
+    return switch (value) {
+      case "true" -> Optional.of(true);
+      case "false" -> Optional.of(false);
+      default -> throw invalid(name + " is true or false");
+    };
+  }
+
   static Optional<Long> integer(RoutingContext ctx, String name, long min, long max) {
     String value = ctx.request().getParam(name);
     if (value == null || value.isEmpty()) {

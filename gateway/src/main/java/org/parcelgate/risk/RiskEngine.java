@@ -20,8 +20,15 @@ public final class RiskEngine {
   /** The engine with every detector the gateway ships, configured by {@code settings}. */
   public static RiskEngine create(RiskSettings settings, ReferenceData reference) {
     List<Detector> detectors = new ArrayList<>();
-    // Each detector adds itself here (issue 16): undervaluation, split consignments, IOSS,
-    // three-way match, revenue.
+    detectors.add(
+        new UndervaluationDetector(
+            settings.undervaluation(), ReferenceBands.of(reference), reference.exchangeRates()));
+    detectors.add(
+        new SplitConsignmentDetector(
+            settings.split(), settings.thresholdEurCents(), reference.exchangeRates()));
+    detectors.add(
+        new BunchingDetector(
+            settings.split(), settings.thresholdEurCents(), reference.exchangeRates()));
     detectors.add(new IossDetector(settings, reference));
     detectors.add(new ThreeWayMatchDetector(settings));
     detectors.add(new RevenueDetector(settings, reference));

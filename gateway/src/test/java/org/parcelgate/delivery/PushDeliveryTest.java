@@ -218,6 +218,9 @@ class PushDeliveryTest {
           .isEqualTo(Digests.sha256Base64Url(delivery.body()));
       assertThat(claims.getJSONObjectClaim("cnf")).containsEntry("x5t#S256", thumbprint);
       assertThat(claims.getExpirationTime()).isAfter(claims.getIssueTime());
+      // Pushed records are the feed's, risk included (null when risk is off).
+      assertThat(new JsonObject(Buffer.buffer(delivery.body())).getJsonArray("records"))
+          .allSatisfy(record -> assertThat(((JsonObject) record).containsKey("risk")).isTrue());
     }
     // The first price delivery: a seller delivery may go first when the pusher reads the price
     // feed just before the batch commits and the seller feed just after.

@@ -1,0 +1,127 @@
+package org.parcelgate.risk;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The recent consignments of one buyer pseudonym from one seller of one marketplace to one
+ * destination, as the split-consignment detector keeps them: per transaction id its latest version,
+ * order time and intrinsic value in euro cents. Stored as risk state of kind {@link #KIND}, with a
+ * leading version byte; at most {@link #MAX_ENTRIES} entries.
+ */
+final class SplitGroup {
+  static final String KIND = "split-group";
+
+  /** The most consignments a group keeps; beyond, those with the oldest order times go. */
+  static final int MAX_ENTRIES = 50;
+
+  private static final int VERSION = 1;
+
+  /** One consignment of the group. */
+  record Entry(String transactionId, int version, Instant orderTime, long valueEurCents) {}
+
+  private final List<Entry> entries;
+
+  private SplitGroup(List<Entry> entries) {
+    this.entries = entries;
+  }
+
+  static StateKey key(String marketplaceId, String buyer, String seller, String destination) {
+    return new StateKey(KIND, marketplaceId + "\n" + buyer + "\n" + seller + "\n" + destination);
+  }
+
+  List<Entry> entries() {
+    return List.copyOf(entries);
+  }
+
+  /** The entry of a transaction id, or null. */
+  Entry entry(String transactionId) {
+    return entries.stream()
+        .filter(e -> e.transactionId().equals(transactionId))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Removes the entry of a transaction id, if any. */
+  void remove(String transactionId) {
+    entries.removeIf(e -> e.transactionId().equals(transactionId));
+  }
+
+  /** Adds or replaces the entry of its transaction id. */
+  void put(Entry entry) {
+    remove(entry.transactionId());
+    entries.add(entry);
+  }
+
+  /**
+   * Forgets entries whose order time is more than twice {@code window} before the newest order
+   * time, and the oldest entries beyond {@link #MAX_ENTRIES}. Twice: a consignment ordered up to a
+   * window before the newest one (arriving late) still finds every entry within a window of its
+   * own.
+   */
+  void prune(Duration window) {
+    Instant newest =
+        entries.stream().map(Entry::orderTime).max(Comparator.naturalOrder()).orElse(null);
+    if (newest == null) {
+      return;
+    }
+    Instant oldest = newest.minus(window).minus(window);
+    entries.removeIf(e -> e.orderTime().isBefore(oldest));
+    if (entries.size() > MAX_ENTRIES) {
+      entries.sort(
+          Comparator.comparing(Entry::orderTime).thenComparing(Entry::transactionId).reversed());
+      entries.subList(MAX_ENTRIES, entries.size()).clear();
+    }
+  }
+
+  static SplitGroup empty() {
+    return new SplitGroup(new ArrayList<>());
+  }
+
+  byte[] encode() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
+      out.writeShort(entries.size());
+      for (Entry e : entries) {
+        out.writeUTF(e.transactionId());
+        out.writeInt(e.version());
+        out.writeLong(e.orderTime().toEpochMilli());
+        out.writeLong(e.valueEurCents());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The group encoded by {@link #encode}; null gives an empty group. */
+  static SplitGroup decode(byte[] encoded) {
+    if (encoded == null) {
+      return empty();
+    }
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
+      if (in.readByte() != VERSION) {
+        throw new IllegalArgumentException("unknown split group version");
+      }
+      List<Entry> entries = new ArrayList<>();
+      for (int i = in.readUnsignedShort(); i > 0; i--) {
+        entries.add(
+            new Entry(
+                in.readUTF(), in.readInt(), Instant.ofEpochMilli(in.readLong()), in.readLong()));
+      }
+      return new SplitGroup(entries);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("malformed split group", e);
+    }
+  }
+}
