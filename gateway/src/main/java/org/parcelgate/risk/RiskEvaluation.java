@@ -98,21 +98,42 @@ public final class RiskEvaluation {
   }
 
   /**
-   * Split consignments as the target counts them: a group's first parcel cannot be known to be
-   * split when it arrives, so recall is over the parcels after it; innocent buyers are those
-   * without any split group.
+   * Split consignments as the target counts them: a group's first parcel to arrive cannot be known
+   * to be split when it is assessed, so recall is over the parcels that arrive after it; innocent
+   * buyers are those without any split group. Because each record is assessed once, on arrival, a
+   * parcel can only be found split once the group's parcels received so far exceed the threshold:
+   * the recall over the parcels from the one that takes the group over it shows what that allows.
    *
+   * @param groups split groups assessed
+   * @param groupsFlagged groups with at least one parcel flagged
+   * @param laterParts parcels that arrive after their group's first
+   * @param overThresholdParts parcels that arrive once their group's parcels received so far
+   *     (themselves included) exceed the threshold
    * @param innocentRepeatBuyers innocent buyers with two or more parcels from one seller
    */
   public record SplitResult(
+      long groups,
+      long groupsFlagged,
       long laterParts,
       long laterPartsFlagged,
+      long overThresholdParts,
+      long overThresholdPartsFlagged,
       long innocentBuyers,
       long innocentBuyersFlagged,
       long innocentRepeatBuyers,
       long innocentRepeatBuyersFlagged) {
     public double recall() {
       return laterParts == 0 ? Double.NaN : laterPartsFlagged / (double) laterParts;
+    }
+
+    public double overThresholdRecall() {
+      return overThresholdParts == 0
+          ? Double.NaN
+          : overThresholdPartsFlagged / (double) overThresholdParts;
+    }
+
+    public double groupRecall() {
+      return groups == 0 ? Double.NaN : groupsFlagged / (double) groups;
     }
 
     public double innocentBuyersFlaggedShare() {
@@ -228,12 +249,20 @@ public final class RiskEvaluation {
       out.append(
           String.format(
               Locale.ROOT,
-              "Split consignments: recall over each group's later parcels %s (%d of %d);"
+              "Split consignments: recall over each group's parcels after its first %s (%d of %d);"
+                  + " over those arriving once the group is above the threshold %s (%d of %d);"
+                  + " groups with a parcel flagged %s (%d of %d);"
                   + " innocent buyers flagged %s (%d of %d); innocent repeat buyers flagged %s"
                   + " (%d of %d)%n",
               percent(split.recall()),
               split.laterPartsFlagged(),
               split.laterParts(),
+              percent(split.overThresholdRecall()),
+              split.overThresholdPartsFlagged(),
+              split.overThresholdParts(),
+              percent(split.groupRecall()),
+              split.groupsFlagged(),
+              split.groups(),
               percent(split.innocentBuyersFlaggedShare()),
               split.innocentBuyersFlagged(),
               split.innocentBuyers(),
@@ -301,12 +330,22 @@ public final class RiskEvaluation {
             .append(i + 1 < flags.size() ? "},\n" : "}\n");
       }
       out.append("  ],\n");
-      out.append("  \"split\": {\"laterParcels\": ")
+      out.append("  \"split\": {\"groups\": ")
+          .append(split.groups())
+          .append(", \"groupsFlagged\": ")
+          .append(split.groupsFlagged())
+          .append(", \"laterParcels\": ")
           .append(split.laterParts())
           .append(", \"laterParcelsFlagged\": ")
           .append(split.laterPartsFlagged())
           .append(", \"recall\": ")
           .append(number(split.recall()))
+          .append(", \"overThresholdParcels\": ")
+          .append(split.overThresholdParts())
+          .append(", \"overThresholdParcelsFlagged\": ")
+          .append(split.overThresholdPartsFlagged())
+          .append(", \"overThresholdRecall\": ")
+          .append(number(split.overThresholdRecall()))
           .append(", \"innocentBuyers\": ")
           .append(split.innocentBuyers())
           .append(", \"innocentBuyersFlagged\": ")
@@ -410,6 +449,10 @@ public final class RiskEvaluation {
     long honestFlagged = 0;
     long laterParts = 0;
     long laterPartsFlagged = 0;
+    long overParts = 0;
+    long overPartsFlagged = 0;
+    Map<Integer, long[]> received = new HashMap<>();
+    Set<Integer> flaggedGroups = new HashSet<>();
     Set<String> splitBuyers = new HashSet<>();
     Set<String> buyers = new HashSet<>();
     Set<String> splitFlaggedBuyers = new HashSet<>();
@@ -446,10 +489,22 @@ public final class RiskEvaluation {
         count[1] += raised ? 1 : 0;
         count[2] += labelled && raised ? 1 : 0;
       }
-      if (parcel.splitPart() > 1) {
-        laterParts++;
-        if (assessment.has(Flag.SPLIT_CONSIGNMENT)) {
-          laterPartsFlagged++;
+      if (parcel.splitGroup() != 0) {
+        // In feed order: how many of the group's parcels arrived before, and their value.
+        long[] group = received.computeIfAbsent(parcel.splitGroup(), g -> new long[2]);
+        boolean found = assessment.has(Flag.SPLIT_CONSIGNMENT);
+        if (group[0] > 0) {
+          laterParts++;
+          laterPartsFlagged += found ? 1 : 0;
+        }
+        group[0]++;
+        group[1] += RiskTraffic.goodsEurCents(parcel.transaction());
+        if (group[1] > RiskTraffic.THRESHOLD_EUR_CENTS) {
+          overParts++;
+          overPartsFlagged += found ? 1 : 0;
+        }
+        if (found) {
+          flaggedGroups.add(parcel.splitGroup());
         }
       }
       if (assessment.has(Flag.SPLIT_CONSIGNMENT)) {
@@ -487,8 +542,12 @@ public final class RiskEvaluation {
     long repeatFlagged = repeatBuyers.stream().filter(splitFlaggedBuyers::contains).count();
     SplitResult split =
         new SplitResult(
+            received.size(),
+            flaggedGroups.size(),
             laterParts,
             laterPartsFlagged,
+            overParts,
+            overPartsFlagged,
             innocent.size(),
             innocentFlagged,
             repeatBuyers.size(),

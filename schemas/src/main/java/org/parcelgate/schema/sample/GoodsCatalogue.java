@@ -145,7 +145,7 @@ final class GoodsCatalogue {
               new String[0]));
 
   /** Products per subheading. */
-  static final int PRODUCTS = 40;
+  static final int PRODUCTS = 400;
 
   private final List<List<Product>> products = new ArrayList<>();
 

@@ -211,7 +211,7 @@ public final class RiskTraffic {
       }
       for (int subheading : chosen) {
         List<Product> all = catalogue.products(subheading);
-        int count = 5 + random.nextInt(11);
+        int count = 10 + random.nextInt(31);
         for (int p = 0; p < count; p++) {
           products.add(all.get(random.nextInt(all.size())));
         }
@@ -777,6 +777,12 @@ public final class RiskTraffic {
               .build();
       return new LabelledParcel(transaction, patterns, splitGroup, splitPart);
     }
+  }
+
+  /** The intrinsic value (goods value) of a transaction in euro cents, at {@link #PER_EUR}. */
+  public static long goodsEurCents(Transaction transaction) {
+    return eurCents(
+        transaction.getAmounts().getGoodsValueMinor(), transaction.getAmounts().getCurrency());
   }
 
   /** An amount in euro cents in {@code currency}'s minor units, at {@link #PER_EUR}. */
