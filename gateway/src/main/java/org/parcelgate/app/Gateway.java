@@ -13,6 +13,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.parcelgate.auth.CaffeineReplayGuard;
@@ -29,6 +31,7 @@ import org.parcelgate.delivery.Feeds;
 import org.parcelgate.delivery.PushClient;
 import org.parcelgate.delivery.Pusher;
 import org.parcelgate.delivery.RecipientFeed;
+import org.parcelgate.delivery.RiskAssessor;
 import org.parcelgate.http.BatchEndpoints;
 import org.parcelgate.http.CustomsEndpoints;
 import org.parcelgate.http.Lifecycle;
@@ -47,6 +50,9 @@ import org.parcelgate.privacy.Minimizer;
 import org.parcelgate.privacy.RecipientPolicies;
 import org.parcelgate.protocol.CheckpointVerifier;
 import org.parcelgate.protocol.Digests;
+import org.parcelgate.risk.ReferenceData;
+import org.parcelgate.risk.RiskEngine;
+import org.parcelgate.risk.RiskSettings;
 import org.parcelgate.signing.CheckpointSigner;
 import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.signing.GatewaySigningKeys;
@@ -87,6 +93,8 @@ public final class Gateway {
   private io.vertx.ext.web.Router partnerRouter;
   private StoreMaintenance maintenance;
   private Pusher pusher;
+  private RiskAssessor assessor;
+  private Feeds feeds;
   private final List<String> partnerDeployments = new ArrayList<>();
   private String opsDeployment;
   private String pushDeployment;
@@ -119,6 +127,20 @@ public final class Gateway {
    */
   public static Future<Gateway> start(
       Vertx vertx, GatewayConfig config, PrometheusMeterRegistry meterRegistry, Clock clock) {
+    return start(vertx, config, meterRegistry, clock, RiskEngine::create);
+  }
+
+  /**
+   * As {@link #start(Vertx, GatewayConfig, PrometheusMeterRegistry, Clock)}, with the risk engine
+   * made by {@code engines} from the risk settings and the reference tables (loaded at start, so a
+   * bad table fails the start): for tests that assess with detectors of their own.
+   */
+  public static Future<Gateway> start(
+      Vertx vertx,
+      GatewayConfig config,
+      PrometheusMeterRegistry meterRegistry,
+      Clock clock,
+      BiFunction<RiskSettings, ReferenceData, RiskEngine> engines) {
     Logging.use(config.log().format());
     GatewayMetrics metrics = new GatewayMetrics(meterRegistry, clock, BuildInfo.current());
     BlockedThreads.count(vertx, metrics);
@@ -144,8 +166,32 @@ public final class Gateway {
                   Future.failedFuture(new StartupException("cannot set up batch decoding", e)));
     }
     GatewayConfig.Store storeConfig = config.store();
-    Future<GatewayStore> store =
-        loading.submit(() -> openStore(storeConfig, clock, metrics.storeCommits()));
+    // The assessor, once made, hears of every commit of the store's writer.
+    AtomicReference<Runnable> committed = new AtomicReference<>(() -> {});
+    CommitListener commits = metrics.storeCommits();
+    CommitListener listener =
+        new CommitListener() {
+          @Override
+          public void committed(int writes) {
+            commits.committed(writes);
+            committed.get().run();
+          }
+
+          @Override
+          public void heldOrder(long nanos) {
+            commits.heldOrder(nanos);
+          }
+        };
+    Future<GatewayStore> store = loading.submit(() -> openStore(storeConfig, clock, listener));
+    RiskSettings riskSettings = config.risk();
+    Future<Optional<RiskEngine>> riskEngine =
+        riskSettings.enabled()
+            ? loading.submit(
+                () ->
+                    Optional.of(
+                        engines.apply(
+                            riskSettings, ReferenceData.load(riskSettings.referenceDirectory()))))
+            : Future.succeededFuture(Optional.empty());
     Future<List<X509Certificate>> anchors =
         loading.submit(() -> PemFiles.certificates(config.tls().trustAnchors()));
     Future<RecipientPolicies> recipients = loading.submit(() -> recipients(config.privacy()));
@@ -179,7 +225,8 @@ public final class Gateway {
                 store,
                 recipients,
                 pushThumbprint,
-                serverCertificate))
+                serverCertificate,
+                riskEngine))
         .recover(
             failure ->
                 closeQuietly(loading, store)
@@ -188,8 +235,8 @@ public final class Gateway {
                         closed ->
                             Future.failedFuture(
                                 new StartupException(
-                                    "cannot load keys, certificates, registry, store or privacy"
-                                        + " policies",
+                                    "cannot load keys, certificates, registry, store, privacy"
+                                        + " policies or risk reference tables",
                                     failure))))
         .compose(
             loaded -> {
@@ -207,7 +254,20 @@ public final class Gateway {
                   new Gateway(vertx, config, lifecycle, registry, crls, store.result(), workers);
               List<RecipientFeed> feeds =
                   recipients.result().minimizers().stream().map(RecipientFeed::new).toList();
-              Feeds feedReader = new Feeds(store.result(), feeds);
+              if (riskEngine.result().isPresent()) {
+                gateway.assessor =
+                    new RiskAssessor(
+                        store.result(),
+                        riskEngine.result().get(),
+                        feeds.stream().map(RecipientFeed::recipient).toList(),
+                        clock,
+                        metrics::riskAssessed);
+                committed.set(gateway.assessor::wake);
+                gateway.assessor.start();
+              }
+              // A pull waits for the assessor at most the store's deadline (docs/storage.md).
+              Feeds feedReader =
+                  new Feeds(store.result(), feeds, gateway.assessor, storeConfig.timeout());
               return crls.reload()
                   .recover(
                       failure ->
@@ -249,6 +309,7 @@ public final class Gateway {
       Feeds feeds,
       Optional<String> pushThumbprint,
       Clock clock) {
+    this.feeds = feeds;
     for (Minimizer minimizer : recipients.minimizers()) {
       policies.put(
           minimizer.recipient(),
@@ -275,6 +336,9 @@ public final class Gateway {
     lifecycle.requireStore(store.health()::available);
     metrics.storeUnavailable(() -> !store.health().available());
     metrics.followerLag(store::followerLag);
+    if (assessor != null) {
+      metrics.riskLag(assessor::lag);
+    }
     GatewaySigner signer = new GatewaySigner(signingKeys, config.gatewayId());
     IngestService ingest =
         IngestPipeline.service(config, schemas, store, recipients, recipientFeeds, signer, clock);
@@ -597,6 +661,11 @@ public final class Gateway {
     return PartnerApiRouter.endpoints(partnerRouter);
   }
 
+  /** The feeds as pulls read them, for tests that look at assessments in process. */
+  Feeds feeds() {
+    return feeds;
+  }
+
   /** The worker pools, for tests that fill one. */
   WorkerPools workers() {
     return workers;
@@ -643,9 +712,16 @@ public final class Gateway {
   }
 
   private Future<Void> closeStoreAndPools() {
+    RiskAssessor stopping = assessor;
     return workers
         .get(WorkerKind.MAINTENANCE)
-        .submit(() -> closeStore(store))
+        .submit(
+            () -> {
+              if (stopping != null) {
+                stopping.close();
+              }
+              return closeStore(store);
+            })
         .<Void>mapEmpty()
         .eventually(workers::close);
   }

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The store's periodic work, each on a worker and never overlapping itself: the purge of expired
- * token ids ({@code store.purge-interval}), skipped while the store cannot write, and the probe
- * ({@code store.probe-interval}) that notices a store that cannot write and ends the outage when it
- * can again. The store logs what the probe finds.
+ * token ids and risk state ({@code store.purge-interval}), skipped while the store cannot write,
+ * and the probe ({@code store.probe-interval}) that notices a store that cannot write and ends the
+ * outage when it can again. The store logs what the probe finds.
  */
 final class StoreMaintenance {
   private static final Logger LOG = LoggerFactory.getLogger(StoreMaintenance.class);
@@ -55,14 +55,18 @@ final class StoreMaintenance {
       return;
     }
     workers
-        .submit(() -> store.purgeExpiredTokenIds(clock.instant()))
+        .submit(
+            () -> {
+              store.purgeExpiredTokenIds(clock.instant());
+              return store.purgeExpiredRiskState(clock.instant());
+            })
         .onComplete(done -> purging.set(false))
         .onFailure(
             e -> {
               if (e instanceof StoreUnavailableException) {
-                LOG.warn("purging expired token ids failed: {}", e.getMessage());
+                LOG.warn("purging expired token ids or risk state failed: {}", e.getMessage());
               } else {
-                LOG.warn("purging expired token ids failed", e);
+                LOG.warn("purging expired token ids or risk state failed", e);
               }
             });
   }

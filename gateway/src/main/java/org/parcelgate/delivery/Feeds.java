@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.FeedQuery;
 import org.parcelgate.store.GatewayStore;
 import org.parcelgate.store.MinimizedBatch;
@@ -30,6 +32,8 @@ import org.parcelgate.store.StoredSeller;
  */
 public final class Feeds {
   private final GatewayStore store;
+  private final RiskAssessor risk;
+  private final Duration riskWait;
   private final Map<String, RecipientFeed> recipients = new LinkedHashMap<>();
   private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
 
@@ -42,7 +46,7 @@ public final class Feeds {
       StoredPrice stored, Schema schema, String fingerprint, GenericRecord transaction) {}
 
   /** A recipient's minimized copy of a batch, decoded. */
-  private record Copy(Schema schema, String fingerprint, List<GenericRecord> records) {}
+  record Copy(Schema schema, String fingerprint, List<GenericRecord> records) {}
 
   private record CopyKey(String batchId, String recipient) {}
 
@@ -62,8 +66,20 @@ public final class Feeds {
   /** A seller record with its identity decoded. */
   public record SellerRecord(StoredSeller stored, Schema schema, GenericRecord seller) {}
 
+  /** Risk assessment off: records carry no assessment, and pages are not bounded by one. */
   public Feeds(GatewayStore store, List<RecipientFeed> feeds) {
+    this(store, feeds, null, Duration.ZERO);
+  }
+
+  /**
+   * @param risk the assessor, or null when risk assessment is off
+   * @param riskWait how long a read waits for the assessor to pass the feed's head
+   */
+  public Feeds(
+      GatewayStore store, List<RecipientFeed> feeds, RiskAssessor risk, Duration riskWait) {
     this.store = store;
+    this.risk = risk;
+    this.riskWait = riskWait;
     for (RecipientFeed feed : feeds) {
       recipients.put(feed.recipient(), feed);
       if (feed.sellerSchema() != null) {
@@ -93,7 +109,62 @@ public final class Feeds {
     return List.copyOf(recipients.values());
   }
 
+  /**
+   * A page of a recipient's price feed as a pull reads it: every record accepted before the call is
+   * in it. With risk assessment on, the read first waits (up to the bound) until the assessor has
+   * passed the feed's head of now, and never goes past what is assessed.
+   */
   public List<PriceRecord> prices(FeedQuery query) {
+    if (risk == null) {
+      return unassessed(query);
+    }
+    long head = store.lastSeq(query.recipient(), FeedKind.PRICE);
+    return read(bounded(query, risk.awaitAssessed(query.recipient(), head, riskWait)));
+  }
+
+  /**
+   * A page of a recipient's price feed up to what is assessed now, without waiting: what a push
+   * sends. With risk assessment off, as {@link #prices}.
+   */
+  public List<PriceRecord> assessedPrices(FeedQuery query) {
+    if (risk == null) {
+      return unassessed(query);
+    }
+    return read(bounded(query, store.riskCursor(query.recipient())));
+  }
+
+  private static FeedQuery bounded(FeedQuery query, long assessed) {
+    return query.upToSeq() == null || query.upToSeq() > assessed ? query.upTo(assessed) : query;
+  }
+
+  /** Risk off: no record carries an assessment, and no record is flagged. */
+  private List<PriceRecord> unassessed(FeedQuery query) {
+    if (query.flaggedOnly() || query.flag() != null) {
+      return List.of();
+    }
+    List<PriceRecord> records = new ArrayList<>();
+    for (PriceRecord record : read(query)) {
+      StoredPrice s = record.stored();
+      records.add(
+          new PriceRecord(
+              new StoredPrice(
+                  s.seq(),
+                  s.marketplaceId(),
+                  s.transactionId(),
+                  s.version(),
+                  s.batchId(),
+                  s.acceptedPosition(),
+                  s.receivedAt(),
+                  s.logIndex(),
+                  s.copyPosition()),
+              record.schema(),
+              record.fingerprint(),
+              record.transaction()));
+    }
+    return records;
+  }
+
+  private List<PriceRecord> read(FeedQuery query) {
     List<StoredPrice> stored = store.priceRecords(query);
     List<PriceRecord> records = new ArrayList<>(stored.size());
     for (StoredPrice price : stored) {
@@ -108,32 +179,48 @@ public final class Feeds {
   private Copy copy(String batchId, String recipient) {
     return copies.get(
         new CopyKey(batchId, recipient),
-        key -> {
-          MinimizedBatch batch =
-              store
-                  .minimizedRecords(batchId, recipient)
-                  .orElseThrow(
-                      () ->
-                          new IllegalStateException(
-                              "a price record's batch has no minimized copy for its recipient"));
-          List<GenericRecord> decoded = new ArrayList<>(batch.recordCount());
-          Schema schema;
-          try (DataFileStream<GenericRecord> stream =
-              new DataFileStream<>(
-                  new ByteArrayInputStream(batch.records()), new GenericDatumReader<>())) {
-            schema = stream.getSchema();
-            stream.forEach(decoded::add);
-          } catch (IOException e) {
-            throw new UncheckedIOException("a stored minimized copy does not decode", e);
-          }
-          return new Copy(schema, batch.schemaFingerprint(), List.copyOf(decoded));
-        });
+        key ->
+            decode(
+                store
+                    .minimizedRecords(batchId, recipient)
+                    .orElseThrow(
+                        () ->
+                            new IllegalStateException(
+                                "a price record's batch has no minimized copy for its recipient"))));
+  }
+
+  /** Decodes a minimized copy (an Avro container, which names its schema). */
+  static Copy decode(MinimizedBatch batch) {
+    List<GenericRecord> decoded = new ArrayList<>(batch.recordCount());
+    Schema schema;
+    try (DataFileStream<GenericRecord> stream =
+        new DataFileStream<>(
+            new ByteArrayInputStream(batch.records()), new GenericDatumReader<>())) {
+      schema = stream.getSchema();
+      stream.forEach(decoded::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("a stored minimized copy does not decode", e);
+    }
+    return new Copy(schema, batch.schemaFingerprint(), List.copyOf(decoded));
   }
 
   public List<SellerRecord> sellers(FeedQuery query) {
     List<StoredSeller> stored = store.sellerRecords(query);
     List<SellerRecord> records = new ArrayList<>(stored.size());
     for (StoredSeller seller : stored) {
+      if (risk == null) {
+        seller =
+            new StoredSeller(
+                seller.seq(),
+                seller.marketplaceId(),
+                seller.sellerId(),
+                seller.firstSeen(),
+                seller.lastSeen(),
+                seller.transactions(),
+                seller.values(),
+                seller.identityFingerprint(),
+                seller.identity());
+      }
       Schema schema = schema(seller.identityFingerprint());
       records.add(new SellerRecord(seller, schema, Avro.decode(schema, seller.identity())));
     }

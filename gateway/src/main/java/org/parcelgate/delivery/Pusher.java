@@ -628,7 +628,7 @@ public final class Pusher {
       for (long position : positions) {
         FeedQuery query = FeedQuery.after(recipient, position - 1, 1).upTo(position);
         if (kind == FeedKind.PRICE) {
-          feeds.prices(query).forEach(record -> prices.add(record));
+          feeds.assessedPrices(query).forEach(record -> prices.add(record));
         } else {
           feeds.sellers(query).forEach(record -> sellers.add(record));
         }
@@ -803,7 +803,7 @@ public final class Pusher {
 
     private Batch read(FeedKind kind, FeedQuery query) {
       return kind == FeedKind.PRICE
-          ? Batch.prices(recipient, feeds.prices(query))
+          ? Batch.prices(recipient, feeds.assessedPrices(query))
           : Batch.sellers(recipient, feeds.sellers(query));
     }
 

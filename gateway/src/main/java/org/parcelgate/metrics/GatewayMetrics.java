@@ -25,6 +25,8 @@ import java.util.function.LongSupplier;
 import org.parcelgate.auth.CaffeineReplayGuard;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.privacy.RecipientPolicies;
+import org.parcelgate.risk.Finding;
+import org.parcelgate.risk.Flag;
 import org.parcelgate.store.CommitListener;
 import org.parcelgate.tls.TlsRejection;
 import org.parcelgate.workers.WorkerKind;
@@ -57,6 +59,9 @@ public final class GatewayMetrics {
   public static final String BODY_MEMORY_BUDGET = "parcelgate.body.memory.budget";
 
   public static final String STORE_FOLLOWER_LAG = "parcelgate.store.follower.lag";
+  public static final String RISK_ASSESSED = "parcelgate.risk.assessed.records";
+  public static final String RISK_FINDINGS = "parcelgate.risk.findings";
+  public static final String RISK_LAG = "parcelgate.risk.lag.records";
   public static final String STORE_WRITES_PER_COMMIT = "parcelgate.store.writes.per.commit";
   public static final String STORE_ORDER_HELD = "parcelgate.store.order.held";
   public static final String THREADS_BLOCKED = "parcelgate.threads.blocked";
@@ -91,6 +96,8 @@ public final class GatewayMetrics {
   private final Clock clock;
   private final PartnerMeters partners;
   private final MultiGauge crlNextUpdate;
+  private final Counter riskAssessed;
+  private final Map<Flag, Counter> riskFindings = new EnumMap<>(Flag.class);
 
   public GatewayMetrics(MeterRegistry registry) {
     this(registry, Clock.systemUTC(), BuildInfo.current());
@@ -125,6 +132,18 @@ public final class GatewayMetrics {
     }
     registryReloads(true);
     registryReloads(false);
+    this.riskAssessed =
+        Counter.builder(RISK_ASSESSED)
+            .description("Price records the risk assessor assessed (with or without findings)")
+            .register(registry);
+    for (Flag flag : Flag.values()) {
+      riskFindings.put(
+          flag,
+          Counter.builder(RISK_FINDINGS)
+              .description("Risk findings on assessed price records, by flag")
+              .tag("flag", flag.wireName())
+              .register(registry));
+    }
     this.accepted = requests(OUTCOME_ACCEPTED, NO_REASON);
     this.writesPerCommit =
         DistributionSummary.builder(STORE_WRITES_PER_COMMIT)
@@ -475,6 +494,37 @@ public final class GatewayMetrics {
   public void storeUnavailable(java.util.function.BooleanSupplier unavailable) {
     Gauge.builder(STORE_UNAVAILABLE, unavailable, u -> u.getAsBoolean() ? 1 : 0)
         .description("1 while the store cannot write and requests get 503 store_unavailable")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * What the risk assessor assessed: records, and findings per flag (tags from the flag
+   * vocabulary). For {@code RiskAssessor.Listener}: called on the assessor's thread after a commit.
+   */
+  public void riskAssessed(int records, List<Finding> findings) {
+    riskAssessed.increment(records);
+    for (Finding finding : findings) {
+      riskFindings.get(finding.flag()).increment();
+    }
+  }
+
+  /**
+   * Price records committed and not yet assessed by the risk assessor (which holds them back from
+   * the feeds). Read at scrape time (store reads); NaN while the store cannot answer.
+   */
+  public void riskLag(java.util.function.LongSupplier lag) {
+    Gauge.builder(
+            RISK_LAG,
+            lag,
+            l -> {
+              try {
+                return l.getAsLong();
+              } catch (RuntimeException e) {
+                return Double.NaN;
+              }
+            })
+        .description("Price records committed that the risk assessor has not assessed yet")
         .strongReference(true)
         .register(registry);
   }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.parcelgate.risk.Assessment;
 
 /**
  * The SQL of the delivery tables (price records, seller records, push streams and dead letters), on
@@ -44,8 +45,18 @@ final class DeliveryTables {
           + " seller_fingerprint, seller_identity)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String PRICE_COLUMNS =
-      "SELECT feed_seq, marketplace_id, transaction_id, version, batch_id, accepted_position,"
-          + " received_at_micros, log_index, copy_position FROM price_record";
+      "SELECT p.feed_seq, p.marketplace_id, p.transaction_id, p.version, p.batch_id,"
+          + " p.accepted_position, p.received_at_micros, p.log_index, p.copy_position, a.findings"
+          + " FROM price_record p";
+
+  /** Every record, with its findings if it has any. */
+  private static final String WITH_FINDINGS =
+      " LEFT JOIN risk_assessment a ON a.recipient = p.recipient AND a.feed_seq = p.feed_seq";
+
+  /** Flagged records only: the engine may walk the recipient's findings instead of its feed. */
+  private static final String FLAGGED_ONLY =
+      " JOIN risk_assessment a ON a.recipient = p.recipient AND a.feed_seq = p.feed_seq";
+
   private static final String SELLER_COLUMNS =
       "SELECT feed_seq, marketplace_id, seller_id, first_seen_micros, last_seen_micros,"
           + " transaction_count, identity_fingerprint, identity FROM seller_record";
@@ -173,20 +184,28 @@ final class DeliveryTables {
     }
   }
 
-  /** A page of a recipient's price feed. */
+  /**
+   * A page of a recipient's price feed. A record at or before the recipient's risk cursor carries
+   * its assessment ({@link Assessment#NONE} when it has no findings); one after it, none (null).
+   * Call it inside a read transaction, so the cursor and the page are of one snapshot.
+   */
   static List<StoredPrice> prices(Connection connection, FeedQuery query) throws SQLException {
+    long assessed = single(connection, RiskTables.CURSOR, query.recipient());
     List<Object> parameters = new ArrayList<>();
-    String where = where(query, parameters, "received_at_micros", true);
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            PRICE_COLUMNS + where + " ORDER BY feed_seq LIMIT " + query.limit())) {
+    try (PreparedStatement select = connection.prepareStatement(priceSql(query, parameters))) {
       Sql.bind(select, parameters);
       List<StoredPrice> found = new ArrayList<>();
       try (ResultSet row = select.executeQuery()) {
         while (row.next()) {
+          long seq = row.getLong(1);
+          byte[] findings = row.getBytes(10);
+          Assessment assessment =
+              findings != null
+                  ? AssessmentCodec.decode(findings)
+                  : seq <= assessed ? Assessment.NONE : null;
           found.add(
               new StoredPrice(
-                  row.getLong(1),
+                  seq,
                   row.getString(2),
                   row.getString(3),
                   row.getInt(4),
@@ -194,11 +213,30 @@ final class DeliveryTables {
                   row.getInt(6),
                   instant(row.getLong(7)),
                   row.getLong(8),
-                  row.getInt(9)));
+                  row.getInt(9),
+                  assessment));
         }
       }
       return found;
     }
+  }
+
+  /** The statement of a price feed page, its parameters added to {@code parameters}. */
+  static String priceSql(FeedQuery query, List<Object> parameters) {
+    boolean flagged = query.flaggedOnly() || query.flag() != null;
+    String keys = flagged ? "a." : "p.";
+    String where = where(query, parameters, "p.received_at_micros", true, keys);
+    if (query.flag() != null) {
+      where += " AND a.flags LIKE ? ESCAPE '!'";
+      parameters.add(AssessmentCodec.pattern(query.flag()));
+    }
+    return PRICE_COLUMNS
+        + (flagged ? FLAGGED_ONLY : WITH_FINDINGS)
+        + where
+        + " ORDER BY "
+        + keys
+        + "feed_seq LIMIT "
+        + query.limit();
   }
 
   /** A page of a recipient's seller feed. */
@@ -227,7 +265,8 @@ final class DeliveryTables {
       }
     }
     List<StoredSeller> withValues = new ArrayList<>(found.size());
-    try (PreparedStatement values = connection.prepareStatement(SELLER_VALUES)) {
+    try (PreparedStatement values = connection.prepareStatement(SELLER_VALUES);
+        PreparedStatement risk = connection.prepareStatement(RiskTables.oneStateSql())) {
       for (StoredSeller seller : found) {
         values.setString(1, query.recipient());
         values.setString(2, seller.marketplaceId());
@@ -249,7 +288,9 @@ final class DeliveryTables {
                 seller.transactions(),
                 totals,
                 seller.identityFingerprint(),
-                seller.identity()));
+                seller.identity(),
+                RiskTables.sellerSummary(
+                    risk, query.recipient(), seller.marketplaceId(), seller.sellerId())));
       }
     }
     return withValues;
@@ -257,10 +298,22 @@ final class DeliveryTables {
 
   private static String where(
       FeedQuery query, List<Object> parameters, String timeColumn, boolean priceFeed) {
+    return where(query, parameters, timeColumn, priceFeed, priceFeed ? "p." : "");
+  }
+
+  /**
+   * @param keys the qualifier of the recipient and position columns the range is on: the price
+   *     feed's ({@code p.}), or its findings' ({@code a.}) for flagged records only, so the engine
+   *     walks the findings' primary key and skips the records without findings
+   */
+  private static String where(
+      FeedQuery query, List<Object> parameters, String timeColumn, boolean priceFeed, String keys) {
+    // The price feed's columns are qualified: its query joins the risk findings.
+    String p = priceFeed ? "p." : "";
     // A look-up by tracking number goes through the follower's table to the rows' keys; the unary
     // plus keeps the engine from scanning the feed's range instead (SQLite would choose the range).
-    String seq = priceFeed && query.trackingNumber() != null ? "+feed_seq" : "feed_seq";
-    StringBuilder where = new StringBuilder(" WHERE recipient = ? AND " + seq + " > ?");
+    String seq = priceFeed && query.trackingNumber() != null ? "+p.feed_seq" : keys + "feed_seq";
+    StringBuilder where = new StringBuilder(" WHERE " + keys + "recipient = ? AND " + seq + " > ?");
     parameters.add(query.recipient());
     parameters.add(query.afterSeq());
     if (query.upToSeq() != null) {
@@ -268,11 +321,11 @@ final class DeliveryTables {
       parameters.add(query.upToSeq());
     }
     if (query.marketplaceId() != null) {
-      where.append(" AND marketplace_id = ?");
+      where.append(" AND ").append(p).append("marketplace_id = ?");
       parameters.add(query.marketplaceId());
     }
     if (query.sellerId() != null) {
-      where.append(" AND seller_id = ?");
+      where.append(" AND ").append(p).append("seller_id = ?");
       parameters.add(query.sellerId());
     }
     if (query.from() != null) {
@@ -284,19 +337,24 @@ final class DeliveryTables {
       parameters.add(micros(query.to()));
     }
     if (priceFeed && query.destinationCountry() != null) {
-      where.append(" AND destination_country = ?");
+      where.append(" AND p.destination_country = ?");
       parameters.add(query.destinationCountry());
     }
     if (priceFeed && query.trackingNumber() != null) {
       // The follower's look-up: it lags the commits by the follower's lag (FeedFollower).
       where.append(
-          " AND feed_seq IN (SELECT feed_seq FROM price_tracking WHERE recipient = ?"
-              + " AND tracking_number = ?)");
+          " AND p.feed_seq IN (SELECT t.feed_seq FROM price_tracking t WHERE t.recipient = ?"
+              + " AND t.tracking_number = ?)");
       parameters.add(query.recipient());
       parameters.add(query.trackingNumber());
     }
-    if (!priceFeed && (query.destinationCountry() != null || query.trackingNumber() != null)) {
-      throw new IllegalArgumentException("the seller feed has no destination or tracking number");
+    if (!priceFeed
+        && (query.destinationCountry() != null
+            || query.trackingNumber() != null
+            || query.flaggedOnly()
+            || query.flag() != null)) {
+      throw new IllegalArgumentException(
+          "the seller feed has no destination, tracking number or risk flag");
     }
     return where.toString();
   }

@@ -22,7 +22,7 @@ import java.util.Optional;
  * refuses writes at once until a {@link #probe()} succeeds. No call waits longer than the store's
  * deadline.
  */
-public interface GatewayStore extends DeliveryStore, AutoCloseable {
+public interface GatewayStore extends DeliveryStore, RiskStore, AutoCloseable {
 
   /**
    * Durable replay protection: records the first use of {@code (issuer, jti)}.

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.parcelgate.risk.MemoryRiskState;
+import org.parcelgate.risk.StateKey;
 
 /**
  * {@link GatewayStore} over JDBC in standard SQL: the engine-specific parts are the {@link
@@ -437,7 +439,48 @@ final class JdbcGatewayStore implements GatewayStore {
 
   @Override
   public List<StoredPrice> priceRecords(FeedQuery query) {
-    return run(connection -> DeliveryTables.prices(connection, query));
+    // One read transaction: the risk cursor and the page from the same snapshot.
+    return run(connection -> inTransaction(connection, c -> DeliveryTables.prices(c, query)));
+  }
+
+  @Override
+  public RiskInput riskInput(String recipient, int maxRows) {
+    if (maxRows < 1) {
+      throw new IllegalArgumentException("maxRows must be at least 1");
+    }
+    return run(
+        connection -> inTransaction(connection, c -> RiskTables.input(c, recipient, maxRows)));
+  }
+
+  @Override
+  public Map<StateKey, MemoryRiskState.Value> riskState(
+      String recipient, Collection<StateKey> keys, Instant now) {
+    if (keys.isEmpty()) {
+      return Map.of();
+    }
+    return run(connection -> RiskTables.state(connection, recipient, keys, now));
+  }
+
+  @Override
+  public boolean commitRisk(RiskStep step) {
+    Limits.check(step.recipient(), "recipient");
+    return write(connection -> RiskTables.apply(connection, step));
+  }
+
+  @Override
+  public long riskCursor(String recipient) {
+    return run(connection -> DeliveryTables.single(connection, RiskTables.CURSOR, recipient));
+  }
+
+  @Override
+  public long riskLag(Collection<String> recipients) {
+    List<String> all = List.copyOf(recipients);
+    return run(connection -> inTransaction(connection, c -> RiskTables.lag(c, all)));
+  }
+
+  @Override
+  public int purgeExpiredRiskState(Instant now) {
+    return write(connection -> RiskTables.purge(connection, now));
   }
 
   @Override

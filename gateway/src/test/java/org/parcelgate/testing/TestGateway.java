@@ -16,9 +16,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.parcelgate.app.Gateway;
 import org.parcelgate.config.ConfigLoader;
 import org.parcelgate.pki.SamplePki;
+import org.parcelgate.risk.ReferenceData;
+import org.parcelgate.risk.RiskEngine;
+import org.parcelgate.risk.RiskSettings;
 import org.parcelgate.store.PostgresStore;
 
 /**
@@ -116,10 +120,19 @@ public final class TestGateway {
   }
 
   public static Future<Running> start(Vertx vertx, Map<String, String> environment, Clock clock) {
+    return start(vertx, environment, clock, RiskEngine::create);
+  }
+
+  /** A gateway whose risk engine {@code engines} makes: for tests with detectors of their own. */
+  public static Future<Running> start(
+      Vertx vertx,
+      Map<String, String> environment,
+      Clock clock,
+      BiFunction<RiskSettings, ReferenceData, RiskEngine> engines) {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     NoBlockedThreads.watch(meters);
     return ConfigLoader.load(vertx, Optional.empty(), environment)
-        .compose(config -> Gateway.start(vertx, config, meters, clock))
+        .compose(config -> Gateway.start(vertx, config, meters, clock, engines))
         .map(gateway -> new Running(gateway, meters));
   }
 

@@ -20,15 +20,16 @@ import org.parcelgate.schema.VerificationStatus;
  * Deterministic, valid, internally consistent transactions for tests, demos and benchmarks.
  *
  * <p>Order {@code n} always has the same content for the same order time: two or three lines of
- * specific goods with real 6, 8 or 10-digit HS codes; amounts in EUR cents that add up exactly
- * (line total = quantity x unit price, goods value = sum of lines, total paid = goods + shipping +
- * insurance + tax - discount, the tax being the VAT at the destination's standard rate on goods,
- * shipping and insurance less the discount, plus, for orders from 1 July 2026 until 1 July 2028,
- * the EU's flat duty of EUR 3 per distinct tariff subheading and the VAT on it); a goods value
- * below EUR 150, so the consignment's IOSS number is plausible; a payment of exactly the total, one
- * minute after the order, from the buyer's country; a shipment to the buyer's EU country. The
- * seller is a business established in China with a Dutch VAT number and EORI, as a non-EU seller
- * registered in the EU would have.
+ * specific goods with real 6, 8 or 10-digit HS codes, each at a plausible price for the goods
+ * (within 20% of its usual price, so honest sample orders raise no undervaluation flag); amounts in
+ * EUR cents that add up exactly (line total = quantity x unit price, goods value = sum of lines,
+ * total paid = goods + shipping + insurance + tax - discount, the tax being the VAT at the
+ * destination's standard rate on goods, shipping and insurance less the discount, plus, for orders
+ * from 1 July 2026 until 1 July 2028, the EU's flat duty of EUR 3 per distinct tariff subheading
+ * and the VAT on it); a goods value below EUR 150, so the consignment's IOSS number is plausible; a
+ * payment of exactly the total, one minute after the order, from the buyer's country; a shipment to
+ * the buyer's EU country. The seller is a business established in China with a Dutch VAT number and
+ * EORI, as a non-EU seller registered in the EU would have.
  *
  * <p>{@code transactionId} ({@code ORD-n}), {@code payment.paymentId} ({@code PAY-n}), {@code
  * buyer.buyerId} and {@code shipment.trackingNumber} (a UPU S10 number whose serial is {@code n})
@@ -57,19 +58,28 @@ public final class SampleTransactions {
     new Destination("ES", "Valencia", "46001", 21),
   };
 
-  /** Description, HS code, country of origin, brand (or null), gross mass of one unit in grams. */
+  /**
+   * Description, HS code, country of origin, brand (or null), gross mass of one unit in grams, and
+   * the usual price of one unit in euro cents, around which an order's price varies by up to 20%.
+   */
   private record Goods(
-      String description, String hsCode, String origin, String brand, long gramsPerUnit) {}
+      String description,
+      String hsCode,
+      String origin,
+      String brand,
+      long gramsPerUnit,
+      long usualPriceCents) {}
 
   private static final Goods[] GOODS = {
-    new Goods("Bluetooth over-ear headphones with charging case", "851830", "CN", "Sonoro", 310),
-    new Goods("Stainless steel kitchen knife set, 5 pieces", "82119200", "CN", null, 820),
-    new Goods("Women's cotton knitted pullover", "6110209900", "BD", null, 290),
-    new Goods("Children's wooden building blocks, 100 pieces", "950300", "VN", "Kubi", 1150),
-    new Goods("USB-C charging cable, braided, 2 m", "85444290", "CN", "Voltline", 60),
-    new Goods("Ceramic coffee mug with printed design", "691200", "TR", null, 380),
-    new Goods("LED desk lamp with USB charging port", "940521", "CN", "Lumio", 900),
-    new Goods("Men's cotton T-shirt, printed, short sleeves", "6109100010", "PK", null, 180),
+    new Goods(
+        "Bluetooth over-ear headphones with charging case", "851830", "CN", "Sonoro", 310, 2900),
+    new Goods("Stainless steel kitchen knife set, 5 pieces", "82119200", "CN", null, 820, 2200),
+    new Goods("Women's cotton knitted pullover", "6110209900", "BD", null, 290, 1900),
+    new Goods("Children's wooden building blocks, 100 pieces", "950300", "VN", "Kubi", 1150, 1700),
+    new Goods("USB-C charging cable, braided, 2 m", "85444290", "CN", "Voltline", 60, 600),
+    new Goods("Ceramic coffee mug with printed design", "691200", "TR", null, 380, 800),
+    new Goods("LED desk lamp with USB charging port", "940521", "CN", "Lumio", 900, 1600),
+    new Goods("Men's cotton T-shirt, printed, short sleeves", "6109100010", "PK", null, 180, 700),
   };
 
   private SampleTransactions() {}
@@ -91,7 +101,7 @@ public final class SampleTransactions {
     for (int line = 1; line <= lines; line++) {
       Goods goods = GOODS[(n + line) % GOODS.length];
       long quantity = 1 + (n + line) % 2;
-      long unitPrice = 199 + (n * 131L + line * 17L) % 1800;
+      long unitPrice = goods.usualPriceCents() * (80 + (n * 131L + line * 17L) % 41) / 100;
       long lineTotal = quantity * unitPrice;
       long mass = quantity * goods.gramsPerUnit();
       goodsValue += lineTotal;

@@ -1,0 +1,51 @@
+package org.parcelgate.store;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import org.parcelgate.risk.MemoryRiskState;
+import org.parcelgate.risk.StateKey;
+
+/**
+ * What the store keeps for the risk assessor (docs/storage.md, "The assessor"): per recipient, a
+ * durable cursor of the last price position assessed, the findings of flagged records, and the
+ * detectors' state. The assessor reads a step's rows and state, assesses them, and commits the
+ * result with the cursor in one transaction; a step read at a cursor that has moved since is not
+ * applied, so instances sharing a database never both apply one.
+ *
+ * <p>Blocking, like the rest of the store: call it from worker threads.
+ */
+public interface RiskStore {
+
+  /**
+   * A recipient's next price rows after its risk cursor, at most {@code maxRows}, in feed order,
+   * with the minimized copy of each batch they belong to; one snapshot.
+   */
+  RiskInput riskInput(String recipient, int maxRows);
+
+  /** The stored risk state of these keys, without the values expired at {@code now}. */
+  Map<StateKey, MemoryRiskState.Value> riskState(
+      String recipient, Collection<StateKey> keys, Instant now);
+
+  /**
+   * Applies a step in one transaction on the store's writer, if the recipient's cursor still stands
+   * at {@code step.fromCursor()}: the findings, the state and the cursor. Durable once it returns.
+   *
+   * @return whether the step was applied; false when another step moved the cursor first, and
+   *     nothing was written
+   */
+  boolean commitRisk(RiskStep step);
+
+  /** The last price position of a recipient assessed; 0 before any. */
+  long riskCursor(String recipient);
+
+  /** Price records not yet assessed, over these recipients. One index probe per recipient. */
+  long riskLag(Collection<String> recipients);
+
+  /**
+   * Deletes the risk state expired at {@code now}.
+   *
+   * @return how many values were deleted
+   */
+  int purgeExpiredRiskState(Instant now);
+}

@@ -1,0 +1,268 @@
+package org.parcelgate.store;
+
+import static org.parcelgate.store.JdbcGatewayStore.instant;
+import static org.parcelgate.store.JdbcGatewayStore.micros;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.parcelgate.risk.Assessment;
+import org.parcelgate.risk.MemoryRiskState;
+import org.parcelgate.risk.SellerSummary;
+import org.parcelgate.risk.StateKey;
+
+/**
+ * The SQL of the risk assessor (migration V7): per recipient, the cursor of the last price position
+ * assessed ({@code risk_cursor}), the findings of flagged records ({@code risk_assessment}) and the
+ * detectors' state ({@code risk_state}).
+ *
+ * <p>A step reads the rows after the cursor on a reader and the state they need, assesses them
+ * outside the database, and {@link #apply applies} the result on the writer: the cursor moves by
+ * compare-and-set, from the position the step read to the last it assessed, and only if it moved,
+ * the findings and the state are written, in the same transaction. Of two instances that assessed
+ * the same rows from the same cursor, the one whose step commits second changes nothing (on
+ * PostgreSQL the second update waits for the first's row lock and then finds the cursor moved).
+ * Since the state a step read was at least as new as the cursor it read, a step that applies saw
+ * exactly the state its rows follow: assessments are the same as if one instance had made them.
+ */
+final class RiskTables {
+  static final String CURSOR =
+      "SELECT COALESCE(MAX(assessed_seq), 0) FROM risk_cursor WHERE recipient = ?";
+  private static final String HEAD =
+      "SELECT COALESCE(MAX(feed_seq), 0) FROM price_record WHERE recipient = ?";
+  private static final String ROWS =
+      "SELECT feed_seq, marketplace_id, transaction_id, version, batch_id, copy_position,"
+          + " received_at_micros FROM price_record WHERE recipient = ? AND feed_seq > ?"
+          + " ORDER BY feed_seq LIMIT ?";
+  private static final String MOVE_CURSOR =
+      "UPDATE risk_cursor SET assessed_seq = ? WHERE recipient = ? AND assessed_seq = ?";
+  private static final String FIRST_CURSOR =
+      "INSERT INTO risk_cursor (recipient, assessed_seq) VALUES (?, ?)"
+          + " ON CONFLICT (recipient) DO NOTHING";
+  private static final String INSERT_ASSESSMENT =
+      "INSERT INTO risk_assessment (recipient, feed_seq, score, flags, findings)"
+          + " VALUES (?, ?, ?, ?, ?)";
+  private static final String UPSERT_STATE =
+      "INSERT INTO risk_state (recipient, kind, state_key, state, expires_at_micros)"
+          + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (recipient, kind, state_key) DO UPDATE SET"
+          + " state = excluded.state, expires_at_micros = excluded.expires_at_micros";
+  private static final String PURGE_STATE =
+      "DELETE FROM risk_state WHERE expires_at_micros IS NOT NULL AND expires_at_micros <= ?";
+  private static final String ONE_STATE =
+      "SELECT state, expires_at_micros FROM risk_state WHERE recipient = ? AND kind = ?"
+          + " AND state_key = ?";
+
+  /** Keys per {@code IN (...)} list when loading state. */
+  static final int IN_LIST_SIZE = 500;
+
+  private RiskTables() {}
+
+  /**
+   * A recipient's next price rows after its risk cursor, at most {@code maxRows}, with their
+   * batches' minimized copies; called inside one read transaction, so cursor, head and rows are of
+   * one snapshot.
+   */
+  static RiskInput input(Connection connection, String recipient, int maxRows) throws SQLException {
+    long cursor = DeliveryTables.single(connection, CURSOR, recipient);
+    long head = DeliveryTables.single(connection, HEAD, recipient);
+    List<RiskInput.Row> rows = new ArrayList<>();
+    if (head > cursor) {
+      try (PreparedStatement select = connection.prepareStatement(ROWS)) {
+        select.setString(1, recipient);
+        select.setLong(2, cursor);
+        select.setInt(3, maxRows);
+        try (ResultSet row = select.executeQuery()) {
+          while (row.next()) {
+            rows.add(
+                new RiskInput.Row(
+                    row.getLong(1),
+                    row.getString(2),
+                    row.getString(3),
+                    row.getInt(4),
+                    row.getString(5),
+                    row.getInt(6),
+                    instant(row.getLong(7))));
+          }
+        }
+      }
+    }
+    Map<String, MinimizedBatch> copies = new LinkedHashMap<>();
+    for (RiskInput.Row row : rows) {
+      if (!copies.containsKey(row.batchId())) {
+        copies.put(
+            row.batchId(),
+            LogTables.minimized(connection, row.batchId(), recipient)
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "a price record's batch has no minimized copy for its recipient")));
+      }
+    }
+    return new RiskInput(recipient, cursor, head, rows, copies);
+  }
+
+  /**
+   * The stored values of these keys that have not expired at {@code now}, by chunks of {@link
+   * #IN_LIST_SIZE} keys per kind.
+   */
+  static Map<StateKey, MemoryRiskState.Value> state(
+      Connection connection, String recipient, Collection<StateKey> keys, Instant now)
+      throws SQLException {
+    Map<String, List<String>> byKind = new LinkedHashMap<>();
+    for (StateKey key : new LinkedHashSet<>(keys)) {
+      byKind.computeIfAbsent(key.kind(), k -> new ArrayList<>()).add(key.key());
+    }
+    long at = micros(now);
+    Map<StateKey, MemoryRiskState.Value> found = new HashMap<>();
+    for (Map.Entry<String, List<String>> kind : byKind.entrySet()) {
+      List<String> names = kind.getValue();
+      for (int from = 0; from < names.size(); from += IN_LIST_SIZE) {
+        List<String> chunk = names.subList(from, Math.min(names.size(), from + IN_LIST_SIZE));
+        String sql =
+            "SELECT state_key, state, expires_at_micros FROM risk_state"
+                + " WHERE recipient = ? AND kind = ? AND state_key IN ("
+                + "?, ".repeat(chunk.size() - 1)
+                + "?)";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+          select.setString(1, recipient);
+          select.setString(2, kind.getKey());
+          for (int i = 0; i < chunk.size(); i++) {
+            select.setString(i + 3, chunk.get(i));
+          }
+          try (ResultSet row = select.executeQuery()) {
+            while (row.next()) {
+              long expires = row.getLong(3);
+              boolean kept = row.wasNull();
+              if (!kept && expires <= at) {
+                continue;
+              }
+              found.put(
+                  new StateKey(kind.getKey(), row.getString(1)),
+                  new MemoryRiskState.Value(row.getBytes(2), kept ? null : instant(expires)));
+            }
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Applies a step if the recipient's cursor still stands where the step read it: moves the cursor,
+   * stores the flagged records' findings and the changed state. Returns whether it did; if not,
+   * nothing is written.
+   */
+  static boolean apply(Connection connection, RiskStep step) throws SQLException {
+    if (!moveCursor(connection, step)) {
+      return false;
+    }
+    if (!step.flagged().isEmpty()) {
+      try (PreparedStatement insert = connection.prepareStatement(INSERT_ASSESSMENT)) {
+        for (Map.Entry<Long, Assessment> entry : step.flagged().entrySet()) {
+          insert.setString(1, step.recipient());
+          insert.setLong(2, entry.getKey());
+          insert.setInt(3, entry.getValue().score());
+          insert.setString(4, AssessmentCodec.flags(entry.getValue()));
+          insert.setBytes(5, AssessmentCodec.encode(entry.getValue()));
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+    }
+    if (!step.state().isEmpty()) {
+      // Sorted by key, so the pages of one kind's values are written together.
+      List<Map.Entry<StateKey, MemoryRiskState.Value>> sorted =
+          step.state().entrySet().stream()
+              .sorted(
+                  Comparator.comparing(
+                          (Map.Entry<StateKey, MemoryRiskState.Value> e) -> e.getKey().kind())
+                      .thenComparing(e -> e.getKey().key()))
+              .toList();
+      try (PreparedStatement upsert = connection.prepareStatement(UPSERT_STATE)) {
+        for (Map.Entry<StateKey, MemoryRiskState.Value> entry : sorted) {
+          upsert.setString(1, step.recipient());
+          upsert.setString(2, entry.getKey().kind());
+          upsert.setString(3, entry.getKey().key());
+          upsert.setBytes(4, entry.getValue().value());
+          if (entry.getValue().expiresAt() == null) {
+            upsert.setNull(5, Types.BIGINT);
+          } else {
+            upsert.setLong(5, micros(entry.getValue().expiresAt()));
+          }
+          upsert.addBatch();
+        }
+        upsert.executeBatch();
+      }
+    }
+    return true;
+  }
+
+  private static boolean moveCursor(Connection connection, RiskStep step) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(MOVE_CURSOR)) {
+      update.setLong(1, step.toCursor());
+      update.setString(2, step.recipient());
+      update.setLong(3, step.fromCursor());
+      if (update.executeUpdate() == 1) {
+        return true;
+      }
+    }
+    if (step.fromCursor() != 0) {
+      return false;
+    }
+    // A recipient's first step: its cursor has no row yet (0), unless another step made one.
+    try (PreparedStatement insert = connection.prepareStatement(FIRST_CURSOR)) {
+      insert.setString(1, step.recipient());
+      insert.setLong(2, step.toCursor());
+      return insert.executeUpdate() == 1;
+    }
+  }
+
+  /** Deletes the state whose expiry is at or before {@code now}; returns how many values. */
+  static int purge(Connection connection, Instant now) throws SQLException {
+    try (PreparedStatement purge = connection.prepareStatement(PURGE_STATE)) {
+      purge.setLong(1, micros(now));
+      return purge.executeUpdate();
+    }
+  }
+
+  /** Price records not yet assessed, over the recipients given. */
+  static long lag(Connection connection, Collection<String> recipients) throws SQLException {
+    long lag = 0;
+    for (String recipient : recipients) {
+      lag +=
+          Math.max(
+              0,
+              DeliveryTables.single(connection, HEAD, recipient)
+                  - DeliveryTables.single(connection, CURSOR, recipient));
+    }
+    return lag;
+  }
+
+  /** A seller's summary as the assessments left it; {@link SellerSummary#EMPTY} before any. */
+  static SellerSummary sellerSummary(
+      PreparedStatement select, String recipient, String marketplaceId, String sellerId)
+      throws SQLException {
+    StateKey key = SellerSummary.key(marketplaceId, sellerId);
+    select.setString(1, recipient);
+    select.setString(2, key.kind());
+    select.setString(3, key.key());
+    try (ResultSet row = select.executeQuery()) {
+      return row.next() ? SellerSummary.decode(row.getBytes(1)) : SellerSummary.EMPTY;
+    }
+  }
+
+  static String oneStateSql() {
+    return ONE_STATE;
+  }
+}

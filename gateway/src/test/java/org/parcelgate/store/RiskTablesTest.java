@@ -1,0 +1,405 @@
+package org.parcelgate.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.parcelgate.store.Batches.RECIPIENT;
+import static org.parcelgate.store.Batches.batch;
+import static org.parcelgate.store.Batches.entry;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.parcelgate.risk.Assessment;
+import org.parcelgate.risk.Figure;
+import org.parcelgate.risk.Finding;
+import org.parcelgate.risk.Flag;
+import org.parcelgate.risk.MemoryRiskState;
+import org.parcelgate.risk.SellerSummary;
+import org.parcelgate.risk.StateKey;
+import org.parcelgate.testing.MutableClock;
+
+/**
+ * The risk assessor's tables on each engine: rows after the cursor, state, a step applied with its
+ * cursor by compare-and-set, and the price and seller feeds carrying what the steps stored.
+ */
+@Timeout(60)
+@ParameterizedClass
+@EnumSource(StoreEngine.class)
+class RiskTablesTest {
+  @Parameter StoreEngine engine;
+
+  private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
+  private static final Assessment SPLIT =
+      new Assessment(
+          List.of(
+              new Finding(
+                  Flag.SPLIT_CONSIGNMENT,
+                  80,
+                  "Two parcels of one buyer and seller within 72 hours total EUR 180.00",
+                  List.of(new Figure("groupValueEur", "180.00")))));
+  private static final Assessment UNDERVALUED_AND_LATE =
+      new Assessment(
+          List.of(
+              new Finding(Flag.LATE_PAYMENT, 30, "Paid 45 days after the order", List.of()),
+              new Finding(
+                  Flag.UNDERVALUED,
+                  70,
+                  "Unit value EUR 0.40 is far below the usual EUR 6.00 to EUR 9.00",
+                  List.of(new Figure("unitValueEur", "0.40"), new Figure("bandLowEur", "6.00")))));
+
+  @TempDir Path data;
+  private GatewayStore store;
+
+  @BeforeEach
+  void open() {
+    store = engine.open(data, new MutableClock(NOW));
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  /** Commits batches b1..bN of {@code size} records each (transactions t1, t2, ...). */
+  private void commit(int batches, int size) {
+    int t = 1;
+    for (int b = 1; b <= batches; b++) {
+      List<IndexEntry> entries = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        entries.add(entry("t" + t++, 1));
+      }
+      store.commit(batch("b" + b, "mp-1", Batches.digest("body b" + b), entries));
+    }
+  }
+
+  private static RiskStep step(long from, long to, Map<Long, Assessment> flagged) {
+    return new RiskStep(RECIPIENT, from, to, new TreeMap<>(flagged), Map.of());
+  }
+
+  @Test
+  void aStepReadsTheRowsAfterTheCursorInFeedOrderWithEachBatchCopyOnce() {
+    commit(3, 2);
+
+    RiskInput first = store.riskInput(RECIPIENT, 3);
+
+    assertThat(first.cursor()).isZero();
+    assertThat(first.head()).isEqualTo(6);
+    assertThat(first.rows()).extracting(RiskInput.Row::seq).containsExactly(1L, 2L, 3L);
+    assertThat(first.rows())
+        .extracting(RiskInput.Row::transactionId)
+        .containsExactly("t1", "t2", "t3");
+    assertThat(first.rows()).extracting(RiskInput.Row::copyPosition).containsExactly(0, 1, 0);
+    assertThat(first.rows().get(0).receivedAt()).isEqualTo(Batches.RECEIVED);
+    assertThat(first.copies()).containsOnlyKeys("b1", "b2");
+    assertThat(new String(first.copies().get("b2").records(), StandardCharsets.UTF_8))
+        .isEqualTo("records of b2");
+    assertThat(first.more()).isTrue();
+
+    assertThat(store.commitRisk(step(0, 3, Map.of()))).isTrue();
+    RiskInput second = store.riskInput(RECIPIENT, 10);
+    assertThat(second.cursor()).isEqualTo(3);
+    assertThat(second.rows()).extracting(RiskInput.Row::seq).containsExactly(4L, 5L, 6L);
+    assertThat(second.more()).isFalse();
+  }
+
+  @Test
+  void aRecipientWithoutRecordsHasNothingToAssess() {
+    commit(1, 2);
+
+    RiskInput input = store.riskInput("customs-be", 10);
+
+    assertThat(input.rows()).isEmpty();
+    assertThat(input.copies()).isEmpty();
+    assertThat(input.more()).isFalse();
+    assertThat(store.riskCursor("customs-be")).isZero();
+  }
+
+  @Test
+  void aCommittedStepMovesTheCursorAndStoresFindingsAndState() {
+    commit(1, 3);
+    StateKey band = new StateKey("band", "610910");
+    StateKey group = new StateKey("split-group", "p1_buyer\nseller-1");
+
+    boolean applied =
+        store.commitRisk(
+            new RiskStep(
+                RECIPIENT,
+                0,
+                3,
+                new TreeMap<>(Map.of(2L, SPLIT)),
+                Map.of(
+                    band,
+                    new MemoryRiskState.Value(new byte[] {1, 2}, null),
+                    group,
+                    new MemoryRiskState.Value(new byte[] {3}, NOW.plusSeconds(3600)))));
+
+    assertThat(applied).isTrue();
+    assertThat(store.riskCursor(RECIPIENT)).isEqualTo(3);
+    assertThat(store.riskLag(List.of(RECIPIENT))).isZero();
+    Map<StateKey, MemoryRiskState.Value> state =
+        store.riskState(RECIPIENT, List.of(band, group, new StateKey("band", "999999")), NOW);
+    assertThat(state).containsOnlyKeys(band, group);
+    assertThat(state.get(band).value()).containsExactly(1, 2);
+    assertThat(state.get(band).expiresAt()).isNull();
+    assertThat(state.get(group).expiresAt()).isEqualTo(NOW.plusSeconds(3600));
+    // State is the recipient's own.
+    assertThat(store.riskState("customs-be", List.of(band), NOW)).isEmpty();
+    List<StoredPrice> feed = store.priceRecords(FeedQuery.after(RECIPIENT, 0, 10));
+    assertThat(feed)
+        .extracting(StoredPrice::assessment)
+        .containsExactly(Assessment.NONE, SPLIT, Assessment.NONE);
+  }
+
+  @Test
+  void aStepReadAtACursorThatMovedSinceIsNotAppliedAndWritesNothing() {
+    commit(1, 4);
+    StateKey band = new StateKey("band", "610910");
+    assertThat(store.commitRisk(step(0, 2, Map.of(1L, SPLIT)))).isTrue();
+
+    // A second step read at cursor 0 (another instance's, or a stale one) is refused whole.
+    boolean applied =
+        store.commitRisk(
+            new RiskStep(
+                RECIPIENT,
+                0,
+                4,
+                new TreeMap<>(Map.of(3L, UNDERVALUED_AND_LATE)),
+                Map.of(band, new MemoryRiskState.Value(new byte[] {9}, null))));
+
+    assertThat(applied).isFalse();
+    assertThat(store.riskCursor(RECIPIENT)).isEqualTo(2);
+    assertThat(store.riskState(RECIPIENT, List.of(band), NOW)).isEmpty();
+    assertThat(store.priceRecords(FeedQuery.after(RECIPIENT, 0, 10)))
+        .extracting(StoredPrice::assessment)
+        .containsExactly(SPLIT, Assessment.NONE, null, null);
+    // From where the cursor stands, the next step applies.
+    assertThat(store.commitRisk(step(2, 4, Map.of(3L, UNDERVALUED_AND_LATE)))).isTrue();
+    assertThat(store.riskCursor(RECIPIENT)).isEqualTo(4);
+  }
+
+  @Test
+  void aFirstStepOfARecipientIsAppliedOnceFromAnEmptyCursor() {
+    commit(1, 2);
+
+    assertThat(store.commitRisk(step(0, 1, Map.of()))).isTrue();
+    assertThat(store.commitRisk(step(0, 2, Map.of()))).isFalse();
+
+    assertThat(store.riskCursor(RECIPIENT)).isEqualTo(1);
+  }
+
+  @Test
+  void recordsAfterTheCursorCarryNoAssessmentAndCountAsLag() {
+    commit(2, 3);
+    assertThat(store.commitRisk(step(0, 2, Map.of(2L, SPLIT)))).isTrue();
+
+    List<StoredPrice> feed = store.priceRecords(FeedQuery.after(RECIPIENT, 0, 10));
+
+    assertThat(feed)
+        .extracting(StoredPrice::assessment)
+        .containsExactly(Assessment.NONE, SPLIT, null, null, null, null);
+    assertThat(store.riskLag(List.of(RECIPIENT, "customs-be"))).isEqualTo(4);
+  }
+
+  @Test
+  void findingsReadBackWithTheirScoresReasonsAndFiguresStrongestFirst() {
+    commit(1, 1);
+    assertThat(store.commitRisk(step(0, 1, Map.of(1L, UNDERVALUED_AND_LATE)))).isTrue();
+
+    Assessment read = store.priceRecords(FeedQuery.after(RECIPIENT, 0, 1)).get(0).assessment();
+
+    assertThat(read).isEqualTo(UNDERVALUED_AND_LATE);
+    assertThat(read.findings().get(0).flag()).isEqualTo(Flag.UNDERVALUED);
+    assertThat(read.findings().get(0).figures())
+        .containsExactly(new Figure("unitValueEur", "0.40"), new Figure("bandLowEur", "6.00"));
+    assertThat(read.score()).isEqualTo(70);
+  }
+
+  @Test
+  void aFeedForFlaggedRecordsOnlySkipsTheRecordsWithoutFindings() {
+    commit(2, 3);
+    assertThat(store.commitRisk(step(0, 6, Map.of(2L, SPLIT, 5L, UNDERVALUED_AND_LATE)))).isTrue();
+
+    FeedQuery all = FeedQuery.after(RECIPIENT, 0, 10);
+
+    assertThat(store.priceRecords(all.flagged(null)))
+        .extracting(StoredPrice::seq)
+        .containsExactly(2L, 5L);
+    assertThat(store.priceRecords(all.flagged(Flag.UNDERVALUED)))
+        .extracting(StoredPrice::seq)
+        .containsExactly(5L);
+    assertThat(store.priceRecords(all.flagged(Flag.LATE_PAYMENT)))
+        .extracting(StoredPrice::seq)
+        .containsExactly(5L);
+    assertThat(store.priceRecords(all.flagged(Flag.SPLIT_CONSIGNMENT)))
+        .extracting(StoredPrice::seq)
+        .containsExactly(2L);
+    assertThat(store.priceRecords(all.flagged(Flag.TAX_SHORTFALL))).isEmpty();
+    // Paging and the other filters combine with it.
+    assertThat(store.priceRecords(FeedQuery.after(RECIPIENT, 2, 10).flagged(null)))
+        .extracting(StoredPrice::seq)
+        .containsExactly(5L);
+    assertThat(store.priceRecords(FeedQuery.after(RECIPIENT, 0, 1).flagged(null)))
+        .extracting(StoredPrice::seq)
+        .containsExactly(2L);
+    assertThat(store.priceRecords(all.upTo(4).flagged(null)))
+        .extracting(StoredPrice::seq)
+        .containsExactly(2L);
+    FeedQuery byMarketplace =
+        new FeedQuery(RECIPIENT, 0, null, 10, "mp-2", null, null, null, null, null);
+    assertThat(store.priceRecords(byMarketplace.flagged(null))).isEmpty();
+  }
+
+  @Test
+  void theSellerFeedRefusesRiskFilters() {
+    assertThatThrownBy(() -> store.sellerRecords(FeedQuery.after(RECIPIENT, 0, 10).flagged(null)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void sellerRecordsCarryTheirSellersSummaryAndAnEmptyOneBeforeAny() {
+    List<IndexEntry> entries = new ArrayList<>();
+    entries.add(entry("t1", 1));
+    entries.add(new IndexEntry("t2", 1, 1, Batches.digest("t2/1"), "LX2CN", "seller-2", "FR"));
+    store.commit(batch("b1", "mp-1", Batches.digest("body b1"), entries));
+    store.catchUpFollower();
+    SellerSummary summary = SellerSummary.EMPTY.withAssessment(SPLIT);
+    assertThat(
+            store.commitRisk(
+                new RiskStep(
+                    RECIPIENT,
+                    0,
+                    2,
+                    new TreeMap<>(Map.of(1L, SPLIT)),
+                    Map.of(
+                        SellerSummary.key("mp-1", "seller-1"),
+                        new MemoryRiskState.Value(summary.encode(), null)))))
+        .isTrue();
+
+    Map<String, SellerSummary> risk = new HashMap<>();
+    store
+        .sellerRecords(FeedQuery.after(RECIPIENT, 0, 10))
+        .forEach(seller -> risk.put(seller.sellerId(), seller.risk()));
+
+    assertThat(risk).containsOnlyKeys("seller-1", "seller-2");
+    assertThat(risk.get("seller-1")).isEqualTo(summary);
+    assertThat(risk.get("seller-1").flagged()).containsEntry(Flag.SPLIT_CONSIGNMENT, 1L);
+    assertThat(risk.get("seller-2")).isEqualTo(SellerSummary.EMPTY);
+  }
+
+  @Test
+  void expiredStateIsAbsentAndThePurgeDeletesItOnly() {
+    StateKey old = new StateKey("split-group", "a");
+    StateKey live = new StateKey("split-group", "b");
+    StateKey kept = new StateKey("band", "c");
+    commit(1, 1);
+    assertThat(
+            store.commitRisk(
+                new RiskStep(
+                    RECIPIENT,
+                    0,
+                    1,
+                    new TreeMap<>(),
+                    Map.of(
+                        old,
+                        new MemoryRiskState.Value(new byte[] {1}, NOW.minusSeconds(1)),
+                        live,
+                        new MemoryRiskState.Value(new byte[] {2}, NOW.plusSeconds(60)),
+                        kept,
+                        new MemoryRiskState.Value(new byte[] {3}, null)))))
+        .isTrue();
+
+    assertThat(store.riskState(RECIPIENT, List.of(old, live, kept), NOW))
+        .containsOnlyKeys(live, kept);
+    // At its expiry a value is gone.
+    assertThat(store.riskState(RECIPIENT, List.of(live), NOW.plusSeconds(60))).isEmpty();
+
+    assertThat(store.purgeExpiredRiskState(NOW)).isEqualTo(1);
+    assertThat(store.purgeExpiredRiskState(NOW)).isZero();
+    assertThat(store.riskState(RECIPIENT, List.of(old, live, kept), NOW.minusSeconds(10)))
+        .containsOnlyKeys(live, kept);
+  }
+
+  @Test
+  void stateLoadsInChunksOfKeysOfSeveralKinds() {
+    Map<StateKey, MemoryRiskState.Value> values = new HashMap<>();
+    List<StateKey> asked = new ArrayList<>();
+    for (int i = 0; i < 2 * RiskTables.IN_LIST_SIZE + 7; i++) {
+      StateKey key = new StateKey(i % 2 == 0 ? "band" : "ioss", "k" + i);
+      asked.add(key);
+      if (i % 3 != 0) {
+        values.put(key, new MemoryRiskState.Value(new byte[] {(byte) i}, null));
+      }
+    }
+    commit(1, 1);
+    assertThat(store.commitRisk(new RiskStep(RECIPIENT, 0, 1, new TreeMap<>(), values))).isTrue();
+
+    Map<StateKey, MemoryRiskState.Value> loaded = store.riskState(RECIPIENT, asked, NOW);
+
+    assertThat(loaded).containsOnlyKeys(values.keySet());
+    assertThat(loaded.get(new StateKey("ioss", "k1001")).value()).containsExactly((byte) 1001);
+  }
+
+  @Test
+  void anUnfilteredPageWalksTheFeedAndLooksUpEachRecordsFindings() throws Exception {
+    String text = plan(FeedQuery.after(RECIPIENT, 0, 10));
+
+    if (engine == StoreEngine.EMBEDDED) {
+      assertThat(text).contains("SEARCH p USING INDEX sqlite_autoindex_price_record_1");
+      assertThat(text).contains("SEARCH a USING INDEX sqlite_autoindex_risk_assessment_1");
+      assertThat(text).doesNotContain("SCAN").doesNotContain("TEMP B-TREE");
+    } else {
+      assertThat(text).contains("price_record_pkey").doesNotContain("Seq Scan on price_record");
+    }
+  }
+
+  @Test
+  void aFlaggedOnlyPageWalksTheFindingsByTheirPrimaryKey() throws Exception {
+    String text = plan(FeedQuery.after(RECIPIENT, 0, 10).flagged(Flag.UNDERVALUED));
+
+    if (engine == StoreEngine.EMBEDDED) {
+      assertThat(text).contains("SEARCH a USING INDEX sqlite_autoindex_risk_assessment_1");
+      assertThat(text).contains("SEARCH p USING INDEX sqlite_autoindex_price_record_1");
+      assertThat(text).doesNotContain("SCAN").doesNotContain("TEMP B-TREE");
+    } else {
+      assertThat(text).contains("risk_assessment_pkey").contains("price_record_pkey");
+      assertThat(text).doesNotContain("Seq Scan");
+    }
+  }
+
+  /** The engine's plan of a price feed page. */
+  private String plan(FeedQuery query) throws Exception {
+    List<Object> parameters = new ArrayList<>();
+    String sql = DeliveryTables.priceSql(query, parameters);
+    List<String> plan = new ArrayList<>();
+    try (Connection connection = engine.connectReader(data, 1_000)) {
+      String explain =
+          engine == StoreEngine.EMBEDDED ? "EXPLAIN QUERY PLAN " : "EXPLAIN (COSTS OFF) ";
+      try (PreparedStatement select = connection.prepareStatement(explain + sql)) {
+        Sql.bind(select, parameters);
+        try (ResultSet row = select.executeQuery()) {
+          while (row.next()) {
+            plan.add(row.getString(engine == StoreEngine.EMBEDDED ? 4 : 1));
+          }
+        }
+      }
+    }
+
+    return String.join("\n", plan);
+  }
+}
