@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.parcelgate.cli.load.Caller;
 import org.parcelgate.cli.load.LoadReport;
 import org.parcelgate.cli.load.LoadRun;
+import org.parcelgate.cli.load.Workload;
 import org.parcelgate.config.ConfigLoader;
 import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.SamplePki;
@@ -122,6 +123,16 @@ final class LoadCommand implements Callable<Integer> {
       names = "--new-connections",
       description = "A new TLS connection for every request, to measure handshakes.")
   boolean newConnections;
+
+  @Option(
+      names = "--traffic",
+      defaultValue = "sample",
+      paramLabel = "sample|risk",
+      description =
+          "The records: sample (the orders of parcelgate sample) or risk (the risk evaluation's"
+              + " traffic, with every fraud pattern injected, so every risk detector works; default:"
+              + " ${DEFAULT-VALUE}).")
+  String traffic;
 
   @Option(names = "--seed", description = "Chooses the records (default: random).")
   Long seed;
@@ -246,7 +257,8 @@ final class LoadCommand implements Callable<Integer> {
                 floor || floorOnly,
                 !floorOnly,
                 floorSettings(sample),
-                Optional.ofNullable(gatewayConfig)),
+                Optional.ofNullable(gatewayConfig),
+                traffic.equals("risk") ? Workload.Traffic.RISK : Workload.Traffic.SAMPLE),
             err);
     JsonNode json = report.json();
     if (jsonFile != null) {
@@ -281,6 +293,9 @@ final class LoadCommand implements Callable<Integer> {
   private void check() {
     if (!path.equals("batches") && !path.equals("whoami")) {
       throw new UsageException("--path is batches or whoami");
+    }
+    if (!traffic.equals("sample") && !traffic.equals("risk")) {
+      throw new UsageException("--traffic is sample or risk");
     }
     if (batchSize < 0 || batchSize > 10_000) {
       throw new UsageException("--batch-size is 0 to 10000");

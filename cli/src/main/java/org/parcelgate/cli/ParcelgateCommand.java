@@ -30,6 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
       LogCommand.class,
       DemoCommand.class,
       LoadCommand.class,
+      RiskEvaluationCommand.class,
       ClusterCommand.class,
       BackupCommand.class,
       RestoreCommand.class,

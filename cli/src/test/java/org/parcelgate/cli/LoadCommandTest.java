@@ -78,6 +78,29 @@ class LoadCommandTest {
   }
 
   @Test
+  void sendsTheRiskTrafficWithEveryRecordAccepted() throws IOException {
+    CommandRun run = load("--traffic", "risk", "--batch-size", "20", "--format", "json");
+
+    assertThat(run.status).as(run.err).isEqualTo(ExitCodes.OK);
+    JsonNode endToEnd = JSON.readTree(run.out).path("endToEnd");
+    assertThat(endToEnd.path("succeeded").asLong()).isPositive();
+    assertThat(endToEnd.path("records").asLong())
+        .isEqualTo(endToEnd.path("succeeded").asLong() * 20)
+        .isEqualTo(endToEnd.path("accepted").asLong());
+    assertThat(endToEnd.path("rejected").asLong()).isZero();
+    assertThat(endToEnd.path("repeats").asLong()).isZero();
+    assertThat(endToEnd.path("errors").size()).isZero();
+  }
+
+  @Test
+  void refusesAnUnknownTraffic() {
+    CommandRun run = load("--traffic", "fraud");
+
+    assertThat(run.status).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err).contains("--traffic is sample or risk");
+  }
+
+  @Test
   void countsRefusalsByTheirProblemCode() throws IOException {
     CommandRun run =
         load("--batch-size", "2", "--marketplaces", "marketplace-suspended", "--format", "json");

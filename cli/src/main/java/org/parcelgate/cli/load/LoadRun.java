@@ -54,6 +54,7 @@ public final class LoadRun {
    * @param floorSettings the floor's gateway settings ({@code PARCELGATE_*}); its data directory is
    *     a temporary one
    * @param floorConfig a gateway configuration file for the floor, if any
+   * @param traffic which records the batches hold
    */
   public record Options(
       URI url,
@@ -76,7 +77,8 @@ public final class LoadRun {
       boolean floor,
       boolean network,
       Map<String, String> floorSettings,
-      Optional<Path> floorConfig) {}
+      Optional<Path> floorConfig,
+      Workload.Traffic traffic) {}
 
   private LoadRun() {}
 
@@ -86,7 +88,7 @@ public final class LoadRun {
     Workload workload =
         options.batchSize() == 0
             ? null
-            : new Workload(options.seed(), options.batchSize(), started);
+            : new Workload(options.seed(), options.batchSize(), started, options.traffic());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2));
     try {
       IngestFloor.Outcome floor = null;
@@ -189,7 +191,8 @@ public final class LoadRun {
         workload == null
             ? 1
             : 1024
-                + new Workload(options.seed() + 1, workload.batchSize(), Instant.now())
+                + new Workload(
+                        options.seed() + 1, workload.batchSize(), Instant.now(), workload.traffic())
                     .batch(0)
                     .length;
     long byMemory = Runtime.getRuntime().maxMemory() / 8 / bodyBytes / callers;
