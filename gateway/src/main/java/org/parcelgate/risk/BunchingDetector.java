@@ -73,7 +73,8 @@ public final class BunchingDetector implements Detector {
     long value = converted.get();
     boolean inMargin = value >= marginFloor() && value <= thresholdEurCents;
     StateKey key = key(record.marketplaceId(), record.sellerId());
-    long[] counts = decode(state.get(key));
+    long[] stored = state.read(key, BunchingDetector::decode);
+    long[] counts = stored == null ? decode(null) : stored;
     long consignments = counts[0];
     long bunched = counts[1];
     if (inMargin
@@ -90,7 +91,7 @@ public final class BunchingDetector implements Detector {
         consignments = (consignments + 1) / 2;
         bunched = (bunched + 1) / 2;
       }
-      state.put(key, encode(consignments, bunched), null);
+      state.write(key, new long[] {consignments, bunched}, c -> encode(c[0], c[1]), null);
     }
   }
 

@@ -41,10 +41,20 @@ public enum Flag {
     }
   }
 
+  private static final java.util.Map<String, Flag> BY_WIRE_NAME = new java.util.HashMap<>();
+
+  static {
+    for (Flag flag : values()) {
+      BY_WIRE_NAME.put(flag.wireName, flag);
+    }
+  }
+
   private final Category category;
+  private final String wireName;
 
   Flag(Category category) {
     this.category = category;
+    this.wireName = name().toLowerCase(Locale.ROOT);
   }
 
   public Category category() {
@@ -53,7 +63,7 @@ public enum Flag {
 
   /** The name on the wire and in configuration: {@code split_consignment}. */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   /**
@@ -62,11 +72,10 @@ public enum Flag {
    * @throws IllegalArgumentException for a name that is not a flag
    */
   public static Flag fromWireName(String name) {
-    for (Flag flag : values()) {
-      if (flag.wireName().equals(name)) {
-        return flag;
-      }
+    Flag flag = BY_WIRE_NAME.get(name);
+    if (flag == null) {
+      throw new IllegalArgumentException("unknown risk flag");
     }
-    throw new IllegalArgumentException("unknown risk flag");
+    return flag;
   }
 }

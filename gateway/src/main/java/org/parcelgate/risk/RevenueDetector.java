@@ -94,18 +94,14 @@ public final class RevenueDetector implements Detector {
     }
     if (record.sellerId() != null) {
       StateKey key = SellerSummary.key(record.marketplaceId(), record.sellerId());
-      SellerSummary summary = SellerSummary.decode(state.get(key));
+      SellerSummary stored = state.read(key, SellerSummary::decode);
+      SellerSummary summary = stored == null ? SellerSummary.EMPTY : stored;
       String period = YearMonth.from(record.orderTime().atOffset(ZoneOffset.UTC)).toString();
-      state.put(
+      state.write(
           key,
-          summary
-              .withRevenue(
-                  period,
-                  due.currency(),
-                  due.vatDueMinor(),
-                  due.dutyDueMinor(),
-                  due.collectedMinor())
-              .encode(),
+          summary.withRevenue(
+              period, due.currency(), due.vatDueMinor(), due.dutyDueMinor(), due.collectedMinor()),
+          SellerSummary::encode,
           null);
     }
   }

@@ -59,8 +59,12 @@ public final class RiskEngine {
     Assessment assessment = new Assessment(findings);
     if (record.sellerId() != null) {
       StateKey key = SellerSummary.key(record.marketplaceId(), record.sellerId());
-      SellerSummary summary = SellerSummary.decode(state.get(key));
-      state.put(key, summary.withAssessment(assessment).encode(), null);
+      SellerSummary summary = state.read(key, SellerSummary::decode);
+      state.write(
+          key,
+          (summary == null ? SellerSummary.EMPTY : summary).withAssessment(assessment),
+          SellerSummary::encode,
+          null);
     }
     return assessment;
   }

@@ -94,7 +94,7 @@ public final class UndervaluationDetector implements Detector {
         }
       }
       for (UnitValueBand band : bands.values()) {
-        state.put(band.key(), band.encode(), null);
+        state.write(band.key(), band, UnitValueBand::encode, null);
       }
     }
     below.stream()
@@ -158,10 +158,8 @@ public final class UndervaluationDetector implements Detector {
     return bands.computeIfAbsent(
         UnitValueBand.key(hs6, unit, origin),
         key -> {
-          byte[] stored = state.get(key);
-          return stored == null
-              ? UnitValueBand.empty(hs6, unit, origin)
-              : UnitValueBand.decode(stored);
+          UnitValueBand stored = state.read(key, UnitValueBand::decode);
+          return stored == null ? UnitValueBand.empty(hs6, unit, origin) : stored;
         });
   }
 

@@ -84,7 +84,7 @@ final class IngestFloor {
                   synchronized (this) {
                     k = nextBatch++;
                   }
-                  byte[] body = workload.batch(k);
+                  byte[] body = workload.batch(k, marketplace(k));
                   long before = System.nanoTime();
                   submit(k, body);
                   if (before >= settled) {
@@ -108,7 +108,8 @@ final class IngestFloor {
     long bytes = 0;
     long count = Math.max(concurrency * 4L, (long) Math.ceil(wanted));
     while (bodies.size() < count && bytes < bodyBudgetBytes) {
-      byte[] body = workload.batch(nextBatch++);
+      long k = nextBatch++;
+      byte[] body = workload.batch(k, marketplace(k));
       bodies.add(body);
       bytes += body.length;
     }
@@ -160,10 +161,14 @@ final class IngestFloor {
         next.get() >= bodies.size() && stopped < end);
   }
 
+  private String marketplace(long k) {
+    return marketplaces.get((int) (k % marketplaces.size()));
+  }
+
   private IngestService.Result submit(long k, byte[] body) {
     return ingest.ingest(
         new IngestService.Submission(
-            marketplaces.get((int) (k % marketplaces.size())),
+            marketplace(k),
             UUID.randomUUID().toString(),
             body,
             // On the network path the token check computes the digest; the floor pays for it too.

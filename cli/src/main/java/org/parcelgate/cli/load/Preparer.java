@@ -156,7 +156,7 @@ final class Preparer implements AutoCloseable {
   }
 
   private PreparedRequest prepare(long k, Caller caller) {
-    byte[] body = whoami ? null : workload.batch(k);
+    byte[] body = whoami ? null : workload.batch(k, caller.partnerId());
     long issued = System.nanoTime();
     RequestToken claims =
         RequestToken.of(caller.partnerId(), audience, caller.thumbprint(), body, clock.instant());

@@ -113,6 +113,39 @@ public final class Workload {
     return Batches.write(records(k));
   }
 
+  /**
+   * Batch {@code k} as {@code marketplaceId} sends it. The risk traffic is one world of sellers; in
+   * it, each marketplace has IOSS numbers of its own (its deemed-supplier number and its sellers'
+   * numbers, moved by a serial offset drawn from the marketplace id, keeping the Member State
+   * digits), as marketplaces do. Without it, two marketplaces of one run would share every IOSS
+   * number, and the IOSS checks would rightly flag nearly every record.
+   */
+  public byte[] batch(long k, String marketplaceId) {
+    List<Transaction> records = records(k);
+    if (traffic == Traffic.RISK) {
+      int offset = Math.floorMod(marketplaceId.hashCode(), 1_000_000);
+      for (Transaction transaction : records) {
+        transaction.setIossNumber(ownIoss(transaction.getIossNumber(), offset));
+        transaction
+            .getSeller()
+            .setIossNumber(ownIoss(transaction.getSeller().getIossNumber(), offset));
+      }
+    }
+    return Batches.write(records);
+  }
+
+  /** IM, the Member State digits, the serial moved by {@code offset}, the check digit. */
+  private static String ownIoss(CharSequence ioss, int offset) {
+    if (ioss == null || ioss.length() != 12 || offset == 0) {
+      return ioss == null ? null : ioss.toString();
+    }
+    String number = ioss.toString();
+    int serial = Integer.parseInt(number.substring(5, 11));
+    return number.substring(0, 5)
+        + String.format("%06d", (serial + offset) % 1_000_000)
+        + number.substring(11);
+  }
+
   /** The records of batch {@code k}. */
   List<Transaction> records(long k) {
     if (traffic == Traffic.RISK) {
