@@ -38,6 +38,7 @@ import org.parcelgate.http.Lifecycle;
 import org.parcelgate.http.OpsRouter;
 import org.parcelgate.http.PartnerApiRouter;
 import org.parcelgate.http.PrivacyEndpoints;
+import org.parcelgate.http.RiskBandEndpoints;
 import org.parcelgate.http.SchemaEndpoints;
 import org.parcelgate.ingest.AvroLimits;
 import org.parcelgate.ingest.IngestService;
@@ -412,6 +413,8 @@ public final class Gateway {
     CustomsEndpoints customs =
         new CustomsEndpoints(
             feeds, signer, config.delivery().maxPageSize(), clock, workers.get(WorkerKind.FEEDS));
+    RiskBandEndpoints riskBands =
+        new RiskBandEndpoints(feeds, store, clock, workers.get(WorkerKind.FEEDS));
     Function<Vertx, Router> partnerRouters =
         instanceVertx ->
             partnerRouter =
@@ -427,7 +430,8 @@ public final class Gateway {
                     batches,
                     schemaEndpoints,
                     privacy,
-                    customs);
+                    customs,
+                    riskBands);
     HttpServerOptions opsOptions =
         new HttpServerOptions().setHost(config.ops().host()).setPort(config.ops().port());
     WorkerPool maintenancePool = workers.get(WorkerKind.MAINTENANCE);

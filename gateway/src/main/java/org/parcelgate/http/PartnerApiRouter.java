@@ -108,7 +108,8 @@ public final class PartnerApiRouter {
       BatchEndpoints batches,
       SchemaEndpoints schemas,
       PrivacyEndpoints privacy,
-      CustomsEndpoints customs) {
+      CustomsEndpoints customs,
+      RiskBandEndpoints riskBands) {
     Router router = Router.router(vertx);
     ProblemHandler problems = new ProblemHandler();
     Limits limits = shared.limits;
@@ -158,6 +159,7 @@ public final class PartnerApiRouter {
     schemas.mount(router);
     privacy.mount(router);
     customs.mount(router);
+    riskBands.mount(router);
 
     // Vert.x answers 405 only when no route matched after the one whose method differed, and the
     // token handler matches every request. So the paths answered without a token are declared again

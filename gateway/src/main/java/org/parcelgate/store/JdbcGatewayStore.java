@@ -473,6 +473,12 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
+  public Map<String, byte[]> riskStates(
+      String recipient, String kind, String afterKey, int limit, Instant now) {
+    return run(connection -> RiskTables.states(connection, recipient, kind, afterKey, limit, now));
+  }
+
+  @Override
   public long riskLag(Collection<String> recipients) {
     List<String> all = List.copyOf(recipients);
     return run(connection -> inTransaction(connection, c -> RiskTables.lag(c, all)));

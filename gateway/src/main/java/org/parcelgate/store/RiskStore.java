@@ -39,6 +39,13 @@ public interface RiskStore {
   /** The last price position of a recipient assessed; 0 before any. */
   long riskCursor(String recipient);
 
+  /**
+   * A recipient's live risk state of one kind, for inspection and export: the values whose keys
+   * sort after {@code afterKey} ("" for the first), in key order, at most {@code limit}.
+   */
+  Map<String, byte[]> riskStates(
+      String recipient, String kind, String afterKey, int limit, Instant now);
+
   /** Price records not yet assessed, over these recipients. One index probe per recipient. */
   long riskLag(Collection<String> recipients);
 

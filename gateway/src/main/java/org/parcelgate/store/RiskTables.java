@@ -63,6 +63,10 @@ final class RiskTables {
       "SELECT state, expires_at_micros FROM risk_state WHERE recipient = ? AND kind = ?"
           + " AND state_key = ?";
 
+  private static final String STATES_OF_KIND =
+      "SELECT state_key, state FROM risk_state WHERE recipient = ? AND kind = ? AND state_key > ?"
+          + " AND (expires_at_micros IS NULL OR expires_at_micros > ?) ORDER BY state_key LIMIT ?";
+
   /** Keys per {@code IN (...)} list when loading state. */
   static final int IN_LIST_SIZE = 500;
 
@@ -234,6 +238,29 @@ final class RiskTables {
       purge.setLong(1, micros(now));
       return purge.executeUpdate();
     }
+  }
+
+  /**
+   * A recipient's live values of one kind after {@code afterKey}, in key order, at most {@code
+   * limit}.
+   */
+  static Map<String, byte[]> states(
+      Connection connection, String recipient, String kind, String afterKey, int limit, Instant now)
+      throws SQLException {
+    Map<String, byte[]> found = new LinkedHashMap<>();
+    try (PreparedStatement select = connection.prepareStatement(STATES_OF_KIND)) {
+      select.setString(1, recipient);
+      select.setString(2, kind);
+      select.setString(3, afterKey);
+      select.setLong(4, micros(now));
+      select.setInt(5, limit);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          found.put(rows.getString(1), rows.getBytes(2));
+        }
+      }
+    }
+    return found;
   }
 
   /** Price records not yet assessed, over the recipients given. */
