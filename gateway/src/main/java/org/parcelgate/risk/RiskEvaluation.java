@@ -106,6 +106,10 @@ public final class RiskEvaluation {
    *
    * @param groups split groups assessed
    * @param groupsFlagged groups with at least one parcel flagged
+   * @param parts the parcels of split groups, each group's first included
+   * @param partsFound of those, the parcels flagged {@code split_consignment} or named (by
+   *     transaction id) in the {@code split_consignment} finding of a parcel of their group: what
+   *     an officer reading the flags learns is part of a split consignment
    * @param laterParts parcels that arrive after their group's first
    * @param overThresholdParts parcels that arrive once their group's parcels received so far
    *     (themselves included) exceed the threshold
@@ -114,6 +118,8 @@ public final class RiskEvaluation {
   public record SplitResult(
       long groups,
       long groupsFlagged,
+      long parts,
+      long partsFound,
       long laterParts,
       long laterPartsFlagged,
       long overThresholdParts,
@@ -124,6 +130,11 @@ public final class RiskEvaluation {
       long innocentRepeatBuyersFlagged) {
     public double recall() {
       return laterParts == 0 ? Double.NaN : laterPartsFlagged / (double) laterParts;
+    }
+
+    /** The share of split groups' parcels flagged or named in their group's flag. */
+    public double partsRecall() {
+      return parts == 0 ? Double.NaN : partsFound / (double) parts;
     }
 
     public double overThresholdRecall() {
@@ -249,11 +260,15 @@ public final class RiskEvaluation {
       out.append(
           String.format(
               Locale.ROOT,
-              "Split consignments: recall over each group's parcels after its first %s (%d of %d);"
+              "Split consignments: parcels flagged or named in their group's flag %s (%d of %d);"
+                  + " recall over each group's parcels after its first %s (%d of %d);"
                   + " over those arriving once the group is above the threshold %s (%d of %d);"
                   + " groups with a parcel flagged %s (%d of %d);"
                   + " innocent buyers flagged %s (%d of %d); innocent repeat buyers flagged %s"
                   + " (%d of %d)%n",
+              percent(split.partsRecall()),
+              split.partsFound(),
+              split.parts(),
               percent(split.recall()),
               split.laterPartsFlagged(),
               split.laterParts(),
@@ -334,6 +349,12 @@ public final class RiskEvaluation {
           .append(split.groups())
           .append(", \"groupsFlagged\": ")
           .append(split.groupsFlagged())
+          .append(", \"parcels\": ")
+          .append(split.parts())
+          .append(", \"parcelsFound\": ")
+          .append(split.partsFound())
+          .append(", \"parcelsRecall\": ")
+          .append(number(split.partsRecall()))
           .append(", \"laterParcels\": ")
           .append(split.laterParts())
           .append(", \"laterParcelsFlagged\": ")
@@ -523,6 +544,40 @@ public final class RiskEvaluation {
         undervaluedScores.add(new int[] {score, i});
       }
     }
+    // Which split parcels the flags name: flagged themselves, or listed in a flag of their group.
+    Map<Integer, Set<String>> namedInGroup = new HashMap<>();
+    for (int i = 0; i < traffic.size(); i++) {
+      LabelledParcel parcel = traffic.get(i);
+      if (assessments[i] == null || parcel.splitGroup() == 0) {
+        continue;
+      }
+      for (Finding finding : assessments[i].findings()) {
+        if (finding.flag() != Flag.SPLIT_CONSIGNMENT) {
+          continue;
+        }
+        Set<String> named = namedInGroup.computeIfAbsent(parcel.splitGroup(), g -> new HashSet<>());
+        named.add(parcel.transaction().getTransactionId());
+        for (Figure figure : finding.figures()) {
+          if (figure.name().equals("transactions") && !figure.value().isEmpty()) {
+            named.addAll(List.of(figure.value().split(",")));
+          }
+        }
+      }
+    }
+    long parts = 0;
+    long partsFound = 0;
+    for (int i = 0; i < traffic.size(); i++) {
+      LabelledParcel parcel = traffic.get(i);
+      if (assessments[i] == null || parcel.splitGroup() == 0) {
+        continue;
+      }
+      parts++;
+      if (namedInGroup
+          .getOrDefault(parcel.splitGroup(), Set.of())
+          .contains(parcel.transaction().getTransactionId())) {
+        partsFound++;
+      }
+    }
     List<FlagResult> flags = new ArrayList<>();
     for (Flag flag : Flag.values()) {
       long[] count = counts.get(flag);
@@ -544,6 +599,8 @@ public final class RiskEvaluation {
         new SplitResult(
             received.size(),
             flaggedGroups.size(),
+            parts,
+            partsFound,
             laterParts,
             laterPartsFlagged,
             overParts,
