@@ -248,14 +248,16 @@ class BatchDecoderTest {
   @MethodSource("foreignContainers")
   void decodesContainersWrittenByOtherAvroImplementations(String name) {
     BatchDecoder.DecodedBatch batch = decoder.decode(ForeignContainers.read(name));
+    // The reference: the sample transactions as the project's Java writer wrote them when the
+    // fixtures were made (the sample generator has changed since; the fixtures have not).
+    List<Transaction> written = decoder.decode(ForeignContainers.read("java-deflate")).records();
 
     assertThat(batch.writer().version()).isEqualTo(2);
     assertThat(batch.records()).hasSize(ForeignContainers.RECORDS);
-    Instant ordered = batch.records().get(0).getOrderTime();
     assertThat(batch.records())
-        .isEqualTo(
-            SampleTransactions.batch(
-                ForeignContainers.FIRST_ORDER, ForeignContainers.RECORDS, ordered));
+        .extracting(record -> record.getTransactionId().toString())
+        .containsExactly("ORD-7001", "ORD-7002", "ORD-7003");
+    assertThat(batch.records()).isEqualTo(written);
   }
 
   @ParameterizedTest(name = "{0}")
