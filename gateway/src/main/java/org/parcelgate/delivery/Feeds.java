@@ -133,6 +133,14 @@ public final class Feeds {
     return read(bounded(query, store.riskCursor(query.recipient())));
   }
 
+  /**
+   * The last price position of the recipient the assessor has passed: every price record up to it
+   * is delivered with its assessment. {@link Long#MAX_VALUE} when risk assessment is off.
+   */
+  public long assessedSeq(String recipient) {
+    return risk == null ? Long.MAX_VALUE : store.riskCursor(recipient);
+  }
+
   private static FeedQuery bounded(FeedQuery query, long assessed) {
     return query.upToSeq() == null || query.upToSeq() > assessed ? query.upTo(assessed) : query;
   }

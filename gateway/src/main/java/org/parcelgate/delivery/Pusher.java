@@ -578,6 +578,12 @@ public final class Pusher {
     private Delivery again(FeedKind kind, DeliveryState state) {
       long from = state.deliveredSeq();
       long to = state.inFlightToSeq();
+      if (kind == FeedKind.PRICE && feeds.assessedSeq(recipient) < to) {
+        // Formed while risk assessment was off, and not yet assessed since it was turned on: the
+        // delivery waits for the assessor rather than go out smaller under the same key (or be
+        // settled without being sent).
+        return Delivery.skipped(kind);
+      }
       int span = (int) Math.min(Integer.MAX_VALUE, to - from);
       Batch batch = read(kind, FeedQuery.after(recipient, from, span).upTo(to));
       List<Long> dead = new ArrayList<>();
@@ -617,10 +623,15 @@ public final class Pusher {
     private Delivery redrive(List<DeadLetter> letters) {
       FeedKind kind = letters.get(0).kind();
       List<Long> positions = new ArrayList<>();
+      long assessed = kind == FeedKind.PRICE ? feeds.assessedSeq(recipient) : Long.MAX_VALUE;
       for (DeadLetter letter : letters) {
-        if (letter.kind() == kind) {
+        // A price record not yet assessed stays a dead letter to re-drive until it is.
+        if (letter.kind() == kind && letter.seq() <= assessed) {
           positions.add(letter.seq());
         }
+      }
+      if (positions.isEmpty()) {
+        return Delivery.skipped(kind);
       }
       List<Feeds.PriceRecord> prices = new ArrayList<>();
       List<Feeds.SellerRecord> sellers = new ArrayList<>();

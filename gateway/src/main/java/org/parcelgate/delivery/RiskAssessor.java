@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -144,7 +145,10 @@ public final class RiskAssessor implements AutoCloseable {
       records.add(record);
       keys.addAll(engine.keys(record));
     }
-    Instant now = clock.instant();
+    // State expires by the records' own time, not the clock's: a backlog assessed days later
+    // finds the state an uninterrupted run would have found, so a replay gives the same flags.
+    Instant now =
+        records.stream().map(RiskRecord::receivedAt).min(Instant::compareTo).orElseThrow();
     MemoryRiskState state = MemoryRiskState.loaded(store.riskState(recipient, keys, now), now);
     TreeMap<Long, Assessment> flagged = new TreeMap<>();
     List<Finding> findings = new ArrayList<>();
@@ -229,32 +233,31 @@ public final class RiskAssessor implements AutoCloseable {
   }
 
   private void run() {
-    boolean failing = false;
+    Set<String> failing = new HashSet<>();
     while (!closed) {
       boolean more = false;
-      try {
-        for (String recipient : recipients) {
-          if (closed) {
-            return;
-          }
-          more |= assess(recipient).more();
-        }
-        if (failing) {
-          LOG.info("the risk assessor assesses committed price records again");
-          failing = false;
-        }
-      } catch (RuntimeException e) {
+      // Each recipient on its own: one that cannot be assessed never holds up the others.
+      for (String recipient : recipients) {
         if (closed) {
           return;
         }
-        if (!failing) {
-          // The type only: a message could quote a record's value.
-          LOG.warn(
-              "the risk assessor could not assess committed price records ({}); tries again",
-              e.getClass().getName());
-          failing = true;
+        try {
+          more |= assess(recipient).more();
+          if (failing.remove(recipient)) {
+            LOG.info("the risk assessor assesses {}'s committed price records again", recipient);
+          }
+        } catch (RuntimeException e) {
+          if (closed) {
+            return;
+          }
+          if (failing.add(recipient)) {
+            // The type only: a message could quote a record's value.
+            LOG.warn(
+                "the risk assessor could not assess {}'s committed price records ({}); tries again",
+                recipient,
+                e.getClass().getName());
+          }
         }
-        more = false;
       }
       if (!more) {
         await();

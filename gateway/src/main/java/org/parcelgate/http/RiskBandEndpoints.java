@@ -6,6 +6,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -118,11 +121,19 @@ public final class RiskBandEndpoints {
     }
     String key;
     try {
-      key = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
+      key =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(value)))
+              .toString();
+    } catch (IllegalArgumentException | CharacterCodingException e) {
       throw QueryParams.invalid("after is the nextAfter of the previous page");
     }
-    if (key.length() > StateKey.MAX_KEY_LENGTH) {
+    // A band's key is text and line feeds: no other control character (PostgreSQL refuses NUL).
+    if (key.length() > StateKey.MAX_KEY_LENGTH
+        || key.chars().anyMatch(c -> c != '\n' && Character.isISOControl(c))) {
       throw QueryParams.invalid("after is the nextAfter of the previous page");
     }
     return key;

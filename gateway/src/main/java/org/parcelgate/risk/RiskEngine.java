@@ -54,7 +54,12 @@ public final class RiskEngine {
   public Assessment assess(RiskRecord record, RiskState state) {
     List<Finding> findings = new ArrayList<>();
     for (Detector detector : detectors) {
-      detector.assess(record, state, findings);
+      try {
+        detector.assess(record, state, findings);
+      } catch (ArithmeticException e) {
+        // Amounts so large (valid, but near the 64-bit limit) that a conversion or a sum leaves
+        // the range: the detector does not judge this record, as with a missing field.
+      }
     }
     Assessment assessment = new Assessment(findings);
     if (record.sellerId() != null) {

@@ -58,7 +58,15 @@ final class RiskTables {
           + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (recipient, kind, state_key) DO UPDATE SET"
           + " state = excluded.state, expires_at_micros = excluded.expires_at_micros";
   private static final String PURGE_STATE =
-      "DELETE FROM risk_state WHERE expires_at_micros IS NOT NULL AND expires_at_micros <= ?";
+      "DELETE FROM risk_state WHERE expires_at_micros IS NOT NULL AND expires_at_micros <= ?"
+          + " AND recipient NOT IN (SELECT recipient FROM risk_cursor)";
+  private static final String CURSORS = "SELECT recipient, assessed_seq FROM risk_cursor";
+  private static final String FIRST_UNASSESSED =
+      "SELECT received_at_micros FROM price_record WHERE recipient = ? AND feed_seq > ?"
+          + " ORDER BY feed_seq LIMIT 1";
+  private static final String PURGE_RECIPIENT_STATE =
+      "DELETE FROM risk_state WHERE recipient = ? AND expires_at_micros IS NOT NULL"
+          + " AND expires_at_micros <= ?";
   private static final String ONE_STATE =
       "SELECT state, expires_at_micros FROM risk_state WHERE recipient = ? AND kind = ?"
           + " AND state_key = ?";
@@ -233,10 +241,39 @@ final class RiskTables {
   }
 
   /** Deletes the state whose expiry is at or before {@code now}; returns how many values. */
+  /**
+   * Deletes state that has expired for good: per recipient, expired before both {@code now} and the
+   * receipt of its first record not yet assessed, since the assessor judges expiry by the records'
+   * own time (a backlog must find the state an uninterrupted run would have found).
+   */
   static int purge(Connection connection, Instant now) throws SQLException {
+    int purged = 0;
+    List<String[]> cursors = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(CURSORS);
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        cursors.add(new String[] {rows.getString(1), Long.toString(rows.getLong(2))});
+      }
+    }
+    try (PreparedStatement first = connection.prepareStatement(FIRST_UNASSESSED);
+        PreparedStatement purge = connection.prepareStatement(PURGE_RECIPIENT_STATE)) {
+      for (String[] cursor : cursors) {
+        long before = micros(now);
+        first.setString(1, cursor[0]);
+        first.setLong(2, Long.parseLong(cursor[1]));
+        try (ResultSet row = first.executeQuery()) {
+          if (row.next()) {
+            before = Math.min(before, row.getLong(1));
+          }
+        }
+        purge.setString(1, cursor[0]);
+        purge.setLong(2, before);
+        purged += purge.executeUpdate();
+      }
+    }
     try (PreparedStatement purge = connection.prepareStatement(PURGE_STATE)) {
       purge.setLong(1, micros(now));
-      return purge.executeUpdate();
+      return purged + purge.executeUpdate();
     }
   }
 

@@ -256,4 +256,51 @@ class RiskGatewayTest {
     assertThat(MetricsScrape.of(vertx, off.opsPort()).sampleNames())
         .doesNotContain("parcelgate_risk_lag_records");
   }
+
+  /** Fails on every Dutch record, as a detector with a bug would. */
+  static final class FailsOnDutchRecords implements Detector {
+    @Override
+    public List<StateKey> keys(RiskRecord record) {
+      return List.of();
+    }
+
+    @Override
+    public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+      if ("NL".equals(record.destinationCountry())) {
+        throw new IllegalStateException("a detector's bug");
+      }
+    }
+  }
+
+  @Test
+  void aRecipientWhoseRecordsCannotBeAssessedHoldsUpNoOtherRecipient() {
+    Map<String, String> env = TestGateway.environment(PKI);
+    env.put(
+        "PARCELGATE_PRIVACY_RECIPIENTS",
+        NL + "=builtin:customs-default,customs-de=builtin:customs-default");
+    env.put("PARCELGATE_DELIVERY_DESTINATIONS", NL + "=NL,customs-de=DE");
+    Gateway failing =
+        Await.result(
+                TestGateway.start(
+                    vertx,
+                    env,
+                    Clock.systemUTC(),
+                    (settings, reference) -> new RiskEngine(List.of(new FailsOnDutchRecords()))))
+            .gateway();
+    try {
+      Partners.pushAccepted(
+          vertx,
+          PKI,
+          "marketplace-alpha",
+          failing.partnerPort(),
+          SampleTransactions.batch(1, 12, ORDERED));
+      // Orders 1 and 7 go to Germany, 6 and 12 to the Netherlands.
+      Await.until(
+          () -> failing.feeds().assessedPrices(FeedQuery.after("customs-de", 0, 100)).size() == 2,
+          "the German records are assessed and delivered");
+      assertThat(failing.feeds().assessedPrices(FeedQuery.after(NL, 0, 100))).isEmpty();
+    } finally {
+      Await.result(failing.stop());
+    }
+  }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.parcelgate.pki.SamplePki;
 import org.parcelgate.risk.Flag;
+import org.parcelgate.schema.Transaction;
 import org.parcelgate.schema.sample.SampleTransactions;
 import org.parcelgate.testing.Await;
 import org.parcelgate.testing.Partners;
@@ -45,6 +46,8 @@ class CustomsEndpointsRiskFilterTest {
   /** Sample order numbers go to NL when n % 6 == 0: 0, 6, 12, 18. */
   private static final int DUTCH_RECORDS = 4;
 
+  private static final List<String> PAID_FROM_ABROAD = List.of("ORD-6", "ORD-18");
+
   private static TestGateway.Running gateway;
   private static Vertx vertx;
 
@@ -57,12 +60,16 @@ class CustomsEndpointsRiskFilterTest {
         "customs-nl=builtin:customs-default,customs-de=builtin:customs-default");
     env.put("PARCELGATE_DELIVERY_DESTINATIONS", "customs-nl=NL,customs-de=DE");
     gateway = Await.result(TestGateway.start(vertx, env, Clock.systemUTC()));
-    Partners.pushAccepted(
-        vertx,
-        PKI,
-        "marketplace-alpha",
-        gateway.partnerPort(),
-        SampleTransactions.batch(0, 24, Instant.now().minus(2, ChronoUnit.HOURS)));
+    List<Transaction> batch =
+        SampleTransactions.batch(0, 24, Instant.now().minus(2, ChronoUnit.HOURS));
+    // Two Dutch orders paid from Switzerland: the shipped engine flags them
+    // payer_country_mismatch, and nothing else in the batch.
+    for (Transaction transaction : batch) {
+      if (PAID_FROM_ABROAD.contains(transaction.getTransactionId().toString())) {
+        transaction.getPayment().setPayerCountry("CH");
+      }
+    }
+    Partners.pushAccepted(vertx, PKI, "marketplace-alpha", gateway.partnerPort(), batch);
     // With risk on, a record reaches the feed once assessed.
     Await.until(
         () -> records(page(PRICES + "?limit=50")).size() == DUTCH_RECORDS,
@@ -150,6 +157,26 @@ class CustomsEndpointsRiskFilterTest {
     long next = Long.parseLong(flagged.getString("nextCursor"));
     assertThat(next).isEqualTo(positions.isEmpty() ? 0 : positions.get(positions.size() - 1));
     assertThat(flagged.getBoolean("more")).isFalse();
+  }
+
+  private static List<String> transactionIds(JsonObject page) {
+    return records(page).stream().map(r -> r.getString("transactionId")).toList();
+  }
+
+  @Test
+  void aFlaggedPageHoldsExactlyTheFlaggedRecords() {
+    assertThat(transactionIds(page(PRICES + "?flagged=true&limit=50")))
+        .containsExactlyElementsOf(PAID_FROM_ABROAD);
+    assertThat(transactionIds(page(PRICES + "?flag=payer_country_mismatch&limit=50")))
+        .containsExactlyElementsOf(PAID_FROM_ABROAD);
+    assertThat(transactionIds(page(PRICES + "?flag=split_consignment&limit=50"))).isEmpty();
+    assertThat(transactionIds(page(PRICES + "?limit=50"))).hasSize(DUTCH_RECORDS);
+    for (JsonObject record : records(page(PRICES + "?flagged=true&limit=50"))) {
+      JsonObject risk = record.getJsonObject("risk");
+      assertThat(risk.getJsonArray("flags").getList()).containsExactly("payer_country_mismatch");
+      assertThat(risk.getInteger("score")).isPositive();
+      assertThat(risk.getJsonArray("findings").getJsonObject(0).getString("reason")).contains("CH");
+    }
   }
 
   @Test

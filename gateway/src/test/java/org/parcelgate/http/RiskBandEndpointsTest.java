@@ -140,6 +140,9 @@ class RiskBandEndpointsTest {
     assertProblem(get("customs-nl", BANDS + "?limit=0"), 400, "invalid_request");
     assertProblem(get("customs-nl", BANDS + "?format=xml"), 400, "invalid_request");
     assertProblem(get("customs-nl", BANDS + "?after=not%20a%20cursor"), 400, "invalid_request");
+    // Base64url of a NUL byte, and of bytes that are not UTF-8.
+    assertProblem(get("customs-nl", BANDS + "?after=AA"), 400, "invalid_request");
+    assertProblem(get("customs-nl", BANDS + "?after=__8"), 400, "invalid_request");
   }
 
   @Test
