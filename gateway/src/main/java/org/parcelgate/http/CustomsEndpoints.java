@@ -81,21 +81,25 @@ public final class CustomsEndpoints {
     router.get(SELLER_PATH).handler(customs).handler(ctx -> page(ctx, FeedKind.SELLER));
   }
 
+  /** The feed of a customs partner that is a recipient, or {@code not_a_recipient}. */
+  static RecipientFeed recipientFeed(Feeds feeds, String recipient) {
+    return feeds
+        .recipient(recipient)
+        .orElseThrow(
+            () ->
+                new GatewayException(
+                    ProblemCode.NOT_A_RECIPIENT,
+                    "no records are routed to "
+                        + recipient
+                        + "; the operator configures recipients"));
+  }
+
   /** A body, its signature, and where the next page starts. */
   private record Page(Buffer body, String signature, long nextCursor, boolean more) {}
 
   private void page(RoutingContext ctx, FeedKind kind) {
     String recipient = PartnerContext.partner(ctx).id();
-    RecipientFeed feed =
-        feeds
-            .recipient(recipient)
-            .orElseThrow(
-                () ->
-                    new GatewayException(
-                        ProblemCode.NOT_A_RECIPIENT,
-                        "no records are routed to "
-                            + recipient
-                            + "; the operator configures recipients"));
+    RecipientFeed feed = recipientFeed(feeds, recipient);
     boolean avro = avro(ctx);
     FeedQuery query = query(ctx, recipient, kind);
     String requested = ctx.request().uri();
@@ -126,20 +130,7 @@ public final class CustomsEndpoints {
   private Page read(
       RecipientFeed feed, FeedQuery query, FeedKind kind, boolean avro, String requested) {
     // One more than asked tells whether another page follows.
-    FeedQuery probe =
-        new FeedQuery(
-            query.recipient(),
-            query.afterSeq(),
-            null,
-            query.limit() + 1,
-            query.marketplaceId(),
-            query.destinationCountry(),
-            query.from(),
-            query.to(),
-            query.trackingNumber(),
-            query.sellerId(),
-            query.flaggedOnly(),
-            query.flag());
+    FeedQuery probe = query.withLimit(query.limit() + 1);
     FeedFormat.Page header;
     byte[] body;
     if (kind == FeedKind.PRICE) {

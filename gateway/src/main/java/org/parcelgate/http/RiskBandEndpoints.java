@@ -21,8 +21,6 @@ import org.parcelgate.auth.PartnerContext;
 import org.parcelgate.auth.Role;
 import org.parcelgate.auth.RoleHandler;
 import org.parcelgate.delivery.Feeds;
-import org.parcelgate.error.GatewayException;
-import org.parcelgate.error.ProblemCode;
 import org.parcelgate.risk.StateKey;
 import org.parcelgate.risk.UnitValueBand;
 import org.parcelgate.store.RiskStore;
@@ -68,11 +66,7 @@ public final class RiskBandEndpoints {
 
   private void bands(RoutingContext ctx) {
     String recipient = PartnerContext.partner(ctx).id();
-    if (feeds.recipient(recipient).isEmpty()) {
-      throw new GatewayException(
-          ProblemCode.NOT_A_RECIPIENT,
-          "no records are routed to " + recipient + "; the operator configures recipients");
-    }
+    CustomsEndpoints.recipientFeed(feeds, recipient);
     int limit =
         QueryParams.integer(ctx, "limit", 1, MAX_LIMIT).map(Long::intValue).orElse(DEFAULT_LIMIT);
     String after = after(ctx);

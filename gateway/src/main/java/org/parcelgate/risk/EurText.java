@@ -2,9 +2,7 @@ package org.parcelgate.risk;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Locale;
 
 /** Text and dates the valuation and splitting detectors share: euro amounts, units, windows. */
@@ -53,8 +51,7 @@ final class EurText {
    * receipt.
    */
   static LocalDate valuationDate(RiskRecord record) {
-    Instant time = record.orderTime() != null ? record.orderTime() : record.receivedAt();
-    return LocalDate.ofInstant(time, ZoneOffset.UTC);
+    return MinorUnits.date(record.orderTime() != null ? record.orderTime() : record.receivedAt());
   }
 
   static String oneDecimal(double value) {

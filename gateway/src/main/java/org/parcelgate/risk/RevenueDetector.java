@@ -94,8 +94,7 @@ public final class RevenueDetector implements Detector {
     }
     if (record.sellerId() != null) {
       StateKey key = SellerSummary.key(record.marketplaceId(), record.sellerId());
-      SellerSummary stored = state.read(key, SellerSummary::decode);
-      SellerSummary summary = stored == null ? SellerSummary.EMPTY : stored;
+      SellerSummary summary = SellerSummary.in(state, key);
       String period = YearMonth.from(record.orderTime().atOffset(ZoneOffset.UTC)).toString();
       state.write(
           key,

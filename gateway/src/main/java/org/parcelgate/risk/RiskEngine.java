@@ -64,10 +64,9 @@ public final class RiskEngine {
     Assessment assessment = new Assessment(findings);
     if (record.sellerId() != null) {
       StateKey key = SellerSummary.key(record.marketplaceId(), record.sellerId());
-      SellerSummary summary = state.read(key, SellerSummary::decode);
       state.write(
           key,
-          (summary == null ? SellerSummary.EMPTY : summary).withAssessment(assessment),
+          SellerSummary.in(state, key).withAssessment(assessment),
           SellerSummary::encode,
           null);
     }

@@ -418,7 +418,7 @@ public final class RiskEvaluation {
       List<Transaction> records = new ArrayList<>(to - from);
       for (int i = from; i < to; i++) {
         Transaction transaction = traffic.get(i).transaction();
-        clock.now = receivedAt(traffic.get(i));
+        clock.set(receivedAt(traffic.get(i)));
         if (validator.validate(i, transaction).isEmpty()) {
           accepted.add(i);
           records.add(transaction);
@@ -640,23 +640,39 @@ public final class RiskEvaluation {
     return String.format(Locale.ROOT, "%.4f", rate).replaceAll("0+$", "").replaceAll("\\.$", "");
   }
 
-  /** The time each record is received, for validation at receipt. */
+  /** The time each record is received, for validation at receipt: set before each record. */
   private static final class ReceiptClock extends Clock {
-    private Instant now = Instant.EPOCH;
+    /** Shared with the clock's copies in other zones. */
+    private final Instant[] now;
+
+    private final ZoneId zone;
+
+    ReceiptClock() {
+      this(new Instant[] {Instant.EPOCH}, ZoneOffset.UTC);
+    }
+
+    private ReceiptClock(Instant[] now, ZoneId zone) {
+      this.now = now;
+      this.zone = zone;
+    }
+
+    void set(Instant instant) {
+      now[0] = instant;
+    }
 
     @Override
     public ZoneId getZone() {
-      return ZoneOffset.UTC;
+      return zone;
     }
 
     @Override
     public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("the receipt clock is in UTC");
+      return new ReceiptClock(now, zone);
     }
 
     @Override
     public Instant instant() {
-      return now;
+      return now[0];
     }
   }
 }

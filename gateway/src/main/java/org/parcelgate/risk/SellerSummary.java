@@ -69,6 +69,12 @@ public record SellerSummary(long assessed, Map<Flag, Long> flagged, List<Period>
     return new StateKey(KIND, marketplaceId + "\n" + sellerId);
   }
 
+  /** The summary a state holds under {@code key}, or {@link #EMPTY}. */
+  public static SellerSummary in(RiskState state, StateKey key) {
+    SellerSummary summary = state.read(key, SellerSummary::decode);
+    return summary == null ? EMPTY : summary;
+  }
+
   /** This summary with one more assessed record and its flags. */
   public SellerSummary withAssessment(Assessment assessment) {
     EnumMap<Flag, Long> counts = new EnumMap<>(Flag.class);

@@ -71,23 +71,21 @@ public record FeedQuery(
   }
 
   public FeedQuery upTo(long seq) {
-    return new FeedQuery(
-        recipient,
-        afterSeq,
-        seq,
-        limit,
-        marketplaceId,
-        destinationCountry,
-        from,
-        to,
-        trackingNumber,
-        sellerId,
-        flaggedOnly,
-        flag);
+    return copy(seq, limit, flaggedOnly, flag);
+  }
+
+  /** This query with another page size. */
+  public FeedQuery withLimit(int limit) {
+    return copy(upToSeq, limit, flaggedOnly, flag);
   }
 
   /** This query for flagged records only, of {@code flag} when it is not null. */
   public FeedQuery flagged(Flag flag) {
+    return copy(upToSeq, limit, true, flag);
+  }
+
+  /** This query with these fields changed: every other filter is kept, never dropped. */
+  private FeedQuery copy(Long upToSeq, int limit, boolean flaggedOnly, Flag flag) {
     return new FeedQuery(
         recipient,
         afterSeq,
@@ -99,7 +97,7 @@ public record FeedQuery(
         to,
         trackingNumber,
         sellerId,
-        true,
+        flaggedOnly,
         flag);
   }
 }
