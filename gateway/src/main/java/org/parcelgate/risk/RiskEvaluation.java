@@ -404,13 +404,39 @@ public final class RiskEvaluation {
 
   /** Evaluates {@code engine} on the traffic of {@code mix}. */
   public static Result run(RiskMix mix, RiskEngine engine) {
+    List<LabelledParcel> traffic = traffic(mix);
+    Prepared prepared = prepare(traffic);
+    MemoryRiskState state = MemoryRiskState.empty(null);
+    Assessment[] assessments = new Assessment[traffic.size()];
+    for (int k = 0; k < prepared.records().size(); k++) {
+      assessments[prepared.indexes().get(k)] = engine.assess(prepared.records().get(k), state);
+    }
+    return compare(mix, traffic, assessments, prepared.rejected());
+  }
+
+  /**
+   * The records of {@code mix}'s traffic as the assessor reads them (validated, minimized for the
+   * customs recipient, in feed order), without assessing them: what a benchmark of the engine runs.
+   */
+  public static List<RiskRecord> records(RiskMix mix) {
+    return prepare(traffic(mix)).records();
+  }
+
+  private static List<LabelledParcel> traffic(RiskMix mix) {
     List<LabelledParcel> traffic = new ArrayList<>(RiskTraffic.generate(mix));
     traffic.sort(Comparator.comparing(RiskEvaluation::receivedAt));
+    return traffic;
+  }
+
+  /** The accepted records in feed order, each with its index in the traffic. */
+  private record Prepared(List<Integer> indexes, List<RiskRecord> records, int rejected) {}
+
+  private static Prepared prepare(List<LabelledParcel> traffic) {
     ReceiptClock clock = new ReceiptClock();
     TransactionValidator validator = new TransactionValidator(ValidationPolicy.defaults(), clock);
     Minimizer minimizer = customsMinimizer();
-    MemoryRiskState state = MemoryRiskState.empty(null);
-    Assessment[] assessments = new Assessment[traffic.size()];
+    List<Integer> indexes = new ArrayList<>(traffic.size());
+    List<RiskRecord> prepared = new ArrayList<>(traffic.size());
     int rejected = 0;
     for (int from = 0; from < traffic.size(); from += CHUNK) {
       int to = Math.min(traffic.size(), from + CHUNK);
@@ -430,17 +456,17 @@ public final class RiskEvaluation {
       List<GenericRecord> minimized = minimizer.minimize(MARKETPLACE, records).records();
       for (int k = 0; k < accepted.size(); k++) {
         int i = accepted.get(k);
-        RiskRecord record =
+        indexes.add(i);
+        prepared.add(
             RiskRecord.of(
                 MARKETPLACE,
                 records.get(k).getTransactionId(),
                 1,
                 receivedAt(traffic.get(i)),
-                minimized.get(k));
-        assessments[i] = engine.assess(record, state);
+                minimized.get(k)));
       }
     }
-    return compare(mix, traffic, assessments, rejected);
+    return new Prepared(indexes, prepared, rejected);
   }
 
   /** When the marketplace sends the parcel's record: an hour after the payment was accepted. */
