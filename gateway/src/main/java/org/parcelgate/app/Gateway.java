@@ -27,6 +27,7 @@ import org.parcelgate.auth.ReplayGuard;
 import org.parcelgate.auth.RequestTokenHandler;
 import org.parcelgate.auth.RequestTokenVerifier;
 import org.parcelgate.config.GatewayConfig;
+import org.parcelgate.delivery.CommittedCopies;
 import org.parcelgate.delivery.Feeds;
 import org.parcelgate.delivery.PushClient;
 import org.parcelgate.delivery.Pusher;
@@ -342,7 +343,15 @@ public final class Gateway {
     }
     GatewaySigner signer = new GatewaySigner(signingKeys, config.gatewayId());
     IngestService ingest =
-        IngestPipeline.service(config, schemas, store, recipients, recipientFeeds, signer, clock);
+        IngestPipeline.service(
+            config,
+            schemas,
+            store,
+            recipients,
+            recipientFeeds,
+            signer,
+            clock,
+            assessor == null ? CommittedCopies.NONE : assessor);
     GatewayConfig.Push push = config.delivery().push();
     if (pushThumbprint.isPresent()) {
       java.security.SecureRandom random = new java.security.SecureRandom();

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.parcelgate.config.GatewayConfig;
+import org.parcelgate.delivery.CommittedCopies;
 import org.parcelgate.delivery.FeedRecords;
 import org.parcelgate.delivery.Feeds;
 import org.parcelgate.delivery.RecipientFeed;
@@ -78,10 +79,14 @@ public record IngestPipeline(
         feeds,
         keys,
         signer,
-        service(config, schemas, store, recipients, feeds, signer, clock));
+        service(config, schemas, store, recipients, feeds, signer, clock, CommittedCopies.NONE));
   }
 
-  /** The ingest service over parts already loaded: what the gateway and the floor both run. */
+  /**
+   * The ingest service over parts already loaded: what the gateway and the floor both run.
+   *
+   * @param committed hears of each committed batch's minimized copies (the gateway's risk assessor)
+   */
   static IngestService service(
       GatewayConfig config,
       WriterSchemas schemas,
@@ -89,13 +94,14 @@ public record IngestPipeline(
       RecipientPolicies recipients,
       List<RecipientFeed> feeds,
       GatewaySigner signer,
-      Clock clock) {
+      Clock clock,
+      CommittedCopies committed) {
     return new IngestService(
         new BatchDecoder(schemas, config.ingest().limits()),
         new TransactionValidator(config.validation(), clock),
         store,
         recipients,
-        new FeedRecords(new Routing(config.delivery().destinations()), feeds),
+        new FeedRecords(new Routing(config.delivery().destinations()), feeds, committed),
         new ReceiptSigner(signer),
         clock);
   }

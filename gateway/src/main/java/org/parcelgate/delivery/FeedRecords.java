@@ -15,9 +15,18 @@ import org.parcelgate.store.PriceRow;
 public final class FeedRecords {
   private final Routing routing;
   private final Map<String, RecipientFeed> feeds = new LinkedHashMap<>();
+  private final CommittedCopies committed;
 
   public FeedRecords(Routing routing, List<RecipientFeed> feeds) {
+    this(routing, feeds, CommittedCopies.NONE);
+  }
+
+  /**
+   * @param committed hears of each batch's minimized copies once the batch is committed
+   */
+  public FeedRecords(Routing routing, List<RecipientFeed> feeds, CommittedCopies committed) {
     this.routing = routing;
+    this.committed = committed;
     feeds.forEach(feed -> this.feeds.put(feed.recipient(), feed));
     for (String recipient : routing.recipients()) {
       if (!this.feeds.containsKey(recipient)) {
@@ -48,5 +57,12 @@ public final class FeedRecords {
       rows.addAll(feeds.get(copy.minimizer().recipient()).priceRows(copy, entries));
     }
     return rows;
+  }
+
+  /** The batch's minimized copies are committed: tells whoever listens. */
+  public void committed(String batchId, RecipientPolicies.Outcome outcome) {
+    for (RecipientPolicies.RecipientRecords copy : outcome.records()) {
+      committed.committed(batchId, copy.minimizer().recipient(), copy.records());
+    }
   }
 }

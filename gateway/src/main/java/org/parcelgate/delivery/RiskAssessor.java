@@ -1,5 +1,7 @@
 package org.parcelgate.delivery;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,18 +34,53 @@ import org.slf4j.LoggerFactory;
  * Assesses each recipient's committed price records for customs risk, in feed order after the
  * recipient's durable cursor (docs/storage.md, "The assessor"). One thread of its own runs the
  * steps: a step reads up to {@link #MAX_ROWS_PER_STEP} rows after the cursor and the minimized
- * copies they are in, loads the risk state their records need, assesses each record in feed order
+ * records they are in, loads the risk state their records need, assesses each record in feed order
  * with the {@link RiskEngine}, and commits the findings of flagged records, the changed state and
  * the cursor in one transaction through the store's writer. A step that finds the cursor moved
  * (another instance on the same database committed first) is dropped and read again.
  *
- * <p>The thread wakes when {@link #wake() told} of a commit, when a reader {@link #awaitAssessed
- * waits} for a position, and every {@link #INTERVAL}. A step that fails is tried again at the next
- * wake; its log line names the recipient and the failure's type, never a record's values.
+ * <p>Two things make a step cheap without changing what it finds:
+ *
+ * <ul>
+ *   <li>The state stays decoded in memory between steps ({@link MemoryRiskState}, at most {@code
+ *       residentValues} values per recipient, least recently used forgotten), and a step reads from
+ *       the store only the keys it does not hold. What is held is what this assessor's last step
+ *       committed, so it is trusted only while the stored cursor stands where that step left it: a
+ *       cursor moved by another instance, a step refused or failed, and everything held for the
+ *       recipient is forgotten.
+ *   <li>The ingest hands over each committed batch's minimized records ({@link CommittedCopies}),
+ *       and the assessor keeps the latest {@link #HELD_RECORDS}; a batch no longer held (or
+ *       committed by another instance, or before a restart) is read from the store and decoded.
+ * </ul>
+ *
+ * <p>The thread wakes when {@link #wake() told} of a commit (but no sooner than {@link #GATHER}
+ * after its last step ended), when a reader {@link #awaitAssessed waits} for a position (at once),
+ * and every {@link #INTERVAL}. Under load, a step thus takes the records of several commits: the
+ * state their records share (bands, sellers) is written once per step, not once per commit. A step
+ * that fails is tried again at the next wake; its log line names the recipient and the failure's
+ * type, never a record's values.
  */
-public final class RiskAssessor implements AutoCloseable {
+public final class RiskAssessor implements CommittedCopies, AutoCloseable {
   /** The most price rows one step assesses. */
   public static final int MAX_ROWS_PER_STEP = 2_048;
+
+  /**
+   * The most state values held per recipient between steps (the least recently used beyond are read
+   * from the store again when needed).
+   */
+  public static final int RESIDENT_VALUES = 250_000;
+
+  /**
+   * The most minimized records of committed batches held for the next steps; a batch no longer held
+   * is read from the store and decoded.
+   */
+  static final int HELD_RECORDS = 4 * MAX_ROWS_PER_STEP;
+
+  /**
+   * The least time between the end of a step and the next that a commit starts; a reader waiting
+   * for a position starts one at once.
+   */
+  public static final Duration GATHER = Duration.ofMillis(250);
 
   /** The longest a committed record waits for a step when no one waits for it. */
   public static final Duration INTERVAL = Duration.ofMillis(200);
@@ -66,6 +103,30 @@ public final class RiskAssessor implements AutoCloseable {
   private final int maxRows;
   private final Semaphore wake = new Semaphore(0);
 
+  /** Released by a reader waiting: a step without {@link #GATHER gathering} commits first. */
+  private final Semaphore hurry = new Semaphore(0);
+
+  /** When the thread's last round of steps ended ({@link System#nanoTime}). */
+  private long lastRound;
+
+  private final Set<String> recipientSet;
+  private final int residentValues;
+
+  /** Serializes steps: the thread's and those a caller runs with {@link #step}. */
+  private final Object stepping = new Object();
+
+  /** Per recipient, the state held between steps (used under {@link #stepping}). */
+  private final Map<String, Resident> residents = new HashMap<>();
+
+  private record HeldKey(String batchId, String recipient) {}
+
+  /** The minimized records of recently committed batches, as the ingest made them. */
+  private final Cache<HeldKey, List<GenericRecord>> held =
+      Caffeine.newBuilder()
+          .maximumWeight(HELD_RECORDS)
+          .weigher((HeldKey key, List<GenericRecord> records) -> Math.max(1, records.size()))
+          .build();
+
   /** Per recipient, the last position known to be assessed; waiters are notified on this. */
   private final Map<String, Long> assessed = new ConcurrentHashMap<>();
 
@@ -79,13 +140,16 @@ public final class RiskAssessor implements AutoCloseable {
       List<String> recipients,
       Clock clock,
       Listener listener,
-      int maxRows) {
-    if (maxRows < 1) {
-      throw new IllegalArgumentException("maxRows must be at least 1");
+      int maxRows,
+      int residentValues) {
+    if (maxRows < 1 || residentValues < 0) {
+      throw new IllegalArgumentException("maxRows must be at least 1, residentValues at least 0");
     }
+    this.residentValues = residentValues;
     this.store = store;
     this.engine = engine;
     this.recipients = List.copyOf(new LinkedHashSet<>(recipients));
+    this.recipientSet = Set.copyOf(this.recipients);
     this.clock = clock;
     this.listener = listener;
     this.maxRows = maxRows;
@@ -93,7 +157,7 @@ public final class RiskAssessor implements AutoCloseable {
 
   public RiskAssessor(
       GatewayStore store, RiskEngine engine, List<String> recipients, Clock clock, Listener l) {
-    this(store, engine, recipients, clock, l, MAX_ROWS_PER_STEP);
+    this(store, engine, recipients, clock, l, MAX_ROWS_PER_STEP, RESIDENT_VALUES);
   }
 
   public List<String> recipients() {
@@ -127,18 +191,49 @@ public final class RiskAssessor implements AutoCloseable {
   /** What one step did, and whether records are left (or another instance was first). */
   private record Outcome(int assessed, boolean more) {}
 
+  /**
+   * What the assessor holds of a recipient's stored state between steps: valid while the stored
+   * cursor stands where this assessor's last step left it.
+   */
+  private static final class Resident {
+    final MemoryRiskState state = MemoryRiskState.empty(null);
+    long cursor;
+  }
+
   private Outcome assess(String recipient) {
-    RiskInput input = store.riskInput(recipient, maxRows);
+    synchronized (stepping) {
+      try {
+        return assessHeld(recipient);
+      } catch (RuntimeException | Error e) {
+        // A step that failed half-way may have changed held objects it never stored.
+        residents.remove(recipient);
+        throw e;
+      }
+    }
+  }
+
+  private Outcome assessHeld(String recipient) {
+    Map<String, List<GenericRecord>> pinned = new ConcurrentHashMap<>();
+    RiskInput input =
+        store.riskInput(
+            recipient,
+            maxRows,
+            batchId -> {
+              List<GenericRecord> records = held.getIfPresent(new HeldKey(batchId, recipient));
+              if (records != null) {
+                pinned.put(batchId, records);
+              }
+              return records != null;
+            });
     if (input.rows().isEmpty()) {
       advanced(recipient, input.cursor());
       return new Outcome(0, false);
     }
-    Map<String, Feeds.Copy> copies = new HashMap<>();
-    input.copies().forEach((batchId, copy) -> copies.put(batchId, Feeds.decode(copy)));
+    input.copies().forEach((batchId, copy) -> pinned.put(batchId, Feeds.decode(copy).records()));
     List<RiskRecord> records = new ArrayList<>(input.rows().size());
-    Set<StateKey> keys = new LinkedHashSet<>();
+    Set<StateKey> keys = new HashSet<>();
     for (RiskInput.Row row : input.rows()) {
-      GenericRecord minimized = copies.get(row.batchId()).records().get(row.copyPosition());
+      GenericRecord minimized = pinned.get(row.batchId()).get(row.copyPosition());
       RiskRecord record =
           RiskRecord.of(
               row.marketplaceId(), row.transactionId(), row.version(), row.receivedAt(), minimized);
@@ -149,7 +244,16 @@ public final class RiskAssessor implements AutoCloseable {
     // finds the state an uninterrupted run would have found, so a replay gives the same flags.
     Instant now =
         records.stream().map(RiskRecord::receivedAt).min(Instant::compareTo).orElseThrow();
-    MemoryRiskState state = MemoryRiskState.loaded(store.riskState(recipient, keys, now), now);
+    Resident resident = residents.get(recipient);
+    if (resident == null || resident.cursor != input.cursor()) {
+      // First step, or another instance moved the cursor: what was held may be stale.
+      resident = new Resident();
+      residents.put(recipient, resident);
+    }
+    MemoryRiskState state = resident.state;
+    state.at(now);
+    Set<StateKey> missing = state.missing(keys);
+    state.load(store.riskState(recipient, missing, now), missing);
     TreeMap<Long, Assessment> flagged = new TreeMap<>();
     List<Finding> findings = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
@@ -162,11 +266,22 @@ public final class RiskAssessor implements AutoCloseable {
     long to = input.rows().get(input.rows().size() - 1).seq();
     if (!store.commitRisk(new RiskStep(recipient, input.cursor(), to, flagged, state.changes()))) {
       // Another instance assessed these rows first; the next step reads from where it left.
+      residents.remove(recipient);
       return new Outcome(0, true);
     }
+    state.clearChanges();
+    state.trim(residentValues);
+    resident.cursor = to;
     advanced(recipient, to);
     listener.assessed(records.size(), findings);
     return new Outcome(records.size(), input.more());
+  }
+
+  @Override
+  public void committed(String batchId, String recipient, List<GenericRecord> records) {
+    if (recipientSet.contains(recipient)) {
+      held.put(new HeldKey(batchId, recipient), records);
+    }
   }
 
   /** Steps a recipient until every record committed before the call is assessed. */
@@ -194,6 +309,7 @@ public final class RiskAssessor implements AutoCloseable {
       return known;
     }
     long deadline = System.nanoTime() + bound.toNanos();
+    hurry.release();
     wake();
     synchronized (progress) {
       while ((known = known(recipient)) < seq && !closed) {
@@ -260,6 +376,7 @@ public final class RiskAssessor implements AutoCloseable {
         }
       }
       if (!more) {
+        lastRound = System.nanoTime();
         await();
       }
     }
@@ -268,11 +385,15 @@ public final class RiskAssessor implements AutoCloseable {
   private void await() {
     try {
       wake.tryAcquire(INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+      wake.drainPermits();
+      long gather = GATHER.toNanos() - (System.nanoTime() - lastRound);
+      if (gather > 0) {
+        hurry.tryAcquire(gather, TimeUnit.NANOSECONDS);
+      }
+      hurry.drainPermits();
     } catch (InterruptedException e) {
       closed = true;
-      return;
     }
-    wake.drainPermits();
   }
 
   /**
@@ -285,6 +406,7 @@ public final class RiskAssessor implements AutoCloseable {
       closed = true;
       running = thread;
     }
+    hurry.release();
     wake.release();
     synchronized (progress) {
       progress.notifyAll();

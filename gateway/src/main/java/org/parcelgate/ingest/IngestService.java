@@ -260,6 +260,7 @@ public final class IngestService {
             minimized.copies(),
             minimized.log(),
             feeds.priceRows(minimized, entries)));
+    feeds.committed(batchId, minimized);
     return new Result(
         batchId,
         false,

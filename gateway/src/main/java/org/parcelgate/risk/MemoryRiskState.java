@@ -1,8 +1,9 @@
 package org.parcelgate.risk;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -10,34 +11,48 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Risk state in memory: the whole state of an evaluation run, or the part of a stored state one
- * step of the assessor loaded ({@link #loaded}), with the values it changed ({@link #changes}) to
- * write back. Values read with {@link #read} are kept decoded and values set with {@link #write}
- * are encoded only when {@link #changes} asks for them, so a value many records of a step share is
- * decoded and encoded once per step. Not thread-safe.
+ * Risk state in memory: the whole state of an evaluation run, or what the assessor holds of a
+ * recipient's stored state, with the values changed since the last {@link #clearChanges} ({@link
+ * #changes}) to write back. Values read with {@link #read} are kept decoded and values set with
+ * {@link #write} are encoded only when {@link #changes} asks for them, so a value many records
+ * share is decoded once and encoded once per write-back.
+ *
+ * <p>The assessor keeps one such state per recipient between its steps: it {@link #load loads} only
+ * the keys the state does not {@link #missing hold} yet (a key the store lacks is held as absent),
+ * sets the {@link #at time} each step judges expiry by, and {@link #trim trims} the values used
+ * least recently after a step is stored. Not thread-safe.
  */
 public final class MemoryRiskState implements RiskState {
   /** A value and its expiry (null: kept). */
   public record Value(byte[] value, Instant expiresAt) {}
 
-  /** A value as bytes, or as an object (with its encoder when it was written), or both. */
+  /**
+   * A value as bytes, or as an object (with its encoder when it was written), or both; neither for
+   * a key known to have no value.
+   */
   private static final class Slot {
     byte[] bytes;
     Object object;
     Function<Object, byte[]> encoder;
     Instant expiresAt;
 
+    boolean absent() {
+      return bytes == null && object == null;
+    }
+
     byte[] bytes() {
-      if (bytes == null) {
+      if (bytes == null && object != null) {
         bytes = encoder.apply(object);
       }
       return bytes;
     }
   }
 
-  private final Map<StateKey, Slot> values = new HashMap<>();
+  /** In order of use, least recent first, for {@link #trim}. */
+  private final Map<StateKey, Slot> values = new LinkedHashMap<>(1024, 0.75f, true);
+
   private final Set<StateKey> changed = new LinkedHashSet<>();
-  private final Instant now;
+  private Instant now;
 
   private MemoryRiskState(Instant now) {
     this.now = now;
@@ -63,7 +78,9 @@ public final class MemoryRiskState implements RiskState {
 
   private Slot live(StateKey key) {
     Slot slot = values.get(key);
-    if (slot == null || (now != null && slot.expiresAt != null && !slot.expiresAt.isAfter(now))) {
+    if (slot == null
+        || slot.absent()
+        || (now != null && slot.expiresAt != null && !slot.expiresAt.isAfter(now))) {
       return null;
     }
     return slot;
@@ -108,6 +125,59 @@ public final class MemoryRiskState implements RiskState {
     changed.add(key);
   }
 
+  /** Judges expiry at {@code now} from here on (null: never). */
+  public void at(Instant now) {
+    this.now = now;
+  }
+
+  /** Of these keys, those the state holds nothing about, neither a value nor its absence. */
+  public Set<StateKey> missing(Collection<StateKey> keys) {
+    Set<StateKey> missing = new LinkedHashSet<>();
+    for (StateKey key : keys) {
+      if (!values.containsKey(key)) {
+        missing.add(key);
+      }
+    }
+    return missing;
+  }
+
+  /**
+   * Adds stored values for keys the state does not hold: {@code stored} as found, and every other
+   * key of {@code asked} as known to have no value. Not a change.
+   */
+  public void load(Map<StateKey, Value> stored, Collection<StateKey> asked) {
+    stored.forEach(
+        (key, value) -> {
+          Slot slot = new Slot();
+          slot.bytes = value.value();
+          slot.expiresAt = value.expiresAt();
+          values.putIfAbsent(key, slot);
+        });
+    for (StateKey key : asked) {
+      values.putIfAbsent(key, new Slot());
+    }
+  }
+
+  /**
+   * Forgets the values used least recently until at most {@code max} are held, as a cache of a
+   * store that has them. Call it only with no changes pending: a changed value is never forgotten.
+   */
+  public void trim(int max) {
+    if (!changed.isEmpty()) {
+      throw new IllegalStateException("changes are pending");
+    }
+    Iterator<StateKey> oldest = values.keySet().iterator();
+    for (int excess = values.size() - max; excess > 0 && oldest.hasNext(); excess--) {
+      oldest.next();
+      oldest.remove();
+    }
+  }
+
+  /** How many keys the state holds, values and known absences. */
+  public int size() {
+    return values.size();
+  }
+
   /**
    * The values set since this state was made or last {@link #clearChanges cleared}, encoded now: an
    * object written and changed since is encoded as it is at this call.
@@ -131,7 +201,12 @@ public final class MemoryRiskState implements RiskState {
   /** Every value, for export and tests. */
   public Map<StateKey, Value> values() {
     Map<StateKey, Value> all = new LinkedHashMap<>();
-    values.forEach((key, slot) -> all.put(key, new Value(slot.bytes(), slot.expiresAt)));
+    values.forEach(
+        (key, slot) -> {
+          if (!slot.absent()) {
+            all.put(key, new Value(slot.bytes(), slot.expiresAt));
+          }
+        });
     return Collections.unmodifiableMap(all);
   }
 }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.parcelgate.risk.MemoryRiskState;
 import org.parcelgate.risk.StateKey;
 
@@ -444,12 +445,13 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
-  public RiskInput riskInput(String recipient, int maxRows) {
+  public RiskInput riskInput(String recipient, int maxRows, Predicate<String> held) {
     if (maxRows < 1) {
       throw new IllegalArgumentException("maxRows must be at least 1");
     }
     return run(
-        connection -> inTransaction(connection, c -> RiskTables.input(c, recipient, maxRows)));
+        connection ->
+            inTransaction(connection, c -> RiskTables.input(c, recipient, maxRows, held)));
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.parcelgate.store;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.parcelgate.risk.MemoryRiskState;
 import org.parcelgate.risk.StateKey;
 
@@ -21,7 +22,16 @@ public interface RiskStore {
    * A recipient's next price rows after its risk cursor, at most {@code maxRows}, in feed order,
    * with the minimized copy of each batch they belong to; one snapshot.
    */
-  RiskInput riskInput(String recipient, int maxRows);
+  default RiskInput riskInput(String recipient, int maxRows) {
+    return riskInput(recipient, maxRows, batchId -> false);
+  }
+
+  /**
+   * As {@link #riskInput(String, int)}, without reading the copies of the batches the caller
+   * already holds: {@code held} is asked once per batch the rows belong to (on the store's thread),
+   * and the input has no copy of a batch it answered true for.
+   */
+  RiskInput riskInput(String recipient, int maxRows, Predicate<String> held);
 
   /** The stored risk state of these keys, without the values expired at {@code now}. */
   Map<StateKey, MemoryRiskState.Value> riskState(

@@ -13,10 +13,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.parcelgate.risk.Assessment;
 import org.parcelgate.risk.MemoryRiskState;
 import org.parcelgate.risk.SellerSummary;
@@ -83,9 +86,11 @@ final class RiskTables {
   /**
    * A recipient's next price rows after its risk cursor, at most {@code maxRows}, with their
    * batches' minimized copies; called inside one read transaction, so cursor, head and rows are of
-   * one snapshot.
+   * one snapshot; without the copies of the batches {@code held} answers true for.
    */
-  static RiskInput input(Connection connection, String recipient, int maxRows) throws SQLException {
+  static RiskInput input(
+      Connection connection, String recipient, int maxRows, Predicate<String> held)
+      throws SQLException {
     long cursor = DeliveryTables.single(connection, CURSOR, recipient);
     long head = DeliveryTables.single(connection, HEAD, recipient);
     List<RiskInput.Row> rows = new ArrayList<>();
@@ -110,8 +115,9 @@ final class RiskTables {
       }
     }
     Map<String, MinimizedBatch> copies = new LinkedHashMap<>();
+    Set<String> asked = new HashSet<>();
     for (RiskInput.Row row : rows) {
-      if (!copies.containsKey(row.batchId())) {
+      if (asked.add(row.batchId()) && !held.test(row.batchId())) {
         copies.put(
             row.batchId(),
             LogTables.minimized(connection, row.batchId(), recipient)

@@ -159,7 +159,14 @@ class RiskAssessorTest {
 
   private RiskAssessor assessor(GatewayStore store, int maxRows, RiskAssessor.Listener listener) {
     RiskAssessor assessor =
-        new RiskAssessor(store, engine(), List.of(NL), new MutableClock(NOW), listener, maxRows);
+        new RiskAssessor(
+            store,
+            engine(),
+            List.of(NL),
+            new MutableClock(NOW),
+            listener,
+            maxRows,
+            RiskAssessor.RESIDENT_VALUES);
     opened.add(assessor);
     return assessor;
   }
@@ -460,7 +467,8 @@ class RiskAssessorTest {
             List.of(NL),
             new MutableClock(NOW),
             RiskAssessor.Listener.NONE,
-            1);
+            1,
+            RiskAssessor.RESIDENT_VALUES);
     opened.add(assessor);
     try {
       commit(
@@ -515,6 +523,86 @@ class RiskAssessorTest {
     assertThat(assessments(new Feeds(second, List.of(), after, WAIT)))
         .containsExactlyElementsOf(expected);
     assertThat(expected).filteredOn(Assessment::flagged).hasSize(4);
+  }
+
+  @Test
+  void stateHeldBetweenStepsGivesTheSameAssessmentsAsStateReadAgainEachStep() {
+    GatewayStore reading = embedded(data.resolve("reading"));
+    commitThreeBatches(reading);
+    // Holding nothing between steps: every step reads its state from the store.
+    RiskAssessor forgetful =
+        new RiskAssessor(
+            reading,
+            engine(),
+            List.of(NL),
+            new MutableClock(NOW),
+            RiskAssessor.Listener.NONE,
+            1,
+            0);
+    opened.add(forgetful);
+    forgetful.catchUp(NL);
+
+    GatewayStore holding = embedded(data.resolve("holding"));
+    commitThreeBatches(holding);
+    RiskAssessor held = assessor(holding, 1, RiskAssessor.Listener.NONE);
+    held.catchUp(NL);
+
+    assertThat(assessments(new Feeds(holding, List.of(), held, WAIT)))
+        .containsExactlyElementsOf(assessments(new Feeds(reading, List.of(), forgetful, WAIT)))
+        .filteredOn(Assessment::flagged)
+        .hasSize(4);
+  }
+
+  @Test
+  void anAssessorWhoseCursorAnotherMovedForgetsWhatItHeld() {
+    GatewayStore reference = embedded(data.resolve("alone"));
+    commitThreeBatches(reference);
+    RiskAssessor alone = assessor(reference, 2, RiskAssessor.Listener.NONE);
+    alone.catchUp(NL);
+
+    GatewayStore shared = embedded(data.resolve("shared"));
+    commitThreeBatches(shared);
+    RiskAssessor one = assessor(shared, 2, RiskAssessor.Listener.NONE);
+    RiskAssessor two = assessor(shared, 2, RiskAssessor.Listener.NONE);
+    // Turn by turn: each step follows the other's, so each finds the state changed under it.
+    assertThat(one.step(NL)).isEqualTo(2);
+    assertThat(two.step(NL)).isEqualTo(2);
+    assertThat(one.step(NL)).isEqualTo(2);
+    assertThat(two.step(NL)).isEqualTo(1);
+
+    assertThat(assessments(new Feeds(shared, List.of(), two, WAIT)))
+        .containsExactlyElementsOf(assessments(new Feeds(reference, List.of(), alone, WAIT)));
+  }
+
+  @Test
+  void assessesTheMinimizedRecordsTheIngestHandsOverWithoutReadingTheCopyAgain() {
+    GatewayStore store = embedded(data);
+    RiskAssessor assessor = assessor(store, 10, RiskAssessor.Listener.NONE);
+    List<Sale> stored = List.of(new Sale("t1", "seller-a", 5_000));
+    commit(store, "b1", stored);
+    // The records as the ingest made them; here they differ from the stored copy on purpose, so
+    // that the assessment shows which it read.
+    assessor.committed("b1", NL, List.of(minimized(new Sale("t1", "seller-a", 50_000))));
+    assessor.committed("b1", "customs-elsewhere", List.of());
+
+    assessor.catchUp(NL);
+
+    assertThat(flags(assessments(new Feeds(store, List.of(), assessor, WAIT)).get(0)))
+        .containsExactly(Flag.IOSS_ABOVE_THRESHOLD);
+  }
+
+  @Test
+  void readsAndDecodesTheStoredCopyOfABatchNotHandedOver() {
+    GatewayStore store = embedded(data);
+    RiskAssessor assessor = assessor(store, 10, RiskAssessor.Listener.NONE);
+    commit(store, "b1", List.of(new Sale("t1", "seller-a", 50_000)));
+    // Another recipient's copy of the same batch is not this recipient's.
+    assessor.committed("b1", "customs-elsewhere", List.of(minimized(new Sale("t1", "x", 1))));
+
+    assessor.catchUp(NL);
+
+    assertThat(flags(assessments(new Feeds(store, List.of(), assessor, WAIT)).get(0)))
+        .containsExactly(Flag.IOSS_ABOVE_THRESHOLD);
   }
 
   @Test

@@ -1,9 +1,11 @@
 package org.parcelgate.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -90,5 +92,72 @@ class MemoryRiskStateTest {
 
     assertThat(state.read(KEY, Counter::decode).value).isEqualTo(3);
     assertThat(state.changes()).containsOnlyKeys(KEY);
+  }
+
+  @Test
+  void aKeyLoadedWithoutAValueIsHeldAsAbsentAndNotAskedForAgain() {
+    MemoryRiskState state = MemoryRiskState.empty(NOW);
+    StateKey other = new StateKey("counter", "b");
+
+    state.load(
+        Map.of(KEY, new MemoryRiskState.Value("7".getBytes(StandardCharsets.UTF_8), null)),
+        List.of(KEY, other));
+
+    assertThat(state.missing(List.of(KEY, other, new StateKey("counter", "c"))))
+        .containsExactly(new StateKey("counter", "c"));
+    assertThat(state.get(other)).isNull();
+    assertThat(state.read(other, Counter::decode)).isNull();
+    assertThat(state.read(KEY, Counter::decode).value).isEqualTo(7);
+    assertThat(state.values()).containsOnlyKeys(KEY);
+    assertThat(state.changes()).isEmpty();
+  }
+
+  @Test
+  void loadingNeverReplacesWhatTheStateHolds() {
+    MemoryRiskState state = MemoryRiskState.empty(NOW);
+    state.write(KEY, new Counter(8), Counter::encode, null);
+
+    state.load(
+        Map.of(KEY, new MemoryRiskState.Value("7".getBytes(StandardCharsets.UTF_8), null)),
+        List.of(KEY));
+
+    assertThat(state.read(KEY, Counter::decode).value).isEqualTo(8);
+  }
+
+  @Test
+  void trimForgetsTheValuesUsedLeastRecently() {
+    MemoryRiskState state = MemoryRiskState.empty(NOW);
+    StateKey b = new StateKey("counter", "b");
+    StateKey c = new StateKey("counter", "c");
+    state.write(KEY, new Counter(1), Counter::encode, null);
+    state.write(b, new Counter(2), Counter::encode, null);
+    state.write(c, new Counter(3), Counter::encode, null);
+    state.changes();
+    state.clearChanges();
+    state.read(KEY, Counter::decode);
+
+    state.trim(2);
+
+    assertThat(state.size()).isEqualTo(2);
+    assertThat(state.missing(List.of(KEY, b, c))).containsExactly(b);
+  }
+
+  @Test
+  void trimRefusesToForgetAChangeNotYetTaken() {
+    MemoryRiskState state = MemoryRiskState.empty(NOW);
+    state.write(KEY, new Counter(1), Counter::encode, null);
+
+    assertThatThrownBy(() -> state.trim(0)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aHeldValueExpiresAtTheTimeOfTheStepThatReadsIt() {
+    MemoryRiskState state = MemoryRiskState.empty(NOW);
+    state.write(KEY, new Counter(1), Counter::encode, NOW.plusSeconds(60));
+
+    state.at(NOW.plusSeconds(59));
+    assertThat(state.read(KEY, Counter::decode)).isNotNull();
+    state.at(NOW.plusSeconds(60));
+    assertThat(state.read(KEY, Counter::decode)).isNull();
   }
 }
