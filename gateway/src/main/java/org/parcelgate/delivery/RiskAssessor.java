@@ -1,13 +1,13 @@
 package org.parcelgate.delivery;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -120,12 +120,15 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
 
   private record HeldKey(String batchId, String recipient) {}
 
-  /** The minimized records of recently committed batches, as the ingest made them. */
-  private final Cache<HeldKey, List<GenericRecord>> held =
-      Caffeine.newBuilder()
-          .maximumWeight(HELD_RECORDS)
-          .weigher((HeldKey key, List<GenericRecord> records) -> Math.max(1, records.size()))
-          .build();
+  /**
+   * The minimized records of recently committed batches, as the ingest made them, oldest first:
+   * first in, first out (the assessor reads each batch once, soon after its commit, so recency of
+   * use says nothing a cache could learn from). Guarded by itself.
+   */
+  private final Map<HeldKey, List<GenericRecord>> held = new LinkedHashMap<>();
+
+  /** Records in {@link #held}. */
+  private int heldRecords;
 
   /** Per recipient, the last position known to be assessed; waiters are notified on this. */
   private final Map<String, Long> assessed = new ConcurrentHashMap<>();
@@ -219,7 +222,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
             recipient,
             maxRows,
             batchId -> {
-              List<GenericRecord> records = held.getIfPresent(new HeldKey(batchId, recipient));
+              List<GenericRecord> records = held(new HeldKey(batchId, recipient));
               if (records != null) {
                 pinned.put(batchId, records);
               }
@@ -279,8 +282,23 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
 
   @Override
   public void committed(String batchId, String recipient, List<GenericRecord> records) {
-    if (recipientSet.contains(recipient)) {
-      held.put(new HeldKey(batchId, recipient), records);
+    if (!recipientSet.contains(recipient)) {
+      return;
+    }
+    synchronized (held) {
+      List<GenericRecord> before = held.put(new HeldKey(batchId, recipient), records);
+      heldRecords += records.size() - (before == null ? 0 : before.size());
+      Iterator<List<GenericRecord>> oldest = held.values().iterator();
+      while (heldRecords > HELD_RECORDS && oldest.hasNext()) {
+        heldRecords -= oldest.next().size();
+        oldest.remove();
+      }
+    }
+  }
+
+  private List<GenericRecord> held(HeldKey key) {
+    synchronized (held) {
+      return held.get(key);
     }
   }
 

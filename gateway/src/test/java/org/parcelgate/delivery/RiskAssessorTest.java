@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -589,6 +590,24 @@ class RiskAssessorTest {
 
     assertThat(flags(assessments(new Feeds(store, List.of(), assessor, WAIT)).get(0)))
         .containsExactly(Flag.IOSS_ABOVE_THRESHOLD);
+  }
+
+  @Test
+  void keepsOnlyTheLatestBatchesHandedOverAndReadsOlderOnesFromTheStore() {
+    GatewayStore store = embedded(data);
+    RiskAssessor assessor = assessor(store, 10, RiskAssessor.Listener.NONE);
+    commit(store, "b1", List.of(new Sale("t1", "seller-a", 5_000)));
+    // Differs from the stored copy on purpose, so that the assessment shows which was read.
+    assessor.committed("b1", NL, List.of(minimized(new Sale("t1", "seller-a", 50_000))));
+    // Later batches fill what the assessor keeps: the first one handed over goes.
+    GenericRecord filler = minimized(new Sale("f", "seller-f", 1));
+    assessor.committed("b2", NL, Collections.nCopies(RiskAssessor.HELD_RECORDS / 2, filler));
+    assessor.committed("b3", NL, Collections.nCopies(RiskAssessor.HELD_RECORDS / 2, filler));
+
+    assessor.catchUp(NL);
+
+    assertThat(assessments(new Feeds(store, List.of(), assessor, WAIT)).get(0))
+        .isEqualTo(Assessment.NONE);
   }
 
   @Test
