@@ -53,10 +53,11 @@ import org.slf4j.LoggerFactory;
  *       committed by another instance, or before a restart) is read from the store and decoded.
  * </ul>
  *
- * <p>The thread wakes when {@link #wake() told} of a commit (but no sooner than {@link #GATHER}
- * after its last step ended), when a reader {@link #awaitAssessed waits} for a position (at once),
- * and every {@link #INTERVAL}. Under load, a step thus takes the records of several commits: the
- * state their records share (bands, sellers) is written once per step, not once per commit. A step
+ * <p>The thread wakes when {@link #wake() told} of a commit, when a reader {@link #awaitAssessed
+ * waits} for a position (at once), and every {@link #GATHER}. After a round of steps that assessed
+ * records, a commit starts the next no sooner than {@link #GATHER} after it ended: under load a
+ * step takes the records of several commits, and the state they share (bands, sellers) is written
+ * once per step, not once per commit; after a quiet round, a commit starts a step at once. A step
  * that fails is tried again at the next wake; its log line names the recipient and the failure's
  * type, never a record's values.
  */
@@ -68,7 +69,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
    * The most state values held per recipient between steps (the least recently used beyond are read
    * from the store again when needed).
    */
-  public static final int RESIDENT_VALUES = 250_000;
+  public static final int RESIDENT_VALUES = 100_000;
 
   /**
    * The most minimized records of committed batches held for the next steps; a batch no longer held
@@ -77,13 +78,11 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
   static final int HELD_RECORDS = 4 * MAX_ROWS_PER_STEP;
 
   /**
-   * The least time between the end of a step and the next that a commit starts; a reader waiting
-   * for a position starts one at once.
+   * The least time between the end of a round of steps that assessed records and the next round a
+   * commit starts; a reader waiting for a position starts one at once. Also the longest an idle
+   * assessor waits before it looks again.
    */
   public static final Duration GATHER = Duration.ofMillis(250);
-
-  /** The longest a committed record waits for a step when no one waits for it. */
-  public static final Duration INTERVAL = Duration.ofMillis(200);
 
   private static final Logger LOG = LoggerFactory.getLogger(RiskAssessor.class);
 
@@ -370,13 +369,16 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     Set<String> failing = new HashSet<>();
     while (!closed) {
       boolean more = false;
+      boolean worked = false;
       // Each recipient on its own: one that cannot be assessed never holds up the others.
       for (String recipient : recipients) {
         if (closed) {
           return;
         }
         try {
-          more |= assess(recipient).more();
+          Outcome outcome = assess(recipient);
+          more |= outcome.more();
+          worked |= outcome.assessed() > 0;
           if (failing.remove(recipient)) {
             LOG.info("the risk assessor assesses {}'s committed price records again", recipient);
           }
@@ -394,7 +396,9 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
         }
       }
       if (!more) {
-        lastRound = System.nanoTime();
+        // Gathering pays under load only: after a round with nothing to do, a commit starts a step
+        // at once.
+        lastRound = worked ? System.nanoTime() : System.nanoTime() - GATHER.toNanos();
         await();
       }
     }
@@ -402,7 +406,8 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
 
   private void await() {
     try {
-      wake.tryAcquire(INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+      // Without a wake, a step every GATHER still finds what another instance committed.
+      wake.tryAcquire(GATHER.toMillis(), TimeUnit.MILLISECONDS);
       wake.drainPermits();
       long gather = GATHER.toNanos() - (System.nanoTime() - lastRound);
       if (gather > 0) {

@@ -36,6 +36,12 @@ public final class MemoryRiskState implements RiskState {
     Function<Object, byte[]> encoder;
     Instant expiresAt;
 
+    /**
+     * For a key known to have no value: the time the store was asked at. A store leaves out values
+     * expired at that time, so at an earlier time the key may have a value after all.
+     */
+    Instant checkedAt;
+
     boolean absent() {
       return bytes == null && object == null;
     }
@@ -130,11 +136,19 @@ public final class MemoryRiskState implements RiskState {
     this.now = now;
   }
 
-  /** Of these keys, those the state holds nothing about, neither a value nor its absence. */
+  /**
+   * Of these keys, those the state holds nothing about at its time: neither a value nor its absence
+   * (a key known to be absent only at a later time counts as missing).
+   */
   public Set<StateKey> missing(Collection<StateKey> keys) {
     Set<StateKey> missing = new LinkedHashSet<>();
     for (StateKey key : keys) {
-      if (!values.containsKey(key)) {
+      Slot slot = values.get(key);
+      if (slot == null
+          || (slot.absent()
+              && now != null
+              && slot.checkedAt != null
+              && now.isBefore(slot.checkedAt))) {
         missing.add(key);
       }
     }
@@ -142,19 +156,34 @@ public final class MemoryRiskState implements RiskState {
   }
 
   /**
-   * Adds stored values for keys the state does not hold: {@code stored} as found, and every other
-   * key of {@code asked} as known to have no value. Not a change.
+   * Adds what a store holds for keys the state is {@link #missing}: {@code stored} as found (the
+   * store's values not expired at the state's time), and every other key of {@code asked} as known
+   * to have no value at that time. Not a change; never replaces a value the state holds.
    */
   public void load(Map<StateKey, Value> stored, Collection<StateKey> asked) {
     stored.forEach(
         (key, value) -> {
-          Slot slot = new Slot();
-          slot.bytes = value.value();
-          slot.expiresAt = value.expiresAt();
-          values.putIfAbsent(key, slot);
+          Slot held = values.get(key);
+          if (held == null || held.absent()) {
+            Slot slot = new Slot();
+            slot.bytes = value.value();
+            slot.expiresAt = value.expiresAt();
+            values.put(key, slot);
+          }
         });
     for (StateKey key : asked) {
-      values.putIfAbsent(key, new Slot());
+      if (stored.containsKey(key)) {
+        continue;
+      }
+      Slot held = values.get(key);
+      if (held == null) {
+        Slot slot = new Slot();
+        slot.checkedAt = now;
+        values.put(key, slot);
+      } else if (held.absent() && now != null && held.checkedAt != null) {
+        // Absent at the earlier of the two times is absent at both.
+        held.checkedAt = now.isBefore(held.checkedAt) ? now : held.checkedAt;
+      }
     }
   }
 

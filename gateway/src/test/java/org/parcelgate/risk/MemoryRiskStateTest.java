@@ -160,4 +160,24 @@ class MemoryRiskStateTest {
     state.at(NOW.plusSeconds(60));
     assertThat(state.read(KEY, Counter::decode)).isNull();
   }
+
+  @Test
+  void aKeyAbsentAtALaterTimeIsAskedForAgainAtAnEarlierOne() {
+    MemoryRiskState state = MemoryRiskState.empty(NOW);
+    // The store had nothing live at NOW: its value, if any, had expired by then.
+    state.load(Map.of(), List.of(KEY));
+    assertThat(state.missing(List.of(KEY))).isEmpty();
+
+    state.at(NOW.plusSeconds(10));
+    assertThat(state.missing(List.of(KEY))).isEmpty();
+    state.at(NOW.minusSeconds(10));
+    assertThat(state.missing(List.of(KEY))).containsExactly(KEY);
+
+    state.load(
+        Map.of(
+            KEY,
+            new MemoryRiskState.Value("7".getBytes(StandardCharsets.UTF_8), NOW.minusSeconds(5))),
+        List.of(KEY));
+    assertThat(state.read(KEY, Counter::decode).value).isEqualTo(7);
+  }
 }
