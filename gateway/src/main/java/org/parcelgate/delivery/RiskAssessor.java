@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.avro.generic.GenericRecord;
 import org.parcelgate.risk.Assessment;
 import org.parcelgate.risk.Finding;
@@ -35,19 +36,31 @@ import org.slf4j.LoggerFactory;
  * recipient's durable cursor (docs/storage.md, "The assessor"). One thread of its own runs the
  * steps: a step reads up to {@link #MAX_ROWS_PER_STEP} rows after the cursor and the minimized
  * records they are in, loads the risk state their records need, assesses each record in feed order
- * with the {@link RiskEngine}, and commits the findings of flagged records, the changed state and
- * the cursor in one transaction through the store's writer. A step that finds the cursor moved
- * (another instance on the same database committed first) is dropped and read again.
+ * with the {@link RiskEngine}, and commits the findings of flagged records and the cursor in one
+ * transaction through the store's writer. A step that finds the cursor moved (another instance on
+ * the same database committed first) is dropped and read again.
  *
- * <p>Two things make a step cheap without changing what it finds:
+ * <p>The detectors' state is written as a <em>checkpoint</em>, not with every step: at most every
+ * {@link #CHECKPOINT} while records keep coming, after a round of steps with nothing left to
+ * assess, when the values changed since the last one reach half of what is held, from {@link
+ * #catchUp}, and on {@link #close}. The store keeps the position its state follows ({@code
+ * state_seq}); an assessor that did not make it (after a restart, a failure, or another instance's
+ * steps) loads the stored state and judges the records after that position up to the cursor again,
+ * without writing their findings, before its step. The engine is deterministic in feed order, so
+ * the state is the one an uninterrupted run would have. Readers of the stored state (seller
+ * summaries, the bands' export) see it as of the last checkpoint.
+ *
+ * <p>Two more things make a step cheap without changing what it finds:
  *
  * <ul>
  *   <li>The state stays decoded in memory between steps ({@link MemoryRiskState}, at most {@code
- *       residentValues} values per recipient, least recently used forgotten), and a step reads from
- *       the store only the keys it does not hold. What is held is what this assessor's last step
- *       committed, so it is trusted only while the stored cursor stands where that step left it: a
- *       cursor moved by another instance, a step refused or failed, and everything held for the
- *       recipient is forgotten.
+ *       residentValues} values per recipient besides those not yet written, least recently used
+ *       forgotten), and a step reads from the store only the keys it does not hold. It is trusted
+ *       only while the stored cursor and state position stand where this assessor's last step left
+ *       them: moved by another instance, a step refused or failed, and everything held for the
+ *       recipient is forgotten. An assessor that finds another instance assessing a recipient
+ *       leaves it to that instance for {@link #CHECKPOINT} (following its cursor for the readers
+ *       waiting here), since taking turns would rebuild the state at every turn.
  *   <li>The ingest hands over each committed batch's minimized records ({@link CommittedCopies}),
  *       and the assessor keeps the latest {@link #HELD_RECORDS}; a batch no longer held (or
  *       committed by another instance, or before a restart) is read from the store and decoded.
@@ -56,10 +69,9 @@ import org.slf4j.LoggerFactory;
  * <p>The thread wakes when {@link #wake() told} of a commit, when a reader {@link #awaitAssessed
  * waits} for a position (at once), and every {@link #GATHER}. After a round of steps that assessed
  * records, a commit starts the next no sooner than {@link #GATHER} after it ended: under load a
- * step takes the records of several commits, and the state they share (bands, sellers) is written
- * once per step, not once per commit; after a quiet round, a commit starts a step at once. A step
- * that fails is tried again at the next wake; its log line names the recipient and the failure's
- * type, never a record's values.
+ * step takes the records of several commits; after a quiet round, a commit starts a step at once. A
+ * step that fails is tried again at the next wake; its log line names the recipient and the
+ * failure's type, never a record's values.
  */
 public final class RiskAssessor implements CommittedCopies, AutoCloseable {
   /** The most price rows one step assesses. */
@@ -70,6 +82,13 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
    * from the store again when needed).
    */
   public static final int RESIDENT_VALUES = 100_000;
+
+  /**
+   * The longest the assessor goes, while it has records to assess, without writing the state its
+   * steps changed (a checkpoint); it writes it sooner when the changed values reach half of {@code
+   * residentValues}, and after a round of steps with nothing to assess.
+   */
+  public static final Duration CHECKPOINT = Duration.ofSeconds(10);
 
   /**
    * The most minimized records of committed batches held for the next steps; a batch no longer held
@@ -110,6 +129,13 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
 
   private final Set<String> recipientSet;
   private final int residentValues;
+  private final long checkpointNanos;
+
+  /**
+   * Per recipient, until when ({@link System#nanoTime}) this assessor leaves it to the instance
+   * that moved its cursor last (used by the thread only).
+   */
+  private final Map<String, Long> yielded = new HashMap<>();
 
   /** Serializes steps: the thread's and those a caller runs with {@link #step}. */
   private final Object stepping = new Object();
@@ -143,11 +169,14 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
       Clock clock,
       Listener listener,
       int maxRows,
-      int residentValues) {
-    if (maxRows < 1 || residentValues < 0) {
-      throw new IllegalArgumentException("maxRows must be at least 1, residentValues at least 0");
+      int residentValues,
+      Duration checkpoint) {
+    if (maxRows < 1 || residentValues < 0 || checkpoint.isNegative()) {
+      throw new IllegalArgumentException(
+          "maxRows must be at least 1, residentValues at least 0, checkpoint not negative");
     }
     this.residentValues = residentValues;
+    this.checkpointNanos = checkpoint.toNanos();
     this.store = store;
     this.engine = engine;
     this.recipients = List.copyOf(new LinkedHashSet<>(recipients));
@@ -159,7 +188,18 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
 
   public RiskAssessor(
       GatewayStore store, RiskEngine engine, List<String> recipients, Clock clock, Listener l) {
-    this(store, engine, recipients, clock, l, MAX_ROWS_PER_STEP, RESIDENT_VALUES);
+    this(store, engine, recipients, clock, l, MAX_ROWS_PER_STEP, RESIDENT_VALUES, CHECKPOINT);
+  }
+
+  public RiskAssessor(
+      GatewayStore store,
+      RiskEngine engine,
+      List<String> recipients,
+      Clock clock,
+      Listener listener,
+      int maxRows,
+      int residentValues) {
+    this(store, engine, recipients, clock, listener, maxRows, residentValues, CHECKPOINT);
   }
 
   public List<String> recipients() {
@@ -190,17 +230,30 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     return assess(recipient).assessed();
   }
 
-  /** What one step did, and whether records are left (or another instance was first). */
-  private record Outcome(int assessed, boolean more) {}
+  /**
+   * What one step did: whether records are left, and whether another instance moved the cursor
+   * (then this one leaves the recipient to it for a while).
+   */
+  private record Outcome(int assessed, boolean more, boolean otherInstance) {
+    static final Outcome NONE = new Outcome(0, false, false);
+  }
 
   /**
-   * What the assessor holds of a recipient's stored state between steps: valid while the stored
-   * cursor stands where this assessor's last step left it.
+   * What the assessor holds of a recipient's state between steps: the stored state at {@code
+   * stateSeq} and every change of the records after it up to {@code cursor}, the changes not yet
+   * written. Valid while the stored cursor and state position stand where this assessor left them.
    */
   private static final class Resident {
     final MemoryRiskState state = MemoryRiskState.empty(null);
     long cursor;
+    long stateSeq;
+
+    /** When the state was last written or rebuilt ({@link System#nanoTime}). */
+    long checkpointed = System.nanoTime();
   }
+
+  /** The records of an input judged in feed order, with the findings of the flagged ones. */
+  private record Judged(TreeMap<Long, Assessment> flagged, List<Finding> findings) {}
 
   private Outcome assess(String recipient) {
     synchronized (stepping) {
@@ -216,21 +269,81 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
 
   private Outcome assessHeld(String recipient) {
     Map<String, List<GenericRecord>> pinned = new ConcurrentHashMap<>();
-    RiskInput input =
-        store.riskInput(
-            recipient,
-            maxRows,
-            batchId -> {
-              List<GenericRecord> records = held(new HeldKey(batchId, recipient));
-              if (records != null) {
-                pinned.put(batchId, records);
-              }
-              return records != null;
-            });
+    RiskInput input = store.riskInput(recipient, maxRows, holding(recipient, pinned));
+    Resident resident = residents.get(recipient);
+    boolean valid =
+        resident != null
+            && resident.cursor == input.cursor()
+            && resident.stateSeq == input.stateSeq();
     if (input.rows().isEmpty()) {
       advanced(recipient, input.cursor());
-      return new Outcome(0, false);
+      return new Outcome(0, false, resident != null && !valid);
     }
+    boolean otherInstance = resident != null && !valid;
+    if (!valid) {
+      // First step, or another instance moved the cursor: what was held may be stale.
+      resident = rebuilt(recipient, input);
+      residents.put(recipient, resident);
+    }
+    MemoryRiskState state = resident.state;
+    Judged judged = judge(input, pinned, state);
+    long to = input.rows().get(input.rows().size() - 1).seq();
+    boolean checkpoint =
+        System.nanoTime() - resident.checkpointed >= checkpointNanos
+            || state.changedCount() >= residentValues / 2;
+    RiskStep step =
+        new RiskStep(
+            recipient,
+            input.cursor(),
+            input.stateSeq(),
+            to,
+            judged.flagged(),
+            checkpoint ? state.changes() : Map.of(),
+            checkpoint);
+    if (!store.commitRisk(step)) {
+      // Another instance assessed these rows first; the next step reads from where it left.
+      residents.remove(recipient);
+      return new Outcome(0, true, true);
+    }
+    resident.cursor = to;
+    if (checkpoint) {
+      written(resident);
+    }
+    state.trim(residentValues);
+    advanced(recipient, to);
+    listener.assessed(input.rows().size(), judged.findings());
+    return new Outcome(input.rows().size(), input.more(), otherInstance);
+  }
+
+  /**
+   * The recipient's state at the input's cursor: the stored state, loaded as records need it, and
+   * the records from its position up to the cursor judged again (their findings are stored
+   * already).
+   */
+  private Resident rebuilt(String recipient, RiskInput input) {
+    Resident resident = new Resident();
+    long from = input.stateSeq();
+    while (from < input.cursor()) {
+      Map<String, List<GenericRecord>> pinned = new ConcurrentHashMap<>();
+      RiskInput replay =
+          store.riskReplay(recipient, from, input.cursor(), maxRows, holding(recipient, pinned));
+      if (replay.rows().isEmpty()) {
+        throw new IllegalStateException("the price rows after the stored risk state are missing");
+      }
+      judge(replay, pinned, resident.state);
+      from = replay.rows().get(replay.rows().size() - 1).seq();
+    }
+    resident.cursor = input.cursor();
+    resident.stateSeq = input.stateSeq();
+    return resident;
+  }
+
+  /**
+   * Judges the input's records in feed order against the state, loading the keys it does not hold;
+   * the state learns from each.
+   */
+  private Judged judge(
+      RiskInput input, Map<String, List<GenericRecord>> pinned, MemoryRiskState state) {
     input.copies().forEach((batchId, copy) -> pinned.put(batchId, Feeds.decode(copy).records()));
     List<RiskRecord> records = new ArrayList<>(input.rows().size());
     Set<StateKey> keys = new HashSet<>();
@@ -246,16 +359,9 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     // finds the state an uninterrupted run would have found, so a replay gives the same flags.
     Instant now =
         records.stream().map(RiskRecord::receivedAt).min(Instant::compareTo).orElseThrow();
-    Resident resident = residents.get(recipient);
-    if (resident == null || resident.cursor != input.cursor()) {
-      // First step, or another instance moved the cursor: what was held may be stale.
-      resident = new Resident();
-      residents.put(recipient, resident);
-    }
-    MemoryRiskState state = resident.state;
     state.at(now);
     Set<StateKey> missing = state.missing(keys);
-    state.load(store.riskState(recipient, missing, now), missing);
+    state.load(store.riskState(input.recipient(), missing, now), missing);
     TreeMap<Long, Assessment> flagged = new TreeMap<>();
     List<Finding> findings = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
@@ -265,18 +371,60 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
         findings.addAll(assessment.findings());
       }
     }
-    long to = input.rows().get(input.rows().size() - 1).seq();
-    if (!store.commitRisk(new RiskStep(recipient, input.cursor(), to, flagged, state.changes()))) {
-      // Another instance assessed these rows first; the next step reads from where it left.
-      residents.remove(recipient);
-      return new Outcome(0, true);
+    return new Judged(flagged, findings);
+  }
+
+  /** Which batches the assessor holds the records of, pinning them for the step. */
+  private Predicate<String> holding(String recipient, Map<String, List<GenericRecord>> pinned) {
+    return batchId -> {
+      List<GenericRecord> records = held(new HeldKey(batchId, recipient));
+      if (records != null) {
+        pinned.put(batchId, records);
+      }
+      return records != null;
+    };
+  }
+
+  private void written(Resident resident) {
+    resident.state.clearChanges();
+    resident.stateSeq = resident.cursor;
+    resident.checkpointed = System.nanoTime();
+  }
+
+  /**
+   * Writes the state the recipient's steps changed since the last checkpoint, if any, so that the
+   * store's state follows the cursor: what readers of the stored state (seller summaries, bands)
+   * and other instances see. Durable once it returns.
+   */
+  public void checkpoint(String recipient) {
+    synchronized (stepping) {
+      Resident resident = residents.get(recipient);
+      if (resident == null || resident.state.changedCount() == 0) {
+        return;
+      }
+      RiskStep step =
+          new RiskStep(
+              recipient,
+              resident.cursor,
+              resident.stateSeq,
+              resident.cursor,
+              new TreeMap<>(),
+              resident.state.changes(),
+              true);
+      boolean applied;
+      try {
+        applied = store.commitRisk(step);
+      } catch (RuntimeException | Error e) {
+        residents.remove(recipient);
+        throw e;
+      }
+      if (applied) {
+        written(resident);
+        resident.state.trim(residentValues);
+      } else {
+        residents.remove(recipient);
+      }
     }
-    state.clearChanges();
-    state.trim(residentValues);
-    resident.cursor = to;
-    advanced(recipient, to);
-    listener.assessed(records.size(), findings);
-    return new Outcome(records.size(), input.more());
   }
 
   @Override
@@ -301,12 +449,16 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     }
   }
 
-  /** Steps a recipient until every record committed before the call is assessed. */
+  /**
+   * Steps a recipient until every record committed before the call is assessed, and writes the
+   * state those steps changed.
+   */
   public void catchUp(String recipient) {
     long head = store.lastSeq(recipient, FeedKind.PRICE);
     while (known(recipient) < head) {
       step(recipient);
     }
+    checkpoint(recipient);
   }
 
   /**
@@ -376,9 +528,20 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
           return;
         }
         try {
+          Long until = yielded.get(recipient);
+          if (until != null && System.nanoTime() - until < 0) {
+            // Another instance assesses it: follow its cursor, for the readers waiting here.
+            advanced(recipient, store.riskCursor(recipient));
+            continue;
+          }
+          yielded.remove(recipient);
           Outcome outcome = assess(recipient);
           more |= outcome.more();
           worked |= outcome.assessed() > 0;
+          if (outcome.otherInstance()) {
+            // Taking turns would rebuild the state from the last checkpoint at every turn.
+            yielded.put(recipient, System.nanoTime() + checkpointNanos);
+          }
           if (failing.remove(recipient)) {
             LOG.info("the risk assessor assesses {}'s committed price records again", recipient);
           }
@@ -396,10 +559,27 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
         }
       }
       if (!more) {
+        if (!worked) {
+          checkpointAll();
+        }
         // Gathering pays under load only: after a round with nothing to do, a commit starts a step
         // at once.
         lastRound = worked ? System.nanoTime() : System.nanoTime() - GATHER.toNanos();
         await();
+      }
+    }
+  }
+
+  /** Writes every recipient's pending state; a failure is left for the next checkpoint. */
+  private void checkpointAll() {
+    for (String recipient : recipients) {
+      try {
+        checkpoint(recipient);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "the risk assessor could not write {}'s risk state ({}); writes it later",
+            recipient,
+            e.getClass().getName());
       }
     }
   }
@@ -440,6 +620,10 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (running == null || !running.isAlive()) {
+      // A restart then rebuilds nothing.
+      checkpointAll();
     }
   }
 

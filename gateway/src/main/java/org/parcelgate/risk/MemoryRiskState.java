@@ -188,18 +188,23 @@ public final class MemoryRiskState implements RiskState {
   }
 
   /**
-   * Forgets the values used least recently until at most {@code max} are held, as a cache of a
-   * store that has them. Call it only with no changes pending: a changed value is never forgotten.
+   * Forgets the values used least recently until at most {@code max} are held, or as few as the
+   * values changed since the last {@link #clearChanges} allow: a cache of a store that has every
+   * value not changed since, so a changed value is never forgotten.
    */
   public void trim(int max) {
-    if (!changed.isEmpty()) {
-      throw new IllegalStateException("changes are pending");
+    Iterator<Map.Entry<StateKey, Slot>> oldest = values.entrySet().iterator();
+    for (int excess = values.size() - max; excess > 0 && oldest.hasNext(); ) {
+      if (!changed.contains(oldest.next().getKey())) {
+        oldest.remove();
+        excess--;
+      }
     }
-    Iterator<StateKey> oldest = values.keySet().iterator();
-    for (int excess = values.size() - max; excess > 0 && oldest.hasNext(); excess--) {
-      oldest.next();
-      oldest.remove();
-    }
+  }
+
+  /** How many values changed since the last {@link #clearChanges}. */
+  public int changedCount() {
+    return changed.size();
   }
 
   /** How many keys the state holds, values and known absences. */

@@ -455,6 +455,18 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
+  public RiskInput riskReplay(
+      String recipient, long after, long upTo, int maxRows, Predicate<String> held) {
+    if (maxRows < 1) {
+      throw new IllegalArgumentException("maxRows must be at least 1");
+    }
+    return run(
+        connection ->
+            inTransaction(
+                connection, c -> RiskTables.replay(c, recipient, after, upTo, maxRows, held)));
+  }
+
+  @Override
   public Map<StateKey, MemoryRiskState.Value> riskState(
       String recipient, Collection<StateKey> keys, Instant now) {
     if (keys.isEmpty()) {

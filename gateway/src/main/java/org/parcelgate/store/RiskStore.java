@@ -10,9 +10,10 @@ import org.parcelgate.risk.StateKey;
 /**
  * What the store keeps for the risk assessor (docs/storage.md, "The assessor"): per recipient, a
  * durable cursor of the last price position assessed, the findings of flagged records, and the
- * detectors' state. The assessor reads a step's rows and state, assesses them, and commits the
- * result with the cursor in one transaction; a step read at a cursor that has moved since is not
- * applied, so instances sharing a database never both apply one.
+ * detectors' state with the position it follows. The assessor reads a step's rows and state,
+ * assesses them, and commits the result with the cursor in one transaction (and, at a checkpoint,
+ * the state); a step read at a cursor or state position that has moved since is not applied, so
+ * instances sharing a database never both apply one.
  *
  * <p>Blocking, like the rest of the store: call it from worker threads.
  */
@@ -33,13 +34,24 @@ public interface RiskStore {
    */
   RiskInput riskInput(String recipient, int maxRows, Predicate<String> held);
 
+  /**
+   * The price rows of a recipient after {@code after} up to {@code upTo} (positions already
+   * assessed), at most {@code maxRows}, in feed order, with the minimized copies of their batches
+   * that {@code held} answers false for: what an assessor judges again to rebuild the state from
+   * the stored state's position up to the cursor. The input's cursor is {@code after} and its head
+   * {@code upTo}.
+   */
+  RiskInput riskReplay(
+      String recipient, long after, long upTo, int maxRows, Predicate<String> held);
+
   /** The stored risk state of these keys, without the values expired at {@code now}. */
   Map<StateKey, MemoryRiskState.Value> riskState(
       String recipient, Collection<StateKey> keys, Instant now);
 
   /**
    * Applies a step in one transaction on the store's writer, if the recipient's cursor still stands
-   * at {@code step.fromCursor()}: the findings, the state and the cursor. Durable once it returns.
+   * at {@code step.fromCursor()} and its stored state at {@code step.fromStateSeq()}: the findings,
+   * the cursor and, in a checkpoint, the state and its position. Durable once it returns.
    *
    * @return whether the step was applied; false when another step moved the cursor first, and
    *     nothing was written

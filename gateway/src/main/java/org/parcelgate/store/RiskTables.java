@@ -26,32 +26,37 @@ import org.parcelgate.risk.SellerSummary;
 import org.parcelgate.risk.StateKey;
 
 /**
- * The SQL of the risk assessor (migration V7): per recipient, the cursor of the last price position
- * assessed ({@code risk_cursor}), the findings of flagged records ({@code risk_assessment}) and the
- * detectors' state ({@code risk_state}).
+ * The SQL of the risk assessor (migrations V7, V8): per recipient, the cursor of the last price
+ * position assessed and the position the stored state follows ({@code risk_cursor}), the findings
+ * of flagged records ({@code risk_assessment}) and the detectors' state ({@code risk_state}).
  *
  * <p>A step reads the rows after the cursor on a reader and the state they need, assesses them
  * outside the database, and {@link #apply applies} the result on the writer: the cursor moves by
- * compare-and-set, from the position the step read to the last it assessed, and only if it moved,
- * the findings and the state are written, in the same transaction. Of two instances that assessed
- * the same rows from the same cursor, the one whose step commits second changes nothing (on
- * PostgreSQL the second update waits for the first's row lock and then finds the cursor moved).
- * Since the state a step read was at least as new as the cursor it read, a step that applies saw
- * exactly the state its rows follow: assessments are the same as if one instance had made them.
+ * compare-and-set, from the position the step read to the last it assessed, and only if both the
+ * cursor and the state's position still stand where the step read them, the findings (and, in a
+ * checkpoint, the state changed since the last one and its new position) are written, in the same
+ * transaction. Of two instances that assessed the same rows from the same cursor, the one whose
+ * step commits second changes nothing (on PostgreSQL the second update waits for the first's row
+ * lock and then finds the cursor moved). The stored state is exactly the state after the records up
+ * to its position: an assessor that did not make it loads it and judges the records after it again,
+ * up to the cursor, before a step; a checkpoint between its reads makes its step refused.
  */
 final class RiskTables {
   static final String CURSOR =
       "SELECT COALESCE(MAX(assessed_seq), 0) FROM risk_cursor WHERE recipient = ?";
+  private static final String CURSOR_AND_STATE =
+      "SELECT assessed_seq, state_seq FROM risk_cursor WHERE recipient = ?";
   private static final String HEAD =
       "SELECT COALESCE(MAX(feed_seq), 0) FROM price_record WHERE recipient = ?";
   private static final String ROWS =
       "SELECT feed_seq, marketplace_id, transaction_id, version, batch_id, copy_position,"
           + " received_at_micros FROM price_record WHERE recipient = ? AND feed_seq > ?"
-          + " ORDER BY feed_seq LIMIT ?";
+          + " AND feed_seq <= ? ORDER BY feed_seq LIMIT ?";
   private static final String MOVE_CURSOR =
-      "UPDATE risk_cursor SET assessed_seq = ? WHERE recipient = ? AND assessed_seq = ?";
+      "UPDATE risk_cursor SET assessed_seq = ?, state_seq = ? WHERE recipient = ?"
+          + " AND assessed_seq = ? AND state_seq = ?";
   private static final String FIRST_CURSOR =
-      "INSERT INTO risk_cursor (recipient, assessed_seq) VALUES (?, ?)"
+      "INSERT INTO risk_cursor (recipient, assessed_seq, state_seq) VALUES (?, ?, ?)"
           + " ON CONFLICT (recipient) DO NOTHING";
   private static final String INSERT_ASSESSMENT =
       "INSERT INTO risk_assessment (recipient, feed_seq, score, flags, findings)"
@@ -63,8 +68,8 @@ final class RiskTables {
   private static final String PURGE_STATE =
       "DELETE FROM risk_state WHERE expires_at_micros IS NOT NULL AND expires_at_micros <= ?"
           + " AND recipient NOT IN (SELECT recipient FROM risk_cursor)";
-  private static final String CURSORS = "SELECT recipient, assessed_seq FROM risk_cursor";
-  private static final String FIRST_UNASSESSED =
+  private static final String STATE_SEQS = "SELECT recipient, state_seq FROM risk_cursor";
+  private static final String FIRST_AFTER_STATE =
       "SELECT received_at_micros FROM price_record WHERE recipient = ? AND feed_seq > ?"
           + " ORDER BY feed_seq LIMIT 1";
   private static final String PURGE_RECIPIENT_STATE =
@@ -85,20 +90,59 @@ final class RiskTables {
 
   /**
    * A recipient's next price rows after its risk cursor, at most {@code maxRows}, with their
-   * batches' minimized copies; called inside one read transaction, so cursor, head and rows are of
-   * one snapshot; without the copies of the batches {@code held} answers true for.
+   * batches' minimized copies; called inside one read transaction, so cursor, state position, head
+   * and rows are of one snapshot; without the copies of the batches {@code held} answers true for.
    */
   static RiskInput input(
       Connection connection, String recipient, int maxRows, Predicate<String> held)
       throws SQLException {
-    long cursor = DeliveryTables.single(connection, CURSOR, recipient);
+    long cursor = 0;
+    long stateSeq = 0;
+    try (PreparedStatement select = connection.prepareStatement(CURSOR_AND_STATE)) {
+      select.setString(1, recipient);
+      try (ResultSet row = select.executeQuery()) {
+        if (row.next()) {
+          cursor = row.getLong(1);
+          stateSeq = row.getLong(2);
+        }
+      }
+    }
     long head = DeliveryTables.single(connection, HEAD, recipient);
+    return rows(connection, recipient, cursor, stateSeq, head, maxRows, held);
+  }
+
+  /**
+   * The price rows of a recipient after {@code after} up to {@code upTo}, at most {@code maxRows},
+   * with their batches' minimized copies (those {@code held} answers false for): what a replay of
+   * records already assessed reads. The input's cursor is {@code after} and its head {@code upTo}.
+   */
+  static RiskInput replay(
+      Connection connection,
+      String recipient,
+      long after,
+      long upTo,
+      int maxRows,
+      Predicate<String> held)
+      throws SQLException {
+    return rows(connection, recipient, after, after, upTo, maxRows, held);
+  }
+
+  private static RiskInput rows(
+      Connection connection,
+      String recipient,
+      long cursor,
+      long stateSeq,
+      long head,
+      int maxRows,
+      Predicate<String> held)
+      throws SQLException {
     List<RiskInput.Row> rows = new ArrayList<>();
     if (head > cursor) {
       try (PreparedStatement select = connection.prepareStatement(ROWS)) {
         select.setString(1, recipient);
         select.setLong(2, cursor);
-        select.setInt(3, maxRows);
+        select.setLong(3, head);
+        select.setInt(4, maxRows);
         try (ResultSet row = select.executeQuery()) {
           while (row.next()) {
             rows.add(
@@ -127,7 +171,7 @@ final class RiskTables {
                             "a price record's batch has no minimized copy for its recipient")));
       }
     }
-    return new RiskInput(recipient, cursor, head, rows, copies);
+    return new RiskInput(recipient, cursor, stateSeq, head, rows, copies);
   }
 
   /**
@@ -177,9 +221,10 @@ final class RiskTables {
   }
 
   /**
-   * Applies a step if the recipient's cursor still stands where the step read it: moves the cursor,
-   * stores the flagged records' findings and the changed state. Returns whether it did; if not,
-   * nothing is written.
+   * Applies a step if the recipient's cursor and the position its stored state follows still stand
+   * where the step read them: moves the cursor, stores the flagged records' findings and, in a
+   * checkpoint, the changed state and its position. Returns whether it did; if not, nothing is
+   * written.
    */
   static boolean apply(Connection connection, RiskStep step) throws SQLException {
     if (!moveCursor(connection, step)) {
@@ -201,12 +246,8 @@ final class RiskTables {
     if (!step.state().isEmpty()) {
       // Sorted by key, so the pages of one kind's values are written together.
       List<Map.Entry<StateKey, MemoryRiskState.Value>> sorted =
-          step.state().entrySet().stream()
-              .sorted(
-                  Comparator.comparing(
-                          (Map.Entry<StateKey, MemoryRiskState.Value> e) -> e.getKey().kind())
-                      .thenComparing(e -> e.getKey().key()))
-              .toList();
+          new ArrayList<>(step.state().entrySet());
+      sorted.sort(Map.Entry.comparingByKey(BY_KIND_AND_KEY));
       try (PreparedStatement upsert = connection.prepareStatement(UPSERT_STATE)) {
         for (Map.Entry<StateKey, MemoryRiskState.Value> entry : sorted) {
           upsert.setString(1, step.recipient());
@@ -226,11 +267,17 @@ final class RiskTables {
     return true;
   }
 
+  private static final Comparator<StateKey> BY_KIND_AND_KEY =
+      Comparator.comparing(StateKey::kind).thenComparing(StateKey::key);
+
   private static boolean moveCursor(Connection connection, RiskStep step) throws SQLException {
+    long stateSeq = step.checkpoint() ? step.toCursor() : step.fromStateSeq();
     try (PreparedStatement update = connection.prepareStatement(MOVE_CURSOR)) {
       update.setLong(1, step.toCursor());
-      update.setString(2, step.recipient());
-      update.setLong(3, step.fromCursor());
+      update.setLong(2, stateSeq);
+      update.setString(3, step.recipient());
+      update.setLong(4, step.fromCursor());
+      update.setLong(5, step.fromStateSeq());
       if (update.executeUpdate() == 1) {
         return true;
       }
@@ -242,26 +289,27 @@ final class RiskTables {
     try (PreparedStatement insert = connection.prepareStatement(FIRST_CURSOR)) {
       insert.setString(1, step.recipient());
       insert.setLong(2, step.toCursor());
+      insert.setLong(3, stateSeq);
       return insert.executeUpdate() == 1;
     }
   }
 
-  /** Deletes the state whose expiry is at or before {@code now}; returns how many values. */
   /**
    * Deletes state that has expired for good: per recipient, expired before both {@code now} and the
-   * receipt of its first record not yet assessed, since the assessor judges expiry by the records'
-   * own time (a backlog must find the state an uninterrupted run would have found).
+   * receipt of its first record after the position its stored state follows, since the assessor
+   * judges expiry by the records' own time (a backlog, or a replay after a restart, must find the
+   * state an uninterrupted run would have found).
    */
   static int purge(Connection connection, Instant now) throws SQLException {
     int purged = 0;
     List<String[]> cursors = new ArrayList<>();
-    try (PreparedStatement select = connection.prepareStatement(CURSORS);
+    try (PreparedStatement select = connection.prepareStatement(STATE_SEQS);
         ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
         cursors.add(new String[] {rows.getString(1), Long.toString(rows.getLong(2))});
       }
     }
-    try (PreparedStatement first = connection.prepareStatement(FIRST_UNASSESSED);
+    try (PreparedStatement first = connection.prepareStatement(FIRST_AFTER_STATE);
         PreparedStatement purge = connection.prepareStatement(PURGE_RECIPIENT_STATE)) {
       for (String[] cursor : cursors) {
         long before = micros(now);

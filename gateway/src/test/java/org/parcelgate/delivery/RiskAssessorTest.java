@@ -526,6 +526,86 @@ class RiskAssessorTest {
     assertThat(expected).filteredOn(Assessment::flagged).hasSize(4);
   }
 
+  private RiskAssessor assessor(GatewayStore store, int maxRows, Duration checkpoint) {
+    RiskAssessor assessor =
+        new RiskAssessor(
+            store,
+            engine(),
+            List.of(NL),
+            new MutableClock(NOW),
+            RiskAssessor.Listener.NONE,
+            maxRows,
+            RiskAssessor.RESIDENT_VALUES,
+            checkpoint);
+    opened.add(assessor);
+    return assessor;
+  }
+
+  private static final List<StateKey> SELLER_COUNTS =
+      List.of(
+          new StateKey(ValueAndCount.KIND, "seller-a"),
+          new StateKey(ValueAndCount.KIND, "seller-b"));
+
+  @Test
+  void stepsBetweenCheckpointsLeaveTheStateUnwrittenUntilTheCheckpoint() {
+    GatewayStore store = embedded(data);
+    commitThreeBatches(store);
+    RiskAssessor assessor = assessor(store, 2, Duration.ofDays(1));
+
+    assertThat(assessor.step(NL)).isEqualTo(2);
+    assertThat(assessor.step(NL)).isEqualTo(2);
+
+    assertThat(store.riskCursor(NL)).isEqualTo(4);
+    assertThat(store.riskState(NL, SELLER_COUNTS, NOW)).isEmpty();
+
+    assessor.checkpoint(NL);
+
+    assertThat(store.riskState(NL, SELLER_COUNTS, NOW))
+        .extractingFromEntries(entry -> ByteBuffer.wrap(entry.getValue().value()).getLong())
+        .containsExactlyInAnyOrder(3L, 1L);
+  }
+
+  @Test
+  void
+      anAssessorLostBetweenCheckpointsIsFollowedByOneThatJudgesTheRecordsAfterTheStoredStateAgain() {
+    GatewayStore reference = embedded(data.resolve("once"));
+    commitThreeBatches(reference);
+    RiskAssessor alone = assessor(reference, RiskAssessor.MAX_ROWS_PER_STEP, Duration.ZERO);
+    alone.catchUp(NL);
+    List<Assessment> expected = assessments(new Feeds(reference, List.of(), alone, WAIT));
+
+    GatewayStore shared = embedded(data.resolve("crashed"));
+    commitThreeBatches(shared);
+    // The first checkpoints after its first step only, then is lost (never closed: no last one).
+    RiskAssessor lost = assessor(shared, 2, Duration.ZERO);
+    assertThat(lost.step(NL)).isEqualTo(2);
+    RiskAssessor unwritten =
+        new RiskAssessor(
+            shared,
+            engine(),
+            List.of(NL),
+            new MutableClock(NOW),
+            RiskAssessor.Listener.NONE,
+            2,
+            RiskAssessor.RESIDENT_VALUES,
+            Duration.ofDays(1));
+    assertThat(unwritten.step(NL)).isEqualTo(2);
+    assertThat(shared.riskInput(NL, 10).stateSeq()).isEqualTo(2);
+    assertThat(shared.riskCursor(NL)).isEqualTo(4);
+
+    RiskAssessor next = assessor(shared, 2, Duration.ofDays(1));
+    next.catchUp(NL);
+
+    assertThat(assessments(new Feeds(shared, List.of(), next, WAIT)))
+        .containsExactlyElementsOf(expected)
+        .filteredOn(Assessment::flagged)
+        .hasSize(4);
+    // Records 3 and 4 were judged again for the state, not counted twice.
+    assertThat(shared.riskState(NL, SELLER_COUNTS, NOW))
+        .extractingFromEntries(entry -> ByteBuffer.wrap(entry.getValue().value()).getLong())
+        .containsExactlyInAnyOrder(5L, 2L);
+  }
+
   @Test
   void stateHeldBetweenStepsGivesTheSameAssessmentsAsStateReadAgainEachStep() {
     GatewayStore reading = embedded(data.resolve("reading"));

@@ -89,7 +89,7 @@ class RiskTablesTest {
   }
 
   private static RiskStep step(long from, long to, Map<Long, Assessment> flagged) {
-    return new RiskStep(RECIPIENT, from, to, new TreeMap<>(flagged), Map.of());
+    return RiskStep.checkpoint(RECIPIENT, from, from, to, new TreeMap<>(flagged), Map.of());
   }
 
   @Test
@@ -138,8 +138,9 @@ class RiskTablesTest {
 
     boolean applied =
         store.commitRisk(
-            new RiskStep(
+            RiskStep.checkpoint(
                 RECIPIENT,
+                0,
                 0,
                 3,
                 new TreeMap<>(Map.of(2L, SPLIT)),
@@ -175,8 +176,9 @@ class RiskTablesTest {
     // A second step read at cursor 0 (another instance's, or a stale one) is refused whole.
     boolean applied =
         store.commitRisk(
-            new RiskStep(
+            RiskStep.checkpoint(
                 RECIPIENT,
+                0,
                 0,
                 4,
                 new TreeMap<>(Map.of(3L, UNDERVALUED_AND_LATE)),
@@ -191,6 +193,80 @@ class RiskTablesTest {
     // From where the cursor stands, the next step applies.
     assertThat(store.commitRisk(step(2, 4, Map.of(3L, UNDERVALUED_AND_LATE)))).isTrue();
     assertThat(store.riskCursor(RECIPIENT)).isEqualTo(4);
+  }
+
+  @Test
+  void aStepReadBeforeACheckpointOfTheStateIsNotApplied() {
+    commit(1, 4);
+    StateKey band = new StateKey("band", "610910");
+    assertThat(store.commitRisk(new RiskStep(RECIPIENT, 0, 0, 2, new TreeMap<>(), Map.of(), false)))
+        .isTrue();
+    // Another instance writes the state at the cursor without moving it.
+    assertThat(
+            store.commitRisk(
+                RiskStep.checkpoint(
+                    RECIPIENT,
+                    2,
+                    0,
+                    2,
+                    new TreeMap<>(),
+                    Map.of(band, new MemoryRiskState.Value(new byte[] {1}, null)))))
+        .isTrue();
+
+    // A step that read the state at 0 judged records 1 and 2 again on state that has them.
+    boolean applied =
+        store.commitRisk(
+            new RiskStep(RECIPIENT, 2, 0, 4, new TreeMap<>(Map.of(3L, SPLIT)), Map.of(), false));
+
+    assertThat(applied).isFalse();
+    assertThat(store.riskCursor(RECIPIENT)).isEqualTo(2);
+    assertThat(store.riskInput(RECIPIENT, 10).stateSeq()).isEqualTo(2);
+    assertThat(store.priceRecords(FeedQuery.after(RECIPIENT, 0, 10)))
+        .extracting(StoredPrice::assessment)
+        .containsExactly(Assessment.NONE, Assessment.NONE, null, null);
+    assertThat(store.commitRisk(new RiskStep(RECIPIENT, 2, 2, 4, new TreeMap<>(), Map.of(), false)))
+        .isTrue();
+  }
+
+  @Test
+  void aStepBetweenCheckpointsMovesTheCursorButLeavesTheStoredStateWhereItWas() {
+    commit(1, 3);
+    StateKey band = new StateKey("band", "610910");
+    assertThat(
+            store.commitRisk(
+                RiskStep.checkpoint(
+                    RECIPIENT,
+                    0,
+                    0,
+                    1,
+                    new TreeMap<>(),
+                    Map.of(band, new MemoryRiskState.Value(new byte[] {1}, null)))))
+        .isTrue();
+
+    assertThat(store.commitRisk(new RiskStep(RECIPIENT, 1, 1, 3, new TreeMap<>(), Map.of(), false)))
+        .isTrue();
+
+    RiskInput input = store.riskInput(RECIPIENT, 10);
+    assertThat(input.cursor()).isEqualTo(3);
+    assertThat(input.stateSeq()).isEqualTo(1);
+    assertThat(input.rows()).isEmpty();
+  }
+
+  @Test
+  void aReplayReadsTheRowsAfterTheStoredStateUpToTheCursorOnly() {
+    commit(3, 2);
+    assertThat(store.commitRisk(new RiskStep(RECIPIENT, 0, 0, 4, new TreeMap<>(), Map.of(), false)))
+        .isTrue();
+
+    RiskInput first = store.riskReplay(RECIPIENT, 0, 4, 3, batchId -> false);
+    RiskInput last = store.riskReplay(RECIPIENT, 3, 4, 10, batchId -> batchId.equals("b2"));
+
+    assertThat(first.rows()).extracting(RiskInput.Row::seq).containsExactly(1L, 2L, 3L);
+    assertThat(first.more()).isTrue();
+    assertThat(first.copies()).containsOnlyKeys("b1", "b2");
+    assertThat(last.rows()).extracting(RiskInput.Row::seq).containsExactly(4L);
+    assertThat(last.more()).isFalse();
+    assertThat(last.copies()).isEmpty();
   }
 
   @Test
@@ -281,8 +357,9 @@ class RiskTablesTest {
     SellerSummary summary = SellerSummary.EMPTY.withAssessment(SPLIT);
     assertThat(
             store.commitRisk(
-                new RiskStep(
+                RiskStep.checkpoint(
                     RECIPIENT,
+                    0,
                     0,
                     2,
                     new TreeMap<>(Map.of(1L, SPLIT)),
@@ -310,8 +387,9 @@ class RiskTablesTest {
     commit(1, 1);
     assertThat(
             store.commitRisk(
-                new RiskStep(
+                RiskStep.checkpoint(
                     RECIPIENT,
+                    0,
                     0,
                     1,
                     new TreeMap<>(),
@@ -336,6 +414,35 @@ class RiskTablesTest {
   }
 
   @Test
+  void thePurgeKeepsTheStateAReplayFromTheStoredPositionNeeds() {
+    commit(2, 1);
+    StateKey group = new StateKey("split-group", "a");
+    assertThat(
+            store.commitRisk(
+                RiskStep.checkpoint(
+                    RECIPIENT,
+                    0,
+                    0,
+                    1,
+                    new TreeMap<>(),
+                    Map.of(
+                        group, new MemoryRiskState.Value(new byte[] {1}, NOW.plusSeconds(1800))))))
+        .isTrue();
+    // Record 2 is assessed, but the state does not follow it yet: a replay judges it again, at its
+    // receipt, when the value had not expired.
+    assertThat(store.commitRisk(new RiskStep(RECIPIENT, 1, 1, 2, new TreeMap<>(), Map.of(), false)))
+        .isTrue();
+
+    assertThat(store.purgeExpiredRiskState(NOW.plusSeconds(3600))).isZero();
+    assertThat(store.riskState(RECIPIENT, List.of(group), NOW)).containsOnlyKeys(group);
+
+    // Once the state follows record 2, no record left to judge needs the value.
+    assertThat(store.commitRisk(RiskStep.checkpoint(RECIPIENT, 2, 1, 2, new TreeMap<>(), Map.of())))
+        .isTrue();
+    assertThat(store.purgeExpiredRiskState(NOW.plusSeconds(3600))).isEqualTo(1);
+  }
+
+  @Test
   void stateLoadsInChunksOfKeysOfSeveralKinds() {
     Map<StateKey, MemoryRiskState.Value> values = new HashMap<>();
     List<StateKey> asked = new ArrayList<>();
@@ -347,7 +454,8 @@ class RiskTablesTest {
       }
     }
     commit(1, 1);
-    assertThat(store.commitRisk(new RiskStep(RECIPIENT, 0, 1, new TreeMap<>(), values))).isTrue();
+    assertThat(store.commitRisk(RiskStep.checkpoint(RECIPIENT, 0, 0, 1, new TreeMap<>(), values)))
+        .isTrue();
 
     Map<StateKey, MemoryRiskState.Value> loaded = store.riskState(RECIPIENT, asked, NOW);
 
