@@ -119,12 +119,12 @@ public final class UndervaluationDetector implements Detector {
     if (line.originCountry() != null) {
       UnitValueBand byOrigin = band(line.hs6(), line.unit(), line.originCountry(), state, bands);
       if (byOrigin.records() >= settings.minBandRecords()) {
-        return Optional.of(learned(line, cents, logValue, byOrigin, true));
+        return learned(line, cents, logValue, byOrigin, true);
       }
     }
     UnitValueBand all = band(line.hs6(), line.unit(), null, state, bands);
     if (all.records() >= settings.minBandRecords()) {
-      return Optional.of(learned(line, cents, logValue, all, false));
+      return learned(line, cents, logValue, all, false);
     }
     return reference
         .find(line.hs6(), line.unit())
@@ -140,17 +140,23 @@ public final class UndervaluationDetector implements Detector {
                     false));
   }
 
-  private static Judged learned(
+  private Optional<Judged> learned(
       RiskRecord.Line line, long cents, double logValue, UnitValueBand band, boolean byOrigin) {
     double median = band.logMedian();
-    return new Judged(
-        line,
-        cents,
-        UnitValueBand.toEurCents(median),
-        (median - logValue) / band.deviation(),
-        band.records(),
-        true,
-        byOrigin);
+    if (median - logValue < settings.flagBelowDeviations() * UnitValueBand.MIN_DEVIATION) {
+      // Not that far below even at the least deviation a band has: not flagged, whatever the
+      // band's deviation (a pass over its histogram after every value it learned).
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Judged(
+            line,
+            cents,
+            UnitValueBand.toEurCents(median),
+            (median - logValue) / band.deviation(),
+            band.records(),
+            true,
+            byOrigin));
   }
 
   private static UnitValueBand band(

@@ -189,11 +189,13 @@ class RiskGatewayTest {
   @Test
   void sellerRecordsCarryTheSellersSummary() {
     FeedQuery sellers = FeedQuery.after(NL, 0, 100);
-    Await.until(() -> gateway.feeds().sellers(sellers).size() == 50, "the seller feed followed");
+    // Summaries are read from the stored state: as of the assessor's last checkpoint, which an
+    // idle assessor writes within a round of its last step.
+    Await.until(
+        () -> summaries(sellers).size() == 50 && summaries(sellers).get("seller-3").assessed() == 2,
+        "the seller feed followed and the assessor's state was written");
 
-    Map<String, SellerSummary> risk =
-        gateway.feeds().sellers(sellers).stream()
-            .collect(Collectors.toMap(s -> s.stored().sellerId(), s -> s.stored().risk()));
+    Map<String, SellerSummary> risk = summaries(sellers);
 
     assertThat(risk.get("seller-3").assessed()).isEqualTo(2);
     assertThat(risk.get("seller-3").flagged())
@@ -201,6 +203,11 @@ class RiskGatewayTest {
             Map.entry(Flag.IOSS_OF_ANOTHER_SELLER, 2L), Map.entry(Flag.SPLIT_CONSIGNMENT, 1L));
     assertThat(risk.get("seller-20").assessed()).isEqualTo(1);
     assertThat(risk.get("seller-20").flagged()).isEmpty();
+  }
+
+  private static Map<String, SellerSummary> summaries(FeedQuery sellers) {
+    return gateway.feeds().sellers(sellers).stream()
+        .collect(Collectors.toMap(s -> s.stored().sellerId(), s -> s.stored().risk()));
   }
 
   @Test

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -267,6 +270,32 @@ class RiskTablesTest {
     assertThat(last.rows()).extracting(RiskInput.Row::seq).containsExactly(4L);
     assertThat(last.more()).isFalse();
     assertThat(last.copies()).isEmpty();
+  }
+
+  @Test
+  void aDatabaseFromBeforeCheckpointsHasItsStoredStateAtItsCursor() throws Exception {
+    Path old = data.resolve("v7");
+    java.nio.file.Files.createDirectories(old);
+    try (Connection connection = engine.connect(old)) {
+      Migrations.migrate(
+          connection,
+          engine.dialect(),
+          Migrations.shipped().subList(0, 7),
+          Clock.fixed(NOW, ZoneOffset.UTC));
+      connection.setAutoCommit(false);
+      try (Statement insert = connection.createStatement()) {
+        insert.execute(
+            "INSERT INTO risk_cursor (recipient, assessed_seq) VALUES ('" + RECIPIENT + "', 42)");
+      }
+      connection.commit();
+    }
+
+    try (GatewayStore migrated = engine.open(old, new MutableClock(NOW))) {
+      RiskInput input = migrated.riskInput(RECIPIENT, 10);
+      // The state was written with every step until then: nothing to judge again.
+      assertThat(input.cursor()).isEqualTo(42);
+      assertThat(input.stateSeq()).isEqualTo(42);
+    }
   }
 
   @Test
