@@ -59,8 +59,9 @@ import org.slf4j.LoggerFactory;
  *       only while the stored cursor and state position stand where this assessor's last step left
  *       them: moved by another instance, a step refused or failed, and everything held for the
  *       recipient is forgotten. An assessor that finds another instance assessing a recipient
- *       leaves it to that instance for {@link #CHECKPOINT} (following its cursor for the readers
- *       waiting here), since taking turns would rebuild the state at every turn.
+ *       leaves it to that instance for as long as it keeps moving the cursor (looking every {@link
+ *       #YIELD}, and following the cursor for the readers waiting here), since taking turns would
+ *       rebuild the state at every turn.
  *   <li>The ingest hands over each committed batch's minimized records ({@link CommittedCopies}),
  *       and the assessor keeps the latest {@link #HELD_RECORDS}; a batch no longer held (or
  *       committed by another instance, or before a restart) is read from the store and decoded.
@@ -132,10 +133,16 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
   private final long checkpointNanos;
 
   /**
-   * Per recipient, until when ({@link System#nanoTime}) this assessor leaves it to the instance
-   * that moved its cursor last (used by the thread only).
+   * How long the assessor leaves a recipient to another instance that moved its cursor, before it
+   * looks whether that instance still moves it.
    */
-  private final Map<String, Long> yielded = new HashMap<>();
+  public static final Duration YIELD = Duration.ofSeconds(2);
+
+  /** A recipient left to another instance: until when, and the stored cursor then. */
+  private record Yield(long until, long cursor) {}
+
+  /** Per recipient, while this assessor leaves it to another instance (the thread's only). */
+  private final Map<String, Yield> yielded = new HashMap<>();
 
   /** Serializes steps: the thread's and those a caller runs with {@link #step}. */
   private final Object stepping = new Object();
@@ -528,19 +535,17 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
           return;
         }
         try {
-          Long until = yielded.get(recipient);
-          if (until != null && System.nanoTime() - until < 0) {
-            // Another instance assesses it: follow its cursor, for the readers waiting here.
-            advanced(recipient, store.riskCursor(recipient));
+          if (leftToAnother(recipient)) {
             continue;
           }
-          yielded.remove(recipient);
           Outcome outcome = assess(recipient);
           more |= outcome.more();
           worked |= outcome.assessed() > 0;
           if (outcome.otherInstance()) {
             // Taking turns would rebuild the state from the last checkpoint at every turn.
-            yielded.put(recipient, System.nanoTime() + checkpointNanos);
+            yielded.put(
+                recipient,
+                new Yield(System.nanoTime() + YIELD.toNanos(), store.riskCursor(recipient)));
           }
           if (failing.remove(recipient)) {
             LOG.info("the risk assessor assesses {}'s committed price records again", recipient);
@@ -568,6 +573,30 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
         await();
       }
     }
+  }
+
+  /**
+   * Whether the recipient is left to another instance this round: while its {@link #YIELD} lasts,
+   * and again for as long as that instance keeps moving the cursor. Meanwhile the stored cursor is
+   * followed, for the readers waiting here.
+   */
+  private boolean leftToAnother(String recipient) {
+    Yield yield = yielded.get(recipient);
+    if (yield == null) {
+      return false;
+    }
+    long cursor = store.riskCursor(recipient);
+    advanced(recipient, cursor);
+    if (System.nanoTime() - yield.until() < 0) {
+      return true;
+    }
+    if (cursor > yield.cursor()) {
+      yielded.put(recipient, new Yield(System.nanoTime() + YIELD.toNanos(), cursor));
+      return true;
+    }
+    // It stopped (or has nothing to assess): this instance takes the recipient again.
+    yielded.remove(recipient);
+    return false;
   }
 
   /** Writes every recipient's pending state; a failure is left for the next checkpoint. */

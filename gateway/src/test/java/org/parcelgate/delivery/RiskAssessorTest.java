@@ -784,4 +784,67 @@ class RiskAssessorTest {
             assessments(
                 new Feeds(alone, List.of(), assessor(alone, 1, RiskAssessor.Listener.NONE), WAIT)));
   }
+
+  @Test
+  void twoRunningInstancesOnOnePostgresqlDatabaseAssessEachRecordOnceAsOneWould() {
+    PostgresStore.Server database = Postgres.freshDatabase();
+    GatewayStore one = postgres(database);
+    GatewayStore two = postgres(database);
+    AtomicLong assessed = new AtomicLong();
+    RiskAssessor.Listener counting = (records, findings) -> assessed.addAndGet(records);
+    // State written rarely, so that a takeover judges records again from the last checkpoint.
+    RiskAssessor first =
+        new RiskAssessor(
+            one,
+            engine(),
+            List.of(NL),
+            new MutableClock(NOW),
+            counting,
+            3,
+            RiskAssessor.RESIDENT_VALUES,
+            Duration.ofDays(1));
+    RiskAssessor second =
+        new RiskAssessor(
+            two,
+            engine(),
+            List.of(NL),
+            new MutableClock(NOW),
+            counting,
+            3,
+            RiskAssessor.RESIDENT_VALUES,
+            Duration.ofDays(1));
+    opened.add(first);
+    opened.add(second);
+    first.start();
+    second.start();
+    List<List<Sale>> committed = new ArrayList<>();
+    int batches = 20;
+    for (int batch = 1; batch <= batches; batch++) {
+      List<Sale> sales = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        sales.add(new Sale("t" + batch + "-" + i, "seller-" + (i % 2), 4_000L * (i + batch)));
+      }
+      committed.add(sales);
+      commit(batch % 2 == 0 ? one : two, "b" + batch, sales);
+      first.wake();
+      second.wake();
+    }
+    long records = batches * 4L;
+
+    assertThat(first.awaitAssessed(NL, records, WAIT)).isEqualTo(records);
+    assertThat(second.awaitAssessed(NL, records, WAIT)).isEqualTo(records);
+    // Closed, each has told of its last step.
+    first.close();
+    second.close();
+
+    assertThat(assessed.get()).isEqualTo(records);
+    GatewayStore alone = embedded(data.resolve("alone"));
+    for (int batch = 1; batch <= batches; batch++) {
+      commit(alone, "b" + batch, committed.get(batch - 1));
+    }
+    RiskAssessor reference = assessor(alone, 1, RiskAssessor.Listener.NONE);
+    reference.catchUp(NL);
+    assertThat(assessments(new Feeds(one, List.of(), first, WAIT)))
+        .containsExactlyElementsOf(assessments(new Feeds(alone, List.of(), reference, WAIT)));
+  }
 }
