@@ -1,6 +1,8 @@
 package org.parcelgate.delivery;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,6 +92,20 @@ class SharedPushTest {
   private static void answer(int status) {
     customs.resetMappings();
     customs.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(status)));
+  }
+
+  /**
+   * Price deliveries answered with {@code status}, seller deliveries accepted: a stream retries its
+   * delivery in flight before the other stream's next, so a refused seller delivery formed before
+   * the price records were assessed would keep the price stream waiting.
+   */
+  private static void answerPrices(int status) {
+    customs.resetMappings();
+    customs.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200)));
+    customs.stubFor(
+        post(urlEqualTo(PATH))
+            .withRequestBody(matchingJsonPath("$.feed", equalTo("price")))
+            .willReturn(aResponse().withStatus(status)));
   }
 
   private static Map<String, String> environment(PostgresStore.Server database, String lease) {
@@ -207,7 +223,7 @@ class SharedPushTest {
     PostgresStore.Server asRole =
         new PostgresStore.Server(
             database.url().replaceAll("\\?.*", ""), role, new char[0], Postgres.READERS);
-    answer(503);
+    answerPrices(503);
     TestGateway.Running doomed = start(environment(asRole, "1500ms"));
     pushBatch(doomed, 1);
     Await.until(
