@@ -87,7 +87,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
   /**
    * The longest the assessor goes, while it has records to assess, without writing the state its
    * steps changed (a checkpoint); it writes it sooner when the changed values reach half of {@code
-   * residentValues}, and after a round of steps with nothing to assess.
+   * residentValues}, and once a step finds nothing left to assess for the recipient.
    */
   public static final Duration CHECKPOINT = Duration.ofSeconds(10);
 
@@ -284,9 +284,17 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
             && resident.stateSeq == input.stateSeq();
     if (input.rows().isEmpty()) {
       advanced(recipient, input.cursor());
-      return new Outcome(0, false, resident != null && !valid);
+      if (resident != null && !valid) {
+        // Another instance assesses the recipient: what was held is stale for good.
+        residents.remove(recipient);
+        return new Outcome(0, false, true);
+      }
+      if (resident != null && resident.state.changedCount() > 0) {
+        // Nothing left to assess for this recipient, whatever the others do: write its state.
+        writeCheckpoint(recipient, resident);
+      }
+      return Outcome.NONE;
     }
-    boolean otherInstance = resident != null && !valid;
     if (!valid) {
       // First step, or another instance moved the cursor: what was held may be stale.
       resident = rebuilt(recipient, input);
@@ -319,7 +327,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     state.trim(residentValues);
     advanced(recipient, to);
     listener.assessed(input.rows().size(), judged.findings());
-    return new Outcome(input.rows().size(), input.more(), otherInstance);
+    return new Outcome(input.rows().size(), input.more(), false);
   }
 
   /**
@@ -362,16 +370,18 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
       records.add(record);
       keys.addAll(engine.keys(record));
     }
-    // State expires by the records' own time, not the clock's: a backlog assessed days later
-    // finds the state an uninterrupted run would have found, so a replay gives the same flags.
-    Instant now =
+    // State expires by each record's own time, not the clock's, nor the step's: a backlog assessed
+    // days later, or a replay whose steps are cut differently, finds the state an uninterrupted run
+    // would have found, so it gives the same flags. The load asks at the earliest of them.
+    Instant earliest =
         records.stream().map(RiskRecord::receivedAt).min(Instant::compareTo).orElseThrow();
-    state.at(now);
+    state.at(earliest);
     Set<StateKey> missing = state.missing(keys);
-    state.load(store.riskState(input.recipient(), missing, now), missing);
+    state.load(store.riskState(input.recipient(), missing, earliest), missing);
     TreeMap<Long, Assessment> flagged = new TreeMap<>();
     List<Finding> findings = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
+      state.at(records.get(i).receivedAt());
       Assessment assessment = engine.assess(records.get(i), state);
       if (assessment.flagged()) {
         flagged.put(input.rows().get(i).seq(), assessment);
@@ -406,31 +416,37 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
   public void checkpoint(String recipient) {
     synchronized (stepping) {
       Resident resident = residents.get(recipient);
-      if (resident == null || resident.state.changedCount() == 0) {
-        return;
+      if (resident != null && resident.state.changedCount() > 0) {
+        writeCheckpoint(recipient, resident);
       }
-      RiskStep step =
-          new RiskStep(
-              recipient,
-              resident.cursor,
-              resident.stateSeq,
-              resident.cursor,
-              new TreeMap<>(),
-              resident.state.changes(),
-              true);
-      boolean applied;
-      try {
-        applied = store.commitRisk(step);
-      } catch (RuntimeException | Error e) {
-        residents.remove(recipient);
-        throw e;
-      }
-      if (applied) {
-        written(resident);
-        resident.state.trim(residentValues);
-      } else {
-        residents.remove(recipient);
-      }
+    }
+  }
+
+  /**
+   * Writes what the resident changed since its last checkpoint; forgets it if refused or failed.
+   */
+  private void writeCheckpoint(String recipient, Resident resident) {
+    boolean applied;
+    try {
+      applied =
+          store.commitRisk(
+              new RiskStep(
+                  recipient,
+                  resident.cursor,
+                  resident.stateSeq,
+                  resident.cursor,
+                  new TreeMap<>(),
+                  resident.state.changes(),
+                  true));
+    } catch (RuntimeException | Error e) {
+      residents.remove(recipient);
+      throw e;
+    }
+    if (applied) {
+      written(resident);
+      resident.state.trim(residentValues);
+    } else {
+      residents.remove(recipient);
     }
   }
 
@@ -564,9 +580,6 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
         }
       }
       if (!more) {
-        if (!worked) {
-          checkpointAll();
-        }
         // Gathering pays under load only: after a round with nothing to do, a commit starts a step
         // at once.
         lastRound = worked ? System.nanoTime() : System.nanoTime() - GATHER.toNanos();

@@ -27,7 +27,7 @@ import org.parcelgate.risk.StateKey;
 
 /**
  * The SQL of the risk assessor (migrations V7, V8): per recipient, the cursor of the last price
- * position assessed and the position the stored state follows ({@code risk_cursor}), the findings
+ * position assessed and the position the stored state follows ({@code risk_position}), the findings
  * of flagged records ({@code risk_assessment}) and the detectors' state ({@code risk_state}).
  *
  * <p>A step reads the rows after the cursor on a reader and the state they need, assesses them
@@ -43,9 +43,9 @@ import org.parcelgate.risk.StateKey;
  */
 final class RiskTables {
   static final String CURSOR =
-      "SELECT COALESCE(MAX(assessed_seq), 0) FROM risk_cursor WHERE recipient = ?";
+      "SELECT COALESCE(MAX(assessed_seq), 0) FROM risk_position WHERE recipient = ?";
   private static final String CURSOR_AND_STATE =
-      "SELECT assessed_seq, state_seq FROM risk_cursor WHERE recipient = ?";
+      "SELECT assessed_seq, state_seq FROM risk_position WHERE recipient = ?";
   private static final String HEAD =
       "SELECT COALESCE(MAX(feed_seq), 0) FROM price_record WHERE recipient = ?";
   private static final String ROWS =
@@ -53,10 +53,10 @@ final class RiskTables {
           + " received_at_micros FROM price_record WHERE recipient = ? AND feed_seq > ?"
           + " AND feed_seq <= ? ORDER BY feed_seq LIMIT ?";
   private static final String MOVE_CURSOR =
-      "UPDATE risk_cursor SET assessed_seq = ?, state_seq = ? WHERE recipient = ?"
+      "UPDATE risk_position SET assessed_seq = ?, state_seq = ? WHERE recipient = ?"
           + " AND assessed_seq = ? AND state_seq = ?";
   private static final String FIRST_CURSOR =
-      "INSERT INTO risk_cursor (recipient, assessed_seq, state_seq) VALUES (?, ?, ?)"
+      "INSERT INTO risk_position (recipient, assessed_seq, state_seq) VALUES (?, ?, ?)"
           + " ON CONFLICT (recipient) DO NOTHING";
   private static final String INSERT_ASSESSMENT =
       "INSERT INTO risk_assessment (recipient, feed_seq, score, flags, findings)"
@@ -67,11 +67,10 @@ final class RiskTables {
           + " state = excluded.state, expires_at_micros = excluded.expires_at_micros";
   private static final String PURGE_STATE =
       "DELETE FROM risk_state WHERE expires_at_micros IS NOT NULL AND expires_at_micros <= ?"
-          + " AND recipient NOT IN (SELECT recipient FROM risk_cursor)";
-  private static final String STATE_SEQS = "SELECT recipient, state_seq FROM risk_cursor";
-  private static final String FIRST_AFTER_STATE =
-      "SELECT received_at_micros FROM price_record WHERE recipient = ? AND feed_seq > ?"
-          + " ORDER BY feed_seq LIMIT 1";
+          + " AND recipient NOT IN (SELECT recipient FROM risk_position)";
+  private static final String STATE_SEQS = "SELECT recipient, state_seq FROM risk_position";
+  private static final String EARLIEST_AFTER_STATE =
+      "SELECT MIN(received_at_micros) FROM price_record WHERE recipient = ? AND feed_seq > ?";
   private static final String PURGE_RECIPIENT_STATE =
       "DELETE FROM risk_state WHERE recipient = ? AND expires_at_micros IS NOT NULL"
           + " AND expires_at_micros <= ?";
@@ -296,7 +295,7 @@ final class RiskTables {
 
   /**
    * Deletes state that has expired for good: per recipient, expired before both {@code now} and the
-   * receipt of its first record after the position its stored state follows, since the assessor
+   * earliest receipt of its records after the position its stored state follows, since the assessor
    * judges expiry by the records' own time (a backlog, or a replay after a restart, must find the
    * state an uninterrupted run would have found).
    */
@@ -309,15 +308,19 @@ final class RiskTables {
         cursors.add(new String[] {rows.getString(1), Long.toString(rows.getLong(2))});
       }
     }
-    try (PreparedStatement first = connection.prepareStatement(FIRST_AFTER_STATE);
+    try (PreparedStatement earliestAfter = connection.prepareStatement(EARLIEST_AFTER_STATE);
         PreparedStatement purge = connection.prepareStatement(PURGE_RECIPIENT_STATE)) {
       for (String[] cursor : cursors) {
         long before = micros(now);
-        first.setString(1, cursor[0]);
-        first.setLong(2, Long.parseLong(cursor[1]));
-        try (ResultSet row = first.executeQuery()) {
+        earliestAfter.setString(1, cursor[0]);
+        earliestAfter.setLong(2, Long.parseLong(cursor[1]));
+        try (ResultSet row = earliestAfter.executeQuery()) {
           if (row.next()) {
-            before = Math.min(before, row.getLong(1));
+            long earliest = row.getLong(1);
+            if (!row.wasNull()) {
+              // Receipt times are not in feed order: the earliest of all, not the first row's.
+              before = Math.min(before, earliest);
+            }
           }
         }
         purge.setString(1, cursor[0]);

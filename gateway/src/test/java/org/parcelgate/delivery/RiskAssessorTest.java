@@ -218,6 +218,12 @@ class RiskAssessorTest {
 
   /** Commits a batch of these sales for the recipient, as the ingest stores one. */
   private static void commit(GatewayStore store, String batchId, List<Sale> sales) {
+    commit(store, batchId, sales, NOW);
+  }
+
+  /** As {@link #commit(GatewayStore, String, List)}, received at {@code receivedAt}. */
+  private static void commit(
+      GatewayStore store, String batchId, List<Sale> sales, Instant receivedAt) {
     List<IndexEntry> entries = new ArrayList<>();
     List<PriceRow> rows = new ArrayList<>();
     for (int i = 0; i < sales.size(); i++) {
@@ -247,7 +253,7 @@ class RiskAssessorTest {
             "mp-1",
             digest("body of " + batchId),
             "jti-" + batchId,
-            NOW,
+            receivedAt,
             "writer-fingerprint",
             sales.size(),
             sales.size(),
@@ -566,6 +572,22 @@ class RiskAssessorTest {
   }
 
   @Test
+  void aStepThatFindsNothingLeftToAssessWritesTheRecipientsState() {
+    GatewayStore store = embedded(data);
+    commitThreeBatches(store);
+    RiskAssessor assessor = assessor(store, RiskAssessor.MAX_ROWS_PER_STEP, Duration.ofDays(1));
+    assertThat(assessor.step(NL)).isEqualTo(7);
+    assertThat(store.riskState(NL, SELLER_COUNTS, NOW)).isEmpty();
+
+    assertThat(assessor.step(NL)).isZero();
+
+    assertThat(store.riskInput(NL, 10).stateSeq()).isEqualTo(7);
+    assertThat(store.riskState(NL, SELLER_COUNTS, NOW))
+        .extractingFromEntries(entry -> ByteBuffer.wrap(entry.getValue().value()).getLong())
+        .containsExactlyInAnyOrder(5L, 2L);
+  }
+
+  @Test
   void
       anAssessorLostBetweenCheckpointsIsFollowedByOneThatJudgesTheRecordsAfterTheStoredStateAgain() {
     GatewayStore reference = embedded(data.resolve("once"));
@@ -604,6 +626,82 @@ class RiskAssessorTest {
     assertThat(shared.riskState(NL, SELLER_COUNTS, NOW))
         .extractingFromEntries(entry -> ByteBuffer.wrap(entry.getValue().value()).getLong())
         .containsExactlyInAnyOrder(5L, 2L);
+  }
+
+  /**
+   * Counts a seller's records received within 60 s of the previous one (a value that expires 60 s
+   * after each receipt), flagging the second and later.
+   */
+  static final class Sightings implements Detector {
+    static final String KIND = "test-sightings";
+
+    @Override
+    public List<StateKey> keys(RiskRecord record) {
+      return List.of(new StateKey(KIND, record.sellerId()));
+    }
+
+    @Override
+    public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+      StateKey key = new StateKey(KIND, record.sellerId());
+      byte[] stored = state.get(key);
+      long seen = stored == null ? 0 : ByteBuffer.wrap(stored).getLong();
+      if (seen >= 1) {
+        findings.add(
+            new Finding(Flag.SPLIT_CONSIGNMENT, 40, "Sighting number " + (seen + 1), List.of()));
+      }
+      state.put(
+          key,
+          ByteBuffer.allocate(8).putLong(seen + 1).array(),
+          record.receivedAt().plusSeconds(60));
+    }
+  }
+
+  private RiskAssessor sightings(GatewayStore store, int maxRows) {
+    RiskAssessor assessor =
+        new RiskAssessor(
+            store,
+            new RiskEngine(List.of(new Sightings())),
+            List.of(NL),
+            new MutableClock(NOW),
+            RiskAssessor.Listener.NONE,
+            maxRows,
+            RiskAssessor.RESIDENT_VALUES,
+            Duration.ofDays(1));
+    opened.add(assessor);
+    return assessor;
+  }
+
+  /** t1 at NOW, t2 two minutes later (t1's sighting expired), t3 ten seconds after t2. */
+  private static void commitSightings(GatewayStore store) {
+    commit(store, "b1", List.of(new Sale("t1", "seller-a", 100)), NOW);
+    commit(store, "b2", List.of(new Sale("t2", "seller-a", 100)), NOW.plusSeconds(120));
+    commit(store, "b3", List.of(new Sale("t3", "seller-a", 100)), NOW.plusSeconds(130));
+  }
+
+  @Test
+  void aReplayCutIntoOtherStepsJudgesExpiryAtEachRecordsReceiptAsTheRunItReplaces() {
+    GatewayStore reference = embedded(data.resolve("once"));
+    commitSightings(reference);
+    RiskAssessor alone = sightings(reference, 1);
+    alone.catchUp(NL);
+    List<Assessment> expected = assessments(new Feeds(reference, List.of(), alone, WAIT));
+    assertThat(expected.get(2).findings())
+        .extracting(Finding::reason)
+        .containsExactly("Sighting number 2");
+
+    GatewayStore shared = embedded(data.resolve("crashed"));
+    commitSightings(shared);
+    // One record per step, state never written, then lost.
+    RiskAssessor lost = sightings(shared, 1);
+    assertThat(lost.step(NL)).isEqualTo(1);
+    assertThat(lost.step(NL)).isEqualTo(1);
+    assertThat(shared.riskInput(NL, 10).stateSeq()).isZero();
+    // The next judges t1 and t2 again in one piece, from receipts two minutes apart.
+    RiskAssessor next = sightings(shared, 10);
+    next.catchUp(NL);
+
+    assertThat(assessments(new Feeds(shared, List.of(), next, WAIT)))
+        .containsExactlyElementsOf(expected);
   }
 
   @Test
