@@ -198,17 +198,6 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     this(store, engine, recipients, clock, l, MAX_ROWS_PER_STEP, RESIDENT_VALUES, CHECKPOINT);
   }
 
-  public RiskAssessor(
-      GatewayStore store,
-      RiskEngine engine,
-      List<String> recipients,
-      Clock clock,
-      Listener listener,
-      int maxRows,
-      int residentValues) {
-    this(store, engine, recipients, clock, listener, maxRows, residentValues, CHECKPOINT);
-  }
-
   public List<String> recipients() {
     return recipients;
   }

@@ -158,18 +158,41 @@ class RiskAssessorTest {
     return store;
   }
 
-  private RiskAssessor assessor(GatewayStore store, int maxRows, RiskAssessor.Listener listener) {
+  /** An assessor of NL, closed after the test. */
+  private RiskAssessor assessor(
+      GatewayStore store,
+      RiskEngine engine,
+      int maxRows,
+      int residentValues,
+      RiskAssessor.Listener listener,
+      Duration checkpoint) {
     RiskAssessor assessor =
         new RiskAssessor(
             store,
-            engine(),
+            engine,
             List.of(NL),
             new MutableClock(NOW),
             listener,
             maxRows,
-            RiskAssessor.RESIDENT_VALUES);
+            residentValues,
+            checkpoint);
     opened.add(assessor);
     return assessor;
+  }
+
+  private RiskAssessor assessor(GatewayStore store, int maxRows, RiskAssessor.Listener listener) {
+    return assessor(
+        store, engine(), maxRows, RiskAssessor.RESIDENT_VALUES, listener, RiskAssessor.CHECKPOINT);
+  }
+
+  private RiskAssessor assessor(GatewayStore store, int maxRows, Duration checkpoint) {
+    return assessor(
+        store,
+        engine(),
+        maxRows,
+        RiskAssessor.RESIDENT_VALUES,
+        RiskAssessor.Listener.NONE,
+        checkpoint);
   }
 
   /** One record: seller and goods value in cents. */
@@ -468,15 +491,13 @@ class RiskAssessorTest {
     GatewayStore store = embedded(data);
     Held held = new Held();
     RiskAssessor assessor =
-        new RiskAssessor(
+        assessor(
             store,
             new RiskEngine(List.of(held)),
-            List.of(NL),
-            new MutableClock(NOW),
-            RiskAssessor.Listener.NONE,
             1,
-            RiskAssessor.RESIDENT_VALUES);
-    opened.add(assessor);
+            RiskAssessor.RESIDENT_VALUES,
+            RiskAssessor.Listener.NONE,
+            RiskAssessor.CHECKPOINT);
     try {
       commit(
           store,
@@ -530,21 +551,6 @@ class RiskAssessorTest {
     assertThat(assessments(new Feeds(second, List.of(), after, WAIT)))
         .containsExactlyElementsOf(expected);
     assertThat(expected).filteredOn(Assessment::flagged).hasSize(4);
-  }
-
-  private RiskAssessor assessor(GatewayStore store, int maxRows, Duration checkpoint) {
-    RiskAssessor assessor =
-        new RiskAssessor(
-            store,
-            engine(),
-            List.of(NL),
-            new MutableClock(NOW),
-            RiskAssessor.Listener.NONE,
-            maxRows,
-            RiskAssessor.RESIDENT_VALUES,
-            checkpoint);
-    opened.add(assessor);
-    return assessor;
   }
 
   private static final List<StateKey> SELLER_COUNTS =
@@ -601,16 +607,7 @@ class RiskAssessorTest {
     // The first checkpoints after its first step only, then is lost (never closed: no last one).
     RiskAssessor lost = assessor(shared, 2, Duration.ZERO);
     assertThat(lost.step(NL)).isEqualTo(2);
-    RiskAssessor unwritten =
-        new RiskAssessor(
-            shared,
-            engine(),
-            List.of(NL),
-            new MutableClock(NOW),
-            RiskAssessor.Listener.NONE,
-            2,
-            RiskAssessor.RESIDENT_VALUES,
-            Duration.ofDays(1));
+    RiskAssessor unwritten = assessor(shared, 2, Duration.ofDays(1));
     assertThat(unwritten.step(NL)).isEqualTo(2);
     assertThat(shared.riskInput(NL, 10).stateSeq()).isEqualTo(2);
     assertThat(shared.riskCursor(NL)).isEqualTo(4);
@@ -657,18 +654,13 @@ class RiskAssessorTest {
   }
 
   private RiskAssessor sightings(GatewayStore store, int maxRows) {
-    RiskAssessor assessor =
-        new RiskAssessor(
-            store,
-            new RiskEngine(List.of(new Sightings())),
-            List.of(NL),
-            new MutableClock(NOW),
-            RiskAssessor.Listener.NONE,
-            maxRows,
-            RiskAssessor.RESIDENT_VALUES,
-            Duration.ofDays(1));
-    opened.add(assessor);
-    return assessor;
+    return assessor(
+        store,
+        new RiskEngine(List.of(new Sightings())),
+        maxRows,
+        RiskAssessor.RESIDENT_VALUES,
+        RiskAssessor.Listener.NONE,
+        Duration.ofDays(1));
   }
 
   /** t1 at NOW, t2 two minutes later (t1's sighting expired), t3 ten seconds after t2. */
@@ -710,15 +702,7 @@ class RiskAssessorTest {
     commitThreeBatches(reading);
     // Holding nothing between steps: every step reads its state from the store.
     RiskAssessor forgetful =
-        new RiskAssessor(
-            reading,
-            engine(),
-            List.of(NL),
-            new MutableClock(NOW),
-            RiskAssessor.Listener.NONE,
-            1,
-            0);
-    opened.add(forgetful);
+        assessor(reading, engine(), 1, 0, RiskAssessor.Listener.NONE, RiskAssessor.CHECKPOINT);
     forgetful.catchUp(NL);
 
     GatewayStore holding = embedded(data.resolve("holding"));
@@ -892,27 +876,9 @@ class RiskAssessorTest {
     RiskAssessor.Listener counting = (records, findings) -> assessed.addAndGet(records);
     // State written rarely, so that a takeover judges records again from the last checkpoint.
     RiskAssessor first =
-        new RiskAssessor(
-            one,
-            engine(),
-            List.of(NL),
-            new MutableClock(NOW),
-            counting,
-            3,
-            RiskAssessor.RESIDENT_VALUES,
-            Duration.ofDays(1));
+        assessor(one, engine(), 3, RiskAssessor.RESIDENT_VALUES, counting, Duration.ofDays(1));
     RiskAssessor second =
-        new RiskAssessor(
-            two,
-            engine(),
-            List.of(NL),
-            new MutableClock(NOW),
-            counting,
-            3,
-            RiskAssessor.RESIDENT_VALUES,
-            Duration.ofDays(1));
-    opened.add(first);
-    opened.add(second);
+        assessor(two, engine(), 3, RiskAssessor.RESIDENT_VALUES, counting, Duration.ofDays(1));
     first.start();
     second.start();
     List<List<Sale>> committed = new ArrayList<>();

@@ -303,14 +303,8 @@ class LogTablesTest {
    * (without entry {@code missing} if it is not -1); the entries' leaves go to {@link #leaves}.
    */
   private void storeLogAtVersion3(Path directory, int count, int missing) throws Exception {
-    java.nio.file.Files.createDirectories(directory);
-    try (Connection connection = engine.connect(directory)) {
-      Migrations.migrate(
-          connection,
-          engine.dialect(),
-          Migrations.shipped().subList(0, 3),
-          Clock.fixed(TIME, ZoneOffset.UTC));
-      connection.setAutoCommit(false);
+    try (Connection connection =
+        engine.connectAtVersion(directory, 3, Clock.fixed(TIME, ZoneOffset.UTC))) {
       try (PreparedStatement insert =
           connection.prepareStatement(
               "INSERT INTO minimization_log (log_index, kind, time_micros, leaf_hash, entry)"

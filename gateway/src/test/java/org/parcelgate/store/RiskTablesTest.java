@@ -275,14 +275,8 @@ class RiskTablesTest {
   @Test
   void aDatabaseFromBeforeCheckpointsHasItsStoredStateAtItsCursor() throws Exception {
     Path old = data.resolve("v7");
-    java.nio.file.Files.createDirectories(old);
-    try (Connection connection = engine.connect(old)) {
-      Migrations.migrate(
-          connection,
-          engine.dialect(),
-          Migrations.shipped().subList(0, 7),
-          Clock.fixed(NOW, ZoneOffset.UTC));
-      connection.setAutoCommit(false);
+    try (Connection connection =
+        engine.connectAtVersion(old, 7, Clock.fixed(NOW, ZoneOffset.UTC))) {
       try (Statement insert = connection.createStatement()) {
         insert.execute(
             "INSERT INTO risk_cursor (recipient, assessed_seq) VALUES ('" + RECIPIENT + "', 42)");

@@ -1,5 +1,8 @@
 package org.parcelgate.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -125,6 +128,28 @@ enum StoreEngine {
 
   Connection connect(Path directory) throws SQLException {
     return connect(directory, SqliteDialect.BUSY_TIMEOUT_MILLIS);
+  }
+
+  /**
+   * A plain connection to a database this directory names, created with the shipped migrations up
+   * to {@code version} only, as a gateway of that version left it; not auto-committing. The caller
+   * closes it.
+   */
+  Connection connectAtVersion(Path directory, int version, Clock clock) throws SQLException {
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Connection connection = connect(directory);
+    try {
+      Migrations.migrate(connection, dialect(), Migrations.shipped().subList(0, version), clock);
+      connection.setAutoCommit(false);
+      return connection;
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
   }
 
   /** As {@link #connect(Path, int)}, set up as the store's readers are. */
