@@ -52,6 +52,7 @@ import org.parcelgate.privacy.Minimizer;
 import org.parcelgate.privacy.RecipientPolicies;
 import org.parcelgate.protocol.CheckpointVerifier;
 import org.parcelgate.protocol.Digests;
+import org.parcelgate.risk.Finding;
 import org.parcelgate.risk.ReferenceData;
 import org.parcelgate.risk.RiskEngine;
 import org.parcelgate.risk.RiskSettings;
@@ -263,7 +264,7 @@ public final class Gateway {
                         riskEngine.result().get(),
                         feeds.stream().map(RecipientFeed::recipient).toList(),
                         clock,
-                        metrics::riskAssessed);
+                        riskListener(metrics));
                 committed.set(gateway.assessor::wake);
                 gateway.assessor.start();
               }
@@ -722,6 +723,26 @@ public final class Gateway {
 
   private Future<Void> undeploy(String deployment) {
     return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
+  }
+
+  /** The risk assessor's work, counted in the metrics. */
+  private static RiskAssessor.Listener riskListener(GatewayMetrics metrics) {
+    return new RiskAssessor.Listener() {
+      @Override
+      public void assessed(int records, List<Finding> findings) {
+        metrics.riskAssessed(records, findings);
+      }
+
+      @Override
+      public void replayed(int records) {
+        metrics.riskReplayed(records);
+      }
+
+      @Override
+      public void checkpointed(int values) {
+        metrics.riskCheckpointed(values);
+      }
+    };
   }
 
   private Future<Void> closeStoreAndPools() {

@@ -112,6 +112,15 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
 
     /** A step assessed {@code records} records and committed these findings. */
     void assessed(int records, List<Finding> findings);
+
+    /**
+     * A rebuild judged {@code records} already assessed records again, to learn the state after the
+     * last checkpoint (after a restart, a failure or another instance's steps).
+     */
+    default void replayed(int records) {}
+
+    /** A checkpoint wrote {@code values} changed state values. */
+    default void checkpointed(int values) {}
   }
 
   private final GatewayStore store;
@@ -312,6 +321,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     resident.cursor = to;
     if (checkpoint) {
       written(resident);
+      listener.checkpointed(step.state().size());
     }
     state.trim(residentValues);
     advanced(recipient, to);
@@ -335,6 +345,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
         throw new IllegalStateException("the price rows after the stored risk state are missing");
       }
       judge(replay, pinned, resident.state);
+      listener.replayed(replay.rows().size());
       from = replay.rows().get(replay.rows().size() - 1).seq();
     }
     resident.cursor = input.cursor();
@@ -416,7 +427,10 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
    */
   private void writeCheckpoint(String recipient, Resident resident) {
     boolean applied;
+    int values;
     try {
+      Map<StateKey, MemoryRiskState.Value> changes = resident.state.changes();
+      values = changes.size();
       applied =
           store.commitRisk(
               new RiskStep(
@@ -425,7 +439,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
                   resident.stateSeq,
                   resident.cursor,
                   new TreeMap<>(),
-                  resident.state.changes(),
+                  changes,
                   true));
     } catch (RuntimeException | Error e) {
       residents.remove(recipient);
@@ -433,6 +447,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     }
     if (applied) {
       written(resident);
+      listener.checkpointed(values);
       resident.state.trim(residentValues);
     } else {
       residents.remove(recipient);

@@ -62,6 +62,8 @@ public final class GatewayMetrics {
   public static final String RISK_ASSESSED = "parcelgate.risk.assessed.records";
   public static final String RISK_FINDINGS = "parcelgate.risk.findings";
   public static final String RISK_LAG = "parcelgate.risk.lag.records";
+  public static final String RISK_REPLAYED = "parcelgate.risk.replayed.records";
+  public static final String RISK_CHECKPOINT_VALUES = "parcelgate.risk.checkpoint.values";
   public static final String STORE_WRITES_PER_COMMIT = "parcelgate.store.writes.per.commit";
   public static final String STORE_ORDER_HELD = "parcelgate.store.order.held";
   public static final String THREADS_BLOCKED = "parcelgate.threads.blocked";
@@ -97,6 +99,8 @@ public final class GatewayMetrics {
   private final PartnerMeters partners;
   private final MultiGauge crlNextUpdate;
   private final Counter riskAssessed;
+  private final Counter riskReplayed;
+  private final DistributionSummary riskCheckpoints;
   private final Map<Flag, Counter> riskFindings = new EnumMap<>(Flag.class);
 
   public GatewayMetrics(MeterRegistry registry) {
@@ -135,6 +139,16 @@ public final class GatewayMetrics {
     this.riskAssessed =
         Counter.builder(RISK_ASSESSED)
             .description("Price records the risk assessor assessed (with or without findings)")
+            .register(registry);
+    this.riskReplayed =
+        Counter.builder(RISK_REPLAYED)
+            .description(
+                "Price records the risk assessor judged again to rebuild its state after the last"
+                    + " checkpoint")
+            .register(registry);
+    this.riskCheckpoints =
+        DistributionSummary.builder(RISK_CHECKPOINT_VALUES)
+            .description("State values each checkpoint of the risk assessor wrote")
             .register(registry);
     for (Flag flag : Flag.values()) {
       riskFindings.put(
@@ -507,6 +521,16 @@ public final class GatewayMetrics {
     for (Finding finding : findings) {
       riskFindings.get(finding.flag()).increment();
     }
+  }
+
+  /** For {@code RiskAssessor.Listener}: a rebuild judged these records again. */
+  public void riskReplayed(int records) {
+    riskReplayed.increment(records);
+  }
+
+  /** For {@code RiskAssessor.Listener}: a checkpoint wrote this many state values. */
+  public void riskCheckpointed(int values) {
+    riskCheckpoints.record(values);
   }
 
   /**

@@ -230,6 +230,15 @@ class RiskGatewayTest {
         .hasValue(0);
     assertThat(scrape.value("parcelgate_risk_lag_records", Map.of())).hasValue(0);
     assertThat(GatewayMetrics.RISK_LAG).isEqualTo("parcelgate.risk.lag.records");
+    // One instance from the start: nothing judged again. Its state is written once it is idle.
+    assertThat(scrape.value("parcelgate_risk_replayed_records_total", Map.of())).hasValue(0);
+    Await.until(
+        () ->
+            MetricsScrape.of(vertx, gateway.opsPort())
+                    .value("parcelgate_risk_checkpoint_values_count", Map.of())
+                    .orElse(0)
+                >= 1,
+        "a checkpoint of the risk state");
   }
 
   @Test

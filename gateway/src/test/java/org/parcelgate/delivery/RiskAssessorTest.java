@@ -562,15 +562,35 @@ class RiskAssessorTest {
   void stepsBetweenCheckpointsLeaveTheStateUnwrittenUntilTheCheckpoint() {
     GatewayStore store = embedded(data);
     commitThreeBatches(store);
-    RiskAssessor assessor = assessor(store, 2, Duration.ofDays(1));
+    List<Integer> checkpoints = new ArrayList<>();
+    RiskAssessor assessor =
+        assessor(
+            store,
+            engine(),
+            2,
+            RiskAssessor.RESIDENT_VALUES,
+            new RiskAssessor.Listener() {
+              @Override
+              public void assessed(int records, List<Finding> findings) {}
+
+              @Override
+              public void checkpointed(int values) {
+                checkpoints.add(values);
+              }
+            },
+            Duration.ofDays(1));
 
     assertThat(assessor.step(NL)).isEqualTo(2);
     assertThat(assessor.step(NL)).isEqualTo(2);
 
     assertThat(store.riskCursor(NL)).isEqualTo(4);
     assertThat(store.riskState(NL, SELLER_COUNTS, NOW)).isEmpty();
+    assertThat(checkpoints).isEmpty();
 
     assessor.checkpoint(NL);
+
+    // Per seller (a and b), the test detector's count and the engine's seller summary.
+    assertThat(checkpoints).containsExactly(4);
 
     assertThat(store.riskState(NL, SELLER_COUNTS, NOW))
         .extractingFromEntries(entry -> ByteBuffer.wrap(entry.getValue().value()).getLong())
@@ -612,7 +632,23 @@ class RiskAssessorTest {
     assertThat(shared.riskInput(NL, 10).stateSeq()).isEqualTo(2);
     assertThat(shared.riskCursor(NL)).isEqualTo(4);
 
-    RiskAssessor next = assessor(shared, 2, Duration.ofDays(1));
+    AtomicLong replayed = new AtomicLong();
+    RiskAssessor next =
+        assessor(
+            shared,
+            engine(),
+            2,
+            RiskAssessor.RESIDENT_VALUES,
+            new RiskAssessor.Listener() {
+              @Override
+              public void assessed(int records, List<Finding> findings) {}
+
+              @Override
+              public void replayed(int records) {
+                replayed.addAndGet(records);
+              }
+            },
+            Duration.ofDays(1));
     next.catchUp(NL);
 
     assertThat(assessments(new Feeds(shared, List.of(), next, WAIT)))
@@ -620,6 +656,7 @@ class RiskAssessorTest {
         .filteredOn(Assessment::flagged)
         .hasSize(4);
     // Records 3 and 4 were judged again for the state, not counted twice.
+    assertThat(replayed.get()).isEqualTo(2);
     assertThat(shared.riskState(NL, SELLER_COUNTS, NOW))
         .extractingFromEntries(entry -> ByteBuffer.wrap(entry.getValue().value()).getLong())
         .containsExactlyInAnyOrder(5L, 2L);
