@@ -553,6 +553,25 @@ class RiskAssessorTest {
     assertThat(expected).filteredOn(Assessment::flagged).hasSize(4);
   }
 
+  /** What an assessor told of its rebuilds and checkpoints. */
+  private static final class Recording implements RiskAssessor.Listener {
+    final List<Integer> checkpoints = new ArrayList<>();
+    long replayed;
+
+    @Override
+    public void assessed(int records, List<Finding> findings) {}
+
+    @Override
+    public void replayed(int records) {
+      replayed += records;
+    }
+
+    @Override
+    public void checkpointed(int values) {
+      checkpoints.add(values);
+    }
+  }
+
   private static final List<StateKey> SELLER_COUNTS =
       List.of(
           new StateKey(ValueAndCount.KIND, "seller-a"),
@@ -562,35 +581,21 @@ class RiskAssessorTest {
   void stepsBetweenCheckpointsLeaveTheStateUnwrittenUntilTheCheckpoint() {
     GatewayStore store = embedded(data);
     commitThreeBatches(store);
-    List<Integer> checkpoints = new ArrayList<>();
+    Recording recording = new Recording();
     RiskAssessor assessor =
-        assessor(
-            store,
-            engine(),
-            2,
-            RiskAssessor.RESIDENT_VALUES,
-            new RiskAssessor.Listener() {
-              @Override
-              public void assessed(int records, List<Finding> findings) {}
-
-              @Override
-              public void checkpointed(int values) {
-                checkpoints.add(values);
-              }
-            },
-            Duration.ofDays(1));
+        assessor(store, engine(), 2, RiskAssessor.RESIDENT_VALUES, recording, Duration.ofDays(1));
 
     assertThat(assessor.step(NL)).isEqualTo(2);
     assertThat(assessor.step(NL)).isEqualTo(2);
 
     assertThat(store.riskCursor(NL)).isEqualTo(4);
     assertThat(store.riskState(NL, SELLER_COUNTS, NOW)).isEmpty();
-    assertThat(checkpoints).isEmpty();
+    assertThat(recording.checkpoints).isEmpty();
 
     assessor.checkpoint(NL);
 
     // Per seller (a and b), the test detector's count and the engine's seller summary.
-    assertThat(checkpoints).containsExactly(4);
+    assertThat(recording.checkpoints).containsExactly(4);
 
     assertThat(store.riskState(NL, SELLER_COUNTS, NOW))
         .extractingFromEntries(entry -> ByteBuffer.wrap(entry.getValue().value()).getLong())
@@ -632,23 +637,9 @@ class RiskAssessorTest {
     assertThat(shared.riskInput(NL, 10).stateSeq()).isEqualTo(2);
     assertThat(shared.riskCursor(NL)).isEqualTo(4);
 
-    AtomicLong replayed = new AtomicLong();
+    Recording recording = new Recording();
     RiskAssessor next =
-        assessor(
-            shared,
-            engine(),
-            2,
-            RiskAssessor.RESIDENT_VALUES,
-            new RiskAssessor.Listener() {
-              @Override
-              public void assessed(int records, List<Finding> findings) {}
-
-              @Override
-              public void replayed(int records) {
-                replayed.addAndGet(records);
-              }
-            },
-            Duration.ofDays(1));
+        assessor(shared, engine(), 2, RiskAssessor.RESIDENT_VALUES, recording, Duration.ofDays(1));
     next.catchUp(NL);
 
     assertThat(assessments(new Feeds(shared, List.of(), next, WAIT)))
@@ -656,7 +647,7 @@ class RiskAssessorTest {
         .filteredOn(Assessment::flagged)
         .hasSize(4);
     // Records 3 and 4 were judged again for the state, not counted twice.
-    assertThat(replayed.get()).isEqualTo(2);
+    assertThat(recording.replayed).isEqualTo(2);
     assertThat(shared.riskState(NL, SELLER_COUNTS, NOW))
         .extractingFromEntries(entry -> ByteBuffer.wrap(entry.getValue().value()).getLong())
         .containsExactlyInAnyOrder(5L, 2L);
