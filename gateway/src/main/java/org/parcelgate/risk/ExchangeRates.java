@@ -23,10 +23,20 @@ public final class ExchangeRates {
 
   private record Rate(LocalDate validFrom, BigDecimal perEur) {}
 
-  private final Map<String, List<Rate>> rates;
+  /** One currency's rates, the latest first, and its minor unit digits. */
+  private record Rates(int digits, List<Rate> latestFirst) {}
+
+  private final Map<String, Rates> rates;
 
   private ExchangeRates(Map<String, List<Rate>> rates) {
-    this.rates = rates;
+    Map<String, Rates> byCurrency = new HashMap<>();
+    rates.forEach(
+        (currency, list) -> {
+          List<Rate> latestFirst = new ArrayList<>(list);
+          latestFirst.sort(Comparator.comparing(Rate::validFrom).reversed());
+          byCurrency.put(currency, new Rates(digits(currency), List.copyOf(latestFirst)));
+        });
+    this.rates = Map.copyOf(byCurrency);
   }
 
   static ExchangeRates of(ReferenceData.Table table) {
@@ -54,7 +64,6 @@ public final class ExchangeRates {
         throw table.invalid(row, "not an ISO 4217 currency");
       }
     }
-    rates.values().forEach(list -> list.sort(Comparator.comparing(Rate::validFrom).reversed()));
     return new ExchangeRates(rates);
   }
 
@@ -67,15 +76,18 @@ public final class ExchangeRates {
     if ("EUR".equals(currency)) {
       return Optional.of(minor);
     }
-    return rate(currency, date)
-        .map(
-            rate ->
-                BigDecimal.valueOf(minor)
-                    .movePointLeft(digits(currency))
-                    .divide(rate, 10, RoundingMode.HALF_UP)
-                    .movePointRight(2)
-                    .setScale(0, RoundingMode.HALF_UP)
-                    .longValueExact());
+    Rates table = rates.get(currency);
+    Rate rate = rate(table, date);
+    if (rate == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        BigDecimal.valueOf(minor)
+            .movePointLeft(table.digits())
+            .divide(rate.perEur(), 10, RoundingMode.HALF_UP)
+            .movePointRight(2)
+            .setScale(0, RoundingMode.HALF_UP)
+            .longValueExact());
   }
 
   /**
@@ -86,26 +98,31 @@ public final class ExchangeRates {
     if ("EUR".equals(currency)) {
       return Optional.of(eurCents);
     }
-    return rate(currency, date)
-        .map(
-            rate ->
-                BigDecimal.valueOf(eurCents)
-                    .movePointLeft(2)
-                    .multiply(rate)
-                    .movePointRight(digits(currency))
-                    .setScale(0, RoundingMode.HALF_UP)
-                    .longValueExact());
-  }
-
-  private Optional<BigDecimal> rate(String currency, LocalDate date) {
-    List<Rate> list = rates.get(currency);
-    if (list == null) {
+    Rates table = rates.get(currency);
+    Rate rate = rate(table, date);
+    if (rate == null) {
       return Optional.empty();
     }
-    return list.stream()
-        .filter(rate -> !rate.validFrom().isAfter(date))
-        .findFirst()
-        .map(Rate::perEur);
+    return Optional.of(
+        BigDecimal.valueOf(eurCents)
+            .movePointLeft(2)
+            .multiply(rate.perEur())
+            .movePointRight(table.digits())
+            .setScale(0, RoundingMode.HALF_UP)
+            .longValueExact());
+  }
+
+  /** The rate that applied on {@code date}: the latest that started on or before it, or null. */
+  private static Rate rate(Rates table, LocalDate date) {
+    if (table == null) {
+      return null;
+    }
+    for (Rate rate : table.latestFirst()) {
+      if (!rate.validFrom().isAfter(date)) {
+        return rate;
+      }
+    }
+    return null;
   }
 
   private static int digits(String currency) {

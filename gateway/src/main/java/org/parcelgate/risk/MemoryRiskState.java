@@ -1,11 +1,13 @@
 package org.parcelgate.risk;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -31,6 +33,7 @@ public final class MemoryRiskState implements RiskState {
    * a key known to have no value.
    */
   private static final class Slot {
+    final StateKey key;
     byte[] bytes;
     Object object;
     Function<Object, byte[]> encoder;
@@ -41,6 +44,13 @@ public final class MemoryRiskState implements RiskState {
      * expired at that time, so at an earlier time the key may have a value after all.
      */
     Instant checkedAt;
+
+    /** Set since the last {@link #clearChanges}: listed in {@link #changed}, never trimmed. */
+    boolean changed;
+
+    Slot(StateKey key) {
+      this.key = key;
+    }
 
     boolean absent() {
       return bytes == null && object == null;
@@ -57,7 +67,9 @@ public final class MemoryRiskState implements RiskState {
   /** In order of use, least recent first, for {@link #trim}. */
   private final Map<StateKey, Slot> values = new LinkedHashMap<>(1024, 0.75f, true);
 
-  private final Set<StateKey> changed = new LinkedHashSet<>();
+  /** The slots set since the last {@link #clearChanges}, each once, in the order first set. */
+  private final List<Slot> changed = new ArrayList<>();
+
   private Instant now;
 
   private MemoryRiskState(Instant now) {
@@ -74,7 +86,7 @@ public final class MemoryRiskState implements RiskState {
     MemoryRiskState state = new MemoryRiskState(now);
     stored.forEach(
         (key, value) -> {
-          Slot slot = new Slot();
+          Slot slot = new Slot(key);
           slot.bytes = value.value();
           slot.expiresAt = value.expiresAt();
           state.values.put(key, slot);
@@ -100,11 +112,29 @@ public final class MemoryRiskState implements RiskState {
 
   @Override
   public void put(StateKey key, byte[] value, Instant expiresAt) {
-    Slot slot = new Slot();
+    Slot slot = changing(key);
     slot.bytes = value.clone();
+    slot.object = null;
+    slot.encoder = null;
     slot.expiresAt = expiresAt;
-    values.put(key, slot);
-    changed.add(key);
+  }
+
+  /**
+   * The key's slot, made if the state holds none, marked changed; its old content is the caller's
+   * to replace.
+   */
+  private Slot changing(StateKey key) {
+    Slot slot = values.get(key);
+    if (slot == null) {
+      slot = new Slot(key);
+      values.put(key, slot);
+    }
+    slot.checkedAt = null;
+    if (!slot.changed) {
+      slot.changed = true;
+      changed.add(slot);
+    }
+    return slot;
   }
 
   @Override
@@ -123,12 +153,11 @@ public final class MemoryRiskState implements RiskState {
   @Override
   @SuppressWarnings("unchecked")
   public <T> void write(StateKey key, T value, Function<T, byte[]> encode, Instant expiresAt) {
-    Slot slot = new Slot();
+    Slot slot = changing(key);
+    slot.bytes = null;
     slot.object = value;
     slot.encoder = (Function<Object, byte[]>) encode;
     slot.expiresAt = expiresAt;
-    values.put(key, slot);
-    changed.add(key);
   }
 
   /** Judges expiry at {@code now} from here on (null: never). */
@@ -164,12 +193,15 @@ public final class MemoryRiskState implements RiskState {
     stored.forEach(
         (key, value) -> {
           Slot held = values.get(key);
-          if (held == null || held.absent()) {
-            Slot slot = new Slot();
-            slot.bytes = value.value();
-            slot.expiresAt = value.expiresAt();
-            values.put(key, slot);
+          if (held == null) {
+            held = new Slot(key);
+            values.put(key, held);
+          } else if (!held.absent()) {
+            return;
           }
+          held.bytes = value.value();
+          held.expiresAt = value.expiresAt();
+          held.checkedAt = null;
         });
     for (StateKey key : asked) {
       if (stored.containsKey(key)) {
@@ -177,7 +209,7 @@ public final class MemoryRiskState implements RiskState {
       }
       Slot held = values.get(key);
       if (held == null) {
-        Slot slot = new Slot();
+        Slot slot = new Slot(key);
         slot.checkedAt = now;
         values.put(key, slot);
       } else if (held.absent() && now != null && held.checkedAt != null) {
@@ -195,7 +227,7 @@ public final class MemoryRiskState implements RiskState {
   public void trim(int max) {
     Iterator<Map.Entry<StateKey, Slot>> oldest = values.entrySet().iterator();
     for (int excess = values.size() - max; excess > 0 && oldest.hasNext(); ) {
-      if (!changed.contains(oldest.next().getKey())) {
+      if (!oldest.next().getValue().changed) {
         oldest.remove();
         excess--;
       }
@@ -218,17 +250,19 @@ public final class MemoryRiskState implements RiskState {
    */
   public Map<StateKey, Value> changes() {
     Map<StateKey, Value> changes = new LinkedHashMap<>();
-    for (StateKey key : changed) {
-      Slot slot = values.get(key);
+    for (Slot slot : changed) {
       if (slot.encoder != null) {
         slot.bytes = null;
       }
-      changes.put(key, new Value(slot.bytes(), slot.expiresAt));
+      changes.put(slot.key, new Value(slot.bytes(), slot.expiresAt));
     }
     return Collections.unmodifiableMap(changes);
   }
 
   public void clearChanges() {
+    for (Slot slot : changed) {
+      slot.changed = false;
+    }
     changed.clear();
   }
 

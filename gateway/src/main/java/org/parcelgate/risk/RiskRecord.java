@@ -2,7 +2,9 @@ package org.parcelgate.risk;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -80,80 +82,157 @@ public record RiskRecord(
       int version,
       Instant receivedAt,
       GenericRecord minimized) {
-    GenericRecord seller = record(minimized, "seller");
-    GenericRecord buyer = record(minimized, "buyer");
-    GenericRecord buyerAddress = record(buyer, "address");
-    GenericRecord amounts = record(minimized, "amounts");
-    GenericRecord payment = record(minimized, "payment");
-    GenericRecord shipment = record(minimized, "shipment");
+    GenericRecord seller = record(minimized, Field.SELLER);
+    GenericRecord buyer = record(minimized, Field.BUYER);
+    GenericRecord buyerAddress = record(buyer, Field.ADDRESS);
+    GenericRecord amounts = record(minimized, Field.AMOUNTS);
+    GenericRecord payment = record(minimized, Field.PAYMENT);
+    GenericRecord shipment = record(minimized, Field.SHIPMENT);
     List<Line> lines = new ArrayList<>();
-    Object items = get(minimized, "items");
+    Object items = get(minimized, Field.ITEMS);
     if (items instanceof List<?> list) {
       for (Object item : list) {
         GenericRecord line = (GenericRecord) item;
-        Long number = number(line, "lineNumber");
+        Long number = number(line, Field.LINE_NUMBER);
         lines.add(
             new Line(
                 number == null ? lines.size() + 1 : number.intValue(),
-                text(line, "hsCode"),
-                text(line, "originCountry"),
-                number(line, "quantity"),
-                text(line, "unit"),
-                number(line, "unitPriceMinor"),
-                number(line, "lineTotalMinor"),
-                number(line, "grossMassGrams")));
+                text(line, Field.HS_CODE),
+                text(line, Field.ORIGIN_COUNTRY),
+                number(line, Field.QUANTITY),
+                text(line, Field.UNIT),
+                number(line, Field.UNIT_PRICE_MINOR),
+                number(line, Field.LINE_TOTAL_MINOR),
+                number(line, Field.GROSS_MASS_GRAMS)));
       }
     }
-    String destination = text(shipment, "destinationCountry");
+    String destination = text(shipment, Field.DESTINATION_COUNTRY);
     return new RiskRecord(
         marketplaceId,
         transactionId,
         version,
         receivedAt,
-        instant(minimized, "orderTime"),
-        text(minimized, "iossNumber"),
-        text(seller, "sellerId"),
-        text(seller, "iossNumber"),
-        text(seller, "country"),
-        text(buyer, "buyerId"),
-        destination != null ? destination : text(buyerAddress, "country"),
-        text(shipment, "dispatchCountry"),
-        text(amounts, "currency"),
-        number(amounts, "goodsValueMinor"),
-        number(amounts, "shippingMinor"),
-        number(amounts, "insuranceMinor"),
-        number(amounts, "discountMinor"),
-        number(amounts, "taxCollectedMinor"),
-        number(amounts, "totalPaidMinor"),
-        instant(payment, "time"),
-        text(payment, "method"),
-        text(payment, "payerCountry"),
+        instant(minimized, Field.ORDER_TIME),
+        text(minimized, Field.IOSS_NUMBER),
+        text(seller, Field.SELLER_ID),
+        text(seller, Field.IOSS_NUMBER),
+        text(seller, Field.COUNTRY),
+        text(buyer, Field.BUYER_ID),
+        destination != null ? destination : text(buyerAddress, Field.COUNTRY),
+        text(shipment, Field.DISPATCH_COUNTRY),
+        text(amounts, Field.CURRENCY),
+        number(amounts, Field.GOODS_VALUE_MINOR),
+        number(amounts, Field.SHIPPING_MINOR),
+        number(amounts, Field.INSURANCE_MINOR),
+        number(amounts, Field.DISCOUNT_MINOR),
+        number(amounts, Field.TAX_COLLECTED_MINOR),
+        number(amounts, Field.TOTAL_PAID_MINOR),
+        instant(payment, Field.TIME),
+        text(payment, Field.METHOD),
+        text(payment, Field.PAYER_COUNTRY),
         lines);
   }
 
+  /**
+   * The fields the detectors read, by name. A schema's positions of them are resolved once per
+   * schema object ({@link #positions}), not looked up by name for every record.
+   */
+  private enum Field {
+    SELLER("seller"),
+    BUYER("buyer"),
+    ADDRESS("address"),
+    AMOUNTS("amounts"),
+    PAYMENT("payment"),
+    SHIPMENT("shipment"),
+    ITEMS("items"),
+    ORDER_TIME("orderTime"),
+    IOSS_NUMBER("iossNumber"),
+    SELLER_ID("sellerId"),
+    COUNTRY("country"),
+    BUYER_ID("buyerId"),
+    DESTINATION_COUNTRY("destinationCountry"),
+    DISPATCH_COUNTRY("dispatchCountry"),
+    CURRENCY("currency"),
+    GOODS_VALUE_MINOR("goodsValueMinor"),
+    SHIPPING_MINOR("shippingMinor"),
+    INSURANCE_MINOR("insuranceMinor"),
+    DISCOUNT_MINOR("discountMinor"),
+    TAX_COLLECTED_MINOR("taxCollectedMinor"),
+    TOTAL_PAID_MINOR("totalPaidMinor"),
+    TIME("time"),
+    METHOD("method"),
+    PAYER_COUNTRY("payerCountry"),
+    LINE_NUMBER("lineNumber"),
+    HS_CODE("hsCode"),
+    ORIGIN_COUNTRY("originCountry"),
+    QUANTITY("quantity"),
+    UNIT("unit"),
+    UNIT_PRICE_MINOR("unitPriceMinor"),
+    LINE_TOTAL_MINOR("lineTotalMinor"),
+    GROSS_MASS_GRAMS("grossMassGrams");
+
+    private static final Field[] ALL = values();
+
+    final String fieldName;
+
+    Field(String fieldName) {
+      this.fieldName = fieldName;
+    }
+  }
+
+  /** Schemas whose positions are known; more than this and the memo starts again. */
+  private static final int MAX_SCHEMAS = 256;
+
+  /**
+   * Per schema object, the position of each {@link Field} (-1: no such field). By identity: the
+   * records of one decoded batch share their schema objects, so a batch resolves its schemas once,
+   * and a schema equal to another but not the same object is resolved again rather than compared
+   * field by field on every look-up.
+   */
+  private static final Map<Schema, int[]> POSITIONS = new IdentityHashMap<>();
+
+  private static int[] positions(Schema schema) {
+    synchronized (POSITIONS) {
+      int[] known = POSITIONS.get(schema);
+      if (known != null) {
+        return known;
+      }
+      int[] positions = new int[Field.ALL.length];
+      for (Field field : Field.ALL) {
+        Schema.Field f = schema.getField(field.fieldName);
+        positions[field.ordinal()] = f == null ? -1 : f.pos();
+      }
+      if (POSITIONS.size() >= MAX_SCHEMAS) {
+        POSITIONS.clear();
+      }
+      POSITIONS.put(schema, positions);
+      return positions;
+    }
+  }
+
   /** The field's value, or null when the record is null or its schema has no such field. */
-  private static Object get(GenericRecord record, String field) {
+  private static Object get(GenericRecord record, Field field) {
     if (record == null) {
       return null;
     }
-    Schema.Field f = record.getSchema().getField(field);
-    return f == null ? null : record.get(f.pos());
+    int position = positions(record.getSchema())[field.ordinal()];
+    return position < 0 ? null : record.get(position);
   }
 
-  private static GenericRecord record(GenericRecord record, String field) {
+  private static GenericRecord record(GenericRecord record, Field field) {
     return get(record, field) instanceof GenericRecord nested ? nested : null;
   }
 
-  private static String text(GenericRecord record, String field) {
+  private static String text(GenericRecord record, Field field) {
     Object value = get(record, field);
     return value == null ? null : value.toString();
   }
 
-  private static Long number(GenericRecord record, String field) {
+  private static Long number(GenericRecord record, Field field) {
     return get(record, field) instanceof Number n ? n.longValue() : null;
   }
 
-  private static Instant instant(GenericRecord record, String field) {
+  private static Instant instant(GenericRecord record, Field field) {
     Object value = get(record, field);
     if (value instanceof Instant instant) {
       return instant;
