@@ -847,10 +847,7 @@ class RiskAssessorTest {
     ExecutorService racers = Executors.newFixedThreadPool(2);
     try {
       for (int batch = 1; batch <= batches; batch++) {
-        List<Sale> sales = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-          sales.add(new Sale("t" + batch + "-" + i, "seller-" + (i % 2), 4_000L * (i + batch)));
-        }
+        List<Sale> sales = racedSales(batch);
         committed.add(sales);
         commit(batch % 2 == 0 ? one : two, "b" + batch, sales);
         // Both instances step the same recipient at the same time.
@@ -912,10 +909,7 @@ class RiskAssessorTest {
     List<List<Sale>> committed = new ArrayList<>();
     int batches = 20;
     for (int batch = 1; batch <= batches; batch++) {
-      List<Sale> sales = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
-        sales.add(new Sale("t" + batch + "-" + i, "seller-" + (i % 2), 4_000L * (i + batch)));
-      }
+      List<Sale> sales = racedSales(batch);
       committed.add(sales);
       commit(batch % 2 == 0 ? one : two, "b" + batch, sales);
       first.wake();
@@ -938,5 +932,14 @@ class RiskAssessorTest {
     reference.catchUp(NL);
     assertThat(assessments(new Feeds(one, List.of(), first, WAIT)))
         .containsExactlyElementsOf(assessments(new Feeds(alone, List.of(), reference, WAIT)));
+  }
+
+  /** Batch {@code batch} of the two-instance tests: four sales of two sellers, rising in value. */
+  private static List<Sale> racedSales(int batch) {
+    List<Sale> sales = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      sales.add(new Sale("t" + batch + "-" + i, "seller-" + (i % 2), 4_000L * (i + batch)));
+    }
+    return sales;
   }
 }
