@@ -26,6 +26,7 @@ import org.parcelgate.privacy.LogEntries;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.store.GatewayStore;
 import org.parcelgate.store.LogAppend;
+import org.parcelgate.store.LogName;
 import org.parcelgate.store.NewBatch;
 
 /**
@@ -63,7 +64,15 @@ public class LogBenchmark {
     for (int from = 0; from < entries; from += FILL_BATCH) {
       List<LogAppend> log = new ArrayList<>();
       for (int i = from; i < Math.min(entries, from + FILL_BATCH); i++) {
-        log.add(LogEntries.read(time, "privacy-officer", "entries", "recipient=customs-" + i));
+        log.add(
+            LogEntries.read(
+                time,
+                "privacy-officer",
+                "minimization",
+                "entries",
+                "recipient=customs-" + i,
+                null,
+                "customs-" + i));
       }
       store.commit(
           new NewBatch(
@@ -83,8 +92,9 @@ public class LogBenchmark {
               log,
               List.of()));
     }
-    if (store.logSize() != entries) {
-      throw new IllegalStateException("the log holds " + store.logSize() + ", not " + entries);
+    if (store.logSize(LogName.MINIMIZATION) != entries) {
+      throw new IllegalStateException(
+          "the log holds " + store.logSize(LogName.MINIMIZATION) + ", not " + entries);
     }
   }
 
@@ -101,18 +111,18 @@ public class LogBenchmark {
   /** The tree head of the whole log, as a checkpoint signs it. */
   @Benchmark
   public byte[] checkpointRoot() {
-    return store.logRoot(entries);
+    return store.logRoot(LogName.MINIMIZATION, entries);
   }
 
   /** The audit path of a random entry in the whole log. */
   @Benchmark
   public List<byte[]> inclusionProof() {
-    return store.logInclusionProof(random.nextLong(entries), entries);
+    return store.logInclusionProof(LogName.MINIMIZATION, random.nextLong(entries), entries);
   }
 
   /** The consistency proof from a random earlier size to the whole log. */
   @Benchmark
   public List<byte[]> consistencyProof() {
-    return store.logConsistencyProof(1 + random.nextLong(entries), entries);
+    return store.logConsistencyProof(LogName.MINIMIZATION, 1 + random.nextLong(entries), entries);
   }
 }

@@ -252,7 +252,7 @@ class ParcelgateCommandTest {
         .contains("customs-nl pulls its price records")
         .contains("customs-de pulls its price records")
         .contains("verified against it")
-        .contains("privacy-officer read the log's entries: the officer's own look above")
+        .contains("privacy-officer read the minimization log's entries, recorded apart")
         .doesNotContain("UNEXPECTED")
         .doesNotContain("FAILED");
   }

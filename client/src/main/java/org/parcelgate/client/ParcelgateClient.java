@@ -272,6 +272,14 @@ public final class ParcelgateClient implements AutoCloseable {
     return json(send(Request.get("/v1/privacy/entries?limit=" + limit)));
   }
 
+  /**
+   * The access log's entries (privacy officers), newest first, as JSON: who read the logs, with
+   * which filter. Reading it is recorded in it too.
+   */
+  public JsonNode accessLogEntries(int limit) {
+    return json(send(Request.get("/v1/privacy/access/entries?limit=" + limit)));
+  }
+
   /** This client's partner id. */
   public String partnerId() {
     return identity.partnerId();

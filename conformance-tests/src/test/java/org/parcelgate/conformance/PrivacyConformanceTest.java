@@ -16,21 +16,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Protocol section 7: the minimization log as a privacy officer reads it, each proof checked with
- * the suite's own RFC 9162 code against checkpoints whose signatures verify.
+ * Protocol section 7: the minimization log and the access log as a privacy officer reads them, each
+ * proof checked with the suite's own RFC 9162 code against checkpoints whose signatures verify.
  */
 @ExtendWith(ConformanceReport.class)
 class PrivacyConformanceTest {
   private static String batchId;
 
+  private static final String MINIMIZATION = "/v1/privacy";
+  private static final String ACCESS = "/v1/privacy/access";
+
   @BeforeAll
   static void pushSixOrders() throws Exception {
+    batchId = pushSixOrdersOnce();
+  }
+
+  /** Six fresh orders of marketplace-alpha; the batch's id. */
+  private static String pushSixOrdersOnce() throws Exception {
     Partners alpha = partner("marketplace-alpha");
     // Six orders in a row cover every sample destination, so some go to a customs recipient.
     byte[] body = Conformance.batch(6);
     HttpResponse<String> stored = alpha.postBatch(body, alpha.token().body(body).sign());
     assertThat(stored.statusCode()).as(stored.body()).isEqualTo(202);
-    batchId = json(stored).get("batchId").toString();
+    return json(stored).get("batchId").toString();
   }
 
   @Test
@@ -93,7 +101,7 @@ class PrivacyConformanceTest {
   void provesThatALaterCheckpointExtendsAnEarlierOne() throws Exception {
     Partners officer = partner("privacy-officer");
     SignedJWT earlier = checkpoint(officer);
-    entriesOfTheBatch(officer); // a read: it is logged, so the log grows
+    pushSixOrdersOnce(); // the log grows
     SignedJWT later = checkpoint(officer);
     long first = earlier.getJWTClaimsSet().getLongClaim("tree_size");
     long second = later.getJWTClaimsSet().getLongClaim("tree_size");
@@ -107,7 +115,7 @@ class PrivacyConformanceTest {
                 officer.token().sign()));
     List<byte[]> proof = hashes(answer.get("proof"));
 
-    assertThat(second).as("the read was logged").isGreaterThan(first);
+    assertThat(second).as("the batch was logged").isGreaterThan(first);
     assertThat(Rfc9162.verifyConsistency(first, second, proof, firstRoot, secondRoot)).isTrue();
     assertThat(Rfc9162.verifyConsistency(first, second, proof, secondRoot, secondRoot))
         .as("another first root does not verify")
@@ -115,12 +123,46 @@ class PrivacyConformanceTest {
   }
 
   @Test
-  void reportsItsOwnCheckOfTheStoredLogAsVerified() throws Exception {
+  void recordsTheOfficersReadsInTheAccessLogAndNotInTheMinimizationLog() throws Exception {
     Partners officer = partner("privacy-officer");
-    HttpResponse<String> verification =
-        officer.get("/v1/privacy/verification", officer.token().sign());
-    assertThat(verification.statusCode()).as(verification.body()).isEqualTo(200);
-    assertThat(json(verification).get("status")).as(verification.body()).isEqualTo("verified");
+    long minimization = checkpoint(officer).getJWTClaimsSet().getLongClaim("tree_size");
+    long access = checkpoint(officer, ACCESS).getJWTClaimsSet().getLongClaim("tree_size");
+
+    HttpResponse<String> read =
+        officer.get(
+            "/v1/privacy/entries?recipient=customs-nl&from=2026-01-01T00:00:00Z&limit=3",
+            officer.token().sign());
+    assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+
+    assertThat(checkpoint(officer).getJWTClaimsSet().getLongClaim("tree_size"))
+        .as("reading does not grow the minimization log")
+        .isEqualTo(minimization);
+    SignedJWT later = checkpoint(officer, ACCESS);
+    long size = later.getJWTClaimsSet().getLongClaim("tree_size");
+    assertThat(size).isGreaterThan(access);
+    List<String> lines = export(officer, ACCESS, size);
+    assertThat(Rfc9162.rootHash(lines))
+        .isEqualTo(later.getJWTClaimsSet().getStringClaim("root_hash"));
+    assertThat(lines)
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("{\"kind\":\"read\",")
+                    .contains("\"officer\":\"privacy-officer\",\"log\":\"minimization\"")
+                    .contains(
+                        "\"resource\":\"entries\",\"query\":\"recipient=customs-nl"
+                            + "&from=2026-01-01T00:00:00Z\"}"));
+  }
+
+  @Test
+  void reportsItsOwnCheckOfBothStoredLogsAsVerified() throws Exception {
+    Partners officer = partner("privacy-officer");
+    for (String base : List.of(MINIMIZATION, ACCESS)) {
+      HttpResponse<String> verification =
+          officer.get(base + "/verification", officer.token().sign());
+      assertThat(verification.statusCode()).as(verification.body()).isEqualTo(200);
+      assertThat(json(verification).get("status")).as(verification.body()).isEqualTo("verified");
+    }
   }
 
   @Test
@@ -155,7 +197,7 @@ class PrivacyConformanceTest {
     assertThat(entries.statusCode()).as(entries.body()).isEqualTo(200);
   }
 
-  /** The indexes of the batch's minimization entries (this read is logged too). */
+  /** The indexes of the batch's minimization entries (this read is recorded in the access log). */
   private static List<Long> entriesOfTheBatch(Partners officer) throws Exception {
     HttpResponse<String> answer =
         officer.get(
@@ -173,9 +215,15 @@ class PrivacyConformanceTest {
   }
 
   private static SignedJWT checkpoint(Partners officer) throws Exception {
-    Map<String, Object> answer =
-        json(officer.get("/v1/privacy/checkpoint", officer.token().sign()));
+    return checkpoint(officer, MINIMIZATION);
+  }
+
+  /** The latest checkpoint of the log at {@code base}, its signature and log name checked. */
+  private static SignedJWT checkpoint(Partners officer, String base) throws Exception {
+    Map<String, Object> answer = json(officer.get(base + "/checkpoint", officer.token().sign()));
     SignedJWT jws = SignedJWT.parse(answer.get("jws").toString());
+    assertThat(jws.getJWTClaimsSet().getStringClaim("log"))
+        .isEqualTo(base.equals(ACCESS) ? "access" : "minimization");
     assertThat(jws.getHeader().getType().getType()).isEqualTo("parcelgate-checkpoint+jwt");
     assertThat(Conformance.verifies(jws, Conformance.gatewayKeys()))
         .as("checkpoint signature")
@@ -187,12 +235,17 @@ class PrivacyConformanceTest {
 
   /** Every entry below {@code size}, following {@code Parcelgate-Next-Start} page by page. */
   private static List<String> export(Partners officer, long size) throws Exception {
+    return export(officer, MINIMIZATION, size);
+  }
+
+  /** Every entry below {@code size} of the log at {@code base}, page by page. */
+  private static List<String> export(Partners officer, String base, long size) throws Exception {
     List<String> lines = new ArrayList<>();
     long start = 0;
     while (start < size) {
       HttpResponse<String> export =
           officer.get(
-              "/v1/privacy/export?format=jsonl&start=" + start + "&end=" + size,
+              base + "/export?format=jsonl&start=" + start + "&end=" + size,
               officer.token().sign());
       assertThat(export.statusCode()).isEqualTo(200);
       lines.addAll(List.of(export.body().split("\n")));

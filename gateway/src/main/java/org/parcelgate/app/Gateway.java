@@ -47,8 +47,8 @@ import org.parcelgate.ingest.WriterSchemas;
 import org.parcelgate.logging.Logging;
 import org.parcelgate.metrics.BuildInfo;
 import org.parcelgate.metrics.GatewayMetrics;
-import org.parcelgate.privacy.MinimizationLog;
 import org.parcelgate.privacy.Minimizer;
+import org.parcelgate.privacy.PrivacyLogs;
 import org.parcelgate.privacy.RecipientPolicies;
 import org.parcelgate.protocol.CheckpointVerifier;
 import org.parcelgate.protocol.Digests;
@@ -386,8 +386,8 @@ public final class Gateway {
               config.gatewayId(),
               Pusher.leaseHolder(config.gatewayId(), config.store().server().isPresent(), random));
     }
-    MinimizationLog minimizationLog =
-        new MinimizationLog(
+    PrivacyLogs privacyLogs =
+        PrivacyLogs.create(
             store,
             new CheckpointSigner(signer),
             new CheckpointVerifier(signingKeys.publishedKeys()),
@@ -418,8 +418,7 @@ public final class Gateway {
     RequestTokenHandler tokens = new RequestTokenHandler(verifier, workers.get(WorkerKind.AUTH));
     BatchEndpoints batches = new BatchEndpoints(ingest, metrics, workers.get(WorkerKind.INGEST));
     SchemaEndpoints schemaEndpoints = new SchemaEndpoints(schemas);
-    PrivacyEndpoints privacy =
-        new PrivacyEndpoints(minimizationLog, workers.get(WorkerKind.PRIVACY));
+    PrivacyEndpoints privacy = new PrivacyEndpoints(privacyLogs, workers.get(WorkerKind.PRIVACY));
     CustomsEndpoints customs =
         new CustomsEndpoints(
             feeds, signer, config.delivery().maxPageSize(), clock, workers.get(WorkerKind.FEEDS));

@@ -18,17 +18,18 @@ import org.parcelgate.protocol.CheckpointVerifier;
 
 /**
  * {@code java -jar parcelgate-gateway.jar verify-log --log EXPORT.jsonl [--log NEXT.jsonl ...]
- * --checkpoint CHECKPOINT --keys JWKS.json}: the export's pages in order, then verifies an exported
- * minimization log offline, with nothing but the files: the export ({@code GET
- * /v1/privacy/export?format=jsonl}), a checkpoint ({@code GET /v1/privacy/checkpoint}, its JSON or
- * the bare JWS) and the gateway's public keys ({@code /.well-known/jwks.json}). Exit status 0 when
- * verified, 1 when not, 2 for a usage error.
+ * --checkpoint CHECKPOINT --keys JWKS.json [--log-name minimization|access]}: the export's pages in
+ * order, then verifies an exported log offline, with nothing but the files: the export ({@code GET
+ * /v1/privacy/export?format=jsonl}, or {@code /v1/privacy/access/export} for the access log), a
+ * checkpoint of the same log ({@code GET /v1/privacy/checkpoint}, its JSON or the bare JWS) and the
+ * gateway's public keys ({@code /.well-known/jwks.json}). The checkpoint must name the log given
+ * ({@code minimization} unless said). Exit status 0 when verified, 1 when not, 2 for a usage error.
  */
 public final class VerifyLogCommand {
   static final String NAME = "verify-log";
   static final String USAGE =
       "usage: java -jar parcelgate-gateway.jar verify-log --log EXPORT.jsonl [--log NEXT.jsonl"
-          + " ...] --checkpoint CHECKPOINT --keys JWKS.json";
+          + " ...] --checkpoint CHECKPOINT --keys JWKS.json [--log-name minimization|access]";
 
   private VerifyLogCommand() {}
 
@@ -37,15 +38,23 @@ public final class VerifyLogCommand {
     List<Path> logs = new ArrayList<>();
     Path checkpoint = null;
     Path keys = null;
+    String logName = CheckpointVerifier.LOG_NAME;
     for (int i = 0; i < args.size(); i += 2) {
       if (i + 1 >= args.size()) {
-        return usage(err, args.get(i) + " needs a file");
+        return usage(err, args.get(i) + " needs a value");
       }
-      Path value = Path.of(args.get(i + 1));
+      String value = args.get(i + 1);
       switch (args.get(i)) {
-        case "--log" -> logs.add(value);
-        case "--checkpoint" -> checkpoint = value;
-        case "--keys" -> keys = value;
+        case "--log" -> logs.add(Path.of(value));
+        case "--checkpoint" -> checkpoint = Path.of(value);
+        case "--keys" -> keys = Path.of(value);
+        case "--log-name" -> {
+          if (!value.equals(CheckpointVerifier.LOG_NAME)
+              && !value.equals(CheckpointVerifier.ACCESS_LOG_NAME)) {
+            return usage(err, "--log-name is minimization or access");
+          }
+          logName = value;
+        }
         default -> {
           return usage(err, "unknown option " + args.get(i));
         }
@@ -57,7 +66,7 @@ public final class VerifyLogCommand {
     LogVerifier.Pass pass;
     try {
       JWKSet published = JWKSet.parse(Files.readString(keys, StandardCharsets.UTF_8));
-      Checkpoint verified = new CheckpointVerifier(published).verify(jws(checkpoint));
+      Checkpoint verified = new CheckpointVerifier(published).verify(jws(checkpoint), logName);
       pass = new LogVerifier.Pass(verified);
       for (Path log : logs) {
         lines(log, pass);

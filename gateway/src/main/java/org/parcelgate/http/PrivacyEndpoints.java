@@ -23,15 +23,20 @@ import org.parcelgate.auth.Role;
 import org.parcelgate.auth.RoleHandler;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
-import org.parcelgate.privacy.MinimizationLog;
+import org.parcelgate.privacy.LogEntries;
+import org.parcelgate.privacy.OfficerReads;
+import org.parcelgate.privacy.PrivacyLogs;
+import org.parcelgate.privacy.SignedLog;
 import org.parcelgate.store.ActionCount;
+import org.parcelgate.store.LogName;
 import org.parcelgate.store.LogQuery;
 import org.parcelgate.store.LogRow;
 import org.parcelgate.store.StoredCheckpoint;
 import org.parcelgate.workers.WorkerPool;
 
 /**
- * The privacy officers' access to the minimization log, in two forms with the same handlers:
+ * The privacy officers' access to the minimization log and the access log, in two forms with the
+ * same handlers:
  *
  * <ul>
  *   <li>{@code /v1/privacy/...}: the JSON API, behind the signed request token like every API call;
@@ -40,8 +45,10 @@ import org.parcelgate.workers.WorkerPool;
  *       tokens). Read-only; served with a strict content security policy.
  * </ul>
  *
- * Reads of log content (entries, aggregates, exports) are appended to the log before they are
- * answered. Everything touching the store runs on a worker thread.
+ * The minimization log's resources are at the base path, the access log's under {@code access/}.
+ * Reads of log content (entries, aggregates, exports, of either log) are recorded in the access log
+ * before they are answered ({@link OfficerReads}); the minimization log does not grow by being
+ * read. Everything touching the store runs on a worker thread.
  */
 public final class PrivacyEndpoints {
   public static final String API_PATH = "/v1/privacy";
@@ -66,7 +73,10 @@ public final class PrivacyEndpoints {
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
           + " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-  private final MinimizationLog log;
+  /** The path of the access log's resources under the base path. */
+  static final String ACCESS = "/access";
+
+  private final PrivacyLogs logs;
   private final WorkerPool workers;
   private final Map<String, PageFile> page;
 
@@ -81,8 +91,8 @@ public final class PrivacyEndpoints {
   /**
    * @param workers the {@code privacy} pool: log reads, checkpoints and proofs
    */
-  public PrivacyEndpoints(MinimizationLog log, WorkerPool workers) {
-    this.log = log;
+  public PrivacyEndpoints(PrivacyLogs logs, WorkerPool workers) {
+    this.logs = logs;
     this.workers = workers;
     this.page =
         Map.of(
@@ -126,17 +136,24 @@ public final class PrivacyEndpoints {
   }
 
   private void mountApi(Router router, String base, RoleHandler officers) {
-    router.get(base + "/entries").handler(officers).handler(this::entries);
     router.get(base + "/stats").handler(officers).handler(this::stats);
-    router.get(base + "/export").handler(officers).handler(this::export);
-    router.get(base + "/checkpoint").handler(officers).handler(this::checkpoint);
-    router.get(base + "/proofs/inclusion").handler(officers).handler(this::inclusion);
-    router.get(base + "/proofs/consistency").handler(officers).handler(this::consistency);
-    router.get(base + "/verification").handler(officers).handler(this::verification);
+    for (LogName name : LogName.values()) {
+      SignedLog log = logs.log(name);
+      String path = base + (name == LogName.MINIMIZATION ? "" : ACCESS);
+      router.get(path + "/entries").handler(officers).handler(ctx -> entries(ctx, log));
+      router.get(path + "/export").handler(officers).handler(ctx -> export(ctx, log));
+      router.get(path + "/checkpoint").handler(officers).handler(ctx -> checkpoint(ctx, log));
+      router.get(path + "/proofs/inclusion").handler(officers).handler(ctx -> inclusion(ctx, log));
+      router
+          .get(path + "/proofs/consistency")
+          .handler(officers)
+          .handler(ctx -> consistency(ctx, log));
+      router.get(path + "/verification").handler(officers).handler(ctx -> verification(ctx, log));
+    }
   }
 
-  private void entries(RoutingContext ctx) {
-    Filter filter = Filter.of(ctx);
+  private void entries(RoutingContext ctx, SignedLog log) {
+    Filter filter = Filter.of(ctx, log.name());
     int limit =
         QueryParams.integer(ctx, "limit", 1, MAX_LIMIT).map(Long::intValue).orElse(DEFAULT_LIMIT);
     Optional<Long> before = QueryParams.integer(ctx, "before", 0, Long.MAX_VALUE);
@@ -144,7 +161,7 @@ public final class PrivacyEndpoints {
     blocking(
             ctx,
             () -> {
-              log.recordRead(officer(ctx), "entries", filter.describe());
+              logs.reads().record(filter.read(officer(ctx), log.name(), "entries"));
               return new Entries(log.entries(query), log.size());
             })
         .onSuccess(
@@ -156,7 +173,7 @@ public final class PrivacyEndpoints {
   }
 
   private void stats(RoutingContext ctx) {
-    Filter filter = Filter.of(ctx);
+    Filter filter = Filter.of(ctx, LogName.MINIMIZATION);
     String bucket = Optional.ofNullable(ctx.request().getParam("bucket")).orElse("day");
     if (!bucket.equals("day") && !bucket.equals("hour")) {
       throw QueryParams.invalid("bucket is day or hour");
@@ -164,10 +181,12 @@ public final class PrivacyEndpoints {
     Duration width = bucket.equals("day") ? Duration.ofDays(1) : Duration.ofHours(1);
     DateTimeFormatter format = bucket.equals("day") ? DAY : HOUR;
     LogQuery query = filter.query(Optional.empty(), Optional.empty(), 0, true);
+    SignedLog log = logs.minimization();
     blocking(
             ctx,
             () -> {
-              log.recordRead(officer(ctx), "stats", filter.describe("bucket=" + bucket));
+              logs.reads()
+                  .record(filter.read(officer(ctx), log.name(), "stats", "bucket=" + bucket));
               return log.actionCounts(query, width);
             })
         .onSuccess(
@@ -185,8 +204,8 @@ public final class PrivacyEndpoints {
             });
   }
 
-  private void export(RoutingContext ctx) {
-    Filter filter = Filter.of(ctx);
+  private void export(RoutingContext ctx, SignedLog log) {
+    Filter filter = Filter.of(ctx, log.name());
     String format = Optional.ofNullable(ctx.request().getParam("format")).orElse("jsonl");
     if (!format.equals("jsonl") && !format.equals("csv")) {
       throw QueryParams.invalid("format is jsonl or csv");
@@ -198,10 +217,15 @@ public final class PrivacyEndpoints {
             () -> {
               long size = log.size();
               long stop = Math.min(end.orElse(size), Math.min(size, start + EXPORT_PAGE));
-              log.recordRead(
-                  officer(ctx),
-                  "export",
-                  filter.describe("format=" + format, "start=" + start, "end=" + stop));
+              logs.reads()
+                  .record(
+                      filter.read(
+                          officer(ctx),
+                          log.name(),
+                          "export",
+                          "format=" + format,
+                          "start=" + start,
+                          "end=" + stop));
               List<LogRow> rows =
                   log.entries(
                       filter.query(
@@ -234,7 +258,9 @@ public final class PrivacyEndpoints {
                           : "text/csv; charset=utf-8")
                   .putHeader(
                       "Content-Disposition",
-                      "attachment; filename=\"minimization-log-"
+                      "attachment; filename=\""
+                          + log.name().wireName()
+                          + "-log-"
                           + start
                           + "-"
                           + stop
@@ -246,11 +272,11 @@ public final class PrivacyEndpoints {
             });
   }
 
-  private void checkpoint(RoutingContext ctx) {
+  private void checkpoint(RoutingContext ctx, SignedLog log) {
     blocking(ctx, log::checkpoint).onSuccess(checkpoint -> json(ctx, checkpointJson(checkpoint)));
   }
 
-  private void inclusion(RoutingContext ctx) {
+  private void inclusion(RoutingContext ctx, SignedLog log) {
     long index =
         QueryParams.integer(ctx, "index", 0, Long.MAX_VALUE)
             .orElseThrow(() -> QueryParams.invalid("index"));
@@ -269,7 +295,7 @@ public final class PrivacyEndpoints {
                         .put("auditPath", new JsonArray(proof.auditPath()))));
   }
 
-  private void consistency(RoutingContext ctx) {
+  private void consistency(RoutingContext ctx, SignedLog log) {
     long first =
         QueryParams.integer(ctx, "first", 1, Long.MAX_VALUE)
             .orElseThrow(() -> QueryParams.invalid("first"));
@@ -287,7 +313,7 @@ public final class PrivacyEndpoints {
                         .put("proof", new JsonArray(proof.proof()))));
   }
 
-  private void verification(RoutingContext ctx) {
+  private void verification(RoutingContext ctx, SignedLog log) {
     blocking(
             ctx,
             () -> {
@@ -299,6 +325,7 @@ public final class PrivacyEndpoints {
                 json(
                     ctx,
                     new JsonObject()
+                        .put("log", log.name().wireName())
                         .put("status", result.verified() ? "verified" : "failed")
                         .put("treeSize", result.treeSize())
                         .put("rootHash", result.rootHash())
@@ -327,10 +354,18 @@ public final class PrivacyEndpoints {
       Optional<Instant> from,
       Optional<Instant> to) {
 
-    static Filter of(RoutingContext ctx) {
+    /** The filter of a listing of {@code log}, checked. */
+    static Filter of(RoutingContext ctx, LogName log) {
       Optional<String> kind = Optional.ofNullable(ctx.request().getParam("kind"));
-      if (kind.isPresent() && !kind.get().equals("minimization") && !kind.get().equals("read")) {
+      // The minimization log also holds the read entries written before the access log existed.
+      if (log == LogName.MINIMIZATION
+          && kind.isPresent()
+          && !kind.get().equals(LogEntries.MINIMIZATION)
+          && !kind.get().equals(LogEntries.READ)) {
         throw QueryParams.invalid("kind is minimization or read");
+      }
+      if (log == LogName.ACCESS && kind.isPresent() && !kind.get().equals(LogEntries.READ)) {
+        throw QueryParams.invalid("kind is read: the access log holds reads only");
       }
       return new Filter(
           QueryParams.id(ctx, "marketplace"),
@@ -347,10 +382,11 @@ public final class PrivacyEndpoints {
     }
 
     /**
-     * The filter as a query string built from checked values, then {@code more} parameters: what a
-     * read entry records.
+     * The officer's read of a log's {@code resource} with this filter and {@code more} parameters,
+     * as the access log records it: the query string is built from the checked values, never copied
+     * from the request.
      */
-    String describe(String... more) {
+    OfficerReads.Read read(String officer, LogName log, String resource, String... more) {
       List<String> parts = new ArrayList<>();
       marketplace.ifPresent(m -> parts.add("marketplace=" + m));
       recipient.ifPresent(r -> parts.add("recipient=" + r));
@@ -358,7 +394,8 @@ public final class PrivacyEndpoints {
       from.ifPresent(f -> parts.add("from=" + f));
       to.ifPresent(t -> parts.add("to=" + t));
       parts.addAll(List.of(more));
-      return String.join("&", parts);
+      return new OfficerReads.Read(
+          officer, log, resource, String.join("&", parts), marketplace, recipient);
     }
   }
 

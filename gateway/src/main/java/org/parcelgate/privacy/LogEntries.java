@@ -16,15 +16,19 @@ import org.parcelgate.protocol.MerkleTree;
 import org.parcelgate.store.LogAppend;
 
 /**
- * The entries of the minimization log, in their one canonical JSON form: fixed member order, no
- * white space, UTF-8. The bytes of that form are the Merkle leaf, so a verifier hashes an exported
- * line as it is. An entry never holds a value of a record: only names, counts, ids and hashes.
+ * The entries of the gateway's logs, in their one canonical JSON form: fixed member order, no white
+ * space, UTF-8. The bytes of that form are the Merkle leaf, so a verifier hashes an exported line
+ * as it is. An entry never holds a value of a record: only names, counts, ids and hashes.
+ * Minimization entries go to the minimization log, read entries to the access log.
  */
 public final class LogEntries {
   /** The kind of an entry written for a batch and recipient. */
   public static final String MINIMIZATION = "minimization";
 
-  /** The kind of an entry written when a privacy officer read the log. */
+  /**
+   * The kind of an entry written when a privacy officer read a log: in the access log (and, before
+   * the access log existed, in the minimization log).
+   */
   public static final String READ = "read";
 
   private static final JsonFactory JSON = new JsonFactory();
@@ -93,12 +97,22 @@ public final class LogEntries {
   }
 
   /**
-   * A privacy officer's read of the log.
+   * A privacy officer's read of a log, for the access log.
    *
+   * @param log the log read ({@code minimization} or {@code access})
    * @param resource what was read ({@code entries}, {@code stats}, {@code export})
-   * @param query the filter used, as the officer sent it (ids and times only)
+   * @param query the filter used, rebuilt from the checked parameters (ids and times only)
+   * @param marketplaceId the marketplace the read was filtered by, or null
+   * @param recipient the recipient the read was filtered by, or null
    */
-  public static LogAppend read(Instant time, String officer, String resource, String query) {
+  public static LogAppend read(
+      Instant time,
+      String officer,
+      String log,
+      String resource,
+      String query,
+      String marketplaceId,
+      String recipient) {
     Instant at = time.truncatedTo(ChronoUnit.MILLIS);
     String entry =
         write(
@@ -106,10 +120,11 @@ public final class LogEntries {
               json.writeStringField("kind", READ);
               json.writeStringField("time", at.toString());
               json.writeStringField("officer", officer);
+              json.writeStringField("log", log);
               json.writeStringField("resource", resource);
               json.writeStringField("query", query);
             });
-    return new LogAppend(READ, at, null, null, entry, leafHash(entry), List.of());
+    return new LogAppend(READ, at, marketplaceId, recipient, entry, leafHash(entry), List.of());
   }
 
   /** The RFC 9162 leaf hash of an entry's text. */

@@ -148,20 +148,10 @@ public final class EmbeddedBackup {
       throw e;
     }
     try {
-      long size = store.logSize();
-      Optional<StoredCheckpoint> latest = store.latestCheckpoint();
-      if (latest.isPresent()) {
-        StoredCheckpoint checkpoint = latest.get();
-        String root =
-            Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString(store.logRoot(checkpoint.treeSize()));
-        if (checkpoint.treeSize() > size || !root.equals(checkpoint.rootHash())) {
-          throw new StoreException(
-              "the restored minimization log does not match its latest checkpoint (size "
-                  + checkpoint.treeSize()
-                  + "): the backup is damaged");
-        }
+      long size = store.logSize(LogName.MINIMIZATION);
+      Optional<StoredCheckpoint> latest = store.latestCheckpoint(LogName.MINIMIZATION);
+      for (LogName log : LogName.values()) {
+        checkLatestCheckpoint(store, log);
       }
       return new Summary(
           batchCount(database), size, latest.map(StoredCheckpoint::treeSize).orElse(0L));
@@ -255,5 +245,29 @@ public final class EmbeddedBackup {
       return new SqliteDialect().describe(sql);
     }
     return e.getClass().getSimpleName() + " " + e.getMessage();
+  }
+
+  /** Fails unless the restored log's entries match its latest signed checkpoint, if any. */
+  private static void checkLatestCheckpoint(GatewayStore store, LogName log) {
+    Optional<StoredCheckpoint> latest = store.latestCheckpoint(log);
+    if (latest.isEmpty()) {
+      return;
+    }
+    StoredCheckpoint checkpoint = latest.get();
+    if (checkpoint.treeSize() <= store.logSize(log)) {
+      String root =
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(store.logRoot(log, checkpoint.treeSize()));
+      if (root.equals(checkpoint.rootHash())) {
+        return;
+      }
+    }
+    throw new StoreException(
+        "the restored "
+            + log.wireName()
+            + " log does not match its latest checkpoint (size "
+            + checkpoint.treeSize()
+            + "): the backup is damaged");
   }
 }

@@ -95,54 +95,56 @@ public interface GatewayStore extends DeliveryStore, RiskStore, AutoCloseable {
   void commit(NewBatch batch);
 
   /**
-   * Appends one entry to the minimization log in its own transaction, at the next index.
+   * Appends one entry to a log in its own transaction, at the next index. Only entries of the
+   * minimization log have field counts.
    *
    * @return the entry's index
    */
-  long appendLog(LogAppend entry);
+  long appendLog(LogName log, LogAppend entry);
 
   /**
-   * How many entries the minimization log holds: the size of its Merkle tree. Read from the largest
-   * index, not counted.
+   * How many entries a log holds: the size of its Merkle tree. Read from the largest index, not
+   * counted.
    */
-  long logSize();
+  long logSize(LogName log);
 
   /**
-   * The RFC 9162 tree head of the first {@code size} entries, from O(log size) stored nodes.
+   * The RFC 9162 tree head of a log's first {@code size} entries, from O(log size) stored nodes.
    *
    * @throws StoreException if {@code size} exceeds the log
    */
-  byte[] logRoot(long size);
+  byte[] logRoot(LogName log, long size);
 
   /**
-   * The RFC 9162 audit path of entry {@code index} in the tree of the first {@code size} entries,
-   * from O(log size) stored nodes.
+   * The RFC 9162 audit path of entry {@code index} in the tree of a log's first {@code size}
+   * entries, from O(log size) stored nodes.
    *
    * @throws IllegalArgumentException unless {@code 0 <= index < size}
    * @throws StoreException if {@code size} exceeds the log
    */
-  List<byte[]> logInclusionProof(long index, long size);
+  List<byte[]> logInclusionProof(LogName log, long index, long size);
 
   /**
-   * The RFC 9162 consistency proof between the trees of the first {@code first} and the first
+   * The RFC 9162 consistency proof between the trees of a log's first {@code first} and first
    * {@code second} entries, from O(log second) stored nodes.
    *
    * @throws IllegalArgumentException unless {@code 0 <= first <= second}
    * @throws StoreException if {@code second} exceeds the log
    */
-  List<byte[]> logConsistencyProof(long first, long second);
+  List<byte[]> logConsistencyProof(LogName log, long first, long second);
 
   /**
-   * The stored tree nodes above the leaves that entries {@code [from, to)} complete (each node's
-   * last leaf is in the range), by level, then index: for checking the nodes against the entries.
+   * The stored tree nodes above the leaves that a log's entries {@code [from, to)} complete (each
+   * node's last leaf is in the range), by level, then index: for checking the nodes against the
+   * entries.
    */
-  List<LogNode> logNodesCompletedBy(long from, long to);
+  List<LogNode> logNodesCompletedBy(LogName log, long from, long to);
 
-  /** The entries with indexes in {@code [from, to)}, in index order. */
-  List<LogRow> logRange(long from, long to);
+  /** A log's entries with indexes in {@code [from, to)}, in index order. */
+  List<LogRow> logRange(LogName log, long from, long to);
 
-  /** The entries matching a filter, newest first. */
-  List<LogRow> logEntries(LogQuery query);
+  /** A log's entries matching a filter, newest first unless the query asks otherwise. */
+  List<LogRow> logEntries(LogName log, LogQuery query);
 
   /**
    * Values touched per time bucket, field path and action, over the minimization entries matching
@@ -151,16 +153,16 @@ public interface GatewayStore extends DeliveryStore, RiskStore, AutoCloseable {
   List<ActionCount> actionCounts(LogQuery filter, java.time.Duration bucket);
 
   /**
-   * Stores a signed checkpoint. Storing one whose size is not larger than the largest stored
-   * changes nothing, so the sequence grows in tree size and in time whatever instance signs.
+   * Stores a signed checkpoint of a log. Storing one whose size is not larger than the largest
+   * stored changes nothing, so the sequence grows in tree size and in time whatever instance signs.
    */
-  void saveCheckpoint(StoredCheckpoint checkpoint);
+  void saveCheckpoint(LogName log, StoredCheckpoint checkpoint);
 
-  /** The checkpoint of the largest tree, if any was signed. */
-  Optional<StoredCheckpoint> latestCheckpoint();
+  /** The checkpoint of a log's largest tree, if any was signed. */
+  Optional<StoredCheckpoint> latestCheckpoint(LogName log);
 
-  /** Every stored checkpoint, smallest tree first. */
-  List<StoredCheckpoint> checkpoints();
+  /** Every stored checkpoint of a log, smallest tree first. */
+  List<StoredCheckpoint> checkpoints(LogName log);
 
   /** Releases the database: connections, files, locks. Idempotent. */
   @Override

@@ -292,7 +292,7 @@ final class JdbcGatewayStore implements GatewayStore {
     LogTables.insertMinimized(connection, batch.batchId(), batch.minimized());
     Map<String, Long> logIndexes = new HashMap<>();
     if (!batch.log().isEmpty()) {
-      long first = LogTables.append(connection, batch.log());
+      long first = LogTables.append(connection, LogName.MINIMIZATION, batch.log());
       for (int i = 0; i < batch.log().size(); i++) {
         LogAppend entry = batch.log().get(i);
         if (entry.recipient() != null) {
@@ -371,44 +371,47 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
-  public long appendLog(LogAppend entry) {
+  public long appendLog(LogName log, LogAppend entry) {
     check(entry);
-    return write(Work.inOrder(connection -> LogTables.append(connection, List.of(entry))));
+    if (log != LogName.MINIMIZATION && !entry.counts().isEmpty()) {
+      throw new IllegalArgumentException("only the minimization log's entries count field values");
+    }
+    return write(Work.inOrder(connection -> LogTables.append(connection, log, List.of(entry))));
   }
 
   @Override
-  public long logSize() {
-    return run(LogTables::size);
+  public long logSize(LogName log) {
+    return run(connection -> LogTables.size(connection, log));
   }
 
   @Override
-  public byte[] logRoot(long size) {
-    return run(connection -> LogTables.root(connection, size));
+  public byte[] logRoot(LogName log, long size) {
+    return run(connection -> LogTables.root(connection, log, size));
   }
 
   @Override
-  public List<byte[]> logInclusionProof(long index, long size) {
-    return run(connection -> LogTables.inclusionProof(connection, index, size));
+  public List<byte[]> logInclusionProof(LogName log, long index, long size) {
+    return run(connection -> LogTables.inclusionProof(connection, log, index, size));
   }
 
   @Override
-  public List<byte[]> logConsistencyProof(long first, long second) {
-    return run(connection -> LogTables.consistencyProof(connection, first, second));
+  public List<byte[]> logConsistencyProof(LogName log, long first, long second) {
+    return run(connection -> LogTables.consistencyProof(connection, log, first, second));
   }
 
   @Override
-  public List<LogNode> logNodesCompletedBy(long from, long to) {
-    return run(connection -> LogTables.nodesCompletedBy(connection, from, to));
+  public List<LogNode> logNodesCompletedBy(LogName log, long from, long to) {
+    return run(connection -> LogTables.nodesCompletedBy(connection, log, from, to));
   }
 
   @Override
-  public List<LogRow> logRange(long from, long to) {
-    return run(connection -> LogTables.range(connection, from, to));
+  public List<LogRow> logRange(LogName log, long from, long to) {
+    return run(connection -> LogTables.range(connection, log, from, to));
   }
 
   @Override
-  public List<LogRow> logEntries(LogQuery query) {
-    return run(connection -> LogTables.entries(connection, query));
+  public List<LogRow> logEntries(LogName log, LogQuery query) {
+    return run(connection -> LogTables.entries(connection, log, query));
   }
 
   @Override
@@ -417,25 +420,25 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
-  public void saveCheckpoint(StoredCheckpoint checkpoint) {
+  public void saveCheckpoint(LogName log, StoredCheckpoint checkpoint) {
     // In order: two instances signing at once must not both find the size free, and a checkpoint
     // signed after a larger one was stored must not join the sequence behind it.
     write(
         Work.inOrder(
             connection -> {
-              LogTables.saveCheckpoint(connection, checkpoint);
+              LogTables.saveCheckpoint(connection, log, checkpoint);
               return null;
             }));
   }
 
   @Override
-  public Optional<StoredCheckpoint> latestCheckpoint() {
-    return run(connection -> LogTables.checkpoints(connection, true).stream().findFirst());
+  public Optional<StoredCheckpoint> latestCheckpoint(LogName log) {
+    return run(connection -> LogTables.checkpoints(connection, log, true).stream().findFirst());
   }
 
   @Override
-  public List<StoredCheckpoint> checkpoints() {
-    return run(connection -> LogTables.checkpoints(connection, false));
+  public List<StoredCheckpoint> checkpoints(LogName log) {
+    return run(connection -> LogTables.checkpoints(connection, log, false));
   }
 
   @Override

@@ -37,36 +37,65 @@ final class LogTables {
       "SELECT recipient, policy_id, policy_version, policy_sha256, key_version,"
           + " schema_fingerprint, record_count, records FROM minimized_records"
           + " WHERE batch_id = ? AND recipient = ?";
-  private static final String NEXT_INDEX =
-      "SELECT COALESCE(MAX(log_index), -1) + 1 FROM minimization_log";
-  private static final String INSERT_ENTRY =
-      "INSERT INTO minimization_log (log_index, kind, time_micros, marketplace_id, recipient,"
-          + " leaf_hash, entry) VALUES (?, ?, ?, ?, ?, ?, ?)";
   private static final String INSERT_COUNT =
       "INSERT INTO minimization_count (log_index, path, action, value_count) VALUES (?, ?, ?, ?)";
-  private static final String INSERT_NODE =
-      "INSERT INTO log_node (node_level, node_index, hash) VALUES (?, ?, ?)";
-  private static final String LEAF = "SELECT leaf_hash FROM minimization_log WHERE log_index = ?";
-  private static final String NODE =
-      "SELECT hash FROM log_node WHERE node_level = ? AND node_index = ?";
-  private static final String NODES_OF_LEVEL =
-      "SELECT node_index, hash FROM log_node WHERE node_level = ? AND node_index >= ?"
-          + " AND node_index < ? ORDER BY node_index";
-  private static final String LEAF_HASHES_FROM =
-      "SELECT log_index, leaf_hash FROM minimization_log WHERE log_index >= ?"
-          + " ORDER BY log_index LIMIT ?";
 
   /** Leaf hashes read, and nodes written, per round trip while rebuilding the tree. */
   private static final int REBUILD_CHUNK = 10_000;
 
-  private static final String RANGE =
-      "SELECT log_index, entry, leaf_hash FROM minimization_log"
-          + " WHERE log_index >= ? AND log_index < ? ORDER BY log_index";
-  private static final String INSERT_CHECKPOINT =
-      "INSERT INTO log_checkpoint (tree_size, root_hash, signed_at_micros, checkpoint_jws)"
-          + " VALUES (?, ?, ?, ?) ON CONFLICT (tree_size) DO NOTHING";
-  private static final String CHECKPOINT_COLUMNS =
-      "SELECT tree_size, root_hash, signed_at_micros, checkpoint_jws FROM log_checkpoint";
+  // The statements of one log: the same for every log, on that log's tables (LogName).
+
+  private static String nextIndex(LogName log) {
+    return "SELECT COALESCE(MAX(log_index), -1) + 1 FROM " + log.entries;
+  }
+
+  private static String insertEntry(LogName log) {
+    return "INSERT INTO "
+        + log.entries
+        + " (log_index, kind, time_micros, marketplace_id, recipient, leaf_hash, entry)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+  }
+
+  private static String insertNode(LogName log) {
+    return "INSERT INTO " + log.nodes + " (node_level, node_index, hash) VALUES (?, ?, ?)";
+  }
+
+  private static String leaf(LogName log) {
+    return "SELECT leaf_hash FROM " + log.entries + " WHERE log_index = ?";
+  }
+
+  private static String node(LogName log) {
+    return "SELECT hash FROM " + log.nodes + " WHERE node_level = ? AND node_index = ?";
+  }
+
+  private static String nodesOfLevel(LogName log) {
+    return "SELECT node_index, hash FROM "
+        + log.nodes
+        + " WHERE node_level = ? AND node_index >= ? AND node_index < ? ORDER BY node_index";
+  }
+
+  private static String leafHashesFrom(LogName log) {
+    return "SELECT log_index, leaf_hash FROM "
+        + log.entries
+        + " WHERE log_index >= ? ORDER BY log_index LIMIT ?";
+  }
+
+  private static String range(LogName log) {
+    return "SELECT log_index, entry, leaf_hash FROM "
+        + log.entries
+        + " WHERE log_index >= ? AND log_index < ? ORDER BY log_index";
+  }
+
+  private static String insertCheckpoint(LogName log) {
+    return "INSERT INTO "
+        + log.checkpoints
+        + " (tree_size, root_hash, signed_at_micros, checkpoint_jws)"
+        + " VALUES (?, ?, ?, ?) ON CONFLICT (tree_size) DO NOTHING";
+  }
+
+  private static String checkpointColumns(LogName log) {
+    return "SELECT tree_size, root_hash, signed_at_micros, checkpoint_jws FROM " + log.checkpoints;
+  }
 
   private LogTables() {}
 
@@ -119,16 +148,17 @@ final class LogTables {
    * Appends entries at the next indexes, with the tree nodes they complete; returns the index of
    * the first.
    */
-  static long append(Connection connection, List<LogAppend> entries) throws SQLException {
-    long next = size(connection);
+  static long append(Connection connection, LogName log, List<LogAppend> entries)
+      throws SQLException {
+    long next = size(connection, log);
     LogTree.Growth tree;
-    try (StoredNodes nodes = new StoredNodes(connection)) {
+    try (StoredNodes nodes = new StoredNodes(connection, log)) {
       tree = new LogTree.Growth(next, LogTree.peaks(nodes, next));
     }
     long first = next;
-    try (PreparedStatement insert = connection.prepareStatement(INSERT_ENTRY);
+    try (PreparedStatement insert = connection.prepareStatement(insertEntry(log));
         PreparedStatement counts = connection.prepareStatement(INSERT_COUNT);
-        PreparedStatement nodes = connection.prepareStatement(INSERT_NODE)) {
+        PreparedStatement nodes = connection.prepareStatement(insertNode(log))) {
       for (LogAppend entry : entries) {
         insert.setLong(1, next);
         insert.setString(2, entry.kind());
@@ -160,8 +190,8 @@ final class LogTables {
   }
 
   /** How many entries the log holds: the largest index plus one, from the primary key. */
-  static long size(Connection connection) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(NEXT_INDEX);
+  static long size(Connection connection, LogName log) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(nextIndex(log));
         ResultSet row = select.executeQuery()) {
       row.next();
       return row.getLong(1);
@@ -169,24 +199,24 @@ final class LogTables {
   }
 
   /** The tree head of the first {@code size} entries. */
-  static byte[] root(Connection connection, long size) throws SQLException {
-    try (StoredNodes nodes = new StoredNodes(connection)) {
+  static byte[] root(Connection connection, LogName log, long size) throws SQLException {
+    try (StoredNodes nodes = new StoredNodes(connection, log)) {
       return LogTree.root(nodes, size);
     }
   }
 
   /** The audit path of entry {@code index} in the tree of the first {@code size} entries. */
-  static List<byte[]> inclusionProof(Connection connection, long index, long size)
+  static List<byte[]> inclusionProof(Connection connection, LogName log, long index, long size)
       throws SQLException {
-    try (StoredNodes nodes = new StoredNodes(connection)) {
+    try (StoredNodes nodes = new StoredNodes(connection, log)) {
       return LogTree.inclusionProof(nodes, index, size);
     }
   }
 
   /** The consistency proof between the trees of the first {@code first} and {@code second}. */
-  static List<byte[]> consistencyProof(Connection connection, long first, long second)
+  static List<byte[]> consistencyProof(Connection connection, LogName log, long first, long second)
       throws SQLException {
-    try (StoredNodes nodes = new StoredNodes(connection)) {
+    try (StoredNodes nodes = new StoredNodes(connection, log)) {
       return LogTree.consistencyProof(nodes, first, second);
     }
   }
@@ -195,10 +225,10 @@ final class LogTables {
    * The stored nodes above the leaves that the leaves {@code [from, to)} complete (those whose last
    * leaf is in that range), by level, then index: one range read on the primary key per level.
    */
-  static List<LogNode> nodesCompletedBy(Connection connection, long from, long to)
+  static List<LogNode> nodesCompletedBy(Connection connection, LogName log, long from, long to)
       throws SQLException {
     List<LogNode> found = new ArrayList<>();
-    try (PreparedStatement select = connection.prepareStatement(NODES_OF_LEVEL)) {
+    try (PreparedStatement select = connection.prepareStatement(nodesOfLevel(log))) {
       for (int level = 1; level < 63 && (1L << level) <= to; level++) {
         long low = from >> level;
         long high = to >> level;
@@ -223,13 +253,13 @@ final class LogTables {
    * nodes were kept (migration V4). One pass over the leaf hashes in index order, holding O(log n)
    * of them.
    */
-  static void rebuildNodes(Connection connection) throws SQLException {
-    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM log_node")) {
+  static void rebuildNodes(Connection connection, LogName log) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + log.nodes)) {
       delete.executeUpdate();
     }
     LogTree.Growth tree = new LogTree.Growth();
-    try (PreparedStatement select = connection.prepareStatement(LEAF_HASHES_FROM);
-        PreparedStatement insert = connection.prepareStatement(INSERT_NODE)) {
+    try (PreparedStatement select = connection.prepareStatement(leafHashesFrom(log));
+        PreparedStatement insert = connection.prepareStatement(insertNode(log))) {
       while (true) {
         select.setLong(1, tree.size());
         select.setInt(2, REBUILD_CHUNK);
@@ -238,7 +268,9 @@ final class LogTables {
           while (rows.next()) {
             if (rows.getLong(1) != tree.size()) {
               throw new StoreException(
-                  "the minimization log has no entry "
+                  "the "
+                      + log.wireName()
+                      + " log has no entry "
                       + tree.size()
                       + "; its tree cannot be built");
             }
@@ -265,22 +297,24 @@ final class LogTables {
   /** The tree's nodes as stored, each one point read on a primary key; level 0 is the leaf. */
   private static final class StoredNodes implements LogTree.Nodes<SQLException>, AutoCloseable {
     private final Connection connection;
+    private final LogName log;
     private PreparedStatement leaf;
     private PreparedStatement node;
 
-    StoredNodes(Connection connection) {
+    StoredNodes(Connection connection, LogName log) {
       this.connection = connection;
+      this.log = log;
     }
 
     @Override
     public byte[] hash(int level, long index) throws SQLException {
       PreparedStatement select;
       if (level == 0) {
-        leaf = leaf != null ? leaf : connection.prepareStatement(LEAF);
+        leaf = leaf != null ? leaf : connection.prepareStatement(leaf(log));
         select = leaf;
         select.setLong(1, index);
       } else {
-        node = node != null ? node : connection.prepareStatement(NODE);
+        node = node != null ? node : connection.prepareStatement(node(log));
         select = node;
         select.setInt(1, level);
         select.setLong(2, index);
@@ -288,7 +322,12 @@ final class LogTables {
       try (ResultSet row = select.executeQuery()) {
         if (!row.next()) {
           throw new StoreException(
-              "the minimization log's tree has no node at level " + level + ", index " + index);
+              "the "
+                  + log.wireName()
+                  + " log's tree has no node at level "
+                  + level
+                  + ", index "
+                  + index);
         }
         return row.getBytes(1);
       }
@@ -308,21 +347,25 @@ final class LogTables {
     }
   }
 
-  static List<LogRow> range(Connection connection, long from, long to) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(RANGE)) {
+  static List<LogRow> range(Connection connection, LogName log, long from, long to)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(range(log))) {
       select.setLong(1, from);
       select.setLong(2, to);
       return rows(select);
     }
   }
 
-  static List<LogRow> entries(Connection connection, LogQuery query) throws SQLException {
+  static List<LogRow> entries(Connection connection, LogName log, LogQuery query)
+      throws SQLException {
     List<Object> parameters = new ArrayList<>();
     String where = where(query, parameters, "");
     query.fromIndex().ifPresent(parameters::add);
     query.beforeIndex().ifPresent(parameters::add);
     String sql =
-        "SELECT log_index, entry, leaf_hash FROM minimization_log WHERE "
+        "SELECT log_index, entry, leaf_hash FROM "
+            + log.entries
+            + " WHERE "
             + where
             + query.fromIndex().map(b -> " AND log_index >= ?").orElse("")
             + query.beforeIndex().map(b -> " AND log_index < ?").orElse("")
@@ -370,10 +413,10 @@ final class LogTables {
    * once see each other's checkpoint; the insert also changes nothing on a size already stored
    * rather than failing on the key.
    */
-  static void saveCheckpoint(Connection connection, StoredCheckpoint checkpoint)
+  static void saveCheckpoint(Connection connection, LogName log, StoredCheckpoint checkpoint)
       throws SQLException {
     try (PreparedStatement select =
-        connection.prepareStatement(CHECKPOINT_COLUMNS + " WHERE tree_size >= ?")) {
+        connection.prepareStatement(checkpointColumns(log) + " WHERE tree_size >= ?")) {
       select.setLong(1, checkpoint.treeSize());
       try (ResultSet row = select.executeQuery()) {
         if (row.next()) {
@@ -381,7 +424,7 @@ final class LogTables {
         }
       }
     }
-    try (PreparedStatement insert = connection.prepareStatement(INSERT_CHECKPOINT)) {
+    try (PreparedStatement insert = connection.prepareStatement(insertCheckpoint(log))) {
       insert.setLong(1, checkpoint.treeSize());
       insert.setString(2, checkpoint.rootHash());
       insert.setLong(3, micros(checkpoint.signedAt()));
@@ -390,10 +433,10 @@ final class LogTables {
     }
   }
 
-  static List<StoredCheckpoint> checkpoints(Connection connection, boolean latestOnly)
+  static List<StoredCheckpoint> checkpoints(Connection connection, LogName log, boolean latestOnly)
       throws SQLException {
     String sql =
-        CHECKPOINT_COLUMNS
+        checkpointColumns(log)
             + (latestOnly ? " ORDER BY tree_size DESC LIMIT 1" : " ORDER BY tree_size");
     List<StoredCheckpoint> found = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(sql);

@@ -57,7 +57,7 @@ final class Migrations {
   private static final Map<Integer, Step> AFTER_SQL =
       Map.of(
           4,
-          (connection, dialect) -> LogTables.rebuildNodes(connection),
+          (connection, dialect) -> LogTables.rebuildNodes(connection, LogName.MINIMIZATION),
           5,
           FollowerTables::addSellerColumns);
 

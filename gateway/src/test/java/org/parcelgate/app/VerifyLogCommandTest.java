@@ -19,13 +19,18 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.parcelgate.privacy.MinimizationLog;
+import org.parcelgate.privacy.LogEntries;
+import org.parcelgate.privacy.OfficerReads;
+import org.parcelgate.privacy.PrivacyLogs;
+import org.parcelgate.privacy.SignedLog;
 import org.parcelgate.protocol.CheckpointVerifier;
 import org.parcelgate.signing.CheckpointSigner;
 import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.signing.GatewaySigningKeys;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.LogAppend;
+import org.parcelgate.store.LogName;
 import org.parcelgate.store.LogRow;
 import org.parcelgate.store.StoredCheckpoint;
 import org.parcelgate.testing.MutableClock;
@@ -46,26 +51,35 @@ class VerifyLogCommandTest {
         GatewaySigningKeys.load(TestPki.shared().gatewaySigningKey(), Optional.empty());
     MutableClock clock = new MutableClock(Instant.parse("2026-11-28T09:00:00Z"));
     try (GatewayStore store = EmbeddedStore.open(directory.resolve("data"), clock)) {
-      MinimizationLog log =
-          new MinimizationLog(
+      SignedLog log =
+          new SignedLog(
+              LogName.MINIMIZATION,
               store,
               new CheckpointSigner(new GatewaySigner(signing, "parcelgate-test")),
               new CheckpointVerifier(signing.publishedKeys()),
               clock);
       for (int i = 0; i < 9; i++) {
         clock.advance(Duration.ofMinutes(1));
-        log.recordRead("privacy-officer", "entries", "recipient=customs-" + i);
+        store.appendLog(LogName.MINIMIZATION, read("entries", "recipient=customs-" + i, clock));
       }
       StoredCheckpoint signed = log.checkpoint();
       // One more entry after the checkpoint: exported, not covered.
-      log.recordRead("privacy-officer", "export", "format=jsonl");
-      lines = new ArrayList<>(store.logRange(0, 10).stream().map(LogRow::entry).toList());
+      store.appendLog(LogName.MINIMIZATION, read("export", "format=jsonl", clock));
+      lines =
+          new ArrayList<>(
+              store.logRange(LogName.MINIMIZATION, 0, 10).stream().map(LogRow::entry).toList());
       checkpoint = directory.resolve("checkpoint.json");
       Files.writeString(
           checkpoint, "{\"treeSize\":" + signed.treeSize() + ",\"jws\":\"" + signed.jws() + "\"}");
     }
     keys = directory.resolve("jwks.json");
     Files.writeString(keys, signing.publishedKeys().toString());
+  }
+
+  /** A read entry, as the minimization log held them before the access log existed. */
+  private static LogAppend read(String resource, String query, MutableClock clock) {
+    return LogEntries.read(
+        clock.instant(), "privacy-officer", "minimization", resource, query, null, null);
   }
 
   @Test
@@ -169,6 +183,50 @@ class VerifyLogCommandTest {
   }
 
   @Test
+  void refusesTheCheckpointOfAnotherLog() throws Exception {
+    assertThat(run(export(lines), checkpoint, "--log-name", "access")).isEqualTo(1);
+    assertThat(output())
+        .isEqualTo(
+            "NOT VERIFIED: the checkpoint is one of the minimization log, not of the access log\n");
+  }
+
+  @Test
+  void verifiesAnExportOfTheAccessLogAgainstItsCheckpoint() throws Exception {
+    GatewaySigningKeys signing =
+        GatewaySigningKeys.load(TestPki.shared().gatewaySigningKey(), Optional.empty());
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-03T09:00:00Z"));
+    List<String> exported;
+    Path accessCheckpoint = directory.resolve("access-checkpoint.json");
+    try (GatewayStore store = EmbeddedStore.open(directory.resolve("access"), clock)) {
+      PrivacyLogs logs =
+          PrivacyLogs.create(
+              store,
+              new CheckpointSigner(new GatewaySigner(signing, "parcelgate-test")),
+              new CheckpointVerifier(signing.publishedKeys()),
+              clock);
+      for (int i = 0; i < 5; i++) {
+        clock.advance(Duration.ofMinutes(1));
+        logs.reads()
+            .record(
+                new OfficerReads.Read(
+                    "privacy-officer",
+                    LogName.MINIMIZATION,
+                    "entries",
+                    "recipient=customs-" + i,
+                    Optional.empty(),
+                    Optional.of("customs-" + i)));
+      }
+      Files.writeString(accessCheckpoint, logs.access().checkpoint().jws());
+      exported = store.logRange(LogName.ACCESS, 0, 5).stream().map(LogRow::entry).toList();
+    }
+
+    assertThat(run(export(exported), accessCheckpoint, "--log-name", "access"))
+        .as(output())
+        .isZero();
+    assertThat(output()).startsWith("VERIFIED: the first 5 entries match the checkpoint");
+  }
+
+  @Test
   void explainsMissingOptions() {
     assertThat(VerifyLogCommand.run(List.of("--log", "x"), print(out), print(err))).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage:");
@@ -181,16 +239,22 @@ class VerifyLogCommandTest {
   }
 
   private int run(Path export) {
-    return VerifyLogCommand.run(
+    return run(export, checkpoint);
+  }
+
+  /** The command on one export file, a checkpoint, the gateway's keys and {@code more} options. */
+  private int run(Path export, Path checkpointFile, String... more) {
+    List<String> args = new ArrayList<>();
+    args.addAll(
         List.of(
             "--log",
             export.toString(),
             "--checkpoint",
-            checkpoint.toString(),
+            checkpointFile.toString(),
             "--keys",
-            keys.toString()),
-        print(out),
-        print(err));
+            keys.toString()));
+    args.addAll(List.of(more));
+    return VerifyLogCommand.run(args, print(out), print(err));
   }
 
   private String output() {

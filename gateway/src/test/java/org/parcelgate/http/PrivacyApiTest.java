@@ -1,6 +1,7 @@
 package org.parcelgate.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.parcelgate.http.PartnerTransportTest.assertProblem;
 
 import com.nimbusds.jose.jwk.JWKSet;
@@ -39,8 +40,8 @@ import org.parcelgate.testing.TestPki;
 
 /**
  * The privacy officers' API over mutual TLS against an in-process gateway: what a batch leaves in
- * the minimization log, who may read it, and proofs that verify with nothing but the gateway's
- * published keys.
+ * the minimization log, who may read it, the reads recorded in the access log, and proofs of both
+ * logs that verify with nothing but the gateway's published keys.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
@@ -55,9 +56,14 @@ class PrivacyApiTest {
     vertx = shared;
     gateway =
         Await.result(TestGateway.start(vertx, TestGateway.environment(PKI), Clock.systemUTC()));
+    batchId = pushBatch(500);
+  }
+
+  /** Three records of marketplace-alpha, the seeds from {@code seed}; the batch's id. */
+  private static String pushBatch(int seed) {
     List<Transaction> records = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      records.add(SampleTransactions.valid(500 + i, Instant.now().minusSeconds(3600)));
+      records.add(SampleTransactions.valid(seed + i, Instant.now().minusSeconds(3600)));
     }
     records
         .get(0)
@@ -71,8 +77,13 @@ class PrivacyApiTest {
           RequestTokens.of(alpha, "ES256", TestGateway.GATEWAY_ID, Instant.now()).body(body).sign();
       HttpResponse<Buffer> response = Await.result(client.postBatch(body, token));
       assertThat(response.statusCode()).isEqualTo(202);
-      batchId = response.bodyAsJsonObject().getString("batchId");
+      return response.bodyAsJsonObject().getString("batchId");
     }
+  }
+
+  /** The size of a log's latest checkpoint: reading it is not recorded. */
+  private static long checkpointSize(String base) {
+    return officer(base + "/checkpoint").bodyAsJsonObject().getLong("treeSize");
   }
 
   @AfterAll
@@ -163,20 +174,99 @@ class PrivacyApiTest {
   }
 
   @Test
-  void logsTheOfficersOwnReads() {
-    officer("/v1/privacy/entries?recipient=customs-nl");
+  void recordsTheOfficersReadsInTheAccessLogAndNeverInTheMinimizationLog() {
+    long minimization = checkpointSize("/v1/privacy");
+    long access = checkpointSize("/v1/privacy/access");
 
+    officer("/v1/privacy/entries?recipient=customs-nl");
+    officer("/v1/privacy/stats?recipient=customs-nl");
+    officer("/v1/privacy/export?format=jsonl&recipient=customs-nl");
+
+    assertThat(checkpointSize("/v1/privacy")).isEqualTo(minimization);
+    assertThat(checkpointSize("/v1/privacy/access")).isGreaterThan(access);
     JsonArray reads =
-        officer("/v1/privacy/entries?kind=read&limit=50")
-            .bodyAsJsonObject()
-            .getJsonArray("entries");
+        officer("/v1/privacy/access/entries?limit=50").bodyAsJsonObject().getJsonArray("entries");
     assertThat(reads.stream().map(JsonObject.class::cast))
         .anySatisfy(
             read -> {
+              assertThat(read.getString("kind")).isEqualTo("read");
               assertThat(read.getString("officer")).isEqualTo("privacy-officer");
+              assertThat(read.getString("log")).isEqualTo("minimization");
               assertThat(read.getString("resource")).isEqualTo("entries");
               assertThat(read.getString("query")).isEqualTo("recipient=customs-nl");
+            })
+        .anySatisfy(
+            read -> {
+              assertThat(read.getString("resource")).isEqualTo("stats");
+              assertThat(read.getString("query")).isEqualTo("recipient=customs-nl&bucket=day");
+            })
+        .anySatisfy(
+            read -> {
+              assertThat(read.getString("resource")).isEqualTo("export");
+              assertThat(read.getString("query")).startsWith("recipient=customs-nl&format=jsonl");
             });
+    assertThat(
+            officer("/v1/privacy/access/entries?recipient=customs-nl")
+                .bodyAsJsonObject()
+                .getJsonArray("entries"))
+        .as("reads filtered by recipient are found by it")
+        .isNotEmpty();
+  }
+
+  @Test
+  void aReadRepeatedWithinItsPeriodIsRecordedOnce() {
+    String read = "/v1/privacy/entries?marketplace=marketplace-alpha&recipient=customs-de";
+    officer(read);
+    long after = checkpointSize("/v1/privacy/access");
+
+    officer(read);
+    officer(read + "&limit=5");
+
+    assertThat(checkpointSize("/v1/privacy/access")).isEqualTo(after);
+    officer(read + "&kind=minimization");
+    assertThat(checkpointSize("/v1/privacy/access")).isEqualTo(after + 1);
+  }
+
+  @Test
+  void theAccessLogIsSignedAndVerifiedAsALogOfItsOwn() throws Exception {
+    officer("/v1/privacy/entries?recipient=customs-nl");
+    JsonObject checkpoint = officer("/v1/privacy/access/checkpoint").bodyAsJsonObject();
+    HttpResponse<Buffer> export = officer("/v1/privacy/access/export?format=jsonl");
+    JWKSet keys = JWKSet.parse(get("privacy-officer", PartnerApiRouter.JWKS_PATH).bodyAsString());
+    CheckpointVerifier verifier = new CheckpointVerifier(keys);
+
+    Checkpoint verified =
+        verifier.verify(checkpoint.getString("jws"), CheckpointVerifier.ACCESS_LOG_NAME);
+    LogVerifier.Result result =
+        LogVerifier.verify(List.of(export.bodyAsString().split("\n")), verified);
+    assertThat(result.verified()).as(result.message()).isTrue();
+    assertThat(result.covered()).isEqualTo(checkpoint.getLong("treeSize"));
+    assertThat(export.getHeader("Content-Disposition")).contains("access-log-0-");
+    assertThatThrownBy(() -> verifier.verify(checkpoint.getString("jws")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("access log");
+
+    JsonObject verification = officer("/v1/privacy/access/verification").bodyAsJsonObject();
+    assertThat(verification.getString("log")).isEqualTo("access");
+    assertThat(verification.getString("status")).isEqualTo("verified");
+    assertThat(
+            firstEntryIsIncluded(
+                "/v1/privacy/access",
+                verification.getLong("treeSize"),
+                verification.getString("rootHash")))
+        .isTrue();
+  }
+
+  /** Whether the log's inclusion proof of entry 0 verifies against a root of that size. */
+  private static boolean firstEntryIsIncluded(String base, long size, String rootHash) {
+    JsonObject proof =
+        officer(base + "/proofs/inclusion?index=0&treeSize=" + size).bodyAsJsonObject();
+    return MerkleTree.verifyInclusion(
+        decode(proof.getString("leafHash")),
+        0,
+        size,
+        decodeAll(proof.getJsonArray("auditPath")),
+        decode(rootHash));
   }
 
   @Test
@@ -196,7 +286,8 @@ class PrivacyApiTest {
 
   @Test
   void aggregatesOnlyTheKindAskedFor() {
-    officer("/v1/privacy/entries"); // at least one read entry exists
+    // Only minimization entries count field values: a log written before the access log existed
+    // holds read entries too, and they never count.
     JsonObject reads = officer("/v1/privacy/stats?kind=read").bodyAsJsonObject();
 
     assertThat(reads.getJsonArray("series")).isEmpty();
@@ -241,18 +332,9 @@ class PrivacyApiTest {
   void inclusionAndConsistencyProofsVerifyAgainstCheckpoints() {
     JsonObject older = officer("/v1/privacy/checkpoint").bodyAsJsonObject();
     long size = older.getLong("treeSize");
-    JsonObject proof =
-        officer("/v1/privacy/proofs/inclusion?index=0&treeSize=" + size).bodyAsJsonObject();
-    assertThat(
-            MerkleTree.verifyInclusion(
-                decode(proof.getString("leafHash")),
-                0,
-                size,
-                decodeAll(proof.getJsonArray("auditPath")),
-                decode(older.getString("rootHash"))))
-        .isTrue();
+    assertThat(firstEntryIsIncluded("/v1/privacy", size, older.getString("rootHash"))).isTrue();
 
-    officer("/v1/privacy/entries"); // a read: the log grows
+    pushBatch(600); // the log grows
     JsonObject newer = officer("/v1/privacy/checkpoint").bodyAsJsonObject();
     long second = newer.getLong("treeSize");
     assertThat(second).isGreaterThan(size);
@@ -302,13 +384,13 @@ class PrivacyApiTest {
 
   @Test
   void pageCallsStartedByAnotherSiteAreRefusedAndNotLogged() {
-    long before = officer("/v1/privacy/checkpoint").bodyAsJsonObject().getLong("treeSize");
+    long before = checkpointSize("/v1/privacy/access");
 
     assertProblem(getCrossSite("/privacy/api/export?format=csv"), 403, "forbidden");
     assertProblem(getCrossSite("/privacy/api/entries"), 403, "forbidden");
+    assertProblem(getCrossSite("/privacy/api/access/entries"), 403, "forbidden");
 
-    assertThat(officer("/v1/privacy/checkpoint").bodyAsJsonObject().getLong("treeSize"))
-        .isEqualTo(before);
+    assertThat(checkpointSize("/v1/privacy/access")).isEqualTo(before);
   }
 
   @Test
@@ -318,6 +400,7 @@ class PrivacyApiTest {
     assertThat(response.bodyAsString()).doesNotContain("script");
     assertProblem(officer("/v1/privacy/entries?limit=0"), 400, "invalid_request");
     assertProblem(officer("/v1/privacy/entries?kind=secret"), 400, "invalid_request");
+    assertProblem(officer("/v1/privacy/access/entries?kind=minimization"), 400, "invalid_request");
     assertProblem(officer("/v1/privacy/export?format=xml"), 400, "invalid_request");
     assertProblem(officer("/v1/privacy/stats?bucket=minute"), 400, "invalid_request");
     assertProblem(officer("/v1/privacy/proofs/inclusion?index=0"), 400, "invalid_request");

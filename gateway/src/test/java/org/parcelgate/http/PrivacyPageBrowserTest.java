@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
@@ -193,7 +194,8 @@ class PrivacyPageBrowserTest {
 
     Locator status = page.locator("#verification-status");
     assertThat(status).hasAttribute("data-status", "verified");
-    assertThat(status).containsText(Pattern.compile("Log verified: \\d+ entries, checkpoint "));
+    assertThat(status)
+        .containsText(Pattern.compile("Minimization log verified: \\d+ entries, checkpoint "));
 
     Locator alpha = row(page, alphaBatch);
     assertThat(alpha).hasCount(1);
@@ -265,6 +267,81 @@ class PrivacyPageBrowserTest {
     page.locator("#chart-bucket").selectOption("hour");
     assertThat(page.locator("#actions-chart svg rect.bar").first())
         .hasAttribute("data-period", Pattern.compile("T\\d{2}:00Z$"));
+  }
+
+  /** The entries the verification shown covers, once it is done. */
+  private static long verifiedSize(Page page, String title) {
+    Locator status = page.locator("#verification-status");
+    Pattern verified = Pattern.compile(title + " verified: (\\d+) entr");
+    assertThat(status).containsText(verified);
+    assertThat(status).hasAttribute("data-status", "verified");
+    Matcher matcher = verified.matcher(status.textContent());
+    Assertions.assertThat(matcher.find()).as(status.textContent()).isTrue();
+    return Long.parseLong(matcher.group(1));
+  }
+
+  @Test
+  void readingTheMinimizationLogDoesNotGrowItAndTheCountsAgree() {
+    Page page = officerPage("");
+    long verified = verifiedSize(page, "Minimization log");
+    assertThat(page.locator("#entries-summary"))
+        .containsText(verified + " in the minimization log");
+
+    page.locator("#filter-marketplace").fill("marketplace-beta");
+    page.locator("#apply-filters").click();
+    assertThat(row(page, alphaBatch)).hasCount(0);
+    page.locator("#reset-filters").click();
+    assertThat(row(page, alphaBatch)).hasCount(1);
+    page.locator("#chart-bucket").selectOption("hour");
+    page.locator("#filter-kind").selectOption("minimization");
+    page.locator("#apply-filters").click();
+    assertThat(page.locator("#entries tbody tr[data-kind='read']")).hasCount(0);
+
+    page.locator("#verify-again").click();
+    Assertions.assertThat(verifiedSize(page, "Minimization log")).isEqualTo(verified);
+    assertThat(page.locator("#entries-summary"))
+        .containsText(verified + " in the minimization log");
+    assertThat(page.locator("#verification-newer")).isHidden();
+    Assertions.assertThat(browserErrors).isEmpty();
+  }
+
+  @Test
+  void theAccessLogShowsTheOfficersReadsWithCountsThatAgree() {
+    Page page = officerPage("?marketplace=marketplace-beta");
+    page.locator("#filter-log").selectOption("access");
+
+    assertThat(page).hasURL(Pattern.compile("[?&]log=access"));
+    long verified = verifiedSize(page, "Access log");
+    assertThat(page.locator("#entries-summary")).containsText(verified + " in the access log");
+    assertThat(page.locator("#verification-newer")).isHidden();
+    assertThat(page.locator("#chart-card")).isHidden();
+    assertThat(page.locator("#kind-field")).isHidden();
+    Locator reads = page.locator("#entries tbody tr[data-kind='read']");
+    assertThat(reads.first()).isVisible();
+    assertThat(page.locator("#entries tbody tr[data-kind='minimization']")).hasCount(0);
+    assertThat(
+            reads.filter(new Locator.FilterOptions().setHasText("the minimization log's entries")))
+        .not()
+        .hasCount(0);
+    assertThat(
+            reads.filter(
+                new Locator.FilterOptions()
+                    .setHasText("the access log's entries with marketplace=marketplace-beta")))
+        .not()
+        .hasCount(0);
+
+    page.locator("#filter-marketplace").fill("marketplace-alpha");
+    page.locator("#apply-filters").click();
+    assertThat(page.locator("#verification-newer")).isVisible();
+    assertThat(page.locator("#verification-newer")).containsText("1 entry was appended");
+    page.locator("#verify-again").click();
+    assertThat(page.locator("#verification-newer")).isHidden();
+    Assertions.assertThat(verifiedSize(page, "Access log")).isEqualTo(verified + 1);
+
+    page.locator("#filter-log").selectOption("minimization");
+    assertThat(page.locator("#chart-card")).isVisible();
+    assertThat(row(page, alphaBatch)).hasCount(1);
+    Assertions.assertThat(browserErrors).isEmpty();
   }
 
   @Test

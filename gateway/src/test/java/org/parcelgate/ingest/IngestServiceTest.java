@@ -30,6 +30,7 @@ import org.parcelgate.signing.GatewaySigningKeys;
 import org.parcelgate.signing.ReceiptSigner;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.LogName;
 import org.parcelgate.store.MinimizedBatch;
 import org.parcelgate.testing.Containers;
 import org.parcelgate.testing.TestAvroLimits;
@@ -89,7 +90,9 @@ class IngestServiceTest {
         assertThat(((GenericRecord) record.get("seller")).get("name").toString()).isNotEmpty();
       }
       assertThat(new String(stored.records(), StandardCharsets.ISO_8859_1)).doesNotContain(MARKER);
-      assertThat(store.logSize()).as("one log entry for the batch and its recipient").isEqualTo(1);
+      assertThat(store.logSize(LogName.MINIMIZATION))
+          .as("one log entry for the batch and its recipient")
+          .isEqualTo(1);
     }
     // And nowhere in the data directory's files.
     try (Stream<Path> files = Files.walk(data)) {

@@ -277,7 +277,7 @@ class DeliveryStoreTest {
 
   @Test
   void aStoredPriceRowCarriesItsBatchReceivedTimePositionVersionAndLogIndex() {
-    long earlier = store.appendLog(logEntry("b-0", "alpha", NL, RECEIVED));
+    long earlier = store.appendLog(LogName.MINIMIZATION, logEntry("b-0", "alpha", NL, RECEIVED));
     commitAndFollow(
         batch(
             "b-1",
@@ -299,9 +299,17 @@ class DeliveryStoreTest {
     assertThat(belgian.acceptedPosition()).isEqualTo(1);
     assertThat(belgian.copyPosition()).as("first in its recipient's copy").isZero();
     assertThat(belgian.logIndex()).isEqualTo(earlier + 2);
-    assertThat(store.logRange(first.logIndex(), first.logIndex() + 1).get(0).entry())
+    assertThat(
+            store
+                .logRange(LogName.MINIMIZATION, first.logIndex(), first.logIndex() + 1)
+                .get(0)
+                .entry())
         .contains("\"batchId\":\"b-1\"", "\"recipient\":\"" + NL + "\"");
-    assertThat(store.logRange(belgian.logIndex(), belgian.logIndex() + 1).get(0).entry())
+    assertThat(
+            store
+                .logRange(LogName.MINIMIZATION, belgian.logIndex(), belgian.logIndex() + 1)
+                .get(0)
+                .entry())
         .contains("\"batchId\":\"b-1\"", "\"recipient\":\"" + BE + "\"");
   }
 
@@ -346,7 +354,7 @@ class DeliveryStoreTest {
     assertThat(store.batch("alpha", "b-1")).isEmpty();
     assertThat(prices(NL)).isEmpty();
     assertThat(sellers(NL)).isEmpty();
-    assertThat(store.logSize()).isZero();
+    assertThat(store.logSize(LogName.MINIMIZATION)).isZero();
     commitAndFollow(complete);
     assertThat(prices(BE)).hasSize(1);
   }

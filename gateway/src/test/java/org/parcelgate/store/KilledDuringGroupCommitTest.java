@@ -77,7 +77,8 @@ class KilledDuringGroupCommitTest {
         assertThat(feed.get(i).seq()).isEqualTo(i + 1L);
         feedRows.merge(feed.get(i).batchId(), 1, Integer::sum);
       }
-      List<LogRow> log = store.logRange(0, store.logSize());
+      List<LogRow> log =
+          store.logRange(LogName.MINIMIZATION, 0, store.logSize(LogName.MINIMIZATION));
 
       for (String batchId : batches) {
         assertWhole(store, batchId, feedRows, log);

@@ -85,7 +85,8 @@ class LogTablesTest {
   void appendsOfOneEntryEachGiveTheSameTreeAsAppendsOfMany() throws Exception {
     try (Connection connection = engine.connect(data)) {
       for (int i = 0; i < 70; i++) {
-        JdbcGatewayStore.inTransaction(connection, c -> LogTables.append(c, next(1)));
+        JdbcGatewayStore.inTransaction(
+            connection, c -> LogTables.append(c, LogName.MINIMIZATION, next(1)));
       }
 
       for (int size = 1; size <= 70; size++) {
@@ -101,10 +102,11 @@ class LogTablesTest {
       byte[] forged = MerkleTree.leafHash("forged".getBytes(StandardCharsets.UTF_8));
 
       for (long second : new long[] {2, 3, 7, 8, 9, 63, 64, 65, 100, 511, 512, 513, 1_023, 1_030}) {
-        byte[] secondRoot = LogTables.root(connection, second);
+        byte[] secondRoot = LogTables.root(connection, LogName.MINIMIZATION, second);
         for (long first = 1; first <= second; first += Math.max(1, second / 40)) {
-          byte[] firstRoot = LogTables.root(connection, first);
-          List<byte[]> proof = LogTables.consistencyProof(connection, first, second);
+          byte[] firstRoot = LogTables.root(connection, LogName.MINIMIZATION, first);
+          List<byte[]> proof =
+              LogTables.consistencyProof(connection, LogName.MINIMIZATION, first, second);
 
           assertThat(MerkleTree.verifyConsistency(first, second, firstRoot, secondRoot, proof))
               .as("%d -> %d", first, second)
@@ -135,7 +137,8 @@ class LogTablesTest {
       List<String> found = new ArrayList<>();
       long[] bounds = {0, 1, 2, 5, 64, 100, 511, 512, 513, 999, 1_000};
       for (int i = 0; i + 1 < bounds.length; i++) {
-        LogTables.nodesCompletedBy(connection, bounds[i], bounds[i + 1]).stream()
+        LogTables.nodesCompletedBy(connection, LogName.MINIMIZATION, bounds[i], bounds[i + 1])
+            .stream()
             .map(LogTablesTest::describe)
             .forEach(found::add);
       }
@@ -150,8 +153,8 @@ class LogTablesTest {
       appendInChunks(connection, 10);
       connection.createStatement().execute("DELETE FROM minimization_log WHERE log_index = 4");
 
-      assertThat(LogTables.size(connection)).isEqualTo(10);
-      assertThat(LogTables.append(connection, next(1))).isEqualTo(10);
+      assertThat(LogTables.size(connection, LogName.MINIMIZATION)).isEqualTo(10);
+      assertThat(LogTables.append(connection, LogName.MINIMIZATION, next(1))).isEqualTo(10);
     }
   }
 
@@ -160,12 +163,13 @@ class LogTablesTest {
     try (Connection connection = engine.connect(data)) {
       appendInChunks(connection, 6);
 
-      assertThatThrownBy(() -> LogTables.root(connection, 7)).isInstanceOf(StoreException.class);
-      assertThatThrownBy(() -> LogTables.inclusionProof(connection, 0, 9))
+      assertThatThrownBy(() -> LogTables.root(connection, LogName.MINIMIZATION, 7))
           .isInstanceOf(StoreException.class);
-      assertThatThrownBy(() -> LogTables.inclusionProof(connection, 6, 6))
+      assertThatThrownBy(() -> LogTables.inclusionProof(connection, LogName.MINIMIZATION, 0, 9))
+          .isInstanceOf(StoreException.class);
+      assertThatThrownBy(() -> LogTables.inclusionProof(connection, LogName.MINIMIZATION, 6, 6))
           .isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> LogTables.consistencyProof(connection, 7, 6))
+      assertThatThrownBy(() -> LogTables.consistencyProof(connection, LogName.MINIMIZATION, 7, 6))
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
@@ -179,12 +183,15 @@ class LogTablesTest {
     try (GatewayStore store = engine.open(old, Clock.fixed(TIME, ZoneOffset.UTC))) {
       assertThat(((JdbcGatewayStore) store).appliedMigrations())
           .extracting(Migrations.Applied::version)
-          .containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+          .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
       for (long size : new long[] {1, 2, 3, 1_000, 1_024, 4_097, 10_000, 10_005}) {
         List<byte[]> prefix = leaves.subList(0, (int) size);
-        assertThat(hex(store.logRoot(size))).isEqualTo(hex(MerkleTree.root(prefix)));
+        assertThat(hex(store.logRoot(LogName.MINIMIZATION, size)))
+            .isEqualTo(hex(MerkleTree.root(prefix)));
         int index = (int) (size * 2 / 3);
-        assertThat(store.logInclusionProof(index, size).stream().map(HEX::formatHex))
+        assertThat(
+                store.logInclusionProof(LogName.MINIMIZATION, index, size).stream()
+                    .map(HEX::formatHex))
             .containsExactlyElementsOf(hexes(MerkleTree.inclusionProof(prefix, index)));
       }
 
@@ -192,13 +199,69 @@ class LogTablesTest {
       for (int i = 0; i < 3; i++) {
         byte[] leaf = leaf(leaves.size());
         store.appendLog(
+            LogName.MINIMIZATION,
             new LogAppend("read", TIME, null, null, "entry-" + leaves.size(), leaf, List.of()));
         leaves.add(leaf);
       }
-      assertThat(store.logSize()).isEqualTo(stored + 3);
-      assertThat(hex(store.logRoot(stored + 3))).isEqualTo(hex(MerkleTree.root(leaves)));
-      assertThat(store.logConsistencyProof(stored, stored + 3).stream().map(HEX::formatHex))
+      assertThat(store.logSize(LogName.MINIMIZATION)).isEqualTo(stored + 3);
+      assertThat(hex(store.logRoot(LogName.MINIMIZATION, stored + 3)))
+          .isEqualTo(hex(MerkleTree.root(leaves)));
+      assertThat(
+              store.logConsistencyProof(LogName.MINIMIZATION, stored, stored + 3).stream()
+                  .map(HEX::formatHex))
           .containsExactlyElementsOf(hexes(MerkleTree.consistencyProof(leaves, stored)));
+    }
+  }
+
+  @Test
+  void theAccessLogIsATreeOfItsOwnBesideTheMinimizationLog() throws Exception {
+    List<byte[]> access = new ArrayList<>();
+    try (GatewayStore store = engine.open(data, Clock.fixed(TIME, ZoneOffset.UTC))) {
+      // Interleaved: each log's indexes, nodes and checkpoints are its own.
+      for (int i = 0; i < 37; i++) {
+        byte[] leaf = leaf(leaves.size());
+        store.appendLog(
+            LogName.MINIMIZATION,
+            new LogAppend("minimization", TIME, "m", "r", "entry-" + i, leaf, List.of()));
+        leaves.add(leaf);
+        if (i % 3 == 0) {
+          byte[] read = MerkleTree.leafHash(("read-" + i).getBytes(StandardCharsets.UTF_8));
+          assertThat(
+                  store.appendLog(
+                      LogName.ACCESS,
+                      new LogAppend("read", TIME, "m", null, "read-" + i, read, List.of())))
+              .isEqualTo(access.size());
+          access.add(read);
+        }
+      }
+      store.saveCheckpoint(LogName.ACCESS, new StoredCheckpoint(13, "root", TIME, "jws-access"));
+
+      assertThat(store.logSize(LogName.MINIMIZATION)).isEqualTo(37);
+      assertThat(store.logSize(LogName.ACCESS)).isEqualTo(13);
+      assertThat(hex(store.logRoot(LogName.MINIMIZATION, 37)))
+          .isEqualTo(hex(MerkleTree.root(leaves)));
+      assertThat(hex(store.logRoot(LogName.ACCESS, 13))).isEqualTo(hex(MerkleTree.root(access)));
+      assertThat(store.logConsistencyProof(LogName.ACCESS, 5, 13).stream().map(HEX::formatHex))
+          .containsExactlyElementsOf(hexes(MerkleTree.consistencyProof(access, 5)));
+      assertThat(store.logRange(LogName.ACCESS, 0, 2))
+          .extracting(LogRow::entry)
+          .containsExactly("read-0", "read-3");
+      assertThat(store.latestCheckpoint(LogName.ACCESS)).isPresent();
+      assertThat(store.latestCheckpoint(LogName.MINIMIZATION)).isEmpty();
+      assertThatThrownBy(
+              () ->
+                  store.appendLog(
+                      LogName.ACCESS,
+                      new LogAppend(
+                          "read",
+                          TIME,
+                          null,
+                          null,
+                          "counted",
+                          leaf(0),
+                          List.of(new LogAppend.Count("a", "keep", 1)))))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(store.logSize(LogName.ACCESS)).isEqualTo(13);
     }
   }
 
@@ -208,9 +271,10 @@ class LogTablesTest {
     storeLogAtVersion3(old, 0, -1);
 
     try (GatewayStore store = engine.open(old, Clock.fixed(TIME, ZoneOffset.UTC))) {
-      assertThat(store.logSize()).isZero();
-      assertThat(hex(store.logRoot(0))).isEqualTo(hex(MerkleTree.root(List.of())));
-      assertThat(store.logNodesCompletedBy(0, 1)).isEmpty();
+      assertThat(store.logSize(LogName.MINIMIZATION)).isZero();
+      assertThat(hex(store.logRoot(LogName.MINIMIZATION, 0)))
+          .isEqualTo(hex(MerkleTree.root(List.of())));
+      assertThat(store.logNodesCompletedBy(LogName.MINIMIZATION, 0, 1)).isEmpty();
     }
   }
 
@@ -228,16 +292,20 @@ class LogTablesTest {
   private void assertSameAsReference(Connection connection, int size, boolean everyProof)
       throws SQLException {
     List<byte[]> prefix = leaves.subList(0, size);
-    assertThat(hex(LogTables.root(connection, size)))
+    assertThat(hex(LogTables.root(connection, LogName.MINIMIZATION, size)))
         .as("root of %d", size)
         .isEqualTo(hex(MerkleTree.root(prefix)));
     for (int index : sample(size, everyProof)) {
-      assertThat(LogTables.inclusionProof(connection, index, size).stream().map(HEX::formatHex))
+      assertThat(
+              LogTables.inclusionProof(connection, LogName.MINIMIZATION, index, size).stream()
+                  .map(HEX::formatHex))
           .as("audit path of %d in %d", index, size)
           .containsExactlyElementsOf(hexes(MerkleTree.inclusionProof(prefix, index)));
     }
     for (int first : sample(size + 1, everyProof)) {
-      assertThat(LogTables.consistencyProof(connection, first, size).stream().map(HEX::formatHex))
+      assertThat(
+              LogTables.consistencyProof(connection, LogName.MINIMIZATION, first, size).stream()
+                  .map(HEX::formatHex))
           .as("consistency of %d with %d", first, size)
           .containsExactlyElementsOf(hexes(MerkleTree.consistencyProof(prefix, first)));
     }
@@ -275,15 +343,15 @@ class LogTablesTest {
       JdbcGatewayStore.inTransaction(
           connection,
           c -> {
-            long at = LogTables.append(c, next(first));
+            long at = LogTables.append(c, LogName.MINIMIZATION, next(first));
             assertThat(at).isEqualTo(leaves.size() - first);
             if (second > 0) {
-              LogTables.append(c, next(second));
+              LogTables.append(c, LogName.MINIMIZATION, next(second));
             }
             return null;
           });
     }
-    assertThat(LogTables.size(connection)).isEqualTo(total);
+    assertThat(LogTables.size(connection, LogName.MINIMIZATION)).isEqualTo(total);
   }
 
   /** The next {@code count} entries, recorded in {@link #leaves}. */

@@ -136,7 +136,7 @@ class PostgresStoreTest {
     assertThat(count("SELECT COUNT(*) FROM transaction_index")).isEqualTo(rounds);
     assertThat(count("SELECT COUNT(*) FROM minimization_log")).isEqualTo(rounds);
     assertThat(count("SELECT COUNT(*) FROM price_record")).isEqualTo(rounds);
-    assertThat(first.logSize()).isEqualTo(rounds);
+    assertThat(first.logSize(LogName.MINIMIZATION)).isEqualTo(rounds);
   }
 
   /** A commit that answers whether it stored the batch (false: a conflict). */
@@ -246,6 +246,7 @@ class PostgresStoreTest {
                   byte[] leaf = MerkleTree.leafHash(text.getBytes(StandardCharsets.UTF_8));
                   long index =
                       store.appendLog(
+                          LogName.MINIMIZATION,
                           new LogAppend("read", NOW, null, null, text, leaf, List.of()));
                   assertThat(appended.put(index, leaf)).as("index %d given twice", index).isNull();
                 }
@@ -259,9 +260,9 @@ class PostgresStoreTest {
     boolean done = false;
     while (!done) {
       done = appending.stream().allMatch(Future::isDone);
-      long size = auditor.logSize();
+      long size = auditor.logSize(LogName.MINIMIZATION);
       if (size > 0 && !heads.containsKey(size)) {
-        heads.put(size, auditor.logRoot(size));
+        heads.put(size, auditor.logRoot(LogName.MINIMIZATION, size));
       }
     }
     for (Future<?> a : appending) {
@@ -276,10 +277,10 @@ class PostgresStoreTest {
     assertThat(count("SELECT COUNT(*) FROM minimization_log")).isEqualTo(total);
     assertThat(count("SELECT COUNT(DISTINCT log_index) FROM minimization_log")).isEqualTo(total);
     for (GatewayStore store : instances) {
-      assertThat(store.logSize()).isEqualTo(total);
-      assertThat(store.logRoot(total)).isEqualTo(root);
+      assertThat(store.logSize(LogName.MINIMIZATION)).isEqualTo(total);
+      assertThat(store.logRoot(LogName.MINIMIZATION, total)).isEqualTo(root);
     }
-    assertThat(auditor.logRange(0, total))
+    assertThat(auditor.logRange(LogName.MINIMIZATION, 0, total))
         .extracting(LogRow::leafHash)
         .containsExactlyElementsOf(leaves);
     // Every entry is in the tree, proved through whichever instance.
@@ -287,7 +288,11 @@ class PostgresStoreTest {
       GatewayStore prover = appenders.get(index % appenders.size());
       assertThat(
               MerkleTree.verifyInclusion(
-                  leaves.get(index), index, total, prover.logInclusionProof(index, total), root))
+                  leaves.get(index),
+                  index,
+                  total,
+                  prover.logInclusionProof(LogName.MINIMIZATION, index, total),
+                  root))
           .as("inclusion of %d", index)
           .isTrue();
     }
@@ -298,7 +303,11 @@ class PostgresStoreTest {
       GatewayStore prover = appenders.get((int) (size % appenders.size()));
       assertThat(
               MerkleTree.verifyConsistency(
-                  size, total, head.getValue(), root, prover.logConsistencyProof(size, total)))
+                  size,
+                  total,
+                  head.getValue(),
+                  root,
+                  prover.logConsistencyProof(LogName.MINIMIZATION, size, total)))
           .as("consistency of %d with %d", size, total)
           .isTrue();
     }
@@ -309,12 +318,13 @@ class PostgresStoreTest {
     for (GatewayStore store : appenders) {
       signing.add(
           () -> {
-            store.saveCheckpoint(new StoredCheckpoint(total, rootHash, NOW, "jws-" + store));
+            store.saveCheckpoint(
+                LogName.MINIMIZATION, new StoredCheckpoint(total, rootHash, NOW, "jws-" + store));
             return true;
           });
     }
     assertThat(together(signing)).containsOnly(true);
-    assertThat(auditor.checkpoints())
+    assertThat(auditor.checkpoints(LogName.MINIMIZATION))
         .extracting(StoredCheckpoint::treeSize)
         .containsExactly((long) total);
     assertThat(count("SELECT COUNT(*) FROM log_checkpoint")).isEqualTo(1);
@@ -396,7 +406,7 @@ class PostgresStoreTest {
       assertThat(store.batch("alpha", "b-1")).isPresent();
       assertThat(store.batch("alpha", "b-2")).isEmpty();
       assertThat(store.latestVersions("alpha", List.of("t-2"))).isEmpty();
-      assertThat(store.logSize()).isEqualTo(1);
+      assertThat(store.logSize(LogName.MINIMIZATION)).isEqualTo(1);
       store.commit(batch("b-2", "alpha", entry("t-2", 1)));
       assertThat(store.batch("alpha", "b-2")).isPresent();
     } finally {

@@ -5,13 +5,18 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import java.text.ParseException;
 
 /**
- * Checks a signed checkpoint of the minimization log against the gateway's published keys: its
- * signature ({@link GatewaySignatures}) and its claims. Used by the gateway's own log verification,
- * the offline verify command and the client, so all apply the same rules.
+ * Checks a signed checkpoint of one of the gateway's logs against the gateway's published keys: its
+ * signature ({@link GatewaySignatures}) and its claims, the {@code log} claim naming the log the
+ * caller expects (so the access log's checkpoint is never taken for the minimization log's). Used
+ * by the gateway's own log verification, the offline verify command and the client, so all apply
+ * the same rules.
  */
 public final class CheckpointVerifier {
-  /** The value of the {@code log} claim. */
+  /** The value of the {@code log} claim of the minimization log's checkpoints. */
   public static final String LOG_NAME = "minimization";
+
+  /** The value of the {@code log} claim of the access log's checkpoints. */
+  public static final String ACCESS_LOG_NAME = "access";
 
   private final GatewaySignatures signatures;
 
@@ -20,17 +25,31 @@ public final class CheckpointVerifier {
   }
 
   /**
-   * The checkpoint's content if its signature and form are good.
+   * The content of a checkpoint of the minimization log if its signature and form are good.
    *
    * @throws IllegalArgumentException saying what is wrong
    */
   public Checkpoint verify(String jws) {
+    return verify(jws, LOG_NAME);
+  }
+
+  /**
+   * The content of a checkpoint of the log named {@code log} if its signature and form are good.
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  public Checkpoint verify(String jws, String log) {
     GatewaySignatures.Verified verified = signatures.verify(jws, JoseTypes.CHECKPOINT);
     JWTClaimsSet claims = verified.claims();
     try {
       Object size = claims.getClaim("tree_size");
       String root = claims.getStringClaim("root_hash");
-      if (!LOG_NAME.equals(claims.getStringClaim("log"))
+      String named = claims.getStringClaim("log");
+      if (named != null && !named.equals(log)) {
+        throw new IllegalArgumentException(
+            "the checkpoint is one of the " + named + " log, not of the " + log + " log");
+      }
+      if (named == null
           || !(size instanceof Number number)
           || number.longValue() < 0
           || root == null

@@ -16,10 +16,15 @@
     mask: 'mask'
   };
   var SVG_NS = 'http://www.w3.org/2000/svg';
-  var FILTERS = ['marketplace', 'recipient', 'from', 'to', 'kind'];
+  var FILTERS = ['log', 'marketplace', 'recipient', 'from', 'to', 'kind'];
+  var LOG_TITLES = { minimization: 'Minimization log', access: 'Access log' };
 
   // Answers to a superseded load are dropped: one counter per panel.
-  var generation = { entries: 0, stats: 0 };
+  var generation = { entries: 0, stats: 0, verification: 0 };
+
+  // The sizes of the shown log: as the last verification covered it, and as the last listing
+  // found it (reads of the access log may append to it), so the page says when they differ.
+  var sizes = { verified: null, listed: null };
 
   function $(id) {
     return document.getElementById(id);
@@ -165,8 +170,19 @@
 
   // ---- Filters -----------------------------------------------------------------------------
 
+  /** The log shown: minimization (the default) or access. */
+  function currentLog() {
+    return $('filter-log').value === 'access' ? 'access' : 'minimization';
+  }
+
+  /** A call's path under the API for the log shown: the access log's are under access/. */
+  function logPath(resource) {
+    return (currentLog() === 'access' ? 'access/' : '') + resource;
+  }
+
   function readFilters() {
     return {
+      log: currentLog(),
       marketplace: $('filter-marketplace').value.trim(),
       recipient: $('filter-recipient').value.trim(),
       from: toInstant($('filter-from').value),
@@ -176,6 +192,8 @@
   }
 
   function writeFilters(filters) {
+    $('filter-log').value = filters.log === 'access' ? 'access' : 'minimization';
+    showLogControls();
     $('filter-marketplace').value = filters.marketplace || '';
     $('filter-recipient').value = filters.recipient || '';
     $('filter-from').value = filters.from ? toLocalInput(filters.from) : '';
@@ -200,7 +218,7 @@
   function rememberFilters(filters) {
     var params = new URLSearchParams();
     FILTERS.forEach(function (name) {
-      if (filters[name]) {
+      if (filters[name] && !(name === 'log' && filters[name] === 'minimization')) {
         params.set(name, filters[name]);
       }
     });
@@ -214,23 +232,37 @@
   // ---- Verification ------------------------------------------------------------------------
 
   function loadVerification() {
+    generation.verification += 1;
+    var token = generation.verification;
+    var title = LOG_TITLES[currentLog()];
     var status = $('verification-status');
     status.dataset.status = 'loading';
     $('verification').dataset.status = 'loading';
-    status.textContent = 'Verifying the log…';
+    $('verification').dataset.log = currentLog();
+    status.textContent = 'Verifying the ' + title.toLowerCase() + '…';
     $('verification-detail').textContent = '';
+    sizes.verified = null;
     var problems = $('verification-problems');
     clear(problems);
     problems.hidden = true;
-    return getJson('verification').then(renderVerification, function (error) {
-      status.dataset.status = 'error';
-      $('verification').dataset.status = 'error';
-      status.textContent = 'Log verification unavailable';
-      $('verification-detail').textContent = describe(error);
-    });
+    return getJson(logPath('verification')).then(
+      function (result) {
+        if (token === generation.verification) {
+          renderVerification(result, title);
+        }
+      },
+      function (error) {
+        if (token === generation.verification) {
+          status.dataset.status = 'error';
+          $('verification').dataset.status = 'error';
+          status.textContent = title + ' verification unavailable';
+          $('verification-detail').textContent = describe(error);
+        }
+      }
+    );
   }
 
-  function renderVerification(result) {
+  function renderVerification(result, title) {
     var status = $('verification-status');
     var detail = $('verification-detail');
     var problems = $('verification-problems');
@@ -240,14 +272,15 @@
       status.dataset.status = 'verified';
       $('verification').dataset.status = 'verified';
       status.textContent =
-        'Log verified: ' +
+        title +
+        ' verified: ' +
         size +
         (size === 1 ? ' entry' : ' entries') +
         (checkpoint && checkpoint.time ? ', checkpoint ' + formatInstant(checkpoint.time) + ' UTC' : '');
     } else {
       status.dataset.status = 'failed';
       $('verification').dataset.status = 'failed';
-      status.textContent = 'Log verification FAILED';
+      status.textContent = title + ' verification FAILED';
     }
     var parts = [];
     if (result.rootHash) {
@@ -262,6 +295,8 @@
       );
     }
     detail.textContent = parts.join(' · ');
+    sizes.verified = typeof result.treeSize === 'number' ? result.treeSize : null;
+    renderSizes();
     var list = Array.isArray(result.problems) ? result.problems : [];
     list.forEach(function (problem) {
       problems.appendChild(el('li', null, problem));
@@ -269,17 +304,39 @@
     problems.hidden = list.length === 0;
   }
 
+  /**
+   * Says when the log holds entries the shown verification did not cover (appended since, such as
+   * the access log's record of this page's own reads): the counts on the page never disagree
+   * silently.
+   */
+  function renderSizes() {
+    var note = $('verification-newer');
+    var newer =
+      sizes.verified !== null && sizes.listed !== null ? sizes.listed - sizes.verified : 0;
+    note.hidden = newer <= 0;
+    note.textContent =
+      newer > 0
+        ? newer +
+          (newer === 1 ? ' entry was' : ' entries were') +
+          ' appended after this verification; verify again to cover ' +
+          (newer === 1 ? 'it' : 'them') +
+          '.'
+        : '';
+  }
+
   // ---- Entries -----------------------------------------------------------------------------
 
   function loadEntries(filters, token) {
     var params = {};
     FILTERS.forEach(function (name) {
-      params[name] = filters[name];
+      if (name !== 'log' && !(name === 'kind' && filters.log === 'access')) {
+        params[name] = filters[name];
+      }
     });
     params.limit = ENTRY_LIMIT;
     var table = $('entries');
     table.setAttribute('aria-busy', 'true');
-    return getJson('entries', params).then(
+    return getJson(logPath('entries'), params).then(
       function (result) {
         if (token === generation.entries) {
           renderEntries(result);
@@ -311,8 +368,10 @@
     var total = typeof result.treeSize === 'number' ? result.treeSize : null;
     var summary = entries.length + (entries.length === 1 ? ' entry' : ' entries') + ' shown, newest first';
     if (total !== null) {
-      summary += ' · ' + total + ' in the log';
+      summary += ' · ' + total + ' in the ' + LOG_TITLES[currentLog()].toLowerCase();
     }
+    sizes.listed = total;
+    renderSizes();
     if (entries.length >= ENTRY_LIMIT) {
       summary += ' · narrow the filter to see older ones';
     }
@@ -355,6 +414,9 @@
       read.colSpan = 6;
       read.appendChild(el('span', 'strong', entry.officer || 'unknown officer'));
       read.appendChild(document.createTextNode(' read '));
+      if (entry.log) {
+        read.appendChild(document.createTextNode('the ' + entry.log + ' log\'s '));
+      }
       read.appendChild(el('span', 'mono', entry.resource || '?'));
       if (entry.query) {
         read.appendChild(document.createTextNode(' with '));
@@ -774,7 +836,17 @@
     var filters = readFilters();
     clearError();
     rememberFilters(filters);
+    if (filters.log === 'access') {
+      return reloadEntries(filters);
+    }
     return Promise.all([reloadEntries(filters), reloadStats(filters)]);
+  }
+
+  /** The chart and the kind filter belong to the minimization log only. */
+  function showLogControls() {
+    var access = currentLog() === 'access';
+    $('chart-card').hidden = access;
+    $('kind-field').hidden = access;
   }
 
   function reloadEntries(filters) {
@@ -802,9 +874,15 @@
       rememberFilters(filters);
       reloadStats(filters);
     });
+    $('filter-log').addEventListener('change', function () {
+      showLogControls();
+      sizes.listed = null;
+      // Listed first, then verified: the verification covers this page's own read of the access
+      // log, so both counts agree.
+      reload().then(loadVerification);
+    });
     $('verify-again').addEventListener('click', loadVerification);
-    loadVerification();
-    reload();
+    reload().then(loadVerification);
   }
 
   if (document.readyState === 'loading') {

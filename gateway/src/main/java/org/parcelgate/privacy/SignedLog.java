@@ -18,6 +18,8 @@ import org.parcelgate.protocol.MerkleTree;
 import org.parcelgate.signing.CheckpointSigner;
 import org.parcelgate.store.ActionCount;
 import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.LogAppend;
+import org.parcelgate.store.LogName;
 import org.parcelgate.store.LogNode;
 import org.parcelgate.store.LogQuery;
 import org.parcelgate.store.LogRow;
@@ -27,25 +29,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The minimization log as privacy officers see it: entries, aggregates, signed checkpoints,
- * inclusion and consistency proofs (RFC 9162), and a full verification of the stored log against
- * its checkpoints. Reads of log content are themselves appended as entries.
+ * One of the gateway's signed logs ({@link LogName}) as privacy officers see it: entries,
+ * aggregates (of the minimization log), signed checkpoints, inclusion and consistency proofs (RFC
+ * 9162), and a full verification of the stored log against its checkpoints. The minimization log's
+ * entries are appended with the batches they describe; privacy officers' reads go to the access log
+ * ({@link OfficerReads}).
  *
  * <p>Plain Java over the blocking store: call it from worker threads.
  */
-public final class MinimizationLog {
+public final class SignedLog {
   /** Entries read per round trip while verifying. */
   private static final int VERIFY_CHUNK = 10_000;
 
-  private static final Logger LOG = LoggerFactory.getLogger(MinimizationLog.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SignedLog.class);
 
+  private final LogName name;
   private final GatewayStore store;
   private final CheckpointSigner signer;
   private final CheckpointVerifier verifier;
   private final Clock clock;
 
-  public MinimizationLog(
-      GatewayStore store, CheckpointSigner signer, CheckpointVerifier verifier, Clock clock) {
+  public SignedLog(
+      LogName name,
+      GatewayStore store,
+      CheckpointSigner signer,
+      CheckpointVerifier verifier,
+      Clock clock) {
+    this.name = name;
     this.store = store;
     this.signer = signer;
     this.verifier = verifier;
@@ -70,20 +80,31 @@ public final class MinimizationLog {
       Optional<Checkpoint> checkpoint,
       List<String> problems) {}
 
-  /** Records that a privacy officer read log content. */
-  public void recordRead(String officer, String resource, String query) {
-    store.appendLog(LogEntries.read(clock.instant(), officer, resource, query));
+  public LogName name() {
+    return name;
+  }
+
+  /** Appends an entry in its own transaction; returns its index. */
+  long append(LogAppend entry) {
+    return store.appendLog(name, entry);
   }
 
   public long size() {
-    return store.logSize();
+    return store.logSize(name);
   }
 
   public List<LogRow> entries(LogQuery query) {
-    return store.logEntries(query);
+    return store.logEntries(name, query);
   }
 
+  /**
+   * Values touched per period, field path and action, over the minimization entries matching the
+   * filter: the minimization log's alone, the only one whose entries count field values.
+   */
   public List<ActionCount> actionCounts(LogQuery filter, Duration bucket) {
+    if (name != LogName.MINIMIZATION) {
+      throw new IllegalStateException("only the minimization log counts field values");
+    }
     return store.actionCounts(filter, bucket);
   }
 
@@ -91,39 +112,40 @@ public final class MinimizationLog {
    * The latest checkpoint; a new one is signed and stored first when the log grew since the last.
    */
   public StoredCheckpoint checkpoint() {
-    long size = store.logSize();
-    Optional<StoredCheckpoint> latest = store.latestCheckpoint();
+    long size = store.logSize(name);
+    Optional<StoredCheckpoint> latest = store.latestCheckpoint(name);
     if (latest.isPresent() && latest.get().treeSize() >= size) {
       return latest.get();
     }
-    String root = encode(store.logRoot(size));
+    String root = encode(store.logRoot(name, size));
     Instant now = clock.instant();
-    StoredCheckpoint signed = new StoredCheckpoint(size, root, now, signer.sign(size, root, now));
-    store.saveCheckpoint(signed);
+    StoredCheckpoint signed =
+        new StoredCheckpoint(size, root, now, signer.sign(name.wireName(), size, root, now));
+    store.saveCheckpoint(name, signed);
     // A witness outside the database: log shipping keeps every head the gateway signed.
-    LOG.info("minimization log checkpoint signed: tree size {}, root hash {}", size, root);
-    return store.latestCheckpoint().orElse(signed);
+    LOG.info("{} log checkpoint signed: tree size {}, root hash {}", name.wireName(), size, root);
+    return store.latestCheckpoint(name).orElse(signed);
   }
 
   public InclusionProof inclusionProof(long index, long treeSize) {
-    long size = store.logSize();
+    long size = store.logSize(name);
     if (treeSize < 1 || treeSize > size || index < 0 || index >= treeSize) {
       throw new GatewayException(
           ProblemCode.INVALID_LOG_RANGE,
           "the index must be below the tree size, which must be from 1 to " + size);
     }
-    List<byte[]> path = store.logInclusionProof(index, treeSize);
+    List<byte[]> path = store.logInclusionProof(name, index, treeSize);
     byte[] leafHash =
-        store.logRange(index, index + 1).stream()
+        store.logRange(name, index, index + 1).stream()
             .findFirst()
             .orElseThrow(() -> new IllegalStateException("the log has no entry " + index))
             .leafHash();
     return new InclusionProof(
-        index, treeSize, encode(leafHash), path.stream().map(MinimizationLog::encode).toList());
+        index, treeSize, encode(leafHash), path.stream().map(SignedLog::encode).toList());
   }
 
   public ConsistencyProof consistencyProof(long first, long second) {
-    long size = store.logSize();
+    long size = store.logSize(name);
     if (first < 1 || first > second || second > size) {
       throw new GatewayException(
           ProblemCode.INVALID_LOG_RANGE, "the sizes must satisfy 1 <= first <= second <= " + size);
@@ -131,7 +153,7 @@ public final class MinimizationLog {
     return new ConsistencyProof(
         first,
         second,
-        store.logConsistencyProof(first, second).stream().map(MinimizationLog::encode).toList());
+        store.logConsistencyProof(name, first, second).stream().map(SignedLog::encode).toList());
   }
 
   /**
@@ -144,13 +166,13 @@ public final class MinimizationLog {
    * chunks, holding one chunk and O(log n) hashes at a time.
    */
   public Verification verify() {
-    List<StoredCheckpoint> stored = store.checkpoints();
-    long size = store.logSize();
+    List<StoredCheckpoint> stored = store.checkpoints(name);
+    long size = store.logSize(name);
     List<String> problems = new ArrayList<>();
     List<Checkpoint> checkpoints = new ArrayList<>();
     for (StoredCheckpoint row : stored) {
       try {
-        Checkpoint checkpoint = verifier.verify(row.jws());
+        Checkpoint checkpoint = verifier.verify(row.jws(), name.wireName());
         if (checkpoint.treeSize() != row.treeSize()
             || !checkpoint.rootHash().equals(row.rootHash())) {
           problems.add("checkpoint of size " + row.treeSize() + " differs from its signed form");
@@ -170,10 +192,10 @@ public final class MinimizationLog {
     for (long from = 0; from < size; from += VERIFY_CHUNK) {
       long to = Math.min(size, from + VERIFY_CHUNK);
       Map<NodeKey, byte[]> nodes = new HashMap<>();
-      for (LogNode node : store.logNodesCompletedBy(from, to)) {
+      for (LogNode node : store.logNodesCompletedBy(name, from, to)) {
         nodes.put(new NodeKey(node.level(), node.index()), node.hash());
       }
-      for (LogRow row : store.logRange(from, to)) {
+      for (LogRow row : store.logRange(name, from, to)) {
         if (row.index() != tree.size()) {
           problems.add("entry " + tree.size() + " is missing");
           return new Verification(false, size, "", Optional.empty(), problems);

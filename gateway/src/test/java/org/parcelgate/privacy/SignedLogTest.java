@@ -30,6 +30,7 @@ import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.signing.GatewaySigningKeys;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.LogName;
 import org.parcelgate.store.LogQuery;
 import org.parcelgate.store.LogRow;
 import org.parcelgate.store.StoredCheckpoint;
@@ -37,16 +38,17 @@ import org.parcelgate.testing.MutableClock;
 import org.parcelgate.testing.TestPki;
 
 /**
- * The minimization log over a real embedded store: checkpoints, proofs, and detection of every kind
- * of tampering with the stored entries.
+ * The signed logs over a real embedded store: checkpoints, proofs, and detection of every kind of
+ * tampering with the stored entries (on the minimization log's tables); the access log is a tree of
+ * its own with checkpoints of its own.
  */
-class MinimizationLogTest {
+class SignedLogTest {
   private static final Instant START = Instant.parse("2026-11-28T09:00:00Z");
 
   @TempDir Path data;
   private final MutableClock clock = new MutableClock(START);
   private GatewayStore store;
-  private MinimizationLog log;
+  private SignedLog log;
   private CheckpointVerifier verifier;
 
   @BeforeEach
@@ -56,7 +58,8 @@ class MinimizationLogTest {
         GatewaySigningKeys.load(TestPki.shared().gatewaySigningKey(), Optional.empty());
     verifier = new CheckpointVerifier(keys.publishedKeys());
     log =
-        new MinimizationLog(
+        new SignedLog(
+            LogName.MINIMIZATION,
             store,
             new CheckpointSigner(new GatewaySigner(keys, "parcelgate-test")),
             verifier,
@@ -71,7 +74,15 @@ class MinimizationLogTest {
   private void append(int count) {
     for (int i = 0; i < count; i++) {
       clock.advance(Duration.ofMinutes(1));
-      log.recordRead("privacy-officer", "entries", "marketplace=m-" + i);
+      log.append(
+          LogEntries.read(
+              clock.instant(),
+              "privacy-officer",
+              "minimization",
+              "entries",
+              "marketplace=m-" + i,
+              "m-" + i,
+              null));
     }
   }
 
@@ -80,11 +91,13 @@ class MinimizationLogTest {
     append(3);
 
     assertThat(log.size()).isEqualTo(3);
-    assertThat(store.logRange(0, 3)).extracting(LogRow::index).containsExactly(0L, 1L, 2L);
-    assertThat(store.logRange(0, 3).get(2).entry())
+    assertThat(store.logRange(LogName.MINIMIZATION, 0, 3))
+        .extracting(LogRow::index)
+        .containsExactly(0L, 1L, 2L);
+    assertThat(store.logRange(LogName.MINIMIZATION, 0, 3).get(2).entry())
         .isEqualTo(
             "{\"kind\":\"read\",\"time\":\"2026-11-28T09:03:00Z\",\"officer\":\"privacy-officer\","
-                + "\"resource\":\"entries\",\"query\":\"marketplace=m-2\"}");
+                + "\"log\":\"minimization\",\"resource\":\"entries\",\"query\":\"marketplace=m-2\"}");
   }
 
   @Test
@@ -102,7 +115,9 @@ class MinimizationLogTest {
     append(2);
     StoredCheckpoint second = log.checkpoint();
     assertThat(second.treeSize()).isEqualTo(7);
-    assertThat(store.checkpoints()).extracting(StoredCheckpoint::treeSize).containsExactly(5L, 7L);
+    assertThat(store.checkpoints(LogName.MINIMIZATION))
+        .extracting(StoredCheckpoint::treeSize)
+        .containsExactly(5L, 7L);
   }
 
   @Test
@@ -112,8 +127,10 @@ class MinimizationLogTest {
     byte[] root = decode(checkpoint.rootHash());
 
     for (long index = 0; index < 13; index++) {
-      MinimizationLog.InclusionProof proof = log.inclusionProof(index, 13);
-      byte[] leaf = LogEntries.leafHash(store.logRange(index, index + 1).get(0).entry());
+      SignedLog.InclusionProof proof = log.inclusionProof(index, 13);
+      byte[] leaf =
+          LogEntries.leafHash(
+              store.logRange(LogName.MINIMIZATION, index, index + 1).get(0).entry());
       assertThat(proof.leafHash()).isEqualTo(encode(leaf));
       assertThat(
               MerkleTree.verifyInclusion(
@@ -130,7 +147,7 @@ class MinimizationLogTest {
     append(5);
     StoredCheckpoint newer = log.checkpoint();
 
-    MinimizationLog.ConsistencyProof proof = log.consistencyProof(6, 11);
+    SignedLog.ConsistencyProof proof = log.consistencyProof(6, 11);
 
     assertThat(
             MerkleTree.verifyConsistency(
@@ -159,7 +176,7 @@ class MinimizationLogTest {
     append(3);
     log.checkpoint();
 
-    MinimizationLog.Verification result = log.verify();
+    SignedLog.Verification result = log.verify();
 
     assertThat(result.problems()).isEmpty();
     assertThat(result.verified()).isTrue();
@@ -181,7 +198,7 @@ class MinimizationLogTest {
   void detectsAnEditedEntryWhoseLeafHashWasRecomputed() throws Exception {
     append(5);
     log.checkpoint();
-    String edited = store.logRange(2, 3).get(0).entry().replace("m-2", "m-9");
+    String edited = store.logRange(LogName.MINIMIZATION, 2, 3).get(0).entry().replace("m-2", "m-9");
 
     try (Connection connection = EmbeddedStore.connect(data);
         PreparedStatement update =
@@ -192,7 +209,7 @@ class MinimizationLogTest {
       update.executeUpdate();
     }
 
-    MinimizationLog.Verification result = log.verify();
+    SignedLog.Verification result = log.verify();
     assertThat(result.verified()).isFalse();
     assertThat(result.problems())
         .containsExactly(
@@ -208,7 +225,7 @@ class MinimizationLogTest {
 
     sql("DELETE FROM minimization_log WHERE log_index = 1");
 
-    MinimizationLog.Verification result = log.verify();
+    SignedLog.Verification result = log.verify();
     assertThat(result.verified()).isFalse();
     assertThat(result.problems()).contains("entry 1 is missing");
   }
@@ -234,7 +251,7 @@ class MinimizationLogTest {
     sql("UPDATE minimization_log SET log_index = 1 WHERE log_index = 3");
     sql("UPDATE minimization_log SET log_index = 3 WHERE log_index = 99");
 
-    MinimizationLog.Verification result = log.verify();
+    SignedLog.Verification result = log.verify();
     assertThat(result.verified()).isFalse();
     assertThat(result.problems())
         .containsExactly(
@@ -250,7 +267,7 @@ class MinimizationLogTest {
 
     sql("UPDATE log_node SET hash = X'00' WHERE node_level = 2 AND node_index = 0");
 
-    MinimizationLog.Verification result = log.verify();
+    SignedLog.Verification result = log.verify();
     assertThat(result.verified()).isFalse();
     assertThat(result.problems())
         .containsExactly(
@@ -278,7 +295,7 @@ class MinimizationLogTest {
     GatewaySigningKeys forged = forgedKeys(other);
     String jws =
         new CheckpointSigner(new GatewaySigner(forged, "parcelgate-test"))
-            .sign(3, genuine.rootHash(), START);
+            .sign("minimization", 3, genuine.rootHash(), START);
 
     try (Connection connection = EmbeddedStore.connect(data);
         PreparedStatement update =
