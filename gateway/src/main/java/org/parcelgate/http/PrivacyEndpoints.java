@@ -98,6 +98,7 @@ public final class PrivacyEndpoints {
         Map.of(
             "index.html", pageFile("index.html", "text/html; charset=utf-8"),
             "app.js", pageFile("app.js", "text/javascript; charset=utf-8"),
+            "evidence.js", pageFile("evidence.js", "text/javascript; charset=utf-8"),
             "app.css", pageFile("app.css", "text/css; charset=utf-8"));
   }
 
@@ -111,6 +112,10 @@ public final class PrivacyEndpoints {
         .handler(ctx -> ctx.redirect(PAGE_PATH).onFailure(ctx::fail));
     router.get(PAGE_PATH).handler(officers).handler(ctx -> servePage(ctx, "index.html"));
     router.get(PAGE_PATH + "app.js").handler(officers).handler(ctx -> servePage(ctx, "app.js"));
+    router
+        .get(PAGE_PATH + "evidence.js")
+        .handler(officers)
+        .handler(ctx -> servePage(ctx, "evidence.js"));
     router.get(PAGE_PATH + "app.css").handler(officers).handler(ctx -> servePage(ctx, "app.css"));
     router.route(PAGE_PATH + "api/*").handler(PrivacyEndpoints::fromThePage);
     mountApi(router, PAGE_PATH + "api", officers);

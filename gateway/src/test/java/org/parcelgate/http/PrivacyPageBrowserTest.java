@@ -5,6 +5,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -16,11 +17,18 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,11 +42,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.parcelgate.app.VerifyLogCommand;
 import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.RequestTokens;
 import org.parcelgate.pki.SamplePki;
+import org.parcelgate.protocol.MerkleTree;
 import org.parcelgate.schema.Transaction;
 import org.parcelgate.schema.sample.SampleTransactions;
+import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.testing.Await;
 import org.parcelgate.testing.Containers;
 import org.parcelgate.testing.PartnerClient;
@@ -82,6 +93,7 @@ class PrivacyPageBrowserTest {
   private static String origin;
   private static String alphaBatch;
   private static String betaBatch;
+  private static Path dataDirectory;
 
   private BrowserContext context;
   private final List<String> browserErrors = new CopyOnWriteArrayList<>();
@@ -89,8 +101,9 @@ class PrivacyPageBrowserTest {
   @BeforeAll
   static void start(Vertx shared) {
     vertx = shared;
-    gateway =
-        Await.result(TestGateway.start(vertx, TestGateway.environment(PKI), Clock.systemUTC()));
+    Map<String, String> environment = TestGateway.environment(PKI);
+    dataDirectory = Path.of(environment.get("PARCELGATE_STORE_DATA_DIRECTORY"));
+    gateway = Await.result(TestGateway.start(vertx, environment, Clock.systemUTC()));
     origin = "https://localhost:" + gateway.partnerPort();
     alphaBatch = submit("marketplace-alpha", "ES256", 7000, 3);
     betaBatch = submit("marketplace-beta", "PS256", 7100, 2);
@@ -341,6 +354,192 @@ class PrivacyPageBrowserTest {
     page.locator("#filter-log").selectOption("minimization");
     assertThat(page.locator("#chart-card")).isVisible();
     assertThat(row(page, alphaBatch)).hasCount(1);
+    Assertions.assertThat(browserErrors).isEmpty();
+  }
+
+  @Test
+  void provesAnEntrysInclusionInTheBrowserAgainstTheSignedCheckpoint() {
+    Page page = officerPage("");
+
+    Locator proof = row(page, alphaBatch).locator("td.proof");
+    proof.locator("button").click();
+
+    assertThat(proof).hasAttribute("data-proof", "verified");
+    assertThat(proof)
+        .containsText(
+            Pattern.compile(
+                "✓ entry \\d+ is in the \\d+ entries signed .* checked in this browser"));
+    Assertions.assertThat(browserErrors).isEmpty();
+  }
+
+  @Test
+  void theBrowsersVerifierAgreesWithTheReferenceTreeAtEverySizeUpTo33() {
+    Page page = officerPage("");
+    List<String> entries = new ArrayList<>();
+    List<byte[]> leaves = new ArrayList<>();
+    List<Map<String, Object>> inclusion = new ArrayList<>();
+    List<Map<String, Object>> consistency = new ArrayList<>();
+    for (int size = 1; size <= 33; size++) {
+      String entry = "{\"kind\":\"test\",\"n\":" + size + ",\"text\":\"é\"}";
+      entries.add(entry);
+      leaves.add(MerkleTree.leafHash(entry.getBytes(StandardCharsets.UTF_8)));
+      String root = base64url(MerkleTree.root(leaves));
+      for (int index = 0; index < size; index++) {
+        inclusion.add(
+            Map.of(
+                "entry", entries.get(index),
+                "index", index,
+                "size", size,
+                "path", base64urls(MerkleTree.inclusionProof(leaves, index)),
+                "root", root));
+      }
+      for (int first = 1; first < size; first++) {
+        consistency.add(
+            Map.of(
+                "first", first,
+                "second", size,
+                "firstRoot", base64url(MerkleTree.root(leaves.subList(0, first))),
+                "secondRoot", root,
+                "proof", base64urls(MerkleTree.consistencyProof(leaves, first))));
+      }
+    }
+
+    Object results =
+        page.evaluate(
+            "async (cases) => {\n"
+                + "  const E = window.ParcelgateEvidence;\n"
+                + "  const b = (list) => list.map(E.base64url);\n"
+                + "  const out = { included: 0, wrongEntry: 0, consistent: 0, swapped: 0 };\n"
+                + "  for (const c of cases.inclusion) {\n"
+                + "    const root = E.base64url(c.root);\n"
+                + "    const leaf = await E.leafHash(c.entry);\n"
+                + "    if (E.equal(await E.rootFromInclusion(c.index, c.size, leaf, b(c.path)), root))"
+                + " out.included++;\n"
+                + "    const other = await E.leafHash(c.entry + ' ');\n"
+                + "    if (!E.equal(await E.rootFromInclusion(c.index, c.size, other, b(c.path)), root))"
+                + " out.wrongEntry++;\n"
+                + "  }\n"
+                + "  for (const c of cases.consistency) {\n"
+                + "    const first = E.base64url(c.firstRoot), second = E.base64url(c.secondRoot);\n"
+                + "    if (await E.verifyConsistency(c.first, c.second, first, second, b(c.proof)))"
+                + " out.consistent++;\n"
+                + "    if (!(await E.verifyConsistency(c.first, c.second, second, first, b(c.proof))))"
+                + " out.swapped++;\n"
+                + "  }\n"
+                + "  return out;\n"
+                + "}",
+            Map.of("inclusion", inclusion, "consistency", consistency));
+
+    Assertions.assertThat(results)
+        .isEqualTo(
+            Map.of(
+                "included", inclusion.size(),
+                "wrongEntry", inclusion.size(),
+                "consistent", consistency.size(),
+                "swapped", consistency.size()));
+  }
+
+  private static String base64url(byte[] hash) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+  }
+
+  private static List<String> base64urls(List<byte[]> hashes) {
+    return hashes.stream().map(PrivacyPageBrowserTest::base64url).toList();
+  }
+
+  @Test
+  void anEntryChangedInTheDatabaseFailsItsProofInTheBrowser() throws Exception {
+    String original = "\"recordsIn\":2,\"recordsOut\":2";
+    String forged = "\"recordsIn\":2,\"recordsOut\":1";
+    tamper(betaBatch, original, forged);
+    try {
+      Page page = officerPage("?marketplace=marketplace-beta");
+      Locator beta = row(page, betaBatch);
+      assertThat(beta).containsText("2 → 1");
+
+      beta.locator("td.proof button").click();
+
+      Locator proof = beta.locator("td.proof");
+      assertThat(proof).hasAttribute("data-proof", "failed");
+      assertThat(proof).containsText("NOT in the signed log");
+      assertThat(proof).containsText("changed after it was logged");
+    } finally {
+      tamper(betaBatch, forged, original);
+    }
+  }
+
+  /** Edits the stored minimization entries of a batch in the gateway's database, as an intruder. */
+  private static void tamper(String batchId, String from, String to) throws Exception {
+    try (Connection connection = EmbeddedStore.connect(dataDirectory);
+        PreparedStatement update =
+            connection.prepareStatement(
+                "UPDATE minimization_log SET entry = replace(entry, ?, ?) WHERE entry LIKE ?")) {
+      update.setString(1, from);
+      update.setString(2, to);
+      update.setString(3, "%" + batchId + "%");
+      Assertions.assertThat(update.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aSavedCheckpointProvesInTheBrowserThatTheLogOnlyGrew() throws Exception {
+    Page page = officerPage("");
+    Path saved = Files.createTempFile("minimization-checkpoint", ".json");
+    page.waitForDownload(() -> page.locator("#download-checkpoint").click()).saveAs(saved);
+    JsonObject checkpoint = new JsonObject(Files.readString(saved));
+    Assertions.assertThat(checkpoint.getString("log")).isEqualTo("minimization");
+
+    submit("marketplace-alpha", "ES256", 7200, 1);
+    page.locator("#saved-checkpoint").setInputFiles(saved);
+
+    Locator result = page.locator("#consistency-result");
+    assertThat(result).hasAttribute("data-result", "verified");
+    assertThat(result)
+        .containsText(
+            "only grew since your checkpoint: its " + checkpoint.getLong("treeSize") + " entries");
+
+    String jws = checkpoint.getString("jws");
+    String forgedSignature =
+        jws.substring(0, jws.length() - 4) + (jws.endsWith("AAAA") ? "BBBB" : "AAAA");
+    Path forged = Files.createTempFile("forged-checkpoint", ".json");
+    Files.writeString(forged, checkpoint.copy().put("jws", forgedSignature).encode());
+    page.locator("#saved-checkpoint").setInputFiles(forged);
+    assertThat(result).hasAttribute("data-result", "failed");
+    assertThat(result).containsText("signature does not verify");
+    Assertions.assertThat(browserErrors).isEmpty();
+  }
+
+  @Test
+  void downloadsTheCheckpointTheKeysAndARangeThatVerifyOffline() throws Exception {
+    Page page = officerPage("");
+    Path directory = Files.createTempDirectory("officer-downloads");
+    Path checkpoint = directory.resolve("checkpoint.json");
+    page.waitForDownload(() -> page.locator("#download-checkpoint").click()).saveAs(checkpoint);
+    long size = new JsonObject(Files.readString(checkpoint)).getLong("treeSize");
+    Path keys = directory.resolve("keys.json");
+    page.waitForDownload(() -> page.locator("#download-keys").click()).saveAs(keys);
+
+    page.locator("#export-end").fill(Long.toString(size));
+    Download download = page.waitForDownload(() -> page.locator("#export-range").click());
+    Assertions.assertThat(download.suggestedFilename())
+        .isEqualTo("minimization-log-0-" + size + ".jsonl");
+    Path export = directory.resolve("export.jsonl");
+    download.saveAs(export);
+
+    Assertions.assertThat(Files.readAllLines(export)).hasSize((int) size);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int status =
+        VerifyLogCommand.run(
+            List.of(
+                "--log",
+                export.toString(),
+                "--checkpoint",
+                checkpoint.toString(),
+                "--keys",
+                keys.toString()),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    Assertions.assertThat(status).as(out.toString(StandardCharsets.UTF_8)).isZero();
     Assertions.assertThat(browserErrors).isEmpty();
   }
 

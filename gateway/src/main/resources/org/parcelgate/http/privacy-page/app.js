@@ -68,7 +68,7 @@
     this.detail = detail;
   }
 
-  function getJson(path, params) {
+  function apiUrl(path, params) {
     var url = new URL(path, API);
     Object.keys(params || {}).forEach(function (name) {
       var value = params[name];
@@ -76,21 +76,30 @@
         url.searchParams.set(name, value);
       }
     });
-    return fetch(url.toString(), {
+    return url.toString();
+  }
+
+  /** A call of the page's API; resolves to the answer read as `as` ('json' or 'text'). */
+  function request(path, params, as) {
+    return fetch(apiUrl(path, params), {
       method: 'GET',
       credentials: 'same-origin',
       cache: 'no-store',
       // The gateway answers the page's calls only with this header: another site cannot send it
       // without a CORS preflight, which the gateway never grants.
       headers: {
-        Accept: 'application/json, application/problem+json',
+        Accept: as === 'json' ? 'application/json, application/problem+json' : '*/*',
         'X-Parcelgate-Page': '1'
       }
     }).then(
       function (response) {
         var type = response.headers.get('Content-Type') || '';
         if (response.ok) {
-          return response.json();
+          return as === 'json'
+            ? response.json()
+            : response.text().then(function (text) {
+                return { text: text, next: response.headers.get('Parcelgate-Next-Start') };
+              });
         }
         if (type.indexOf('json') >= 0) {
           return response.json().then(
@@ -114,7 +123,27 @@
     );
   }
 
+  function getJson(path, params) {
+    return request(path, params, 'json');
+  }
+
+  /** The gateway's published keys, fetched fresh: what every signature is checked against. */
+  function gatewayKeys() {
+    return fetch(new URL('/.well-known/jwks.json', document.baseURI).toString(), {
+      credentials: 'same-origin',
+      cache: 'no-store'
+    }).then(function (response) {
+      if (!response.ok) {
+        throw new ApiError(response.status, null, 'the gateway keys could not be read');
+      }
+      return response.text();
+    });
+  }
+
   function describe(error) {
+    if (error instanceof Error) {
+      return error.message;
+    }
     if (error instanceof ApiError) {
       var text = error.detail;
       if (error.code) {
@@ -423,6 +452,7 @@
         read.appendChild(el('span', 'mono query', entry.query));
       }
       row.appendChild(read);
+      row.appendChild(proofCell(entry));
       return row;
     }
 
@@ -459,6 +489,7 @@
 
     row.appendChild(fieldsCell(entry.fields));
     row.appendChild(freeTextCell(entry.freeText));
+    row.appendChild(proofCell(entry));
     return row;
   }
 
@@ -565,6 +596,282 @@
         option.value = value;
         datalist.appendChild(option);
       });
+  }
+
+  // ---- Evidence, checked in this browser ----------------------------------------------------
+
+  var Evidence = window.ParcelgateEvidence;
+
+  /** The latest checkpoint of the log shown, its signature and log checked here. */
+  function verifiedCheckpoint(jwks) {
+    return getJson(logPath('checkpoint')).then(function (answer) {
+      return Evidence.verifyCheckpoint(answer.jws, jwks, currentLog());
+    });
+  }
+
+  /**
+   * Proves in the browser that the entry shown is leaf `index` of the tree the latest checkpoint
+   * signs: the checkpoint's signature against the published keys, the entry's exact text (its
+   * one-line export, which must be the entry shown) hashed here, and its audit path up to the
+   * signed root.
+   */
+  function proveEntry(entry) {
+    var index = entry.index;
+    return gatewayKeys()
+      .then(function (text) {
+        return verifiedCheckpoint(JSON.parse(text));
+      })
+      .then(function (checkpoint) {
+        if (index >= checkpoint.treeSize) {
+          throw new Error('the latest checkpoint does not cover this entry yet');
+        }
+        return Promise.all([
+          checkpoint,
+          getJson(logPath('proofs/inclusion'), { index: index, treeSize: checkpoint.treeSize }),
+          request(logPath('export'), { format: 'jsonl', start: index, end: index + 1 }, 'text')
+        ]);
+      })
+      .then(function (found) {
+        var checkpoint = found[0];
+        var line = found[2].text.replace(/\n$/, '');
+        if (!line || line.indexOf('\n') >= 0) {
+          throw new Error('the gateway did not export exactly this entry');
+        }
+        var shown = {};
+        Object.keys(entry).forEach(function (name) {
+          if (name !== 'index') {
+            shown[name] = entry[name];
+          }
+        });
+        if (JSON.stringify(JSON.parse(line)) !== JSON.stringify(shown)) {
+          throw new Error('the entry shown is not the entry the log holds at ' + index);
+        }
+        var path = (found[1].auditPath || []).map(Evidence.base64url);
+        return Evidence.leafHash(line)
+          .then(function (leaf) {
+            return Evidence.rootFromInclusion(index, checkpoint.treeSize, leaf, path);
+          })
+          .then(function (root) {
+            if (!Evidence.equal(root, checkpoint.rootHash)) {
+              throw new Error(
+                'NOT in the signed log: this entry does not hash to leaf ' +
+                  index +
+                  ' of the tree the checkpoint signs, so it was changed after it was logged'
+              );
+            }
+            return checkpoint;
+          });
+      });
+  }
+
+  function proofCell(entry) {
+    var cell = el('td', 'proof');
+    var button = el('button', 'button secondary', 'Verify');
+    button.type = 'button';
+    button.title = 'Check in this browser that this entry is in the signed log';
+    var result = el('span', 'proof-text');
+    result.hidden = true;
+    button.addEventListener('click', function () {
+      button.disabled = true;
+      delete cell.dataset.proof;
+      result.hidden = false;
+      result.textContent = 'checking…';
+      proveEntry(entry).then(
+        function (checkpoint) {
+          cell.dataset.proof = 'verified';
+          result.textContent =
+            '✓ entry ' +
+            entry.index +
+            ' is in the ' +
+            checkpoint.treeSize +
+            ' entries signed ' +
+            formatInstant(checkpoint.issuedAt) +
+            ' UTC (key ' +
+            checkpoint.kid +
+            '), checked in this browser';
+          button.disabled = false;
+        },
+        function (error) {
+          cell.dataset.proof = 'failed';
+          result.textContent = '✗ ' + describe(error);
+          button.disabled = false;
+        }
+      );
+    });
+    cell.appendChild(button);
+    cell.appendChild(result);
+    return cell;
+  }
+
+  /** Hands `text` to the browser as a file to save. */
+  function saveAs(name, type, text) {
+    var url = URL.createObjectURL(new Blob([text], { type: type }));
+    var link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () {
+      URL.revokeObjectURL(url);
+    }, 10000);
+  }
+
+  function downloadCheckpoint() {
+    clearError();
+    var log = currentLog();
+    gatewayKeys()
+      .then(function (keys) {
+        return getJson(logPath('checkpoint')).then(function (answer) {
+          // Checked before it is saved: a saved checkpoint is what later checks rest on.
+          return Evidence.verifyCheckpoint(answer.jws, JSON.parse(keys), log).then(function () {
+            return answer;
+          });
+        });
+      })
+      .then(
+        function (answer) {
+          var saved = {
+            log: log,
+            treeSize: answer.treeSize,
+            rootHash: answer.rootHash,
+            time: answer.time,
+            jws: answer.jws
+          };
+          saveAs(
+            log + '-checkpoint-' + answer.treeSize + '.json',
+            'application/json',
+            JSON.stringify(saved, null, 2) + '\n'
+          );
+        },
+        function (error) {
+          showError('Could not download the checkpoint', error);
+        }
+      );
+  }
+
+  function downloadKeys() {
+    clearError();
+    gatewayKeys().then(
+      function (text) {
+        saveAs('gateway-keys.json', 'application/jwk-set+json', text);
+      },
+      function (error) {
+        showError('Could not download the gateway keys', error);
+      }
+    );
+  }
+
+  /** Every page of the export of [start, end) of the log shown, as one file. */
+  function exportRange(event) {
+    event.preventDefault();
+    clearError();
+    var log = currentLog();
+    var format = $('export-format').value === 'csv' ? 'csv' : 'jsonl';
+    var start = $('export-start').value === '' ? 0 : Number($('export-start').value);
+    var end = $('export-end').value === '' ? '' : Number($('export-end').value);
+    if (!Number.isInteger(start) || start < 0 || (end !== '' && (!Number.isInteger(end) || end < start))) {
+      showError('Could not export', new Error('the range needs whole entry numbers, the first not after the last'));
+      return;
+    }
+    var parts = [];
+    function page(from) {
+      return request(logPath('export'), { format: format, start: from, end: end }, 'text').then(
+        function (answer) {
+          var text = answer.text;
+          if (format === 'csv' && parts.length > 0) {
+            text = text.slice(text.indexOf('\r\n') + 2);
+          }
+          parts.push(text);
+          var next = answer.next === null ? null : Number(answer.next);
+          return next !== null && next > from ? page(next) : from;
+        }
+      );
+    }
+    page(start).then(
+      function () {
+        saveAs(
+          log + '-log-' + start + '-' + (end === '' ? 'end' : end) + '.' + format,
+          format === 'csv' ? 'text/csv' : 'application/jsonl',
+          parts.join('')
+        );
+      },
+      function (error) {
+        showError('Could not export', error);
+      }
+    );
+  }
+
+  function showConsistency(verified, text) {
+    var box = $('consistency-result');
+    box.dataset.result = verified ? 'verified' : 'failed';
+    box.textContent = (verified ? '✓ ' : '✗ ') + text;
+    box.hidden = false;
+  }
+
+  /**
+   * Checks a checkpoint saved earlier against the log now: both signatures here, then the
+   * gateway's consistency proof between them, verified here. A smaller log, or another root at the
+   * same size, is a rollback or a fork.
+   */
+  function checkSaved(file) {
+    var log = currentLog();
+    var box = $('consistency-result');
+    box.hidden = false;
+    delete box.dataset.result;
+    box.textContent = 'checking ' + file.name + '…';
+    Promise.all([file.text(), gatewayKeys()])
+      .then(function (read) {
+        var jws = read[0].trim();
+        try {
+          var parsed = JSON.parse(read[0]);
+          if (parsed && typeof parsed.jws === 'string') {
+            jws = parsed.jws;
+          }
+        } catch (notJson) {
+          // a bare JWS
+        }
+        var jwks = JSON.parse(read[1]);
+        return Promise.all([
+          Evidence.verifyCheckpoint(jws, jwks, log),
+          verifiedCheckpoint(jwks)
+        ]);
+      })
+      .then(function (checkpoints) {
+        var saved = checkpoints[0];
+        var now = checkpoints[1];
+        if (saved.treeSize > now.treeSize) {
+          return [false, 'the ' + log + ' log now holds ' + now.treeSize + ' entries, fewer than the ' +
+            saved.treeSize + ' of your checkpoint: it was rolled back'];
+        }
+        if (saved.treeSize === now.treeSize || saved.treeSize === 0) {
+          var same = saved.treeSize === 0 || Evidence.equal(saved.rootHash, now.rootHash);
+          return [same, same
+            ? 'the ' + log + ' log is the one your checkpoint signed (' + now.treeSize + ' entries)'
+            : 'the ' + log + ' log has another root at the same size as your checkpoint: it was forked'];
+        }
+        return getJson(logPath('proofs/consistency'), { first: saved.treeSize, second: now.treeSize })
+          .then(function (answer) {
+            return Evidence.verifyConsistency(saved.treeSize, now.treeSize, saved.rootHash,
+              now.rootHash, (answer.proof || []).map(Evidence.base64url));
+          })
+          .then(function (consistent) {
+            return [consistent, consistent
+              ? 'the ' + log + ' log only grew since your checkpoint: its ' + saved.treeSize +
+                ' entries signed ' + formatInstant(saved.issuedAt) + ' UTC are the first of the ' +
+                now.treeSize + ' signed ' + formatInstant(now.issuedAt) + ' UTC, checked in this browser'
+              : 'the ' + log + ' log is NOT an extension of your checkpoint: the consistency proof from ' +
+                saved.treeSize + ' to ' + now.treeSize + ' entries does not verify'];
+          });
+      })
+      .then(
+        function (outcome) {
+          showConsistency(outcome[0], outcome[1]);
+        },
+        function (error) {
+          showConsistency(false, describe(error));
+        }
+      );
   }
 
   // ---- Chart -------------------------------------------------------------------------------
@@ -882,6 +1189,16 @@
       reload().then(loadVerification);
     });
     $('verify-again').addEventListener('click', loadVerification);
+    $('download-checkpoint').addEventListener('click', downloadCheckpoint);
+    $('download-keys').addEventListener('click', downloadKeys);
+    $('export-form').addEventListener('submit', exportRange);
+    $('saved-checkpoint').addEventListener('change', function () {
+      var input = $('saved-checkpoint');
+      if (input.files && input.files[0]) {
+        checkSaved(input.files[0]);
+      }
+      input.value = '';
+    });
     reload().then(loadVerification);
   }
 
