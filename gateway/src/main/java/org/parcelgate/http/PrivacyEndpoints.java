@@ -9,15 +9,20 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.parcelgate.auth.Partner;
 import org.parcelgate.auth.PartnerContext;
 import org.parcelgate.auth.Role;
 import org.parcelgate.auth.RoleHandler;
@@ -80,6 +85,9 @@ public final class PrivacyEndpoints {
   private final WorkerPool workers;
   private final Map<String, PageFile> page;
 
+  /** The refusal page's HTML, with {@code {{partner}}} and {@code {{role}}} to fill in. */
+  private final String refusal;
+
   private record PageFile(String contentType, Buffer content) {}
 
   /** A page of entries and the log's size when it was read. */
@@ -100,23 +108,32 @@ public final class PrivacyEndpoints {
             "app.js", pageFile("app.js", "text/javascript; charset=utf-8"),
             "evidence.js", pageFile("evidence.js", "text/javascript; charset=utf-8"),
             "app.css", pageFile("app.css", "text/css; charset=utf-8"));
+    this.refusal =
+        pageFile("refused.html", "text/html; charset=utf-8")
+            .content()
+            .toString(StandardCharsets.UTF_8);
   }
 
   /** The page and its calls: mount before the token handler. */
   void mountPage(Router router) {
     RoleHandler officers = RoleHandler.require(Role.PRIVACY_OFFICER);
+    RoleHandler pageOfficers = officers.withRefusalPage(this::refusalPage);
     // The page's relative links need the trailing slash.
     router
         .getWithRegex("/privacy")
-        .handler(officers)
+        .handler(pageOfficers)
         .handler(ctx -> ctx.redirect(PAGE_PATH).onFailure(ctx::fail));
-    router.get(PAGE_PATH).handler(officers).handler(ctx -> servePage(ctx, "index.html"));
+    router.get(PAGE_PATH).handler(pageOfficers).handler(ctx -> servePage(ctx, "index.html"));
     router.get(PAGE_PATH + "app.js").handler(officers).handler(ctx -> servePage(ctx, "app.js"));
     router
         .get(PAGE_PATH + "evidence.js")
         .handler(officers)
         .handler(ctx -> servePage(ctx, "evidence.js"));
-    router.get(PAGE_PATH + "app.css").handler(officers).handler(ctx -> servePage(ctx, "app.css"));
+    // The stylesheet reveals nothing: the refusal page of other roles uses it too.
+    router
+        .get(PAGE_PATH + "app.css")
+        .handler(RoleHandler.anyRole())
+        .handler(ctx -> servePage(ctx, "app.css"));
     router.route(PAGE_PATH + "api/*").handler(PrivacyEndpoints::fromThePage);
     mountApi(router, PAGE_PATH + "api", officers);
   }
@@ -356,6 +373,8 @@ public final class PrivacyEndpoints {
       Optional<String> marketplace,
       Optional<String> recipient,
       Optional<String> kind,
+      Optional<String> batch,
+      Optional<String> transaction,
       Optional<Instant> from,
       Optional<Instant> to) {
 
@@ -372,18 +391,43 @@ public final class PrivacyEndpoints {
       if (log == LogName.ACCESS && kind.isPresent() && !kind.get().equals(LogEntries.READ)) {
         throw QueryParams.invalid("kind is read: the access log holds reads only");
       }
-      return new Filter(
-          QueryParams.id(ctx, "marketplace"),
-          QueryParams.id(ctx, "recipient"),
-          kind,
-          QueryParams.time(ctx, "from"),
-          QueryParams.time(ctx, "to"));
+      Filter filter =
+          new Filter(
+              QueryParams.id(ctx, "marketplace"),
+              QueryParams.id(ctx, "recipient"),
+              kind,
+              QueryParams.id(ctx, "batch"),
+              QueryParams.transactionId(ctx, "transaction"),
+              QueryParams.time(ctx, "from"),
+              QueryParams.time(ctx, "to"));
+      if (log == LogName.ACCESS && (filter.batch.isPresent() || filter.transaction.isPresent())) {
+        throw QueryParams.invalid("batch and transaction find minimization entries only");
+      }
+      if (filter.transaction.isPresent() && filter.marketplace.isEmpty()) {
+        throw QueryParams.invalid("transaction needs the marketplace whose transaction it is");
+      }
+      if (filter.from.isPresent()
+          && filter.to.isPresent()
+          && !filter.from.get().isBefore(filter.to.get())) {
+        throw QueryParams.invalid("from must be before to");
+      }
+      return filter;
     }
 
     LogQuery query(
         Optional<Long> fromIndex, Optional<Long> before, int limit, boolean oldestFirst) {
       return new LogQuery(
-          marketplace, recipient, kind, from, to, fromIndex, before, limit, oldestFirst);
+          marketplace,
+          recipient,
+          kind,
+          batch,
+          transaction,
+          from,
+          to,
+          fromIndex,
+          before,
+          limit,
+          oldestFirst);
     }
 
     /**
@@ -396,11 +440,25 @@ public final class PrivacyEndpoints {
       marketplace.ifPresent(m -> parts.add("marketplace=" + m));
       recipient.ifPresent(r -> parts.add("recipient=" + r));
       kind.ifPresent(k -> parts.add("kind=" + k));
+      batch.ifPresent(b -> parts.add("batch=" + b));
+      // A transaction id is the marketplace's order number: the access log keeps its hash, which
+      // shows whether an officer looked for a given transaction without naming any.
+      transaction.ifPresent(t -> parts.add("transaction=sha256:" + sha256(t)));
       from.ifPresent(f -> parts.add("from=" + f));
       to.ifPresent(t -> parts.add("to=" + t));
       parts.addAll(List.of(more));
       return new OfficerReads.Read(
           officer, log, resource, String.join("&", parts), marketplace, recipient);
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing", e);
     }
   }
 
@@ -502,6 +560,43 @@ public final class PrivacyEndpoints {
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .end(body.encode());
+  }
+
+  /**
+   * The page a browser gets for a certificate without the officer's role: who the certificate says
+   * it is and what to do, instead of a problem document. The partner id and role are escaped,
+   * though the registry allows neither markup characters.
+   */
+  private void refusalPage(RoutingContext ctx) {
+    Partner partner = PartnerContext.partner(ctx);
+    String html =
+        refusal
+            .replace("{{partner}}", escapeHtml(partner.id()))
+            .replace("{{role}}", escapeHtml(partner.role().wireName()));
+    ctx.response()
+        .setStatusCode(403)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+        .putHeader("Content-Security-Policy", PAGE_SECURITY_POLICY)
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(html);
+  }
+
+  private static String escapeHtml(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   private void servePage(RoutingContext ctx, String name) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
+import org.parcelgate.validation.TransactionValidator;
 
 /** Query parameters of the read APIs, checked: a bad value is an {@code invalid_request}. */
 final class QueryParams {
@@ -36,6 +37,18 @@ final class QueryParams {
     } catch (DateTimeParseException e) {
       throw invalid(name + " is an ISO-8601 instant such as 2026-11-28T00:00:00Z");
     }
+  }
+
+  /** A transaction id as the schema's rule allows it (validation, {@code transactionId}). */
+  static Optional<String> transactionId(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!TransactionValidator.isTransactionId(value)) {
+      throw invalid(name + " is a transaction id: 1 to 128 printable ASCII characters, no spaces");
+    }
+    return Optional.of(value);
   }
 
   /** {@code true} or {@code false}, nothing else. */

@@ -91,6 +91,7 @@ public final class LogEntries {
         time,
         m.marketplaceId(),
         m.minimizer().recipient(),
+        m.batchId(),
         entry,
         leafHash(entry),
         counts);

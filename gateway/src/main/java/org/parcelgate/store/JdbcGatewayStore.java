@@ -364,6 +364,7 @@ final class JdbcGatewayStore implements GatewayStore {
     Limits.check(entry.kind(), "kind");
     Limits.check(entry.marketplaceId(), "marketplaceId");
     Limits.check(entry.recipient(), "recipient");
+    Limits.check(entry.batchId(), "batchId");
     for (LogAppend.Count count : entry.counts()) {
       Limits.check(count.path(), "path");
       Limits.check(count.action(), "action");
@@ -373,8 +374,9 @@ final class JdbcGatewayStore implements GatewayStore {
   @Override
   public long appendLog(LogName log, LogAppend entry) {
     check(entry);
-    if (log != LogName.MINIMIZATION && !entry.counts().isEmpty()) {
-      throw new IllegalArgumentException("only the minimization log's entries count field values");
+    if (log != LogName.MINIMIZATION && (!entry.counts().isEmpty() || entry.batchId() != null)) {
+      throw new IllegalArgumentException(
+          "only the minimization log's entries count field values and name batches");
     }
     return write(Work.inOrder(connection -> LogTables.append(connection, log, List.of(entry))));
   }

@@ -3,6 +3,10 @@ package org.parcelgate.store;
 import static org.parcelgate.store.JdbcGatewayStore.instant;
 import static org.parcelgate.store.JdbcGatewayStore.micros;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,6 +43,11 @@ final class LogTables {
           + " WHERE batch_id = ? AND recipient = ?";
   private static final String INSERT_COUNT =
       "INSERT INTO minimization_count (log_index, path, action, value_count) VALUES (?, ?, ?, ?)";
+  private static final String INSERT_BATCH =
+      "INSERT INTO minimization_batch (batch_id, log_index) VALUES (?, ?)";
+  private static final String MINIMIZATION_ENTRIES_FROM =
+      "SELECT log_index, entry FROM minimization_log WHERE kind = 'minimization' AND log_index >= ?"
+          + " ORDER BY log_index LIMIT ?";
 
   /** Leaf hashes read, and nodes written, per round trip while rebuilding the tree. */
   private static final int REBUILD_CHUNK = 10_000;
@@ -158,8 +167,14 @@ final class LogTables {
     long first = next;
     try (PreparedStatement insert = connection.prepareStatement(insertEntry(log));
         PreparedStatement counts = connection.prepareStatement(INSERT_COUNT);
+        PreparedStatement batches = connection.prepareStatement(INSERT_BATCH);
         PreparedStatement nodes = connection.prepareStatement(insertNode(log))) {
       for (LogAppend entry : entries) {
+        if (entry.batchId() != null) {
+          batches.setString(1, entry.batchId());
+          batches.setLong(2, next);
+          batches.addBatch();
+        }
         insert.setLong(1, next);
         insert.setString(2, entry.kind());
         insert.setLong(3, micros(entry.time()));
@@ -184,6 +199,7 @@ final class LogTables {
       }
       insert.executeBatch();
       counts.executeBatch();
+      batches.executeBatch();
       nodes.executeBatch();
     }
     return first;
@@ -287,6 +303,60 @@ final class LogTables {
     }
   }
 
+  /**
+   * Writes the batch index of the minimization entries already stored (migration V10): one pass
+   * over them in index order, each entry's {@code batchId} read from its text.
+   */
+  static void indexBatches(Connection connection) throws SQLException {
+    long from = 0;
+    try (PreparedStatement select = connection.prepareStatement(MINIMIZATION_ENTRIES_FROM);
+        PreparedStatement insert = connection.prepareStatement(INSERT_BATCH)) {
+      while (true) {
+        select.setLong(1, from);
+        select.setInt(2, REBUILD_CHUNK);
+        int read = 0;
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            read++;
+            from = rows.getLong(1) + 1;
+            String batchId = batchIdOf(rows.getString(2));
+            if (batchId != null) {
+              insert.setString(1, batchId);
+              insert.setLong(2, rows.getLong(1));
+              insert.addBatch();
+            }
+          }
+        }
+        insert.executeBatch();
+        if (read < REBUILD_CHUNK) {
+          return;
+        }
+      }
+    }
+  }
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /** The top-level {@code batchId} member of an entry's text, or null. */
+  static String batchIdOf(String entry) {
+    try (JsonParser parser = JSON.createParser(entry)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (name.equals("batchId") && value == JsonToken.VALUE_STRING) {
+          return parser.getText();
+        }
+        parser.skipChildren();
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   private static void addNode(PreparedStatement insert, LogNode node) throws SQLException {
     insert.setInt(1, node.level());
     insert.setLong(2, node.index());
@@ -358,6 +428,10 @@ final class LogTables {
 
   static List<LogRow> entries(Connection connection, LogName log, LogQuery query)
       throws SQLException {
+    if (log != LogName.MINIMIZATION
+        && (query.batchId().isPresent() || query.transactionId().isPresent())) {
+      throw new IllegalArgumentException("only the minimization log's entries have batches");
+    }
     List<Object> parameters = new ArrayList<>();
     String where = where(query, parameters, "");
     query.fromIndex().ifPresent(parameters::add);
@@ -472,6 +546,33 @@ final class LogTables {
             k -> {
               where.append(" AND ").append(alias).append("kind = ?");
               parameters.add(k);
+            });
+    query
+        .batchId()
+        .ifPresent(
+            b -> {
+              where
+                  .append(" AND ")
+                  .append(alias)
+                  .append(
+                      "log_index IN (SELECT log_index FROM minimization_batch WHERE batch_id = ?)");
+              parameters.add(b);
+            });
+    query
+        .transactionId()
+        .ifPresent(
+            t -> {
+              // The marketplace's condition above applies too; the look-up reads the transaction's
+              // versions from transaction_index's primary key, then their batches' entries.
+              where
+                  .append(" AND ")
+                  .append(alias)
+                  .append(
+                      "log_index IN (SELECT b.log_index FROM minimization_batch b"
+                          + " JOIN transaction_index t ON t.batch_id = b.batch_id"
+                          + " WHERE t.marketplace_id = ? AND t.transaction_id = ?)");
+              parameters.add(query.marketplaceId().orElseThrow());
+              parameters.add(t);
             });
     query
         .from()

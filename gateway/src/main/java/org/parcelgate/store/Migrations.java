@@ -59,7 +59,9 @@ final class Migrations {
           4,
           (connection, dialect) -> LogTables.rebuildNodes(connection, LogName.MINIMIZATION),
           5,
-          FollowerTables::addSellerColumns);
+          FollowerTables::addSellerColumns,
+          10,
+          (connection, dialect) -> LogTables.indexBatches(connection));
 
   /** A migration as shipped. */
   record Migration(int version, String description, String sql, String checksum) {}

@@ -517,7 +517,7 @@ public final class TransactionValidator {
   }
 
   /** {@code [\\x21-\\x7e]{1,128}}. */
-  static boolean isTransactionId(String text) {
+  public static boolean isTransactionId(String text) {
     if (text.isEmpty() || text.length() > 128) {
       return false;
     }

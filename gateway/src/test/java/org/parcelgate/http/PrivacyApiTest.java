@@ -270,6 +270,37 @@ class PrivacyApiTest {
   }
 
   @Test
+  void findsTheEntriesOfABatchAndOfTheBatchesOfATransaction() {
+    JsonArray ofBatch =
+        officer("/v1/privacy/entries?batch=" + batchId).bodyAsJsonObject().getJsonArray("entries");
+    assertThat(ofBatch).isNotEmpty();
+    assertThat(ofBatch.stream().map(JsonObject.class::cast))
+        .allSatisfy(entry -> assertThat(entry.getString("batchId")).isEqualTo(batchId));
+
+    String transaction = SampleTransactions.valid(501, Instant.now()).getTransactionId();
+    JsonArray ofTransaction =
+        officer("/v1/privacy/entries?marketplace=marketplace-alpha&transaction=" + transaction)
+            .bodyAsJsonObject()
+            .getJsonArray("entries");
+    assertThat(ofTransaction.stream().map(JsonObject.class::cast).map(e -> e.getString("batchId")))
+        .containsOnly(batchId)
+        .hasSize(ofBatch.size());
+    assertThat(
+            officer("/v1/privacy/entries?marketplace=marketplace-beta&transaction=" + transaction)
+                .bodyAsJsonObject()
+                .getJsonArray("entries"))
+        .as("a transaction id is the marketplace's own")
+        .isEmpty();
+
+    JsonArray reads =
+        officer("/v1/privacy/access/entries?limit=100").bodyAsJsonObject().getJsonArray("entries");
+    assertThat(reads.stream().map(JsonObject.class::cast).map(r -> r.getString("query")))
+        .as("the access log keeps the transaction id's hash, never the id")
+        .anySatisfy(query -> assertThat(query).contains("transaction=sha256:"))
+        .noneSatisfy(query -> assertThat(query).contains(transaction));
+  }
+
+  @Test
   void aggregatesValuesPerFieldAndActionOverTime() {
     JsonObject stats = officer("/v1/privacy/stats?bucket=hour").bodyAsJsonObject();
 
@@ -366,6 +397,22 @@ class PrivacyApiTest {
     assertProblem(get("marketplace-alpha", "/v1/privacy/entries"), 403, "forbidden");
     assertProblem(get("customs-nl", "/v1/privacy/checkpoint"), 403, "forbidden");
     assertProblem(getWithCertificateOnly("marketplace-alpha", "/privacy/"), 403, "forbidden");
+    HttpResponse<Buffer> browser;
+    try (PartnerClient client =
+        PartnerClient.of(vertx, PKI, PKI.identity("customs-nl"), gateway.partnerPort())) {
+      browser =
+          Await.result(
+              client
+                  .request(io.vertx.core.http.HttpMethod.GET, "/privacy/")
+                  .putHeader("Accept", "text/html,application/xhtml+xml")
+                  .send());
+    }
+    assertThat(browser.statusCode()).isEqualTo(403);
+    assertThat(browser.getHeader("Content-Type")).startsWith("text/html");
+    assertThat(browser.bodyAsString())
+        .contains("This page is for privacy officers")
+        .contains("customs-nl")
+        .doesNotContain("{{");
     assertProblem(getWithCertificateOnly("customs-nl", "/privacy/api/entries"), 403, "forbidden");
   }
 
@@ -401,6 +448,16 @@ class PrivacyApiTest {
     assertProblem(officer("/v1/privacy/entries?limit=0"), 400, "invalid_request");
     assertProblem(officer("/v1/privacy/entries?kind=secret"), 400, "invalid_request");
     assertProblem(officer("/v1/privacy/access/entries?kind=minimization"), 400, "invalid_request");
+    assertProblem(
+        officer("/v1/privacy/entries?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z"),
+        400,
+        "invalid_request");
+    assertProblem(officer("/v1/privacy/entries?transaction=ORD-1"), 400, "invalid_request");
+    assertProblem(
+        officer("/v1/privacy/entries?marketplace=marketplace-alpha&transaction=ORD%201"),
+        400,
+        "invalid_request");
+    assertProblem(officer("/v1/privacy/access/entries?batch=" + batchId), 400, "invalid_request");
     assertProblem(officer("/v1/privacy/export?format=xml"), 400, "invalid_request");
     assertProblem(officer("/v1/privacy/stats?bucket=minute"), 400, "invalid_request");
     assertProblem(officer("/v1/privacy/proofs/inclusion?index=0"), 400, "invalid_request");

@@ -544,17 +544,141 @@ class PrivacyPageBrowserTest {
   }
 
   @Test
-  void refusesAMarketplaceCertificateWithAProblemInsteadOfThePage() {
+  void showsAMarketplaceCertificateAReadableRefusalInsteadOfThePage() {
     Page page = pageAs("marketplace-alpha");
 
     Response response = page.navigate(origin + PrivacyEndpoints.PAGE_PATH);
 
     Assertions.assertThat(response.status()).isEqualTo(403);
-    Assertions.assertThat(response.headerValue("content-type"))
-        .startsWith("application/problem+json");
-    JsonObject problem = new JsonObject(response.text());
-    Assertions.assertThat(problem.getString("code")).isEqualTo("forbidden");
-    Assertions.assertThat(problem.getInteger("status")).isEqualTo(403);
+    Assertions.assertThat(response.headerValue("content-type")).startsWith("text/html");
+    assertThat(page.locator("h1")).hasText("This page is for privacy officers");
+    assertThat(page.getByTestId("refused-partner")).hasText("marketplace-alpha");
+    assertThat(page.getByTestId("refused-role")).hasText("marketplace");
     assertThat(page.locator("#verification-status")).hasCount(0);
+    assertThat(page.locator("#entries")).hasCount(0);
+    assertThat(page.locator("header.top")).hasCSS("background-color", "rgb(31, 58, 95)");
+    // The browser reports the page's own 403; nothing else (no CSP violation, the style loads).
+    Assertions.assertThat(browserErrors)
+        .as("console errors and CSP violations")
+        .containsExactly(
+            "Failed to load resource: the server responded with a status of 403 (Forbidden)");
+  }
+
+  @Test
+  void findsTheEntriesOfABatchAndOfATransactionWithinItsMarketplace() {
+    Page page = officerPage("");
+
+    page.locator("#filter-batch").fill(betaBatch);
+    page.locator("#apply-filters").click();
+    assertThat(row(page, alphaBatch)).hasCount(0);
+    assertThat(row(page, betaBatch)).hasCount(1);
+    assertThat(page).hasURL(Pattern.compile("[?&]batch=" + betaBatch));
+
+    page.locator("#filter-batch").fill("");
+    page.locator("#filter-transaction").fill("ORD-7001");
+    page.locator("#apply-filters").click();
+    assertThat(page.locator("#error")).containsText("fill in the marketplace too");
+
+    page.locator("#filter-marketplace").fill("marketplace-alpha");
+    page.locator("#apply-filters").click();
+    assertThat(row(page, alphaBatch)).hasCount(1);
+    assertThat(row(page, betaBatch)).hasCount(0);
+    assertThat(page.locator("#entries tbody tr")).hasCount(1);
+    Assertions.assertThat(browserErrors).isEmpty();
+  }
+
+  @Test
+  void refusesAFromTimeAfterTheToTimeAndShowsTimesInIso8601Utc() {
+    Page page = officerPage("");
+    Pattern iso = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$");
+    Assertions.assertThat(row(page, alphaBatch).locator("td.time time").textContent()).matches(iso);
+
+    page.locator("#filter-from").fill("2026-12-02");
+    page.locator("#filter-to").fill("2026-12-01T08:00:00Z");
+    page.locator("#apply-filters").click();
+    assertThat(page.locator("#error")).containsText("must be before");
+    assertThat(row(page, alphaBatch)).hasCount(1);
+
+    page.locator("#filter-from").fill("yesterday");
+    page.locator("#apply-filters").click();
+    assertThat(page.locator("#error")).containsText("ISO 8601");
+
+    page.locator("#filter-from").fill("2020-01-01");
+    page.locator("#filter-to").fill("2099-01-01T00:00");
+    page.locator("#apply-filters").click();
+    assertThat(page.locator("#error")).isHidden();
+    assertThat(page).hasURL(Pattern.compile("[?&]to=2099-01-01T00%3A00%3A00Z"));
+    assertThat(row(page, alphaBatch)).hasCount(1);
+  }
+
+  @Test
+  void pagesPastTheNewestTwoHundredEntries() {
+    // 230 distinct reads make 230 entries in the access log, more than a page.
+    for (int i = 0; i < 230; i++) {
+      HttpResponse<Buffer> read = officerApi("/v1/privacy/entries?limit=1&recipient=paging-" + i);
+      Assertions.assertThat(read.statusCode()).isEqualTo(200);
+    }
+    Page page = officerPage("?log=access");
+    Locator rows = page.locator("#entries tbody tr");
+    assertThat(rows).hasCount(200);
+    String newest = rows.first().getAttribute("data-index");
+
+    page.locator("#page-older").click();
+    assertThat(page.locator("#entries-summary")).containsText("page 2");
+    assertThat(rows.first())
+        .hasAttribute("data-index", String.valueOf(Long.parseLong(newest) - 200));
+    assertThat(page.locator("#page-newer")).isEnabled();
+
+    page.locator("#page-newer").click();
+    assertThat(rows.first()).hasAttribute("data-index", newest);
+    assertThat(page.locator("#page-newer")).isDisabled();
+    Assertions.assertThat(browserErrors).isEmpty();
+  }
+
+  @Test
+  void theChartFollowsEveryFilterAndHasItsFiguresAsATable() {
+    Page page = officerPage("");
+    page.locator("#actions-table-details summary").click();
+    Locator totals = page.locator("#actions-table tbody tr td:last-child");
+    assertThat(totals.first()).isVisible();
+    long all = sum(totals.allTextContents());
+
+    page.locator("#filter-batch").fill(betaBatch);
+    page.locator("#apply-filters").click();
+    assertThat(row(page, alphaBatch)).hasCount(0);
+    page.waitForCondition(() -> sum(totals.allTextContents()) < all);
+    long beta = sum(totals.allTextContents());
+    Assertions.assertThat(beta).isPositive().isLessThan(all);
+    assertThat(page.locator("#actions-table thead th").first()).hasText("Period (UTC)");
+  }
+
+  private static long sum(List<String> cells) {
+    return cells.stream().mapToLong(cell -> Long.parseLong(cell.trim())).sum();
+  }
+
+  @Test
+  void explainsRecordsInAndOutAndShowsTheFullBatchIdAndLegalBasisOnDemand() {
+    Page page = officerPage("");
+    assertThat(page.getByTestId("records-legend")).containsText("is not a loss");
+    Locator alpha = row(page, alphaBatch);
+
+    Locator batch = alpha.locator("details.batch-id");
+    assertThat(batch.locator(".full")).isHidden();
+    batch.locator("summary").click();
+    assertThat(batch.locator(".full")).hasText("batch " + alphaBatch);
+
+    Locator basis = alpha.locator("details.legal-basis");
+    basis.locator("summary").click();
+    assertThat(basis.locator(".full")).containsText("Customs");
+  }
+
+  /** A privacy officer's API call with a signed request token. */
+  private static HttpResponse<Buffer> officerApi(String path) {
+    Identity identity = PKI.identity("privacy-officer");
+    try (PartnerClient client = PartnerClient.of(vertx, PKI, identity, gateway.partnerPort())) {
+      String alg = identity.signingKeys().get(0).getAlgorithm().getName();
+      String token = RequestTokens.of(identity, alg, TestGateway.GATEWAY_ID, Instant.now()).sign();
+      return Await.result(client.get(path, token));
+    }
   }
 }

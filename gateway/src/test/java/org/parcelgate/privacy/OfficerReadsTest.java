@@ -70,19 +70,7 @@ class OfficerReadsTest {
         .isEqualTo(
             "{\"kind\":\"read\",\"time\":\"2026-12-03T09:00:00Z\",\"officer\":\"privacy-officer\","
                 + "\"log\":\"minimization\",\"resource\":\"entries\",\"query\":\"marketplace=m-1\"}");
-    assertThat(
-            logs.access()
-                .entries(
-                    new LogQuery(
-                        Optional.of("m-1"),
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty(),
-                        10,
-                        false)))
+    assertThat(logs.access().entries(LogQuery.all(10).withMarketplace("m-1")))
         .as("found by the marketplace the read was filtered by")
         .hasSize(1);
   }

@@ -314,16 +314,11 @@ class SignedLogTest {
 
     List<LogRow> rows =
         log.entries(
-            new LogQuery(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of(LogEntries.READ),
-                Optional.of(START.plus(Duration.ofMinutes(2))),
-                Optional.of(START.plus(Duration.ofMinutes(4))),
-                Optional.empty(),
-                Optional.empty(),
-                10,
-                false));
+            LogQuery.all(10)
+                .withKindBetween(
+                    LogEntries.READ,
+                    START.plus(Duration.ofMinutes(2)),
+                    START.plus(Duration.ofMinutes(4))));
 
     assertThat(rows).extracting(LogRow::index).containsExactly(2L, 1L);
     assertThat(log.entries(LogQuery.all(2))).extracting(LogRow::index).containsExactly(3L, 2L);

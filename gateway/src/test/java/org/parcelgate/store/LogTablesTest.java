@@ -183,7 +183,7 @@ class LogTablesTest {
     try (GatewayStore store = engine.open(old, Clock.fixed(TIME, ZoneOffset.UTC))) {
       assertThat(((JdbcGatewayStore) store).appliedMigrations())
           .extracting(Migrations.Applied::version)
-          .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+          .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
       for (long size : new long[] {1, 2, 3, 1_000, 1_024, 4_097, 10_000, 10_005}) {
         List<byte[]> prefix = leaves.subList(0, (int) size);
         assertThat(hex(store.logRoot(LogName.MINIMIZATION, size)))
@@ -262,6 +262,74 @@ class LogTablesTest {
                           List.of(new LogAppend.Count("a", "keep", 1)))))
           .isInstanceOf(IllegalArgumentException.class);
       assertThat(store.logSize(LogName.ACCESS)).isEqualTo(13);
+    }
+  }
+
+  @Test
+  void findsTheEntriesOfABatchAndOfTheBatchesOfATransactionAlsoThoseStoredBeforeV10()
+      throws Exception {
+    Path old = data.resolve("v9");
+    try (Connection connection =
+        engine.connectAtVersion(old, 9, Clock.fixed(TIME, ZoneOffset.UTC))) {
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO minimization_log (log_index, kind, time_micros, marketplace_id,"
+                  + " recipient, leaf_hash, entry) VALUES (?, ?, 0, 'm', 'r', ?, ?)")) {
+        String[][] entries = {
+          {
+            "minimization",
+            "{\"kind\":\"minimization\",\"batchId\":\"b-1\",\"n\":{\"batchId\":\"x\"}}"
+          },
+          {"read", "{\"kind\":\"read\",\"officer\":\"o\"}"},
+          {"minimization", "{\"kind\":\"minimization\",\"fields\":[],\"batchId\":\"b-2\"}"},
+          {"minimization", "{\"kind\":\"minimization\",\"batchId\":\"b-1\"}"},
+        };
+        for (int i = 0; i < entries.length; i++) {
+          insert.setLong(1, i);
+          insert.setString(2, entries[i][0]);
+          insert.setBytes(3, leaf(i));
+          insert.setString(4, entries[i][1]);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      LogTables.rebuildNodes(connection, LogName.MINIMIZATION);
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO transaction_index (marketplace_id, transaction_id, version, batch_id,"
+                  + " accepted_position, record_index, record_sha256) VALUES (?, ?, ?, ?, 0, 0, 'h')")) {
+        for (Object[] row : new Object[][] {{"m", "t-1", 1, "b-2"}, {"m", "t-1", 2, "b-3"}}) {
+          insert.setString(1, (String) row[0]);
+          insert.setString(2, (String) row[1]);
+          insert.setInt(3, (Integer) row[2]);
+          insert.setString(4, (String) row[3]);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      connection.commit();
+    }
+
+    try (GatewayStore store = engine.open(old, Clock.fixed(TIME, ZoneOffset.UTC))) {
+      byte[] leaf = leaf(4);
+      store.appendLog(
+          LogName.MINIMIZATION,
+          new LogAppend(
+              "minimization", TIME, "m", "r", "b-3", "{\"batchId\":\"b-3\"}", leaf, List.of()));
+
+      assertThat(store.logEntries(LogName.MINIMIZATION, LogQuery.all(10).withBatch("b-1")))
+          .extracting(LogRow::index)
+          .containsExactly(3L, 0L);
+      assertThat(
+              store.logEntries(LogName.MINIMIZATION, LogQuery.all(10).withTransaction("m", "t-1")))
+          .extracting(LogRow::index)
+          .containsExactly(4L, 2L);
+      assertThat(
+              store.logEntries(
+                  LogName.MINIMIZATION, LogQuery.all(10).withTransaction("other", "t-1")))
+          .isEmpty();
+      assertThatThrownBy(() -> store.logEntries(LogName.ACCESS, LogQuery.all(10).withBatch("b-1")))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 

@@ -16,11 +16,14 @@
     mask: 'mask'
   };
   var SVG_NS = 'http://www.w3.org/2000/svg';
-  var FILTERS = ['log', 'marketplace', 'recipient', 'from', 'to', 'kind'];
+  var FILTERS = ['log', 'marketplace', 'recipient', 'batch', 'transaction', 'from', 'to', 'kind'];
   var LOG_TITLES = { minimization: 'Minimization log', access: 'Access log' };
 
   // Answers to a superseded load are dropped: one counter per panel.
   var generation = { entries: 0, stats: 0, verification: 0 };
+
+  // Paging through the entries: the `before` index of each page shown so far (null: the newest).
+  var pages = [null];
 
   // The sizes of the shown log: as the last verification covered it, and as the last listing
   // found it (reads of the access log may append to it), so the page says when they differ.
@@ -172,29 +175,49 @@
 
   // ---- Time --------------------------------------------------------------------------------
 
-  /** 2026-11-28T18:00:00.123Z -> 2026-11-28 18:00:00 */
+  /** An instant as ISO 8601 in UTC, to the second: 2026-11-28T18:00:00.123Z -> 2026-11-28T18:00:00Z */
   function formatInstant(value) {
     if (typeof value !== 'string') {
       return '';
     }
-    var match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(value);
-    return match ? match[1] + ' ' + match[2] : value;
+    var match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})/.exec(value);
+    return match ? match[1] + 'Z' : value;
   }
 
-  /** A datetime-local value, read as UTC, to an ISO-8601 instant; '' stays ''. */
-  function toInstant(local) {
-    if (!local) {
+  /**
+   * What an officer types as a time, read as UTC: a day (2026-12-01), or a day and time with or
+   * without seconds and Z (2026-12-01T08:00, 2026-12-01T08:00:00Z). '' stays ''; anything else is
+   * null.
+   */
+  function toInstant(text) {
+    var value = (text || '').trim();
+    if (!value) {
       return '';
     }
-    var withSeconds = /T\d{2}:\d{2}$/.test(local) ? local + ':00' : local;
-    var date = new Date(withSeconds + 'Z');
-    return isNaN(date.getTime()) ? '' : date.toISOString().replace('.000Z', 'Z');
+    var match = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2})?Z?)?$/.exec(value);
+    if (!match) {
+      return null;
+    }
+    var iso = match[1] + 'T' + (match[2] || '00:00') + (match[3] || ':00') + 'Z';
+    var date = new Date(iso);
+    if (isNaN(date.getTime()) || date.toISOString().slice(0, 19) !== iso.slice(0, 19)) {
+      return null;
+    }
+    return iso;
   }
 
-  /** An ISO-8601 instant to a datetime-local value in UTC. */
-  function toLocalInput(instant) {
-    var date = new Date(instant);
-    return isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 19);
+  /** The filter's times, or an error message when one is not a time or they are out of order. */
+  function checkTimes(filters) {
+    if (filters.from === null || filters.to === null) {
+      return 'Write times in ISO 8601, in UTC: 2026-12-01, or 2026-12-01T08:00:00Z.';
+    }
+    if (filters.from && filters.to && filters.from >= filters.to) {
+      return 'The "from" time must be before the "to" time.';
+    }
+    if (filters.transaction && !filters.marketplace) {
+      return 'A transaction id is looked up within its marketplace: fill in the marketplace too.';
+    }
+    return null;
   }
 
   // ---- Filters -----------------------------------------------------------------------------
@@ -214,6 +237,8 @@
       log: currentLog(),
       marketplace: $('filter-marketplace').value.trim(),
       recipient: $('filter-recipient').value.trim(),
+      batch: $('filter-batch').value.trim(),
+      transaction: $('filter-transaction').value.trim(),
       from: toInstant($('filter-from').value),
       to: toInstant($('filter-to').value),
       kind: $('filter-kind').value
@@ -225,8 +250,10 @@
     showLogControls();
     $('filter-marketplace').value = filters.marketplace || '';
     $('filter-recipient').value = filters.recipient || '';
-    $('filter-from').value = filters.from ? toLocalInput(filters.from) : '';
-    $('filter-to').value = filters.to ? toLocalInput(filters.to) : '';
+    $('filter-batch').value = filters.batch || '';
+    $('filter-transaction').value = filters.transaction || '';
+    $('filter-from').value = filters.from || '';
+    $('filter-to').value = filters.to || '';
     $('filter-kind').value = filters.kind || '';
   }
 
@@ -358,11 +385,13 @@
   function loadEntries(filters, token) {
     var params = {};
     FILTERS.forEach(function (name) {
-      if (name !== 'log' && !(name === 'kind' && filters.log === 'access')) {
+      var minimizationOnly = name === 'kind' || name === 'batch' || name === 'transaction';
+      if (name !== 'log' && !(minimizationOnly && filters.log === 'access')) {
         params[name] = filters[name];
       }
     });
     params.limit = ENTRY_LIMIT;
+    params.before = pages[pages.length - 1];
     var table = $('entries');
     table.setAttribute('aria-busy', 'true');
     return getJson(logPath('entries'), params).then(
@@ -395,15 +424,22 @@
     table.dataset.loaded = 'true';
     $('entries-empty').hidden = entries.length > 0;
     var total = typeof result.treeSize === 'number' ? result.treeSize : null;
-    var summary = entries.length + (entries.length === 1 ? ' entry' : ' entries') + ' shown, newest first';
+    var summary =
+      entries.length +
+      (entries.length === 1 ? ' entry' : ' entries') +
+      ' shown, newest first' +
+      (entries.length ? ' (#' + entries[0].index + ' to #' + entries[entries.length - 1].index + ')' : '') +
+      (pages.length > 1 ? ', page ' + pages.length : '');
     if (total !== null) {
       summary += ' · ' + total + ' in the ' + LOG_TITLES[currentLog()].toLowerCase();
     }
     sizes.listed = total;
     renderSizes();
-    if (entries.length >= ENTRY_LIMIT) {
-      summary += ' · narrow the filter to see older ones';
-    }
+    var older = entries.length >= ENTRY_LIMIT ? entries[entries.length - 1].index : null;
+    $('page-older').disabled = older === null || older === 0;
+    $('page-older').dataset.before = older === null ? '' : String(older);
+    $('page-newer').disabled = pages.length <= 1;
+    $('page-newest').disabled = pages.length <= 1;
     $('entries-summary').textContent = summary;
   }
 
@@ -428,9 +464,7 @@
     }
     time.appendChild(stamp);
     if (entry.batchId) {
-      var batch = el('div', 'sub mono', 'batch ' + String(entry.batchId).slice(0, 8));
-      batch.title = 'batch ' + entry.batchId;
-      time.appendChild(batch);
+      time.appendChild(onDemand('batch ' + String(entry.batchId).slice(0, 8) + '…', 'batch ' + entry.batchId, 'batch-id mono'));
     }
     row.appendChild(time);
 
@@ -475,9 +509,7 @@
       policy.appendChild(el('div', 'sub', sub.join(' · ')));
     }
     if (entry.legalBasis) {
-      var basis = el('div', 'sub basis', entry.legalBasis);
-      basis.title = entry.legalBasis;
-      policy.appendChild(basis);
+      policy.appendChild(onDemand('legal basis', entry.legalBasis, 'legal-basis'));
     }
     row.appendChild(policy);
 
@@ -491,6 +523,14 @@
     row.appendChild(freeTextCell(entry.freeText));
     row.appendChild(proofCell(entry));
     return row;
+  }
+
+  /** A short label that opens to the full text: batch ids and legal bases on demand. */
+  function onDemand(label, text, className) {
+    var details = el('details', 'sub on-demand ' + className);
+    details.appendChild(el('summary', null, label));
+    details.appendChild(el('div', 'full', text));
+    return details;
   }
 
   /**
@@ -882,6 +922,9 @@
     return getJson('stats', {
       marketplace: filters.marketplace,
       recipient: filters.recipient,
+      kind: filters.kind,
+      batch: filters.batch,
+      transaction: filters.transaction,
       from: filters.from,
       to: filters.to,
       bucket: $('chart-bucket').value
@@ -1016,6 +1059,7 @@
       })
     );
     renderLegend(actions, present);
+    renderFigures(periods, actions, present);
     chart.dataset.periods = String(periods.length);
     if (periods.length === 0) {
       chart.appendChild(el('p', 'empty', 'No field actions in this time range.'));
@@ -1125,6 +1169,38 @@
     chart.appendChild(root);
   }
 
+  /** The chart's figures as a table: one row per period, one column per action present. */
+  function renderFigures(periods, actions, present) {
+    var table = $('actions-table');
+    var head = table.tHead;
+    var body = table.tBodies[0];
+    clear(head);
+    clear(body);
+    var shown = actions.filter(function (action) {
+      return present[action];
+    });
+    var header = el('tr');
+    header.appendChild(el('th', null, 'Period (UTC)'));
+    shown.forEach(function (action) {
+      header.appendChild(el('th', 'num', ACTION_LABELS[action] || action));
+    });
+    header.appendChild(el('th', 'num', 'total'));
+    head.appendChild(header);
+    periods.forEach(function (p) {
+      var total = 0;
+      var row = el('tr');
+      row.dataset.period = p.period;
+      row.appendChild(el('td', 'mono', p.period));
+      shown.forEach(function (action) {
+        var value = p.byAction[action] || 0;
+        total += value;
+        row.appendChild(el('td', 'num mono', String(value)));
+      });
+      row.appendChild(el('td', 'num mono', String(total)));
+      body.appendChild(row);
+    });
+  }
+
   function renderLegend(actions, present) {
     var legend = $('actions-legend');
     clear(legend);
@@ -1140,8 +1216,19 @@
   // ---- Wiring ------------------------------------------------------------------------------
 
   function reload() {
+    pages = [null];
+    return refresh();
+  }
+
+  /** Loads the panels for the filter as it stands, on the page of entries shown. */
+  function refresh() {
     var filters = readFilters();
     clearError();
+    var problem = checkTimes(filters);
+    if (problem) {
+      showError('The filter is not applied', new Error(problem));
+      return Promise.resolve();
+    }
     rememberFilters(filters);
     if (filters.log === 'access') {
       return reloadEntries(filters);
@@ -1154,6 +1241,8 @@
     var access = currentLog() === 'access';
     $('chart-card').hidden = access;
     $('kind-field').hidden = access;
+    $('batch-field').hidden = access;
+    $('transaction-field').hidden = access;
   }
 
   function reloadEntries(filters) {
@@ -1187,6 +1276,20 @@
       // Listed first, then verified: the verification covers this page's own read of the access
       // log, so both counts agree.
       reload().then(loadVerification);
+    });
+    $('page-older').addEventListener('click', function () {
+      pages.push(Number($('page-older').dataset.before));
+      reloadEntries(readFilters());
+    });
+    $('page-newer').addEventListener('click', function () {
+      if (pages.length > 1) {
+        pages.pop();
+      }
+      reloadEntries(readFilters());
+    });
+    $('page-newest').addEventListener('click', function () {
+      pages = [null];
+      reloadEntries(readFilters());
     });
     $('verify-again').addEventListener('click', loadVerification);
     $('download-checkpoint').addEventListener('click', downloadCheckpoint);
