@@ -56,7 +56,6 @@ import org.parcelgate.risk.Finding;
 import org.parcelgate.risk.ReferenceData;
 import org.parcelgate.risk.RiskEngine;
 import org.parcelgate.risk.RiskSettings;
-import org.parcelgate.signing.CheckpointSigner;
 import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.signing.GatewaySigningKeys;
 import org.parcelgate.store.CommitListener;
@@ -389,9 +388,15 @@ public final class Gateway {
     PrivacyLogs privacyLogs =
         PrivacyLogs.create(
             store,
-            new CheckpointSigner(signer),
+            signingKeys,
+            config.gatewayId(),
             new CheckpointVerifier(signingKeys.publishedKeys()),
             clock);
+    // What witnesses and monitors check the logs' checkpoint notes with (docs/privacy.md).
+    LOG.info(
+        "log checkpoint note keys: minimization {}, access {}",
+        privacyLogs.minimization().noteKey(),
+        privacyLogs.access().noteKey());
     RequestTokenVerifier verifier =
         new RequestTokenVerifier(config.token().policy(), replayGuard, clock);
     GatewayConfig.PartnerApi api = config.partnerApi();

@@ -295,7 +295,8 @@ public final class PrivacyEndpoints {
   }
 
   private void checkpoint(RoutingContext ctx, SignedLog log) {
-    blocking(ctx, log::checkpoint).onSuccess(checkpoint -> json(ctx, checkpointJson(checkpoint)));
+    blocking(ctx, () -> checkpointJson(log, log.checkpoint()))
+        .onSuccess(checkpoint -> json(ctx, checkpoint));
   }
 
   private void inclusion(RoutingContext ctx, SignedLog log) {
@@ -476,12 +477,15 @@ public final class PrivacyEndpoints {
     return entry;
   }
 
-  private static JsonObject checkpointJson(StoredCheckpoint checkpoint) {
+  /** A checkpoint as the API answers it: its JWS, and the same as a C2SP signed note. */
+  private static JsonObject checkpointJson(SignedLog log, StoredCheckpoint checkpoint) {
     return new JsonObject()
         .put("treeSize", checkpoint.treeSize())
         .put("rootHash", checkpoint.rootHash())
         .put("time", checkpoint.signedAt().toString())
-        .put("jws", checkpoint.jws());
+        .put("jws", checkpoint.jws())
+        .put("note", log.note(checkpoint))
+        .put("noteKey", log.noteKey());
   }
 
   private static void csv(LogRow row, StringBuilder out) {

@@ -16,6 +16,7 @@ import org.parcelgate.protocol.Checkpoint;
 import org.parcelgate.protocol.CheckpointVerifier;
 import org.parcelgate.protocol.MerkleTree;
 import org.parcelgate.signing.CheckpointSigner;
+import org.parcelgate.signing.LogNoteSigner;
 import org.parcelgate.store.ActionCount;
 import org.parcelgate.store.GatewayStore;
 import org.parcelgate.store.LogAppend;
@@ -47,15 +48,25 @@ public final class SignedLog {
   private final GatewayStore store;
   private final CheckpointSigner signer;
   private final CheckpointVerifier verifier;
+  private final LogNoteSigner notes;
+  private final String origin;
   private final Clock clock;
 
+  /**
+   * @param notes signs the checkpoints as C2SP signed notes too
+   * @param gatewayId the gateway's id: the notes' origin is {@code <gatewayId>/<log>-log}
+   */
   public SignedLog(
       LogName name,
       GatewayStore store,
       CheckpointSigner signer,
       CheckpointVerifier verifier,
+      LogNoteSigner notes,
+      String gatewayId,
       Clock clock) {
     this.name = name;
+    this.notes = notes;
+    this.origin = gatewayId + "/" + name.wireName() + "-log";
     this.store = store;
     this.signer = signer;
     this.verifier = verifier;
@@ -82,6 +93,25 @@ public final class SignedLog {
 
   public LogName name() {
     return name;
+  }
+
+  /** The origin line of the log's checkpoint notes, and the name of the key that signs them. */
+  public String origin() {
+    return origin;
+  }
+
+  /**
+   * A checkpoint as a C2SP tlog-checkpoint signed note, signed with the log's Ed25519 note key: the
+   * same tree size and root as its JWS, for transparency-log tooling and witnesses.
+   */
+  public String note(StoredCheckpoint checkpoint) {
+    return notes.signCheckpoint(
+        origin, checkpoint.treeSize(), Base64.getUrlDecoder().decode(checkpoint.rootHash()));
+  }
+
+  /** The verifier key of the log's checkpoint notes: {@code name+hex(keyId)+base64(key)}. */
+  public String noteKey() {
+    return notes.verifierKey(origin).encode();
   }
 
   /** Appends an entry in its own transaction; returns its index. */

@@ -27,6 +27,7 @@ import org.parcelgate.protocol.CheckpointVerifier;
 import org.parcelgate.signing.CheckpointSigner;
 import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.signing.GatewaySigningKeys;
+import org.parcelgate.signing.LogNoteSigner;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.store.GatewayStore;
 import org.parcelgate.store.LogAppend;
@@ -57,6 +58,8 @@ class VerifyLogCommandTest {
               store,
               new CheckpointSigner(new GatewaySigner(signing, "parcelgate-test")),
               new CheckpointVerifier(signing.publishedKeys()),
+              LogNoteSigner.derivedFrom(signing),
+              "parcelgate-test",
               clock);
       for (int i = 0; i < 9; i++) {
         clock.advance(Duration.ofMinutes(1));
@@ -201,7 +204,8 @@ class VerifyLogCommandTest {
       PrivacyLogs logs =
           PrivacyLogs.create(
               store,
-              new CheckpointSigner(new GatewaySigner(signing, "parcelgate-test")),
+              signing,
+              "parcelgate-test",
               new CheckpointVerifier(signing.publishedKeys()),
               clock);
       for (int i = 0; i < 5; i++) {

@@ -30,6 +30,7 @@ import org.parcelgate.privacy.LogVerifier;
 import org.parcelgate.protocol.Checkpoint;
 import org.parcelgate.protocol.CheckpointVerifier;
 import org.parcelgate.protocol.MerkleTree;
+import org.parcelgate.protocol.SignedNote;
 import org.parcelgate.schema.Transaction;
 import org.parcelgate.schema.sample.SampleTransactions;
 import org.parcelgate.testing.Await;
@@ -245,6 +246,15 @@ class PrivacyApiTest {
     assertThatThrownBy(() -> verifier.verify(checkpoint.getString("jws")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("access log");
+
+    SignedNote.CheckpointBody note =
+        SignedNote.checkpoint(
+            SignedNote.parse(checkpoint.getString("note"))
+                .verifiedText(SignedNote.VerifierKey.parse(checkpoint.getString("noteKey"))));
+    assertThat(note.origin()).isEqualTo(TestGateway.GATEWAY_ID + "/access-log");
+    assertThat(note.treeSize()).isEqualTo(checkpoint.getLong("treeSize"));
+    assertThat(Base64.getUrlEncoder().withoutPadding().encodeToString(note.rootHash()))
+        .isEqualTo(checkpoint.getString("rootHash"));
 
     JsonObject verification = officer("/v1/privacy/access/verification").bodyAsJsonObject();
     assertThat(verification.getString("log")).isEqualTo("access");

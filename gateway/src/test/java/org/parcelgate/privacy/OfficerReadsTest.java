@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,8 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parcelgate.protocol.Checkpoint;
 import org.parcelgate.protocol.CheckpointVerifier;
-import org.parcelgate.signing.CheckpointSigner;
-import org.parcelgate.signing.GatewaySigner;
+import org.parcelgate.protocol.SignedNote;
 import org.parcelgate.signing.GatewaySigningKeys;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.store.GatewayStore;
@@ -41,12 +42,7 @@ class OfficerReadsTest {
     GatewaySigningKeys keys =
         GatewaySigningKeys.load(TestPki.shared().gatewaySigningKey(), Optional.empty());
     verifier = new CheckpointVerifier(keys.publishedKeys());
-    logs =
-        PrivacyLogs.create(
-            store,
-            new CheckpointSigner(new GatewaySigner(keys, "parcelgate-test")),
-            verifier,
-            clock);
+    logs = PrivacyLogs.create(store, keys, "parcelgate-test", verifier, clock);
   }
 
   @AfterEach
@@ -124,6 +120,32 @@ class OfficerReadsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(logs.access().verify().verified()).isTrue();
     assertThat(logs.minimization().verify().verified()).isTrue();
+  }
+
+  @Test
+  void eachLogSignsItsCheckpointAsASignedNoteTooWithTheSameTreeHead() {
+    logs.reads().record(read("privacy-officer", "marketplace=m-1"));
+    for (SignedLog log : List.of(logs.access(), logs.minimization())) {
+      StoredCheckpoint checkpoint = log.checkpoint();
+
+      String note = log.note(checkpoint);
+      SignedNote.VerifierKey key = SignedNote.VerifierKey.parse(log.noteKey());
+      SignedNote.CheckpointBody body =
+          SignedNote.checkpoint(SignedNote.parse(note).verifiedText(key));
+
+      assertThat(body.origin()).isEqualTo("parcelgate-test/" + log.name().wireName() + "-log");
+      assertThat(key.name()).isEqualTo(body.origin());
+      assertThat(body.treeSize()).isEqualTo(checkpoint.treeSize());
+      assertThat(Base64.getUrlEncoder().withoutPadding().encodeToString(body.rootHash()))
+          .isEqualTo(checkpoint.rootHash());
+      assertThat(log.note(checkpoint)).as("Ed25519 is deterministic").isEqualTo(note);
+      assertThatThrownBy(
+              () ->
+                  SignedNote.parse(note.replace("\n" + checkpoint.treeSize() + "\n", "\n9\n"))
+                      .verifiedText(key))
+          .hasMessageContaining("does not verify");
+    }
+    assertThat(logs.access().noteKey()).isNotEqualTo(logs.minimization().noteKey());
   }
 
   @Test

@@ -28,6 +28,7 @@ import org.parcelgate.protocol.MerkleTree;
 import org.parcelgate.signing.CheckpointSigner;
 import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.signing.GatewaySigningKeys;
+import org.parcelgate.signing.LogNoteSigner;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.store.GatewayStore;
 import org.parcelgate.store.LogName;
@@ -63,6 +64,8 @@ class SignedLogTest {
             store,
             new CheckpointSigner(new GatewaySigner(keys, "parcelgate-test")),
             verifier,
+            LogNoteSigner.derivedFrom(keys),
+            "parcelgate-test",
             clock);
   }
 

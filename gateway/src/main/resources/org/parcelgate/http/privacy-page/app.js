@@ -776,7 +776,9 @@
             treeSize: answer.treeSize,
             rootHash: answer.rootHash,
             time: answer.time,
-            jws: answer.jws
+            jws: answer.jws,
+            note: answer.note,
+            noteKey: answer.noteKey
           };
           saveAs(
             log + '-checkpoint-' + answer.treeSize + '.json',
