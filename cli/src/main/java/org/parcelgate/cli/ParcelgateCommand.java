@@ -35,6 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
       BackupCommand.class,
       RestoreCommand.class,
       ConfigCommand.class,
+      WitnessCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",

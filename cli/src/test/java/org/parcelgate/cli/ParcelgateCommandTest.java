@@ -236,9 +236,26 @@ class ParcelgateCommandTest {
     CommandRun unknown = new CommandRun("fly");
 
     assertThat(help.status).isEqualTo(ExitCodes.OK);
-    assertThat(help.out).contains("serve", "keys", "push", "pull", "log", "demo", "Exit codes:");
+    assertThat(help.out)
+        .contains("serve", "keys", "push", "pull", "log", "demo", "witness", "Exit codes:");
     assertThat(unknown.status).isEqualTo(ExitCodes.USAGE);
     assertThat(unknown.err).contains("Unmatched argument");
+  }
+
+  @Test
+  void witnessRefusesAVerifierKeyThatIsNotOne() {
+    CommandRun witness =
+        new CommandRun(
+            "witness",
+            "--name",
+            "dpa.example/witness",
+            "--state",
+            directory.resolve("witness").toString(),
+            "--log",
+            "parcelgate/minimization-log+00000000+AAAA");
+
+    assertThat(witness.status).isEqualTo(ExitCodes.USAGE);
+    assertThat(witness.err).contains("--log parcelgate/minimization-log+00000000+AAAA");
   }
 
   @Test

@@ -26,6 +26,9 @@ public final class SignedNote {
   /** The signature type of Ed25519 note signatures. */
   public static final byte ED25519 = 0x01;
 
+  /** The signature type of timestamped Ed25519 cosignatures (c2sp.org/tlog-cosignature). */
+  public static final byte COSIGNATURE = 0x04;
+
   private static final String DASH = "\u2014 ";
 
   private final String text;
@@ -37,10 +40,18 @@ public final class SignedNote {
   /** The checkpoint a note's text holds. */
   public record CheckpointBody(String origin, long treeSize, byte[] rootHash) {}
 
-  /** An Ed25519 verifier key. */
-  public record VerifierKey(String name, int keyId, byte[] publicKey) {
+  /**
+   * An Ed25519 verifier key, of note signatures ({@link #ED25519}) or of cosignatures ({@link
+   * #COSIGNATURE}).
+   */
+  public record VerifierKey(String name, int keyId, byte type, byte[] publicKey) {
 
-    /** Parses {@code name+hex(keyId)+base64(0x01 || publicKey)}. */
+    /** An Ed25519 note signature key. */
+    public VerifierKey(String name, int keyId, byte[] publicKey) {
+      this(name, keyId, ED25519, publicKey);
+    }
+
+    /** Parses {@code name+hex(keyId)+base64(type || publicKey)}. */
     public static VerifierKey parse(String vkey) {
       // The base64 part may hold + itself: the name cannot, and the id is hex.
       String[] parts = vkey.split("\\+", 3);
@@ -53,21 +64,27 @@ public final class SignedNote {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("the verifier key's key is not base64");
       }
-      if (key.length != 33 || key[0] != ED25519) {
-        throw new IllegalArgumentException("the verifier key is not an Ed25519 key");
+      if (key.length != 33 || (key[0] != ED25519 && key[0] != COSIGNATURE)) {
+        throw new IllegalArgumentException(
+            "the verifier key is not an Ed25519 note or cosignature key");
       }
       byte[] publicKey = Arrays.copyOfRange(key, 1, 33);
-      int id = (int) Long.parseLong(parts[1], 16);
-      if (id != SignedNote.keyId(parts[0], publicKey)) {
+      int id;
+      try {
+        id = (int) Long.parseLong(parts[1], 16);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("the verifier key's id is not hex");
+      }
+      if (id != SignedNote.keyId(parts[0], key[0], publicKey)) {
         throw new IllegalArgumentException("the verifier key's id does not match its name and key");
       }
-      return new VerifierKey(parts[0], id, publicKey);
+      return new VerifierKey(parts[0], id, key[0], publicKey);
     }
 
-    /** The key as text: {@code name+hex(keyId)+base64(0x01 || publicKey)}. */
+    /** The key as text: {@code name+hex(keyId)+base64(type || publicKey)}. */
     public String encode() {
       byte[] typed = new byte[33];
-      typed[0] = ED25519;
+      typed[0] = type;
       System.arraycopy(publicKey, 0, typed, 1, 32);
       return name
           + "+"
@@ -84,11 +101,16 @@ public final class SignedNote {
 
   /** The Ed25519 key id: {@code SHA-256(name || 0x0A || 0x01 || publicKey)[:4]}, big-endian. */
   public static int keyId(String name, byte[] publicKey) {
+    return keyId(name, ED25519, publicKey);
+  }
+
+  /** A key id: {@code SHA-256(name || 0x0A || type || publicKey)[:4]}, big-endian. */
+  public static int keyId(String name, byte type, byte[] publicKey) {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       sha256.update(name.getBytes(StandardCharsets.UTF_8));
       sha256.update((byte) '\n');
-      sha256.update(ED25519);
+      sha256.update(type);
       sha256.update(publicKey);
       return ByteBuffer.wrap(sha256.digest(), 0, 4).getInt();
     } catch (NoSuchAlgorithmException e) {
@@ -168,6 +190,9 @@ public final class SignedNote {
    * @throws IllegalArgumentException when no signature is the key's, or the key's does not verify
    */
   public String verifiedText(VerifierKey key) {
+    if (key.type() != ED25519) {
+      throw new IllegalArgumentException("a cosigner's key verifies cosignatures, not notes");
+    }
     for (Signature signature : signatures) {
       if (signature.keyName().equals(key.name()) && signature.keyId() == key.keyId()) {
         try {
@@ -181,6 +206,51 @@ public final class SignedNote {
       }
     }
     throw new IllegalArgumentException("the note carries no signature by " + key.name());
+  }
+
+  /**
+   * The time of the note's cosignature by the cosigner {@code key} (c2sp.org/tlog-cosignature, an
+   * Ed25519 signature over {@code cosignature/v1}, the time line and the checkpoint text).
+   *
+   * @throws IllegalArgumentException when no signature is the cosigner's, or it does not verify
+   */
+  public java.time.Instant cosignedAt(VerifierKey key) {
+    if (key.type() != COSIGNATURE) {
+      throw new IllegalArgumentException("the key is not a cosigner's");
+    }
+    for (Signature signature : signatures) {
+      if (signature.keyName().equals(key.name()) && signature.keyId() == key.keyId()) {
+        byte[] signed = signature.signature();
+        if (signed.length != 8 + 64) {
+          throw new IllegalArgumentException("a cosignature is a time and an Ed25519 signature");
+        }
+        long time = ByteBuffer.wrap(signed, 0, 8).getLong();
+        try {
+          new Ed25519Verify(key.publicKey())
+              .verify(Arrays.copyOfRange(signed, 8, 72), cosignedMessage(text, time));
+          return java.time.Instant.ofEpochSecond(time);
+        } catch (GeneralSecurityException e) {
+          throw new IllegalArgumentException(
+              "the cosignature by " + key.name() + " does not verify");
+        }
+      }
+    }
+    throw new IllegalArgumentException("the note carries no cosignature by " + key.name());
+  }
+
+  /** What a cosigner signs: {@code cosignature/v1}, {@code time <seconds>}, the checkpoint text. */
+  public static byte[] cosignedMessage(String checkpointText, long time) {
+    if (time <= 0) {
+      throw new IllegalArgumentException("a cosignature's time is after 1970");
+    }
+    return ("cosignature/v1\ntime " + time + "\n" + checkpointText)
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The signature line of a cosignature: the time (8 bytes, big-endian), then the signature. */
+  public static String cosignatureLine(String name, byte[] publicKey, long time, byte[] signature) {
+    byte[] signed = ByteBuffer.allocate(8 + signature.length).putLong(time).put(signature).array();
+    return signatureLine(name, keyId(name, COSIGNATURE, publicKey), signed);
   }
 
   /** The checkpoint of the note's text, if it is one. */
