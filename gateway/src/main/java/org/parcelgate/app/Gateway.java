@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -67,6 +68,7 @@ import org.parcelgate.tls.CrlSet;
 import org.parcelgate.tls.PartnerServerOptions;
 import org.parcelgate.tls.PartnerTrustManager;
 import org.parcelgate.tls.PemFiles;
+import org.parcelgate.witness.WitnessSubmitter;
 import org.parcelgate.workers.WorkerKind;
 import org.parcelgate.workers.WorkerPool;
 import org.parcelgate.workers.WorkerPools;
@@ -94,6 +96,11 @@ public final class Gateway {
   private final WorkerPools workers;
   private io.vertx.ext.web.Router partnerRouter;
   private StoreMaintenance maintenance;
+  private WitnessSubmitter witnessing;
+
+  /** How long a witness may take to answer a submission. */
+  private static final Duration WITNESS_TIMEOUT = Duration.ofSeconds(10);
+
   private Pusher pusher;
   private RiskAssessor assessor;
   private Feeds feeds;
@@ -484,6 +491,15 @@ public final class Gateway {
               crls.watch(config.tls().reloadInterval());
               maintenance = new StoreMaintenance(vertx, maintenancePool, store, clock);
               maintenance.start(config.store().purgeInterval(), config.store().probeInterval());
+              witnessing =
+                  new WitnessSubmitter(
+                      vertx,
+                      List.of(privacyLogs.minimization(), privacyLogs.access()),
+                      config.privacy().witnesses(),
+                      workers.get(WorkerKind.PRIVACY),
+                      config.privacy().witnessInterval(),
+                      WITNESS_TIMEOUT);
+              witnessing.start();
               lifecycle.ready();
               LOG.info(
                   "gateway {} ready: partner API https://{}:{} ({} instances), ops http://{}:{},"
@@ -714,6 +730,9 @@ public final class Gateway {
   private void cancelTimers() {
     if (maintenance != null) {
       maintenance.stop();
+    }
+    if (witnessing != null) {
+      witnessing.stop();
     }
   }
 

@@ -33,6 +33,7 @@ import org.parcelgate.logging.LogFormat;
 import org.parcelgate.privacy.PseudonymKeys;
 import org.parcelgate.protocol.RetryPolicy;
 import org.parcelgate.protocol.SignatureAlgorithms;
+import org.parcelgate.protocol.SignedNote;
 import org.parcelgate.risk.RiskSettings;
 import org.parcelgate.store.PostgresStore;
 import org.parcelgate.tls.PartnerServerOptions;
@@ -448,7 +449,56 @@ public final class ConfigLoader {
           "recipients need pseudonym keys: name a key store file or set "
               + PseudonymKeys.ENVIRONMENT_VARIABLE);
     }
-    return new GatewayConfig.Privacy(List.copyOf(recipients), file, inline);
+    return new GatewayConfig.Privacy(
+        List.copyOf(recipients),
+        file,
+        inline,
+        witnesses(tree),
+        tree.duration("privacy.witness-interval", Duration.ofSeconds(1), DAY));
+  }
+
+  /** {@code privacy.witnesses}: each {@code <http(s) URL> <cosignature verifier key>}. */
+  private static List<GatewayConfig.WitnessEndpoint> witnesses(ConfigTree tree) {
+    List<GatewayConfig.WitnessEndpoint> witnesses = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (String entry : tree.stringList("privacy.witnesses", true)) {
+      String[] parts = entry.strip().split("\\s+");
+      if (parts.length != 2) {
+        throw new ConfigException(
+            "privacy.witnesses", "each entry is <URL of the witness> <its verifier key>");
+      }
+      URI url;
+      try {
+        url = new URI(parts[0].endsWith("/") ? parts[0] : parts[0] + "/");
+      } catch (java.net.URISyntaxException e) {
+        throw new ConfigException("privacy.witnesses", "a witness URL is not a URL");
+      }
+      if (!("https".equals(url.getScheme()) || "http".equals(url.getScheme()))
+          || url.getHost() == null
+          || url.getUserInfo() != null
+          || url.getQuery() != null
+          || url.getFragment() != null) {
+        throw new ConfigException(
+            "privacy.witnesses",
+            "a witness URL is http or https, with a host, without user, query or fragment");
+      }
+      SignedNote.VerifierKey key;
+      try {
+        key = SignedNote.VerifierKey.parse(parts[1]);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("privacy.witnesses", "a witness key: " + e.getMessage());
+      }
+      if (key.type() != SignedNote.COSIGNATURE) {
+        throw new ConfigException(
+            "privacy.witnesses", "a witness key is a cosignature key (type 0x04)");
+      }
+      if (!names.add(key.name())) {
+        throw new ConfigException(
+            "privacy.witnesses", "witness " + key.name() + " is listed twice");
+      }
+      witnesses.add(new GatewayConfig.WitnessEndpoint(url, key));
+    }
+    return List.copyOf(witnesses);
   }
 
   private static GatewayConfig.Delivery delivery(ConfigTree tree, GatewayConfig.Privacy privacy) {

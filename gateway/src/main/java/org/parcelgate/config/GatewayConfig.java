@@ -12,6 +12,7 @@ import org.parcelgate.delivery.Routing;
 import org.parcelgate.ingest.IngestLimits;
 import org.parcelgate.logging.LogFormat;
 import org.parcelgate.protocol.RetryPolicy;
+import org.parcelgate.protocol.SignedNote;
 import org.parcelgate.risk.RiskSettings;
 import org.parcelgate.validation.ValidationPolicy;
 import org.parcelgate.workers.WorkerPools;
@@ -130,11 +131,23 @@ public record GatewayConfig(
    *
    * @param pseudonymKeyFile the key store file; empty when the keys come from the environment
    * @param pseudonymKeys the key store itself, from the environment; wins over the file
+   * @param witnesses the witnesses the logs' checkpoints are submitted to
+   * @param witnessInterval how often the logs' latest checkpoints are submitted to them
    */
   public record Privacy(
       List<Recipient> recipients,
       Optional<Path> pseudonymKeyFile,
-      Optional<Secret> pseudonymKeys) {}
+      Optional<Secret> pseudonymKeys,
+      List<WitnessEndpoint> witnesses,
+      Duration witnessInterval) {}
+
+  /**
+   * A witness of the logs (c2sp.org/tlog-witness): where it takes checkpoints, and its cosignature
+   * verifier key.
+   *
+   * @param url its submission prefix: {@code add-checkpoint} is posted under it
+   */
+  public record WitnessEndpoint(URI url, SignedNote.VerifierKey key) {}
 
   /**
    * A recipient of minimized records and its policy.

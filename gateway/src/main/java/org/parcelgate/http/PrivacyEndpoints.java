@@ -477,15 +477,31 @@ public final class PrivacyEndpoints {
     return entry;
   }
 
-  /** A checkpoint as the API answers it: its JWS, and the same as a C2SP signed note. */
+  /**
+   * A checkpoint as the API answers it: its JWS, the same as a C2SP signed note, and the largest
+   * checkpoint witnesses cosigned, as a note with their cosignatures. Reads the store: call it on a
+   * worker.
+   */
   private static JsonObject checkpointJson(SignedLog log, StoredCheckpoint checkpoint) {
-    return new JsonObject()
-        .put("treeSize", checkpoint.treeSize())
-        .put("rootHash", checkpoint.rootHash())
-        .put("time", checkpoint.signedAt().toString())
-        .put("jws", checkpoint.jws())
-        .put("note", log.note(checkpoint))
-        .put("noteKey", log.noteKey());
+    JsonObject answer =
+        new JsonObject()
+            .put("treeSize", checkpoint.treeSize())
+            .put("rootHash", checkpoint.rootHash())
+            .put("time", checkpoint.signedAt().toString())
+            .put("jws", checkpoint.jws())
+            .put("note", log.note(checkpoint))
+            .put("noteKey", log.noteKey());
+    log.witnessed()
+        .ifPresent(
+            witnessed ->
+                answer.put(
+                    "witnessed",
+                    new JsonObject()
+                        .put("treeSize", witnessed.checkpoint().treeSize())
+                        .put("rootHash", witnessed.checkpoint().rootHash())
+                        .put("note", witnessed.note())
+                        .put("witnesses", new JsonArray(witnessed.witnesses()))));
+    return answer;
   }
 
   private static void csv(LogRow row, StringBuilder out) {

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.parcelgate.error.GatewayException;
 import org.parcelgate.error.ProblemCode;
 import org.parcelgate.protocol.Checkpoint;
@@ -107,6 +108,40 @@ public final class SignedLog {
   public String note(StoredCheckpoint checkpoint) {
     return notes.signCheckpoint(
         origin, checkpoint.treeSize(), Base64.getUrlDecoder().decode(checkpoint.rootHash()));
+  }
+
+  /**
+   * The largest checkpoint witnesses cosigned, as a note with the log's signature and their
+   * cosignature lines, and the names of the witnesses; empty before any cosigned one.
+   */
+  public Optional<Witnessed> witnessed() {
+    OptionalLong size = store.lastCosigned(name);
+    if (size.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<StoredCheckpoint> checkpoint = store.checkpoint(name, size.getAsLong());
+    if (checkpoint.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, String> cosignatures = store.cosignatures(name, size.getAsLong());
+    return Optional.of(
+        new Witnessed(
+            checkpoint.get(),
+            note(checkpoint.get()) + String.join("", cosignatures.values()),
+            List.copyOf(cosignatures.keySet())));
+  }
+
+  /** A checkpoint with witnesses' cosignatures: its note and the witnesses' names. */
+  public record Witnessed(StoredCheckpoint checkpoint, String note, List<String> witnesses) {}
+
+  /** Stores a witness's cosignature line of the checkpoint of {@code treeSize}. */
+  public void saveCosignature(long treeSize, String witness, String cosignature) {
+    store.saveCosignature(name, treeSize, witness, cosignature);
+  }
+
+  /** The largest size of this log {@code witness} cosigned, or 0. */
+  public long lastCosigned(String witness) {
+    return store.lastCosigned(name, witness).orElse(0);
   }
 
   /** The verifier key of the log's checkpoint notes: {@code name+hex(keyId)+base64(key)}. */

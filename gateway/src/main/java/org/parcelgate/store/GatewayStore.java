@@ -164,6 +164,23 @@ public interface GatewayStore extends DeliveryStore, RiskStore, AutoCloseable {
   /** Every stored checkpoint of a log, smallest tree first. */
   List<StoredCheckpoint> checkpoints(LogName log);
 
+  /** The stored checkpoint of a log's tree of {@code treeSize}, if one was signed. */
+  Optional<StoredCheckpoint> checkpoint(LogName log, long treeSize);
+
+  /**
+   * Stores a witness's cosignature of a log's checkpoint of {@code treeSize}; a repeat replaces it.
+   */
+  void saveCosignature(LogName log, long treeSize, String witness, String cosignature);
+
+  /** The cosignatures of a log's checkpoint of {@code treeSize}, by witness name. */
+  java.util.Map<String, String> cosignatures(LogName log, long treeSize);
+
+  /** The largest size of a log a witness cosigned, if any. */
+  java.util.OptionalLong lastCosigned(LogName log, String witness);
+
+  /** The largest size of a log that any witness cosigned, if any. */
+  java.util.OptionalLong lastCosigned(LogName log);
+
   /** Releases the database: connections, files, locks. Idempotent. */
   @Override
   void close();

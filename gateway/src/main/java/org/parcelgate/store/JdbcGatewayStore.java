@@ -444,6 +444,36 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
+  public Optional<StoredCheckpoint> checkpoint(LogName log, long treeSize) {
+    return run(connection -> LogTables.checkpoint(connection, log, treeSize));
+  }
+
+  @Override
+  public void saveCosignature(LogName log, long treeSize, String witness, String cosignature) {
+    Limits.check(witness, "witness");
+    write(
+        connection -> {
+          LogTables.saveCosignature(connection, log, treeSize, witness, cosignature);
+          return null;
+        });
+  }
+
+  @Override
+  public java.util.Map<String, String> cosignatures(LogName log, long treeSize) {
+    return run(connection -> LogTables.cosignatures(connection, log, treeSize));
+  }
+
+  @Override
+  public java.util.OptionalLong lastCosigned(LogName log, String witness) {
+    return run(connection -> LogTables.lastCosigned(connection, log, witness));
+  }
+
+  @Override
+  public java.util.OptionalLong lastCosigned(LogName log) {
+    return run(connection -> LogTables.lastCosigned(connection, log, null));
+  }
+
+  @Override
   public List<StoredPrice> priceRecords(FeedQuery query) {
     // One read transaction: the risk cursor and the page from the same snapshot.
     return run(connection -> inTransaction(connection, c -> DeliveryTables.prices(c, query)));

@@ -507,6 +507,82 @@ final class LogTables {
     }
   }
 
+  /** Stores a cosignature, replacing one of the same witness at the same size. */
+  static void saveCosignature(
+      Connection connection, LogName log, long treeSize, String witness, String cosignature)
+      throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement(
+            "DELETE FROM log_cosignature WHERE log_name = ? AND tree_size = ? AND witness = ?")) {
+      delete.setString(1, log.wireName());
+      delete.setLong(2, treeSize);
+      delete.setString(3, witness);
+      delete.executeUpdate();
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO log_cosignature (log_name, tree_size, witness, cosignature)"
+                + " VALUES (?, ?, ?, ?)")) {
+      insert.setString(1, log.wireName());
+      insert.setLong(2, treeSize);
+      insert.setString(3, witness);
+      insert.setString(4, cosignature);
+      insert.executeUpdate();
+    }
+  }
+
+  static java.util.Map<String, String> cosignatures(
+      Connection connection, LogName log, long treeSize) throws SQLException {
+    java.util.Map<String, String> found = new java.util.TreeMap<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT witness, cosignature FROM log_cosignature WHERE log_name = ? AND tree_size = ?")) {
+      select.setString(1, log.wireName());
+      select.setLong(2, treeSize);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          found.put(rows.getString(1), rows.getString(2));
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The largest size cosigned by {@code witness}, or by any witness when it is null. */
+  static java.util.OptionalLong lastCosigned(Connection connection, LogName log, String witness)
+      throws SQLException {
+    String sql =
+        "SELECT MAX(tree_size) FROM log_cosignature WHERE log_name = ?"
+            + (witness == null ? "" : " AND witness = ?");
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setString(1, log.wireName());
+      if (witness != null) {
+        select.setString(2, witness);
+      }
+      try (ResultSet row = select.executeQuery()) {
+        row.next();
+        long size = row.getLong(1);
+        return row.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(size);
+      }
+    }
+  }
+
+  static Optional<StoredCheckpoint> checkpoint(Connection connection, LogName log, long treeSize)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(checkpointColumns(log) + " WHERE tree_size = ?")) {
+      select.setLong(1, treeSize);
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new StoredCheckpoint(
+                row.getLong(1), row.getString(2), instant(row.getLong(3)), row.getString(4)));
+      }
+    }
+  }
+
   static List<StoredCheckpoint> checkpoints(Connection connection, LogName log, boolean latestOnly)
       throws SQLException {
     String sql =

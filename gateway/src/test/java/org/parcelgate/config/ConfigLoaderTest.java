@@ -140,6 +140,10 @@ class ConfigLoaderTest {
         "PARCELGATE_PRIVACY_RECIPIENTS|a=builtin:customs-default,a=builtin:x|privacy.recipients",
         "PARCELGATE_PRIVACY_RECIPIENTS|customs-nl=no/such/policy.yaml|privacy.recipients",
         "PARCELGATE_PRIVACY_PSEUDONYM_KEY_FILE|no/such/keys.json|privacy.pseudonym-key-file",
+        "PARCELGATE_PRIVACY_WITNESSES|http://127.0.0.1:9444/|privacy.witnesses",
+        "PARCELGATE_PRIVACY_WITNESSES|ftp://w.example/ w.example+00000000+BAAA|privacy.witnesses",
+        "PARCELGATE_PRIVACY_WITNESSES|https://w.example/ w.example+00000000+BAAA|privacy.witnesses",
+        "PARCELGATE_PRIVACY_WITNESS_INTERVAL|0s|privacy.witness-interval",
         "PARCELGATE_STORE_TIMEOUT|50ms|store.timeout",
         "PARCELGATE_STORE_PROBE_INTERVAL|2h|store.probe-interval",
         "PARCELGATE_PARTNER_API_BODY_MEMORY_BUDGET|lots|partner-api.body-memory-budget",
@@ -184,6 +188,25 @@ class ConfigLoaderTest {
     assertThat(config.privacy().pseudonymKeyFile()).isEmpty();
     assertThat(new String(config.privacy().pseudonymKeys().orElseThrow().bytes())).isEqualTo(keys);
     assertThat(config.toString()).doesNotContain("SECRET-X").contains("[secret]");
+  }
+
+  @Test
+  void bindsWitnessesWithTheirKeysAndRefusesANoteKeyForOne(Vertx vertx) {
+    String key = "dpa.example/witness+d3ee120a+BLR5TbapGX+ZWQ7/zEvpJ2q5MqNzSYcttz3i3SGmqOaO";
+    env.put("PARCELGATE_PRIVACY_WITNESSES", "https://witness.dpa.example/tlog " + key);
+
+    GatewayConfig.WitnessEndpoint witness =
+        load(vertx, Optional.empty()).privacy().witnesses().get(0);
+
+    assertThat(witness.url()).hasToString("https://witness.dpa.example/tlog/");
+    assertThat(witness.key().name()).isEqualTo("dpa.example/witness");
+    assertThat(load(vertx, Optional.empty()).privacy().witnessInterval())
+        .isEqualTo(Duration.ofSeconds(60));
+
+    env.put(
+        "PARCELGATE_PRIVACY_WITNESSES",
+        "https://w.example/ parcelgate-local/minimization-log+0ddb8f71+AX//5vpwaULwpyB+44hVwVrhKSALJDpCt/N0sRI2h2bN");
+    assertThat(refusal(vertx, Optional.empty()).getMessage()).contains("cosignature key");
   }
 
   @Test
