@@ -53,6 +53,11 @@ final class LogCommand {
         Files.writeString(out.resolve("export.jsonl"), join(entries), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("checkpoint.jws"), checkpoint.jws() + "\n");
         Files.writeString(out.resolve("jwks.json"), client.gatewayKeys().toString(true));
+        // The largest checkpoint the witnesses cosigned, if any, for 'log verify --witnessed'.
+        java.util.Optional<String> witnessed = client.witnessedNote();
+        if (witnessed.isPresent()) {
+          Files.writeString(out.resolve("witnessed.note"), witnessed.get());
+        }
         spec.commandLine()
             .getOut()
             .printf(
@@ -100,11 +105,47 @@ final class LogCommand {
     @Option(names = "--keys", required = true, description = "The gateway's JWK set.")
     Path keys;
 
+    @Option(
+        names = "--witnessed",
+        paramLabel = "NOTE",
+        description =
+            "The checkpoint note the witnesses cosigned (witnessed.note of 'log export'): checked with --log-key"
+                + " and --witness-key, and the export must match it too.")
+    Path witnessed;
+
+    @Option(
+        names = "--log-key",
+        paramLabel = "VKEY",
+        description = "The log's note verifier key, from the gateway's operator.")
+    String logKey;
+
+    @Option(
+        names = "--witness-key",
+        paramLabel = "VKEY",
+        description = "A witness's verifier key, from its operator; repeat for each.")
+    List<String> witnessKeys = new ArrayList<>();
+
+    @Option(
+        names = "--require",
+        paramLabel = "N",
+        description = "How many of the witnesses must have cosigned (default 0).")
+    int required;
+
     @Override
     public Integer call() {
       List<String> args = new ArrayList<>();
       logs.forEach(log -> List.of("--log", log.toString()).forEach(args::add));
       args.addAll(List.of("--checkpoint", checkpoint.toString(), "--keys", keys.toString()));
+      if (witnessed != null) {
+        args.addAll(List.of("--witnessed", witnessed.toString()));
+      }
+      if (logKey != null) {
+        args.addAll(List.of("--log-key", logKey));
+      }
+      witnessKeys.forEach(key -> args.addAll(List.of("--witness-key", key)));
+      if (required > 0) {
+        args.addAll(List.of("--require", Integer.toString(required)));
+      }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       int status =

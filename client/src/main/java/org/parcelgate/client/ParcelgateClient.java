@@ -39,6 +39,7 @@ import org.parcelgate.protocol.MerkleTree;
 import org.parcelgate.protocol.Receipt;
 import org.parcelgate.protocol.RequestToken;
 import org.parcelgate.protocol.RetryPolicy;
+import org.parcelgate.protocol.WitnessPolicy;
 import org.parcelgate.schema.Transaction;
 
 /**
@@ -182,6 +183,33 @@ public final class ParcelgateClient implements AutoCloseable {
       throw new ClientException("the checkpoint's answer differs from what its signature attests");
     }
     return new SignedCheckpoint(checkpoint, jws);
+  }
+
+  /**
+   * The largest checkpoint of the minimization log that the witnesses cosigned, accepted by {@code
+   * policy}: the log's note signature and at least {@code policy.required()} of its witnesses'
+   * cosignatures, each verified with the keys the policy holds (never with keys from the answer).
+   * {@code GET /v1/privacy/checkpoint}, its {@code witnessed} member (privacy officers).
+   *
+   * @throws ClientException when no checkpoint was cosigned yet, or the policy refuses it
+   */
+  public WitnessPolicy.Accepted witnessedCheckpoint(WitnessPolicy policy) {
+    JsonNode witnessed = json(send(Request.get("/v1/privacy/checkpoint"))).path("witnessed");
+    if (!witnessed.path("note").isTextual()) {
+      throw new ClientException("no checkpoint of the log was cosigned by witnesses yet");
+    }
+    try {
+      return policy.accept(witnessed.path("note").asText());
+    } catch (IllegalArgumentException e) {
+      throw new ClientException("the cosigned checkpoint is not accepted: " + e.getMessage());
+    }
+  }
+
+  /** The note of the largest checkpoint the witnesses cosigned, unverified; empty before any. */
+  public Optional<String> witnessedNote() {
+    JsonNode note =
+        json(send(Request.get("/v1/privacy/checkpoint"))).path("witnessed").path("note");
+    return note.isTextual() ? Optional.of(note.asText()) : Optional.empty();
   }
 
   /**

@@ -10,11 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.parcelgate.privacy.LogVerifier;
 import org.parcelgate.protocol.Checkpoint;
 import org.parcelgate.protocol.CheckpointVerifier;
+import org.parcelgate.protocol.SignedNote;
+import org.parcelgate.protocol.WitnessPolicy;
 
 /**
  * {@code java -jar parcelgate-gateway.jar verify-log --log EXPORT.jsonl [--log NEXT.jsonl ...]
@@ -29,7 +32,8 @@ public final class VerifyLogCommand {
   static final String NAME = "verify-log";
   static final String USAGE =
       "usage: java -jar parcelgate-gateway.jar verify-log --log EXPORT.jsonl [--log NEXT.jsonl"
-          + " ...] --checkpoint CHECKPOINT --keys JWKS.json [--log-name minimization|access]";
+          + " ...] --checkpoint CHECKPOINT --keys JWKS.json [--log-name minimization|access]"
+          + " [--witnessed NOTE --log-key VKEY --witness-key VKEY ... --require N]";
 
   private VerifyLogCommand() {}
 
@@ -39,6 +43,10 @@ public final class VerifyLogCommand {
     Path checkpoint = null;
     Path keys = null;
     String logName = CheckpointVerifier.LOG_NAME;
+    Path witnessed = null;
+    String logKey = null;
+    List<String> witnessKeys = new ArrayList<>();
+    int required = 0;
     for (int i = 0; i < args.size(); i += 2) {
       if (i + 1 >= args.size()) {
         return usage(err, args.get(i) + " needs a value");
@@ -48,6 +56,16 @@ public final class VerifyLogCommand {
         case "--log" -> logs.add(Path.of(value));
         case "--checkpoint" -> checkpoint = Path.of(value);
         case "--keys" -> keys = Path.of(value);
+        case "--witnessed" -> witnessed = Path.of(value);
+        case "--log-key" -> logKey = value;
+        case "--witness-key" -> witnessKeys.add(value);
+        case "--require" -> {
+          try {
+            required = Integer.parseInt(value);
+          } catch (NumberFormatException e) {
+            return usage(err, "--require is a number of witnesses");
+          }
+        }
         case "--log-name" -> {
           if (!value.equals(CheckpointVerifier.LOG_NAME)
               && !value.equals(CheckpointVerifier.ACCESS_LOG_NAME)) {
@@ -63,13 +81,46 @@ public final class VerifyLogCommand {
     if (logs.isEmpty() || checkpoint == null || keys == null) {
       return usage(err, "--log, --checkpoint and --keys are all required");
     }
+    WitnessPolicy policy = null;
+    if (witnessed != null || logKey != null || !witnessKeys.isEmpty() || required > 0) {
+      if (witnessed == null || logKey == null) {
+        return usage(err, "--witnessed and --log-key go together, with the witnesses' keys");
+      }
+      try {
+        List<SignedNote.VerifierKey> witnesses = new ArrayList<>();
+        for (String key : witnessKeys) {
+          witnesses.add(SignedNote.VerifierKey.parse(key));
+        }
+        policy = new WitnessPolicy(SignedNote.VerifierKey.parse(logKey), witnesses, required);
+      } catch (IllegalArgumentException e) {
+        return usage(err, e.getMessage());
+      }
+    }
     LogVerifier.Pass pass;
+    LogVerifier.Pass witnessedPass = null;
+    WitnessPolicy.Accepted accepted = null;
     try {
       JWKSet published = JWKSet.parse(Files.readString(keys, StandardCharsets.UTF_8));
       Checkpoint verified = new CheckpointVerifier(published).verify(jws(checkpoint), logName);
       pass = new LogVerifier.Pass(verified);
+      if (policy != null) {
+        accepted = policy.accept(note(witnessed));
+        witnessedPass =
+            new LogVerifier.Pass(
+                new Checkpoint(
+                    accepted.checkpoint().origin(),
+                    accepted.checkpoint().treeSize(),
+                    Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(accepted.checkpoint().rootHash()),
+                    verified.time(),
+                    logKey.substring(0, logKey.indexOf('+'))));
+      }
       for (Path log : logs) {
         lines(log, pass);
+        if (witnessedPass != null) {
+          lines(log, witnessedPass);
+        }
       }
     } catch (IOException e) {
       err.println("parcelgate verify-log: cannot read " + e.getMessage());
@@ -82,8 +133,43 @@ public final class VerifyLogCommand {
       return 1;
     }
     LogVerifier.Result result = pass.result();
+    if (witnessedPass != null && result.verified()) {
+      LogVerifier.Result cosigned = witnessedPass.result();
+      if (!cosigned.verified()) {
+        out.println("NOT VERIFIED against the cosigned checkpoint: " + cosigned.message());
+        return 1;
+      }
+      out.println(
+          "VERIFIED: "
+              + result.message()
+              + "; and the first "
+              + cosigned.covered()
+              + " entries match the checkpoint cosigned by "
+              + (accepted.witnesses().isEmpty()
+                  ? "no witness"
+                  : String.join(", ", accepted.witnesses())));
+      return 0;
+    }
     out.println((result.verified() ? "VERIFIED: " : "NOT VERIFIED: ") + result.message());
     return result.verified() ? 0 : 1;
+  }
+
+  /** A witnessed note file: the note itself, or a checkpoint answer whose witnessed.note it is. */
+  private static String note(Path file) throws IOException {
+    String content = Files.readString(file, StandardCharsets.UTF_8);
+    if (!content.strip().startsWith("{")) {
+      return content;
+    }
+    try {
+      Map<String, Object> json = JSONObjectUtils.parse(content);
+      if (json.get("witnessed") instanceof Map<?, ?> witnessed
+          && witnessed.get("note") instanceof String note) {
+        return note;
+      }
+    } catch (ParseException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("the witnessed file holds no witnessed note");
   }
 
   /** A checkpoint file holds the API's JSON answer or the bare JWS. */

@@ -66,6 +66,11 @@ public final class WitnessSubmitter {
   /** Submits every interval from now on; nothing without witnesses. */
   public void start() {
     if (!witnesses.isEmpty()) {
+      LOG.info(
+          "the logs' checkpoints go to {} witness(es) every {}: {}",
+          witnesses.size(),
+          interval,
+          witnesses.stream().map(w -> w.key().name()).toList());
       timer = vertx.setPeriodic(interval.toMillis(), id -> round());
     }
   }

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import org.parcelgate.privacy.OfficerReads;
 import org.parcelgate.privacy.PrivacyLogs;
 import org.parcelgate.privacy.SignedLog;
 import org.parcelgate.protocol.CheckpointVerifier;
+import org.parcelgate.protocol.SignedNote;
 import org.parcelgate.signing.CheckpointSigner;
 import org.parcelgate.signing.GatewaySigner;
 import org.parcelgate.signing.GatewaySigningKeys;
@@ -36,6 +38,7 @@ import org.parcelgate.store.LogRow;
 import org.parcelgate.store.StoredCheckpoint;
 import org.parcelgate.testing.MutableClock;
 import org.parcelgate.testing.TestPki;
+import org.parcelgate.witness.Witness;
 
 /** The offline verification of an exported minimization log, as an auditor runs it. */
 class VerifyLogCommandTest {
@@ -43,6 +46,8 @@ class VerifyLogCommandTest {
   private List<String> lines;
   private Path checkpoint;
   private Path keys;
+  private String note;
+  private String noteKey;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -66,6 +71,8 @@ class VerifyLogCommandTest {
         store.appendLog(LogName.MINIMIZATION, read("entries", "recipient=customs-" + i, clock));
       }
       StoredCheckpoint signed = log.checkpoint();
+      note = log.note(signed);
+      noteKey = log.noteKey();
       // One more entry after the checkpoint: exported, not covered.
       store.appendLog(LogName.MINIMIZATION, read("export", "format=jsonl", clock));
       lines =
@@ -228,6 +235,55 @@ class VerifyLogCommandTest {
         .as(output())
         .isZero();
     assertThat(output()).startsWith("VERIFIED: the first 5 entries match the checkpoint");
+  }
+
+  @Test
+  void requiresTheWitnessesCosignaturesOfTheCheckpointItIsGiven() throws Exception {
+    Witness witness =
+        Witness.open(
+            "dpa.example/witness",
+            List.of(SignedNote.VerifierKey.parse(noteKey)),
+            directory.resolve("witness"),
+            Clock.systemUTC());
+    Witness.Answer cosigned = witness.addCheckpoint("old 0\n\n" + note);
+    assertThat(cosigned.status()).as(cosigned.body()).isEqualTo(200);
+    Path witnessed = directory.resolve("witnessed.note");
+    Files.writeString(witnessed, note + cosigned.body());
+    String witnessKey = witness.verifierKey().encode();
+
+    assertThat(
+            run(
+                export(lines),
+                checkpoint,
+                "--witnessed",
+                witnessed.toString(),
+                "--log-key",
+                noteKey,
+                "--witness-key",
+                witnessKey,
+                "--require",
+                "1"))
+        .as(output())
+        .isZero();
+    assertThat(output())
+        .contains("and the first 9 entries match the checkpoint cosigned by dpa.example/witness");
+
+    out.reset();
+    Files.writeString(witnessed, note);
+    assertThat(
+            run(
+                export(lines),
+                checkpoint,
+                "--witnessed",
+                witnessed.toString(),
+                "--log-key",
+                noteKey,
+                "--witness-key",
+                witnessKey,
+                "--require",
+                "1"))
+        .isEqualTo(1);
+    assertThat(output()).contains("NOT VERIFIED: 0 of the 1 witness cosignatures required");
   }
 
   @Test
