@@ -59,6 +59,11 @@ public final class PrivacyEndpoints {
   public static final String API_PATH = "/v1/privacy";
   public static final String PAGE_PATH = "/privacy/";
 
+  /**
+   * Where the logs are served as C2SP tlog-tiles: {@code <this><log>/checkpoint}, {@code tile/...}.
+   */
+  public static final String TLOG_PATH = "/privacy/log/";
+
   /** The header the review page sends with each of its calls. */
   public static final String PAGE_HEADER = "X-Parcelgate-Page";
 
@@ -135,6 +140,20 @@ public final class PrivacyEndpoints {
         .handler(RoleHandler.anyRole())
         .handler(ctx -> servePage(ctx, "app.css"));
     router.route(PAGE_PATH + "api/*").handler(PrivacyEndpoints::fromThePage);
+    for (LogName name : LogName.values()) {
+      SignedLog log = logs.log(name);
+      String prefix = TLOG_PATH + name.wireName() + "/";
+      router
+          .get(prefix + "checkpoint")
+          .handler(officers)
+          .handler(PrivacyEndpoints::notFromAnotherSite)
+          .handler(ctx -> tlogCheckpoint(ctx, log));
+      router
+          .get(prefix + "tile/*")
+          .handler(officers)
+          .handler(PrivacyEndpoints::notFromAnotherSite)
+          .handler(ctx -> tile(ctx, log, prefix + "tile/"));
+    }
     mountApi(router, PAGE_PATH + "api", officers);
   }
 
@@ -150,6 +169,135 @@ public final class PrivacyEndpoints {
           ProblemCode.FORBIDDEN, "the review page's calls are answered to the review page only");
     }
     ctx.next();
+  }
+
+  /**
+   * The logs as C2SP tlog-tiles, for standard transparency-log tooling with the officer's client
+   * certificate (no token: such tools cannot sign one). A browser's request started by another site
+   * ({@code Sec-Fetch-Site} other than {@code same-origin} or {@code none}) is refused, so no other
+   * site makes the officer's browser read them.
+   */
+  private static void notFromAnotherSite(RoutingContext ctx) {
+    String site = ctx.request().getHeader("Sec-Fetch-Site");
+    if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+      throw new GatewayException(
+          ProblemCode.FORBIDDEN, "the logs' tiles are not answered to requests of other sites");
+    }
+    ctx.next();
+  }
+
+  private void tlogCheckpoint(RoutingContext ctx, SignedLog log) {
+    blocking(ctx, () -> log.note(log.checkpoint()))
+        .onSuccess(
+            note ->
+                ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .end(note));
+  }
+
+  private void tile(RoutingContext ctx, SignedLog log, String prefix) {
+    String path = ctx.normalizedPath();
+    Optional<TilePath> tile =
+        path.startsWith(prefix)
+            ? TilePath.parse(path.substring(prefix.length()))
+            : Optional.empty();
+    if (tile.isEmpty()) {
+      throw new GatewayException(ProblemCode.NOT_FOUND, "no such tile");
+    }
+    TilePath wanted = tile.get();
+    blocking(
+            ctx,
+            () -> {
+              if (!wanted.entries()) {
+                return log.tile(wanted.level(), wanted.index(), wanted.width());
+              }
+              Optional<byte[]> bundle = log.entryBundle(wanted.index(), wanted.width());
+              if (bundle.isPresent()) {
+                // Entries are log content: their read is recorded before the answer, as an
+                // export's.
+                logs.reads()
+                    .record(
+                        new OfficerReads.Read(
+                            officer(ctx),
+                            log.name(),
+                            "tiles",
+                            "entries=" + wanted.index() + "&width=" + wanted.width(),
+                            Optional.empty(),
+                            Optional.empty()));
+              }
+              return bundle;
+            })
+        .onSuccess(
+            found -> {
+              if (found.isEmpty()) {
+                ctx.fail(
+                    new GatewayException(ProblemCode.NOT_FOUND, "no such tile in the log yet"));
+                return;
+              }
+              ctx.response()
+                  .putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
+                  // Immutable, but behind a client certificate: for the officer's own cache only.
+                  .putHeader(HttpHeaders.CACHE_CONTROL, "private, max-age=31536000, immutable")
+                  .end(Buffer.buffer(found.get()));
+            });
+  }
+
+  /**
+   * A tile path of c2sp.org/tlog-tiles after {@code tile/}: {@code <L>/<N>[.p/<W>]} or {@code
+   * entries/<N>[.p/<W>]}, {@code <N>} in 3-digit elements, all but the last prefixed with {@code
+   * x}.
+   */
+  record TilePath(boolean entries, int level, long index, int width) {
+    private static final java.util.regex.Pattern LEVEL =
+        java.util.regex.Pattern.compile("0|[1-9][0-9]?");
+    private static final java.util.regex.Pattern WIDTH =
+        java.util.regex.Pattern.compile("[1-9][0-9]{0,2}");
+
+    static Optional<TilePath> parse(String path) {
+      List<String> parts = new ArrayList<>(List.of(path.split("/", -1)));
+      if (parts.size() < 2) {
+        return Optional.empty();
+      }
+      boolean entries = parts.get(0).equals("entries");
+      int level = 0;
+      if (!entries) {
+        if (!LEVEL.matcher(parts.get(0)).matches()) {
+          return Optional.empty();
+        }
+        level = Integer.parseInt(parts.get(0));
+      }
+      parts.remove(0);
+      int width = SignedLog.TILE_WIDTH;
+      if (parts.size() >= 2 && parts.get(parts.size() - 2).endsWith(".p")) {
+        String w = parts.remove(parts.size() - 1);
+        if (!WIDTH.matcher(w).matches() || Integer.parseInt(w) >= SignedLog.TILE_WIDTH) {
+          return Optional.empty();
+        }
+        width = Integer.parseInt(w);
+        String last = parts.remove(parts.size() - 1);
+        parts.add(last.substring(0, last.length() - 2));
+      }
+      if (parts.isEmpty() || parts.size() > 7) {
+        return Optional.empty();
+      }
+      long index = 0;
+      for (int i = 0; i < parts.size(); i++) {
+        String element = parts.get(i);
+        boolean last = i == parts.size() - 1;
+        if (!last) {
+          if (!element.startsWith("x")) {
+            return Optional.empty();
+          }
+          element = element.substring(1);
+        }
+        if (element.length() != 3 || !element.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          return Optional.empty();
+        }
+        index = index * 1000 + Integer.parseInt(element);
+      }
+      return Optional.of(new TilePath(entries, level, index, width));
+    }
   }
 
   /** The API: mount after the token handler. */

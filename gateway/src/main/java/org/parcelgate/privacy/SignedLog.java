@@ -144,6 +144,69 @@ public final class SignedLog {
     return store.lastCosigned(name, witness).orElse(0);
   }
 
+  /** Hashes (or entries) per full tile of c2sp.org/tlog-tiles. */
+  public static final int TILE_WIDTH = 256;
+
+  /** The highest tile level served: 256^8 leaves would pass the 64-bit range. */
+  public static final int MAX_TILE_LEVEL = 7;
+
+  /**
+   * A tile of c2sp.org/tlog-tiles: the {@code width} tree hashes from hash {@code index * 256} of
+   * tile level {@code level} (tree level {@code 8 * level}), concatenated; empty when the tree does
+   * not hold them yet.
+   */
+  public Optional<byte[]> tile(int level, long index, int width) {
+    long first = index * TILE_WIDTH;
+    if (!tileAvailable(level, index, width)) {
+      return Optional.empty();
+    }
+    List<byte[]> hashes = store.logHashes(name, 8 * level, first, first + width);
+    if (hashes.size() != width) {
+      return Optional.empty();
+    }
+    byte[] tile = new byte[32 * width];
+    for (int i = 0; i < width; i++) {
+      System.arraycopy(hashes.get(i), 0, tile, 32 * i, 32);
+    }
+    return Optional.of(tile);
+  }
+
+  /**
+   * An entry bundle of c2sp.org/tlog-tiles: the {@code width} entries from entry {@code index *
+   * 256}, each as a big-endian uint16 length and its exact text's UTF-8 bytes; empty when the log
+   * does not hold them yet.
+   */
+  public Optional<byte[]> entryBundle(long index, int width) {
+    if (!tileAvailable(0, index, width)) {
+      return Optional.empty();
+    }
+    long first = index * TILE_WIDTH;
+    List<LogRow> rows = store.logRange(name, first, first + width);
+    if (rows.size() != width) {
+      return Optional.empty();
+    }
+    java.io.ByteArrayOutputStream bundle = new java.io.ByteArrayOutputStream(width * 2048);
+    for (LogRow row : rows) {
+      byte[] entry = row.entry().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (entry.length > 0xFFFF) {
+        throw new IllegalStateException("entry " + row.index() + " is too long for a bundle");
+      }
+      bundle.write(entry.length >> 8);
+      bundle.write(entry.length & 0xFF);
+      bundle.writeBytes(entry);
+    }
+    return Optional.of(bundle.toByteArray());
+  }
+
+  private boolean tileAvailable(int level, long index, int width) {
+    if (level < 0 || level > MAX_TILE_LEVEL || width < 1 || width > TILE_WIDTH || index < 0) {
+      return false;
+    }
+    long perHash = 1L << (8 * level);
+    long hashes = store.logSize(name) / perHash;
+    return index <= (Long.MAX_VALUE - width) / TILE_WIDTH && index * TILE_WIDTH + width <= hashes;
+  }
+
   /** The verifier key of the log's checkpoint notes: {@code name+hex(keyId)+base64(key)}. */
   public String noteKey() {
     return notes.verifierKey(origin).encode();

@@ -140,6 +140,13 @@ public interface GatewayStore extends DeliveryStore, RiskStore, AutoCloseable {
    */
   List<LogNode> logNodesCompletedBy(LogName log, long from, long to);
 
+  /**
+   * The hashes of a log's tree at {@code level} (0: the leaves; {@code l}: the perfect subtrees of
+   * {@code 2^l} leaves) with indexes in {@code [from, to)}, in index order; only those stored, so
+   * fewer when the tree does not reach {@code to}.
+   */
+  List<byte[]> logHashes(LogName log, int level, long from, long to);
+
   /** A log's entries with indexes in {@code [from, to)}, in index order. */
   List<LogRow> logRange(LogName log, long from, long to);
 

@@ -407,6 +407,11 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
+  public List<byte[]> logHashes(LogName log, int level, long from, long to) {
+    return run(connection -> LogTables.hashes(connection, log, level, from, to));
+  }
+
+  @Override
   public List<LogRow> logRange(LogName log, long from, long to) {
     return run(connection -> LogTables.range(connection, log, from, to));
   }

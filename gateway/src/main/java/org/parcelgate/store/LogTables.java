@@ -417,6 +417,34 @@ final class LogTables {
     }
   }
 
+  /** The stored hashes of one level of the tree, indexes {@code [from, to)}, in order. */
+  static List<byte[]> hashes(Connection connection, LogName log, int level, long from, long to)
+      throws SQLException {
+    String sql =
+        level == 0
+            ? "SELECT leaf_hash FROM "
+                + log.entries
+                + " WHERE log_index >= ? AND log_index < ? ORDER BY log_index"
+            : "SELECT hash FROM "
+                + log.nodes
+                + " WHERE node_level = ? AND node_index >= ? AND node_index < ? ORDER BY node_index";
+    List<byte[]> found = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      int at = 1;
+      if (level > 0) {
+        select.setInt(at++, level);
+      }
+      select.setLong(at++, from);
+      select.setLong(at, to);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          found.add(rows.getBytes(1));
+        }
+      }
+    }
+    return found;
+  }
+
   static List<LogRow> range(Connection connection, LogName log, long from, long to)
       throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(range(log))) {

@@ -273,6 +273,9 @@ class OpenApiDocumentTest {
     if (path.equals("/privacy")) {
       return Set.of(302);
     }
+    if (path.endsWith("/tile/")) {
+      return Set.of(404); // the route exists; an empty tile path is no tile
+    }
     if (path.equals("/v1/schemas/{}")) {
       return Set.of(400); // the route exists; the placeholder is not a fingerprint
     }
