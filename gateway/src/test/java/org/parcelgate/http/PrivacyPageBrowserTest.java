@@ -14,6 +14,7 @@ import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.ClientCertificate;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
@@ -47,14 +48,19 @@ import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.RequestTokens;
 import org.parcelgate.pki.SamplePki;
 import org.parcelgate.protocol.MerkleTree;
+import org.parcelgate.protocol.SignedNote;
 import org.parcelgate.schema.Transaction;
 import org.parcelgate.schema.sample.SampleTransactions;
+import org.parcelgate.signing.GatewaySigningKeys;
+import org.parcelgate.signing.LogNoteSigner;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.testing.Await;
 import org.parcelgate.testing.Containers;
 import org.parcelgate.testing.PartnerClient;
 import org.parcelgate.testing.TestGateway;
 import org.parcelgate.testing.TestPki;
+import org.parcelgate.witness.Witness;
+import org.parcelgate.witness.WitnessServer;
 
 /**
  * The privacy officers' review page in a real browser: Debian's Chromium driven by Playwright
@@ -94,6 +100,9 @@ class PrivacyPageBrowserTest {
   private static String alphaBatch;
   private static String betaBatch;
   private static Path dataDirectory;
+  private static String logNoteKey;
+  private static Witness witness;
+  private static Witness stranger;
 
   private BrowserContext context;
   private final List<String> browserErrors = new CopyOnWriteArrayList<>();
@@ -103,6 +112,35 @@ class PrivacyPageBrowserTest {
     vertx = shared;
     Map<String, String> environment = TestGateway.environment(PKI);
     dataDirectory = Path.of(environment.get("PARCELGATE_STORE_DATA_DIRECTORY"));
+    // One witness of both logs, so the page's check of cosignatures has some to check.
+    try {
+      LogNoteSigner notes =
+          LogNoteSigner.derivedFrom(
+              GatewaySigningKeys.load(PKI.gatewaySigningKey(), java.util.Optional.empty()));
+      logNoteKey = notes.verifierKey(TestGateway.GATEWAY_ID + "/minimization-log").encode();
+      Path witnesses = Files.createTempDirectory("page-witnesses");
+      witness =
+          Witness.open(
+              "dpa.example/witness",
+              List.of(
+                  SignedNote.VerifierKey.parse(logNoteKey),
+                  notes.verifierKey(TestGateway.GATEWAY_ID + "/access-log")),
+              witnesses.resolve("dpa"),
+              Clock.systemUTC());
+      stranger =
+          Witness.open(
+              "other.example/witness",
+              List.of(SignedNote.VerifierKey.parse(logNoteKey)),
+              witnesses.resolve("other"),
+              Clock.systemUTC());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    HttpServer witnessServer = Await.result(WitnessServer.start(vertx, witness, "127.0.0.1", 0));
+    environment.put(
+        "PARCELGATE_PRIVACY_WITNESSES",
+        "http://127.0.0.1:" + witnessServer.actualPort() + "/ " + witness.verifierKey().encode());
+    environment.put("PARCELGATE_PRIVACY_WITNESS_INTERVAL", "1s");
     gateway = Await.result(TestGateway.start(vertx, environment, Clock.systemUTC()));
     origin = "https://localhost:" + gateway.partnerPort();
     alphaBatch = submit("marketplace-alpha", "ES256", 7000, 3);
@@ -445,6 +483,40 @@ class PrivacyPageBrowserTest {
 
   private static List<String> base64urls(List<byte[]> hashes) {
     return hashes.stream().map(PrivacyPageBrowserTest::base64url).toList();
+  }
+
+  @Test
+  void requiresTheWitnessesCosignaturesInTheBrowser() throws Exception {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      if (officerApi("/v1/privacy/checkpoint").bodyAsJsonObject().containsKey("witnessed")) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    Page page = officerPage("");
+    page.locator("#witnesses summary").click();
+    page.locator("#witness-log-key").fill(logNoteKey);
+    page.locator("#witness-keys").fill(witness.verifierKey().encode());
+    page.locator("#witness-required").fill("1");
+    page.locator("#check-witnesses").click();
+
+    Locator result = page.getByTestId("witness-result");
+    assertThat(result).hasAttribute("data-result", "verified");
+    assertThat(result).containsText("cosigned by 1 of your 1 witnesses (dpa.example/witness)");
+
+    page.locator("#witness-keys")
+        .fill(witness.verifierKey().encode() + "\n" + stranger.verifierKey().encode());
+    page.locator("#witness-required").fill("2");
+    page.locator("#check-witnesses").click();
+    assertThat(result).hasAttribute("data-result", "failed");
+    assertThat(result).containsText("NOT ENOUGH");
+    assertThat(result).containsText("cosigned by 1 of your 2 witnesses");
+
+    page.locator("#witness-log-key").fill(stranger.verifierKey().encode());
+    page.locator("#check-witnesses").click();
+    assertThat(result).hasAttribute("data-result", "failed");
+    assertThat(result).not().containsText("cosigned by");
+    Assertions.assertThat(browserErrors).isEmpty();
   }
 
   @Test

@@ -916,6 +916,76 @@
       );
   }
 
+  var WITNESS_STORAGE = 'parcelgate.witnesses.';
+
+  function showWitnessResult(verified, text) {
+    var box = $('witness-result');
+    box.dataset.result = verified ? 'verified' : 'failed';
+    box.textContent = (verified ? '✓ ' : '✗ ') + text;
+    box.hidden = false;
+  }
+
+  /** Requires k of the given witnesses' cosignatures on the largest cosigned checkpoint. */
+  function checkWitnesses(event) {
+    event.preventDefault();
+    var log = currentLog();
+    var logKey = $('witness-log-key').value.trim();
+    var witnessKeys = $('witness-keys')
+      .value.split('\n')
+      .map(function (line) {
+        return line.trim();
+      })
+      .filter(function (line) {
+        return line.length > 0;
+      });
+    var required = Number($('witness-required').value || '0');
+    if (!Number.isInteger(required) || required < 0 || required > witnessKeys.length) {
+      showWitnessResult(false, 'the cosignatures required are from 0 to the number of witness keys');
+      return;
+    }
+    try {
+      window.localStorage.setItem(WITNESS_STORAGE + log, JSON.stringify({
+        logKey: logKey, witnessKeys: witnessKeys, required: required
+      }));
+    } catch (storageRefused) {
+      // kept for this page only
+    }
+    getJson(logPath('checkpoint'))
+      .then(function (answer) {
+        if (!answer.witnessed || typeof answer.witnessed.note !== 'string') {
+          throw new Error('no checkpoint of the ' + log + ' log was cosigned by witnesses yet');
+        }
+        return Evidence.checkWitnessed(answer.witnessed.note, logKey, witnessKeys);
+      })
+      .then(
+        function (result) {
+          var enough = result.cosigned.length >= required;
+          showWitnessResult(
+            enough,
+            (enough ? '' : 'NOT ENOUGH: ') +
+              'the ' + log + ' log\'s checkpoint of ' + result.treeSize + ' entries is signed by the log and cosigned by ' +
+              result.cosigned.length + ' of your ' + witnessKeys.length + ' witnesses' +
+              (result.cosigned.length ? ' (' + result.cosigned.join(', ') + ')' : '') +
+              ', ' + required + ' required; checked in this browser'
+          );
+        },
+        function (error) {
+          showWitnessResult(false, describe(error));
+        }
+      );
+  }
+
+  function restoreWitnesses() {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(WITNESS_STORAGE + currentLog()) || 'null');
+      $('witness-log-key').value = saved ? saved.logKey : '';
+      $('witness-keys').value = saved ? saved.witnessKeys.join('\n') : '';
+      $('witness-required').value = saved ? String(saved.required) : '1';
+    } catch (storageRefused) {
+      // nothing kept
+    }
+  }
+
   // ---- Chart -------------------------------------------------------------------------------
 
   function loadStats(filters, token) {
@@ -1297,6 +1367,9 @@
     $('download-checkpoint').addEventListener('click', downloadCheckpoint);
     $('download-keys').addEventListener('click', downloadKeys);
     $('export-form').addEventListener('submit', exportRange);
+    $('witness-form').addEventListener('submit', checkWitnesses);
+    $('filter-log').addEventListener('change', restoreWitnesses);
+    restoreWitnesses();
     $('saved-checkpoint').addEventListener('change', function () {
       var input = $('saved-checkpoint');
       if (input.files && input.files[0]) {

@@ -309,7 +309,141 @@
     });
   }
 
+  /** A C2SP verifier key: name+hex(key id)+base64(type || Ed25519 public key), its id checked. */
+  function parseVerifierKey(text, type) {
+    var value = (text || '').trim();
+    var first = value.indexOf('+');
+    var second = first < 0 ? -1 : value.indexOf('+', first + 1);
+    if (first <= 0 || second < 0) {
+      return Promise.reject(new Error('"' + value + '" is not a verifier key (name+id+key)'));
+    }
+    var name = value.slice(0, first);
+    var id = value.slice(first + 1, second);
+    var key;
+    try {
+      var padded = value.slice(second + 1);
+      key = Uint8Array.from(atob(padded), function (c) {
+        return c.charCodeAt(0);
+      });
+    } catch (e) {
+      return Promise.reject(new Error('the key of ' + name + ' is not base64'));
+    }
+    if (key.length !== 33 || key[0] !== type) {
+      return Promise.reject(new Error(name + ' is not an Ed25519 key of type ' + type));
+    }
+    var publicKey = key.slice(1);
+    return sha256(concat([utf8(name), new Uint8Array([10]), new Uint8Array([type]), publicKey])).then(
+      function (digest) {
+        var computed = Array.from(digest.slice(0, 4))
+          .map(function (b) {
+            return (b < 16 ? '0' : '') + b.toString(16);
+          })
+          .join('');
+        if (computed !== id.toLowerCase()) {
+          fail('the key id of ' + name + ' does not match its key');
+        }
+        return { name: name, id: digest.slice(0, 4), publicKey: publicKey };
+      }
+    );
+  }
+
+  /** A signed note's text and its signature lines (name, bytes). */
+  function parseNote(note) {
+    var split = note.lastIndexOf('\n\n');
+    if (split < 0 || note.charAt(note.length - 1) !== '\n') {
+      fail('not a signed note');
+    }
+    var signatures = note
+      .slice(split + 2, note.length - 1)
+      .split('\n')
+      .map(function (line) {
+        if (line.indexOf('\u2014 ') !== 0) {
+          fail('a note signature line starts with an em dash');
+        }
+        var parts = line.slice(2).split(' ');
+        return { name: parts[0], bytes: Uint8Array.from(atob(parts[1]), function (c) {
+          return c.charCodeAt(0);
+        }) };
+      });
+    return { text: note.slice(0, split + 1), signatures: signatures };
+  }
+
+  function ed25519Verify(publicKey, signature, message) {
+    return subtle
+      .importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify'])
+      .then(function (key) {
+        return subtle.verify({ name: 'Ed25519' }, key, signature, message);
+      });
+  }
+
+  /**
+   * Checks a witnessed checkpoint note in the browser: the log's signature by `logKey` (type 0x01)
+   * and the cosignatures (type 0x04, c2sp.org/tlog-cosignature) of the `witnessKeys` it carries;
+   * resolves to {treeSize, cosigned: [names]}, or rejects saying what is wrong.
+   */
+  function checkWitnessed(note, logKeyText, witnessKeyTexts) {
+    return Promise.all(
+      [parseVerifierKey(logKeyText, 1)].concat(
+        witnessKeyTexts.map(function (text) {
+          return parseVerifierKey(text, 4);
+        })
+      )
+    ).then(function (keys) {
+      var logKey = keys[0];
+      var parsed = parseNote(note);
+      var text = utf8(parsed.text);
+      var mine = function (signature, key) {
+        return signature.name === key.name && equal(signature.bytes.slice(0, 4), key.id);
+      };
+      var logSignature = parsed.signatures.filter(function (signature) {
+        return mine(signature, logKey);
+      })[0];
+      if (!logSignature) {
+        fail('the note carries no signature by the log key ' + logKey.name);
+      }
+      return ed25519Verify(logKey.publicKey, logSignature.bytes.slice(4), text).then(function (valid) {
+        if (!valid) {
+          fail('the log\'s signature of the note does not verify');
+        }
+        var lines = parsed.text.split('\n');
+        if (lines[0] !== logKey.name) {
+          fail('the note\'s origin ' + lines[0] + ' is not the log ' + logKey.name);
+        }
+        var checks = keys.slice(1).map(function (witness) {
+          var signature = parsed.signatures.filter(function (s) {
+            return mine(s, witness);
+          })[0];
+          if (!signature || signature.bytes.length !== 76) {
+            return Promise.resolve(null);
+          }
+          var time = 0;
+          for (var i = 4; i < 12; i++) {
+            time = time * 256 + signature.bytes[i];
+          }
+          var message = utf8('cosignature/v1\ntime ' + time + '\n' + parsed.text);
+          return ed25519Verify(witness.publicKey, signature.bytes.slice(12), message).then(
+            function (valid) {
+              if (!valid) {
+                fail('the cosignature of ' + witness.name + ' does not verify');
+              }
+              return witness.name;
+            }
+          );
+        });
+        return Promise.all(checks).then(function (names) {
+          return {
+            treeSize: Number(lines[1]),
+            cosigned: names.filter(function (name) {
+              return name !== null;
+            })
+          };
+        });
+      });
+    });
+  }
+
   window.ParcelgateEvidence = {
+    checkWitnessed: checkWitnessed,
     base64url: base64url,
     toBase64url: toBase64url,
     equal: equal,
