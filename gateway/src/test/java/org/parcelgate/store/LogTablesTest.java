@@ -334,6 +334,49 @@ class LogTablesTest {
   }
 
   @Test
+  void keepsCosignaturesPerLogSizeAndWitnessAndServesTheTreesLevels() throws Exception {
+    try (GatewayStore store = engine.open(data, Clock.fixed(TIME, ZoneOffset.UTC))) {
+      for (int i = 0; i < 20; i++) {
+        byte[] leaf = leaf(leaves.size());
+        store.appendLog(
+            LogName.MINIMIZATION,
+            new LogAppend("minimization", TIME, "m", "r", "entry-" + i, leaf, List.of()));
+        leaves.add(leaf);
+      }
+      store.saveCheckpoint(LogName.MINIMIZATION, new StoredCheckpoint(8, "r8", TIME, "jws-8"));
+      store.saveCheckpoint(LogName.MINIMIZATION, new StoredCheckpoint(20, "r20", TIME, "jws-20"));
+      store.saveCosignature(LogName.MINIMIZATION, 8, "a.example/w", "line a 8\n");
+      store.saveCosignature(LogName.MINIMIZATION, 20, "a.example/w", "line a 20\n");
+      store.saveCosignature(LogName.MINIMIZATION, 8, "b.example/w", "line b 8\n");
+      store.saveCosignature(LogName.MINIMIZATION, 8, "b.example/w", "line b 8 again\n");
+      store.saveCosignature(LogName.ACCESS, 3, "a.example/w", "access line\n");
+
+      assertThat(store.cosignatures(LogName.MINIMIZATION, 8))
+          .containsExactly(
+              java.util.Map.entry("a.example/w", "line a 8\n"),
+              java.util.Map.entry("b.example/w", "line b 8 again\n"));
+      assertThat(store.lastCosigned(LogName.MINIMIZATION, "a.example/w")).hasValue(20);
+      assertThat(store.lastCosigned(LogName.MINIMIZATION, "b.example/w")).hasValue(8);
+      assertThat(store.lastCosigned(LogName.MINIMIZATION, "c.example/w")).isEmpty();
+      assertThat(store.lastCosigned(LogName.MINIMIZATION)).hasValue(20);
+      assertThat(store.lastCosigned(LogName.ACCESS)).hasValue(3);
+      assertThat(store.checkpoint(LogName.MINIMIZATION, 8))
+          .get()
+          .extracting(StoredCheckpoint::jws)
+          .isEqualTo("jws-8");
+      assertThat(store.checkpoint(LogName.MINIMIZATION, 9)).isEmpty();
+
+      assertThat(store.logHashes(LogName.MINIMIZATION, 0, 3, 6).stream().map(HEX::formatHex))
+          .containsExactlyElementsOf(hexes(leaves.subList(3, 6)));
+      assertThat(store.logHashes(LogName.MINIMIZATION, 3, 0, 5).stream().map(HEX::formatHex))
+          .as("the two complete subtrees of 8 leaves")
+          .containsExactly(
+              hex(MerkleTree.root(leaves.subList(0, 8))),
+              hex(MerkleTree.root(leaves.subList(8, 16))));
+    }
+  }
+
+  @Test
   void migrationOfAnEmptyLogBuildsNoNodes() throws Exception {
     Path old = data.resolve("v3");
     storeLogAtVersion3(old, 0, -1);
