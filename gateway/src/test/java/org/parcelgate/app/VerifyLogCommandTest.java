@@ -251,39 +251,29 @@ class VerifyLogCommandTest {
     Files.writeString(witnessed, note + cosigned.body());
     String witnessKey = witness.verifierKey().encode();
 
-    assertThat(
-            run(
-                export(lines),
-                checkpoint,
-                "--witnessed",
-                witnessed.toString(),
-                "--log-key",
-                noteKey,
-                "--witness-key",
-                witnessKey,
-                "--require",
-                "1"))
-        .as(output())
-        .isZero();
+    assertThat(runRequiring(witnessed, witnessKey)).as(output()).isZero();
     assertThat(output())
         .contains("and the first 9 entries match the checkpoint cosigned by dpa.example/witness");
 
     out.reset();
     Files.writeString(witnessed, note);
-    assertThat(
-            run(
-                export(lines),
-                checkpoint,
-                "--witnessed",
-                witnessed.toString(),
-                "--log-key",
-                noteKey,
-                "--witness-key",
-                witnessKey,
-                "--require",
-                "1"))
-        .isEqualTo(1);
+    assertThat(runRequiring(witnessed, witnessKey)).isEqualTo(1);
     assertThat(output()).contains("NOT VERIFIED: 0 of the 1 witness cosignatures required");
+  }
+
+  /** The command on the fixture's export, requiring one cosignature of this witness. */
+  private int runRequiring(Path witnessed, String witnessKey) throws Exception {
+    return run(
+        export(lines),
+        checkpoint,
+        "--witnessed",
+        witnessed.toString(),
+        "--log-key",
+        noteKey,
+        "--witness-key",
+        witnessKey,
+        "--require",
+        "1");
   }
 
   @Test
