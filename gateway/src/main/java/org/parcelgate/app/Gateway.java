@@ -498,7 +498,8 @@ public final class Gateway {
                       config.privacy().witnesses(),
                       workers.get(WorkerKind.PRIVACY),
                       config.privacy().witnessInterval(),
-                      WITNESS_TIMEOUT);
+                      WITNESS_TIMEOUT,
+                      metrics::witnessSubmission);
               witnessing.start();
               lifecycle.ready();
               LOG.info(

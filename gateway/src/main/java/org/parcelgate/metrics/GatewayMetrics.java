@@ -47,6 +47,7 @@ public final class GatewayMetrics {
   public static final String MINIMIZED_VALUES = "parcelgate.minimization.values";
   public static final String FREE_TEXT_MASKED = "parcelgate.minimization.free_text_masked";
   public static final String DELIVERY_ATTEMPTS = "parcelgate.delivery.attempts";
+  public static final String WITNESS_SUBMISSIONS = "parcelgate.witness.submissions";
   public static final String DELIVERY_RECORDS = "parcelgate.delivery.records";
   public static final String DELIVERY_BACKLOG = "parcelgate.delivery.backlog";
   public static final String DELIVERY_DEAD_LETTERS = "parcelgate.delivery.dead_letters";
@@ -435,6 +436,22 @@ public final class GatewayMetrics {
                     .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
                     .register(registry)
                     .increment(found));
+  }
+
+  /**
+   * One submission of a log's checkpoint to a witness (a configured name) ended: {@code cosigned},
+   * {@code refused} (the witness said no: a fork or rollback it saw, or a log it does not witness)
+   * or {@code unreachable}.
+   */
+  public void witnessSubmission(String log, String witness, String result) {
+    Counter.builder(WITNESS_SUBMISSIONS)
+        .description(
+            "Checkpoint submissions to a witness, by result: cosigned, refused, unreachable")
+        .tag("log", log)
+        .tag("witness", witness)
+        .tag("result", result)
+        .register(registry)
+        .increment();
   }
 
   /**

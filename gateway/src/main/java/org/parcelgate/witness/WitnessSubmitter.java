@@ -33,8 +33,15 @@ import org.slf4j.LoggerFactory;
 public final class WitnessSubmitter {
   private static final Logger LOG = LoggerFactory.getLogger(WitnessSubmitter.class);
 
+  /** Hears how each submission ended: {@code cosigned}, {@code refused} or {@code unreachable}. */
+  @FunctionalInterface
+  public interface Listener {
+    void submitted(String log, String witness, String result);
+  }
+
   private final Vertx vertx;
   private final HttpClient client;
+  private final Listener listener;
   private final List<SignedLog> logs;
   private final List<GatewayConfig.WitnessEndpoint> witnesses;
   private final WorkerPool workers;
@@ -48,8 +55,10 @@ public final class WitnessSubmitter {
       List<GatewayConfig.WitnessEndpoint> witnesses,
       WorkerPool workers,
       Duration interval,
-      Duration timeout) {
+      Duration timeout,
+      Listener listener) {
     this.vertx = vertx;
+    this.listener = listener;
     // https witnesses are checked against the JVM's trusted roots, with host names verified.
     this.client =
         vertx.createHttpClient(
@@ -121,6 +130,7 @@ public final class WitnessSubmitter {
         .compose(old -> submitFrom(log, checkpoint, witness, old, mayRetry))
         .recover(
             failure -> {
+              listener.submitted(log.name().wireName(), name, "unreachable");
               LOG.warn(
                   "{} log: witness {} not reached: {}",
                   log.name().wireName(),
@@ -142,6 +152,7 @@ public final class WitnessSubmitter {
       return Future.succeededFuture(); // cosigned already
     }
     if (old > size) {
+      listener.submitted(log.name().wireName(), name, "refused");
       LOG.warn(
           "{} log: witness {} cosigned size {}, larger than the log's {}: the log was rolled back",
           log.name().wireName(),
@@ -179,6 +190,7 @@ public final class WitnessSubmitter {
       try {
         SignedNote.parse(note + text).cosignedAt(witness.key());
       } catch (IllegalArgumentException e) {
+        listener.submitted(log.name().wireName(), name, "refused");
         LOG.warn(
             "{} log: witness {} answered no valid cosignature: {}",
             log.name().wireName(),
@@ -193,6 +205,7 @@ public final class WitnessSubmitter {
                 log.saveCosignature(checkpoint.treeSize(), name, line);
                 return null;
               })
+          .onSuccess(saved -> listener.submitted(log.name().wireName(), name, "cosigned"))
           .mapEmpty();
     }
     if (response.statusCode() == 409 && mayRetry) {
@@ -206,6 +219,7 @@ public final class WitnessSubmitter {
         return submitFrom(log, checkpoint, witness, known, false);
       }
     }
+    listener.submitted(log.name().wireName(), name, "refused");
     LOG.warn(
         "{} log: witness {} refused the checkpoint of size {}: HTTP {} {}",
         log.name().wireName(),

@@ -90,6 +90,10 @@ class WitnessedGatewayTest {
           awaitWitnessed(
               vertx, gateway, "/v1/privacy/access/checkpoint", w -> w.getLong("treeSize") > 0);
       assertCosignedByBoth(access, logKeys.get(1), witnesses);
+      assertThat(gateway.meters().scrape())
+          .containsPattern(
+              "parcelgate_witness_submissions_total\\{log=\"minimization\",result=\"cosigned\","
+                  + "witness=\"dpa.example/witness\"\\} [1-9]");
     } finally {
       Await.result(gateway.gateway().stop());
     }
