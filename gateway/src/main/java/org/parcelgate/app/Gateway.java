@@ -62,6 +62,7 @@ import org.parcelgate.signing.GatewaySigningKeys;
 import org.parcelgate.store.CommitListener;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.LogName;
 import org.parcelgate.store.PostgresStore;
 import org.parcelgate.tls.CertificateRecheckHandler;
 import org.parcelgate.tls.CrlSet;
@@ -500,6 +501,9 @@ public final class Gateway {
                       config.privacy().witnessInterval(),
                       WITNESS_TIMEOUT,
                       metrics::witnessSubmission);
+              metrics.witnesses(
+                  List.of(LogName.MINIMIZATION.wireName(), LogName.ACCESS.wireName()),
+                  config.privacy().witnesses().stream().map(w -> w.key().name()).toList());
               witnessing.start();
               lifecycle.ready();
               LOG.info(

@@ -439,6 +439,26 @@ public final class GatewayMetrics {
   }
 
   /**
+   * Registers the witness submission counters of every configured witness at zero, so a refusal
+   * shows as an increase from the start.
+   */
+  public void witnesses(Collection<String> logs, Collection<String> witnesses) {
+    for (String log : logs) {
+      for (String witness : witnesses) {
+        for (String result : List.of("cosigned", "refused", "unreachable")) {
+          Counter.builder(WITNESS_SUBMISSIONS)
+              .description(
+                  "Checkpoint submissions to a witness, by result: cosigned, refused, unreachable")
+              .tag("log", log)
+              .tag("witness", witness)
+              .tag("result", result)
+              .register(registry);
+        }
+      }
+    }
+  }
+
+  /**
    * One submission of a log's checkpoint to a witness (a configured name) ended: {@code cosigned},
    * {@code refused} (the witness said no: a fork or rollback it saw, or a log it does not witness)
    * or {@code unreachable}.

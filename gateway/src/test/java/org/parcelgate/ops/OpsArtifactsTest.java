@@ -97,6 +97,19 @@ class OpsArtifactsTest {
             PKI,
             "customs-nl",
             "https://localhost:" + GatewayProcess.freePort() + "/parcelgate/records"));
+    // A witness, unreachable: its submission counters are there from the start.
+    env.put(
+        "PARCELGATE_PRIVACY_WITNESSES",
+        "http://127.0.0.1:"
+            + GatewayProcess.freePort()
+            + "/ "
+            + org.parcelgate.witness.Witness.open(
+                    "dpa.example/witness",
+                    List.of(),
+                    java.nio.file.Files.createTempDirectory("ops-witness"),
+                    Clock.systemUTC())
+                .verifierKey()
+                .encode());
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx gatewayVertx = Main.instrumentedVertx(meters);
     try {
