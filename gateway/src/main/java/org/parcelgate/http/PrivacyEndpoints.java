@@ -10,14 +10,11 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +29,7 @@ import org.parcelgate.privacy.LogEntries;
 import org.parcelgate.privacy.OfficerReads;
 import org.parcelgate.privacy.PrivacyLogs;
 import org.parcelgate.privacy.SignedLog;
+import org.parcelgate.protocol.Digests;
 import org.parcelgate.store.ActionCount;
 import org.parcelgate.store.LogName;
 import org.parcelgate.store.LogQuery;
@@ -592,22 +590,15 @@ public final class PrivacyEndpoints {
       batch.ifPresent(b -> parts.add("batch=" + b));
       // A transaction id is the marketplace's order number: the access log keeps its hash, which
       // shows whether an officer looked for a given transaction without naming any.
-      transaction.ifPresent(t -> parts.add("transaction=sha256:" + sha256(t)));
+      transaction.ifPresent(
+          t ->
+              parts.add(
+                  "transaction=sha256:" + Digests.sha256Hex(t.getBytes(StandardCharsets.UTF_8))));
       from.ifPresent(f -> parts.add("from=" + f));
       to.ifPresent(t -> parts.add("to=" + t));
       parts.addAll(List.of(more));
       return new OfficerReads.Read(
           officer, log, resource, String.join("&", parts), marketplace, recipient);
-    }
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing", e);
     }
   }
 

@@ -446,13 +446,7 @@ public final class GatewayMetrics {
     for (String log : logs) {
       for (String witness : witnesses) {
         for (String result : List.of("cosigned", "refused", "unreachable")) {
-          Counter.builder(WITNESS_SUBMISSIONS)
-              .description(
-                  "Checkpoint submissions to a witness, by result: cosigned, refused, unreachable")
-              .tag("log", log)
-              .tag("witness", witness)
-              .tag("result", result)
-              .register(registry);
+          witnessCounter(log, witness, result);
         }
       }
     }
@@ -464,14 +458,17 @@ public final class GatewayMetrics {
    * or {@code unreachable}.
    */
   public void witnessSubmission(String log, String witness, String result) {
-    Counter.builder(WITNESS_SUBMISSIONS)
+    witnessCounter(log, witness, result).increment();
+  }
+
+  private Counter witnessCounter(String log, String witness, String result) {
+    return Counter.builder(WITNESS_SUBMISSIONS)
         .description(
             "Checkpoint submissions to a witness, by result: cosigned, refused, unreachable")
         .tag("log", log)
         .tag("witness", witness)
         .tag("result", result)
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   /**

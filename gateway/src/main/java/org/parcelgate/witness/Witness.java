@@ -19,11 +19,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.parcelgate.protocol.Digests;
 import org.parcelgate.protocol.MerkleTree;
 import org.parcelgate.protocol.SignedNote;
 
@@ -246,14 +246,9 @@ public final class Witness {
     return Long.parseLong(text);
   }
 
+  /** The origin hash of the monitors' path: SHA-256 of the origin, lowercase hex. */
   static String sha256Hex(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing", e);
-    }
+    return Digests.sha256Hex(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The key's seed from its file, or a new one written to it (owner only) on first start. */
