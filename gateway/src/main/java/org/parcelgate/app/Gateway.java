@@ -51,6 +51,7 @@ import org.parcelgate.metrics.GatewayMetrics;
 import org.parcelgate.privacy.Minimizer;
 import org.parcelgate.privacy.PrivacyLogs;
 import org.parcelgate.privacy.RecipientPolicies;
+import org.parcelgate.privacy.Retention;
 import org.parcelgate.protocol.CheckpointVerifier;
 import org.parcelgate.protocol.Digests;
 import org.parcelgate.risk.Finding;
@@ -98,6 +99,7 @@ public final class Gateway {
   private io.vertx.ext.web.Router partnerRouter;
   private StoreMaintenance maintenance;
   private WitnessSubmitter witnessing;
+  private RetentionTimer retention;
 
   /** How long a witness may take to answer a submission. */
   private static final Duration WITNESS_TIMEOUT = Duration.ofSeconds(10);
@@ -329,6 +331,9 @@ public final class Gateway {
               .put("sha256", minimizer.policy().sha256())
               .put("keyVersion", minimizer.keyVersion())
               .put(
+                  "retention",
+                  minimizer.policy().retention().map(r -> r.period().toString()).orElse(null))
+              .put(
                   "destinations",
                   config.delivery().destinations().get(minimizer.recipient()).toString())
               .put(
@@ -505,6 +510,19 @@ public final class Gateway {
                   List.of(LogName.MINIMIZATION.wireName(), LogName.ACCESS.wireName()),
                   config.privacy().witnesses().stream().map(w -> w.key().name()).toList());
               witnessing.start();
+              retention =
+                  new RetentionTimer(
+                      vertx,
+                      workers.get(WorkerKind.PRIVACY),
+                      store,
+                      new Retention(
+                          store,
+                          recipients,
+                          config.delivery().push().endpoints().keySet(),
+                          assessor != null,
+                          clock,
+                          metrics::retentionPurged));
+              retention.start(config.privacy().retentionInterval());
               lifecycle.ready();
               LOG.info(
                   "gateway {} ready: partner API https://{}:{} ({} instances), ops http://{}:{},"
@@ -738,6 +756,9 @@ public final class Gateway {
     }
     if (witnessing != null) {
       witnessing.stop();
+    }
+    if (retention != null) {
+      retention.stop();
     }
   }
 

@@ -454,7 +454,8 @@ public final class ConfigLoader {
         file,
         inline,
         witnesses(tree),
-        tree.duration("privacy.witness-interval", Duration.ofSeconds(1), DAY));
+        tree.duration("privacy.witness-interval", Duration.ofSeconds(1), DAY),
+        tree.duration("privacy.retention-interval", Duration.ofSeconds(1), DAY));
   }
 
   /** {@code privacy.witnesses}: each {@code <http(s) URL> <cosignature verifier key>}. */

@@ -133,13 +133,16 @@ public record GatewayConfig(
    * @param pseudonymKeys the key store itself, from the environment; wins over the file
    * @param witnesses the witnesses the logs' checkpoints are submitted to
    * @param witnessInterval how often the logs' latest checkpoints are submitted to them
+   * @param retentionInterval how often the copies and sellers the recipients' retention made due
+   *     are purged
    */
   public record Privacy(
       List<Recipient> recipients,
       Optional<Path> pseudonymKeyFile,
       Optional<Secret> pseudonymKeys,
       List<WitnessEndpoint> witnesses,
-      Duration witnessInterval) {}
+      Duration witnessInterval,
+      Duration retentionInterval) {}
 
   /**
    * A witness of the logs (c2sp.org/tlog-witness): where it takes checkpoints, and its cosignature

@@ -58,6 +58,8 @@ public final class Feeds {
       Caffeine.newBuilder()
           .maximumWeight(COPY_CACHE_RECORDS)
           .weigher((CopyKey key, Copy copy) -> Math.max(1, copy.records().size()))
+          // A copy the retention purged is no longer read, and leaves memory soon after.
+          .expireAfterAccess(java.time.Duration.ofMinutes(5))
           .build();
 
   /** Decoded records the copy cache holds at most. */
@@ -172,11 +174,18 @@ public final class Feeds {
     return records;
   }
 
+  /**
+   * A page with its records. A record whose copy the retention purged after the page was read is
+   * left out, as a page read a moment later would leave it out.
+   */
   private List<PriceRecord> read(FeedQuery query) {
     List<StoredPrice> stored = store.priceRecords(query);
     List<PriceRecord> records = new ArrayList<>(stored.size());
     for (StoredPrice price : stored) {
       Copy copy = copy(price.batchId(), query.recipient());
+      if (copy == null) {
+        continue;
+      }
       records.add(
           new PriceRecord(
               price, copy.schema(), copy.fingerprint(), copy.records().get(price.copyPosition())));
@@ -184,17 +193,11 @@ public final class Feeds {
     return records;
   }
 
+  /** A batch's copy for a recipient, or null once the retention purged it. */
   private Copy copy(String batchId, String recipient) {
     return copies.get(
         new CopyKey(batchId, recipient),
-        key ->
-            decode(
-                store
-                    .minimizedRecords(batchId, recipient)
-                    .orElseThrow(
-                        () ->
-                            new IllegalStateException(
-                                "a price record's batch has no minimized copy for its recipient"))));
+        key -> store.minimizedRecords(batchId, recipient).map(Feeds::decode).orElse(null));
   }
 
   /** Decodes a minimized copy (an Avro container, which names its schema). */

@@ -532,8 +532,9 @@ public final class PrivacyEndpoints {
       if (log == LogName.MINIMIZATION
           && kind.isPresent()
           && !kind.get().equals(LogEntries.MINIMIZATION)
+          && !kind.get().equals(LogEntries.PURGE)
           && !kind.get().equals(LogEntries.READ)) {
-        throw QueryParams.invalid("kind is minimization or read");
+        throw QueryParams.invalid("kind is minimization, purge or read");
       }
       if (log == LogName.ACCESS && kind.isPresent() && !kind.get().equals(LogEntries.READ)) {
         throw QueryParams.invalid("kind is read: the access log holds reads only");

@@ -1,5 +1,6 @@
 package org.parcelgate.ingest;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -7,6 +8,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -31,6 +33,7 @@ import org.parcelgate.store.BatchRecord;
 import org.parcelgate.store.GatewayStore;
 import org.parcelgate.store.IndexEntry;
 import org.parcelgate.store.NewBatch;
+import org.parcelgate.store.RetentionPurge;
 import org.parcelgate.store.StoreConflictException;
 import org.parcelgate.store.TransactionVersion;
 import org.parcelgate.validation.BatchValidation;
@@ -132,9 +135,45 @@ public final class IngestService {
     }
   }
 
-  /** The stored answer of a batch, for the marketplace that sent it only. */
+  /**
+   * The stored answer of a batch, for the marketplace that sent it only. Once the retention purged
+   * a recipient's copy of its records, the answer says so in a last member, {@code retention}: per
+   * recipient, when, how many records, and the index of the purge's minimization-log entry. The
+   * receipt stays as it was signed.
+   */
   public Optional<String> batchJson(String marketplaceId, String batchId) {
-    return store.batch(marketplaceId, batchId).map(BatchRecord::resultJson);
+    return store
+        .batch(marketplaceId, batchId)
+        .map(batch -> withPurges(batch.resultJson(), store.retentionPurges(batchId)));
+  }
+
+  private static String withPurges(String resultJson, List<RetentionPurge> purges) {
+    if (purges.isEmpty()) {
+      return resultJson;
+    }
+    List<Object> purged = new ArrayList<>();
+    for (RetentionPurge purge : purges) {
+      Map<String, Object> each = new LinkedHashMap<>();
+      each.put("recipient", purge.recipient());
+      each.put("purgedAt", purge.purgedAt().truncatedTo(ChronoUnit.MILLIS).toString());
+      each.put("records", purge.count());
+      each.put("undelivered", purge.undelivered());
+      each.put("logIndex", purge.logIndex());
+      purged.add(each);
+    }
+    Map<String, Object> retention = new LinkedHashMap<>();
+    retention.put("status", "purged");
+    retention.put("purged", purged);
+    // The stored answer is one JSON object: the member goes before its closing brace, so the
+    // members before it keep their order and bytes.
+    String stored = resultJson.stripTrailing();
+    if (!stored.endsWith("}")) {
+      throw new IllegalStateException("a stored batch answer is not a JSON object");
+    }
+    return stored.substring(0, stored.length() - 1)
+        + ",\"retention\":"
+        + JSONObjectUtils.toJSONString(retention)
+        + "}";
   }
 
   private static Result repeat(BatchRecord earlier) {

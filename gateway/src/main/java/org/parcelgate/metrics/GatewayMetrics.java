@@ -48,6 +48,8 @@ public final class GatewayMetrics {
   public static final String FREE_TEXT_MASKED = "parcelgate.minimization.free_text_masked";
   public static final String DELIVERY_ATTEMPTS = "parcelgate.delivery.attempts";
   public static final String WITNESS_SUBMISSIONS = "parcelgate.witness.submissions";
+  public static final String RETENTION_PURGED = "parcelgate.retention.purged";
+  public static final String RETENTION_UNDELIVERED = "parcelgate.retention.undelivered";
   public static final String DELIVERY_RECORDS = "parcelgate.delivery.records";
   public static final String DELIVERY_BACKLOG = "parcelgate.delivery.backlog";
   public static final String DELIVERY_DEAD_LETTERS = "parcelgate.delivery.dead_letters";
@@ -469,6 +471,25 @@ public final class GatewayMetrics {
         .tag("witness", witness)
         .tag("result", result)
         .register(registry);
+  }
+
+  /**
+   * The retention purged {@code count} of a recipient's {@code what} ({@code records} or {@code
+   * sellers}), {@code undelivered} of them dead letters that were never delivered.
+   */
+  public void retentionPurged(String recipient, String what, int count, int undelivered) {
+    Counter.builder(RETENTION_PURGED)
+        .description("Records and sellers purged by retention, by recipient")
+        .tag("recipient", recipient)
+        .tag("what", what)
+        .register(registry)
+        .increment(count);
+    Counter.builder(RETENTION_UNDELIVERED)
+        .description("Records and sellers purged by retention that were never delivered")
+        .tag("recipient", recipient)
+        .tag("what", what)
+        .register(registry)
+        .increment(undelivered);
   }
 
   /**

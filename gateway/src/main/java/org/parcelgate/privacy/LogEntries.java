@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.parcelgate.protocol.MerkleTree;
 import org.parcelgate.store.LogAppend;
+import org.parcelgate.store.RetentionCopy;
 
 /**
  * The entries of the gateway's logs, in their one canonical JSON form: fixed member order, no white
@@ -30,6 +31,12 @@ public final class LogEntries {
    * the access log existed, in the minimization log).
    */
   public static final String READ = "read";
+
+  /**
+   * The kind of an entry written when the retention purged a recipient's copy of a batch, or a
+   * recipient's sellers.
+   */
+  public static final String PURGE = "purge";
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -126,6 +133,83 @@ public final class LogEntries {
               json.writeStringField("query", query);
             });
     return new LogAppend(READ, at, marketplaceId, recipient, entry, leafHash(entry), List.of());
+  }
+
+  /**
+   * The purge of a recipient's copy of a batch by its retention: what (the batch, its records, the
+   * minimization entry that recorded the copy), for whom, how many were never delivered, and under
+   * which policy and period.
+   */
+  public static LogAppend purge(
+      Instant time, RetentionCopy copy, int undelivered, MinimizationPolicy policy) {
+    Instant at = time.truncatedTo(ChronoUnit.MILLIS);
+    String entry =
+        write(
+            json -> {
+              json.writeStringField("kind", PURGE);
+              json.writeStringField("time", at.toString());
+              json.writeStringField("batchId", copy.batchId());
+              json.writeStringField("marketplace", copy.marketplaceId());
+              json.writeStringField("recipient", copy.recipient());
+              writeRetention(json, policy);
+              json.writeStringField(
+                  "receivedAt", copy.receivedAt().truncatedTo(ChronoUnit.MILLIS).toString());
+              json.writeNumberField("minimizationEntry", copy.logIndex());
+              json.writeNumberField("records", copy.records());
+              json.writeNumberField("undelivered", undelivered);
+            });
+    return new LogAppend(
+        PURGE,
+        at,
+        copy.marketplaceId(),
+        copy.recipient(),
+        copy.batchId(),
+        entry,
+        leafHash(entry),
+        List.of());
+  }
+
+  /**
+   * The purge of a recipient's seller records last seen before {@code lastSeenBefore}: how many,
+   * and how many of their last changes were never delivered.
+   */
+  public static LogAppend purgeSellers(
+      Instant time,
+      String recipient,
+      Instant lastSeenBefore,
+      int sellers,
+      int undelivered,
+      MinimizationPolicy policy) {
+    Instant at = time.truncatedTo(ChronoUnit.MILLIS);
+    String entry =
+        write(
+            json -> {
+              json.writeStringField("kind", PURGE);
+              json.writeStringField("time", at.toString());
+              json.writeStringField("recipient", recipient);
+              writeRetention(json, policy);
+              json.writeStringField(
+                  "lastSeenBefore", lastSeenBefore.truncatedTo(ChronoUnit.MILLIS).toString());
+              json.writeNumberField("sellers", sellers);
+              json.writeNumberField("undelivered", undelivered);
+            });
+    return new LogAppend(PURGE, at, null, recipient, entry, leafHash(entry), List.of());
+  }
+
+  private static void writeRetention(JsonGenerator json, MinimizationPolicy policy)
+      throws IOException {
+    json.writeObjectFieldStart("policy");
+    json.writeStringField("id", policy.id());
+    json.writeNumberField("version", policy.version());
+    json.writeStringField("sha256", policy.sha256());
+    json.writeEndObject();
+    json.writeStringField(
+        "retention",
+        policy
+            .retention()
+            .map(r -> r.period().toString())
+            .orElseThrow(
+                () -> new IllegalArgumentException("a purge needs a policy with retention")));
   }
 
   /** The RFC 9162 leaf hash of an entry's text. */

@@ -22,6 +22,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  * policy: customs-default
  * version: 1
  * legal-basis: ...
+ * retention:
+ *   period: P90D
+ *   purpose: ...
  * fields:
  *   buyer.buyerId:
  *     action: pseudonymize
@@ -36,23 +39,52 @@ import org.yaml.snakeyaml.error.YAMLException;
  * Default deny: a field the policy does not name is dropped. Whether the rules fit the schema is
  * checked when a {@link Minimizer} is built from the policy, not here.
  *
+ * <p>{@code retention} is optional: without it the recipient's copies are kept until an operator
+ * deletes them. With it, the gateway purges each copy once it is older than {@code period} (an ISO
+ * 8601 duration in days, hours, minutes or seconds) and delivered ({@link Retention}).
+ *
  * @param id the policy's name
  * @param version raised by its authors on every change
  * @param sha256 base64url SHA-256 of the policy file's exact bytes: what log entries cite
  * @param legalBasis the legal basis of the transfer, copied into every log entry
  * @param rules the rules by path, in file order
+ * @param retention how long the recipient's copies are kept, if the policy limits it
  */
 public record MinimizationPolicy(
-    String id, int version, String sha256, String legalBasis, Map<String, FieldRule> rules) {
+    String id,
+    int version,
+    String sha256,
+    String legalBasis,
+    Map<String, FieldRule> rules,
+    Optional<Retention> retention) {
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern PATH =
       Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\[\\])?(\\.[A-Za-z_][A-Za-z0-9_]*(\\[\\])?)*");
-  private static final Set<String> TOP_KEYS = Set.of("policy", "version", "legal-basis", "fields");
+  private static final Set<String> TOP_KEYS =
+      Set.of("policy", "version", "legal-basis", "retention", "fields");
+  private static final Set<String> RETENTION_KEYS = Set.of("period", "purpose");
   private static final Set<String> RULE_KEYS = Set.of("action", "method", "length", "purpose");
 
   public MinimizationPolicy {
     rules = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rules));
+    java.util.Objects.requireNonNull(retention, "retention");
+  }
+
+  /**
+   * How long a recipient's copy of a batch is kept: it is purged once received longer than {@code
+   * period} ago and delivered (docs/privacy.md, "Storage limitation").
+   *
+   * @param purpose why the copies are kept that long, in words
+   */
+  public record Retention(java.time.Duration period, String purpose) {
+    public Retention {
+      java.util.Objects.requireNonNull(period, "period");
+      java.util.Objects.requireNonNull(purpose, "purpose");
+      if (period.isNegative() || period.isZero()) {
+        throw new IllegalArgumentException("a retention period is positive");
+      }
+    }
   }
 
   /** The rule for a path: the named one, or {@link PolicyAction#DROP}. */
@@ -109,7 +141,27 @@ public record MinimizationPolicy(
       }
       rules.put(path, rule(path, map(field.getValue(), source, path), source));
     }
-    return new MinimizationPolicy(id, number, sha256(content), legalBasis, rules);
+    Optional<Retention> retention =
+        top.containsKey("retention")
+            ? Optional.of(retention(map(top.get("retention"), source, "retention"), source))
+            : Optional.empty();
+    return new MinimizationPolicy(id, number, sha256(content), legalBasis, rules, retention);
+  }
+
+  private static Retention retention(Map<String, Object> retention, String source) {
+    unknownKeys(retention, RETENTION_KEYS, source, "retention");
+    String text = string(retention, "period", source, "retention");
+    java.time.Duration period;
+    try {
+      period = java.time.Duration.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new PolicyException(
+          source + ": retention: period must be an ISO 8601 duration such as P90D, not " + text);
+    }
+    if (period.isNegative() || period.isZero()) {
+      throw new PolicyException(source + ": retention: period must be longer than zero");
+    }
+    return new Retention(period, string(retention, "purpose", source, "retention"));
   }
 
   private static FieldRule rule(String path, Map<String, Object> rule, String source) {

@@ -21,7 +21,9 @@ public record DeadLetter(
     /** An operator asked to deliver it again; the pusher will. */
     REDRIVE,
     /** Delivered after a re-drive. */
-    REDELIVERED;
+    REDELIVERED,
+    /** Never delivered, and its record purged by the recipient's retention. */
+    PURGED;
 
     public String wireName() {
       return name().toLowerCase(Locale.ROOT);

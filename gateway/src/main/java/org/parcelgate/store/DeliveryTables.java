@@ -32,10 +32,19 @@ import org.parcelgate.risk.Assessment;
  * the same single writer.
  */
 final class DeliveryTables {
+  /**
+   * The next position of a feed: after its largest row and after the largest the retention purged
+   * ({@code feed_floor}), so a feed whose rows were all purged never reuses a position.
+   */
   private static final String NEXT_PRICE_SEQ =
-      "SELECT COALESCE(MAX(feed_seq), 0) + 1 FROM price_record WHERE recipient = ?";
+      "SELECT COALESCE(MAX(s), 0) + 1 FROM (SELECT MAX(feed_seq) AS s FROM price_record"
+          + " WHERE recipient = ? UNION ALL SELECT purged_seq AS s FROM feed_floor"
+          + " WHERE recipient = ? AND stream = 'price') f";
+
   static final String NEXT_SELLER_SEQ =
-      "SELECT COALESCE(MAX(feed_seq), 0) + 1 FROM seller_record WHERE recipient = ?";
+      "SELECT COALESCE(MAX(s), 0) + 1 FROM (SELECT MAX(feed_seq) AS s FROM seller_record"
+          + " WHERE recipient = ? UNION ALL SELECT purged_seq AS s FROM feed_floor"
+          + " WHERE recipient = ? AND stream = 'seller') f";
   private static final String SELLERS_AFTER =
       "SELECT COUNT(*) FROM seller_record WHERE recipient = ? AND feed_seq > ?";
   private static final String INSERT_PRICE =
@@ -174,14 +183,27 @@ final class DeliveryTables {
     }
   }
 
+  /** A query's one number, with {@code recipient} bound to each of its parameters. */
   static long single(Connection connection, String sql, String recipient) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(sql)) {
-      select.setString(1, recipient);
+      for (int i = 1, n = parameters(sql); i <= n; i++) {
+        select.setString(i, recipient);
+      }
       try (ResultSet row = select.executeQuery()) {
         row.next();
         return row.getLong(1);
       }
     }
+  }
+
+  private static int parameters(String sql) {
+    int count = 0;
+    for (int i = 0; i < sql.length(); i++) {
+      if (sql.charAt(i) == '?') {
+        count++;
+      }
+    }
+    return count;
   }
 
   /**

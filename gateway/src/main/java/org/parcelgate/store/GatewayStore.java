@@ -188,6 +188,44 @@ public interface GatewayStore extends DeliveryStore, RiskStore, AutoCloseable {
   /** The largest size of a log that any witness cosigned, if any. */
   java.util.OptionalLong lastCosigned(LogName log);
 
+  /**
+   * A recipient's oldest copies of batches that its retention has made due, oldest first: received
+   * before {@code receivedBefore}, and every record applied by the follower and, when asked, kept
+   * by the assessor's state ({@code assessed}) and delivered or dead-lettered by the recipient's
+   * push stream ({@code pushed}).
+   */
+  List<RetentionCopy> dueCopies(
+      String recipient, Instant receivedBefore, boolean assessed, boolean pushed, int limit);
+
+  /**
+   * Purges a due copy in one transaction: its minimized records, price rows, look-ups and findings
+   * go, its dead letters move to {@code purged}, the tracking number and seller of its transactions
+   * leave the transaction index, and {@code entry} is appended to the minimization log. The batch
+   * (its receipt and answer) and every log entry stay.
+   *
+   * @return empty, changing nothing, when the copy is already gone or one of its dead letters is
+   *     being re-driven
+   */
+  Optional<RetentionPurge> purge(RetentionCopy copy, Instant now, RetentionCopy.Entry entry);
+
+  /**
+   * Deletes up to {@code limit} of a recipient's seller records last seen before {@code
+   * lastSeenBefore} (and, when {@code pushed}, delivered), with one minimization-log entry for
+   * them, in one transaction.
+   *
+   * @return empty when no seller was due
+   */
+  Optional<RetentionPurge> purgeSellers(
+      String recipient,
+      Instant lastSeenBefore,
+      boolean pushed,
+      int limit,
+      Instant now,
+      RetentionCopy.SellerEntry entry);
+
+  /** The purges by retention of a batch's copies, by recipient; empty while none was purged. */
+  List<RetentionPurge> retentionPurges(String batchId);
+
   /** Releases the database: connections, files, locks. Idempotent. */
   @Override
   void close();

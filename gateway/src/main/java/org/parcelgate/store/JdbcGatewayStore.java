@@ -539,6 +539,49 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
+  public List<RetentionCopy> dueCopies(
+      String recipient, Instant receivedBefore, boolean assessed, boolean pushed, int limit) {
+    // One read transaction: the cursors and the rows from the same snapshot.
+    return run(
+        connection ->
+            inTransaction(
+                connection,
+                c ->
+                    RetentionTables.dueCopies(
+                        c,
+                        recipient,
+                        receivedBefore,
+                        RetentionTables.purgeablePrices(c, recipient, assessed, pushed),
+                        limit)));
+  }
+
+  @Override
+  public Optional<RetentionPurge> purge(
+      RetentionCopy copy, Instant now, RetentionCopy.Entry entry) {
+    return write(Work.inOrder(connection -> RetentionTables.purge(connection, copy, now, entry)));
+  }
+
+  @Override
+  public Optional<RetentionPurge> purgeSellers(
+      String recipient,
+      Instant lastSeenBefore,
+      boolean pushed,
+      int limit,
+      Instant now,
+      RetentionCopy.SellerEntry entry) {
+    return write(
+        Work.inOrder(
+            connection ->
+                RetentionTables.purgeSellers(
+                    connection, recipient, lastSeenBefore, pushed, limit, now, entry)));
+  }
+
+  @Override
+  public List<RetentionPurge> retentionPurges(String batchId) {
+    return run(connection -> RetentionTables.purges(connection, batchId));
+  }
+
+  @Override
   public int purgeExpiredRiskState(Instant now) {
     return write(connection -> RiskTables.purge(connection, now));
   }

@@ -144,6 +144,8 @@ class ConfigLoaderTest {
         "PARCELGATE_PRIVACY_WITNESSES|ftp://w.example/ w.example+00000000+BAAA|privacy.witnesses",
         "PARCELGATE_PRIVACY_WITNESSES|https://w.example/ w.example+00000000+BAAA|privacy.witnesses",
         "PARCELGATE_PRIVACY_WITNESS_INTERVAL|0s|privacy.witness-interval",
+        "PARCELGATE_PRIVACY_RETENTION_INTERVAL|0s|privacy.retention-interval",
+        "PARCELGATE_PRIVACY_RETENTION_INTERVAL|2d|privacy.retention-interval",
         "PARCELGATE_STORE_TIMEOUT|50ms|store.timeout",
         "PARCELGATE_STORE_PROBE_INTERVAL|2h|store.probe-interval",
         "PARCELGATE_PARTNER_API_BODY_MEMORY_BUDGET|lots|partner-api.body-memory-budget",
@@ -202,6 +204,8 @@ class ConfigLoaderTest {
     assertThat(witness.key().name()).isEqualTo("dpa.example/witness");
     assertThat(load(vertx, Optional.empty()).privacy().witnessInterval())
         .isEqualTo(Duration.ofSeconds(60));
+    assertThat(load(vertx, Optional.empty()).privacy().retentionInterval())
+        .isEqualTo(Duration.ofMinutes(10));
 
     env.put(
         "PARCELGATE_PRIVACY_WITNESSES",

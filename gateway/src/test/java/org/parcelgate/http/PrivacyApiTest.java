@@ -143,7 +143,7 @@ class PrivacyApiTest {
 
     assertThat(entry.getString("recipient")).isEqualTo("customs-nl");
     assertThat(entry.getJsonObject("policy").getString("id")).isEqualTo("customs-default");
-    assertThat(entry.getJsonObject("policy").getInteger("version")).isEqualTo(2);
+    assertThat(entry.getJsonObject("policy").getInteger("version")).isEqualTo(3);
     assertThat(entry.getInteger("keyVersion")).isEqualTo(1);
     assertThat(entry.getInteger("recordsIn")).isEqualTo(3);
     assertThat(entry.getInteger("recordsOut")).isEqualTo(3);
@@ -365,7 +365,7 @@ class PrivacyApiTest {
         .anySatisfy(
             row ->
                 assertThat(row)
-                    .contains(batchId + ",marketplace-alpha,customs-nl,customs-default,2,")
+                    .contains(batchId + ",marketplace-alpha,customs-nl,customs-default,3,")
                     .contains(",buyer.buyerId,pseudonymize,3,"));
   }
 

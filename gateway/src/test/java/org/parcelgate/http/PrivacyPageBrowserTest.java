@@ -4,7 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -55,6 +54,7 @@ import org.parcelgate.signing.GatewaySigningKeys;
 import org.parcelgate.signing.LogNoteSigner;
 import org.parcelgate.store.EmbeddedStore;
 import org.parcelgate.testing.Await;
+import org.parcelgate.testing.Chromium;
 import org.parcelgate.testing.Containers;
 import org.parcelgate.testing.PartnerClient;
 import org.parcelgate.testing.TestGateway;
@@ -65,32 +65,14 @@ import org.parcelgate.witness.WitnessServer;
 /**
  * The privacy officers' review page in a real browser: Debian's Chromium driven by Playwright
  * against an in-process gateway, presenting the officer's client certificate like a browser with
- * the certificate installed would.
- *
- * <p>Trust: with {@code clientCertificates}, Playwright's driver (Node) makes the TLS connection to
- * the gateway and presents the certificate; Chromium only talks to the driver. The driver trusts
- * the sample root CA through {@code NODE_EXTRA_CA_CERTS}, so the gateway's certificate is verified
- * properly (chain and host name) and {@code ignoreHTTPSErrors} stays off.
- *
- * <p>The browser is installed by {@code scripts/ensure-test-tools} before the tests run;
- * Playwright's own browser download is never used.
+ * the certificate installed would. ({@link Chromium} says how the browser is set up and trusts the
+ * gateway).
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PrivacyPageBrowserTest {
   private static final SamplePki PKI = TestPki.shared();
-  private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
   private static final Path SCREENSHOT = Paths.get("target", "privacy-page.png");
-  private static final List<String> CHROMIUM_ARGS =
-      List.of(
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          // Without these Chromium waits on services it cannot reach on a closed network.
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync");
 
   private static Vertx vertx;
   private static TestGateway.Running gateway;
@@ -147,23 +129,8 @@ class PrivacyPageBrowserTest {
     betaBatch = submit("marketplace-beta", "PS256", 7100, 2);
 
     PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-    playwright =
-        Playwright.create(
-            new Playwright.CreateOptions()
-                .setEnv(
-                    Map.of(
-                        "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD",
-                        "1",
-                        "NODE_EXTRA_CA_CERTS",
-                        PKI.trustAnchor().toString())));
-    browser =
-        playwright
-            .chromium()
-            .launch(
-                new BrowserType.LaunchOptions()
-                    .setExecutablePath(CHROMIUM)
-                    .setHeadless(true)
-                    .setArgs(CHROMIUM_ARGS));
+    playwright = Chromium.playwright(PKI);
+    browser = Chromium.launch(playwright);
   }
 
   @AfterAll
@@ -253,7 +220,7 @@ class PrivacyPageBrowserTest {
     assertThat(alpha).hasAttribute("data-kind", "minimization");
     assertThat(alpha.locator("td.marketplace")).hasText("marketplace-alpha");
     assertThat(alpha.locator("td.recipient")).hasText("customs-nl");
-    assertThat(alpha.locator("td.policy")).containsText("customs-default v2");
+    assertThat(alpha.locator("td.policy")).containsText("customs-default v3");
     assertThat(alpha).containsText("3 → 3");
     assertThat(alpha.locator("li.field-group[data-action='pseudonymize']"))
         .containsText("buyer.buyerId");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -42,6 +43,56 @@ class MinimizationPolicyTest {
         .encodeToString(MessageDigest.getInstance("SHA-256").digest(content));
   }
 
+  // --- retention -------------------------------------------------------------------------------
+
+  private static final String RULE =
+      """
+      fields:
+        transactionId:
+          action: keep
+          purpose: match
+      """;
+
+  private static MinimizationPolicy withRetention(String retention) {
+    return parse(
+        "policy: test-policy\nversion: 1\nlegal-basis: a basis\n"
+            + "retention:\n"
+            + retention.indent(2)
+            + RULE);
+  }
+
+  @Test
+  void readsRetentionPeriodAndPurpose() {
+    MinimizationPolicy policy = withRetention("period: P30DT12H\npurpose: redelivery\n");
+
+    assertThat(policy.retention())
+        .contains(new MinimizationPolicy.Retention(Duration.parse("P30DT12H"), "redelivery"));
+  }
+
+  @Test
+  void aPolicyWithoutRetentionKeepsCopies() {
+    assertThat(withRules("transactionId:\n  action: keep\n  purpose: match\n").retention())
+        .isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "period: 90 days\npurpose: p\n|retention: period must be an ISO 8601 duration",
+        "period: PT0S\npurpose: p\n|retention: period must be longer than zero",
+        "period: -P1D\npurpose: p\n|retention: period must be longer than zero",
+        "period: P1D\n|retention: purpose is required",
+        "purpose: p\n|retention: period is required",
+        "period: P1D\npurpose: p\nafter: delivery\n|retention: unknown key after"
+      })
+  void refusesABadRetention(String caseText) {
+    String[] parts = caseText.split("\\|");
+
+    assertThatThrownBy(() -> withRetention(parts[0]))
+        .isInstanceOf(PolicyException.class)
+        .hasMessageContaining(parts[1]);
+  }
+
   // --- the shipped policy ----------------------------------------------------------------------
 
   @Test
@@ -49,7 +100,8 @@ class MinimizationPolicyTest {
     MinimizationPolicy policy = TestPrivacy.customsDefault();
 
     assertThat(policy.id()).isEqualTo("customs-default");
-    assertThat(policy.version()).isEqualTo(2);
+    assertThat(policy.version()).isEqualTo(3);
+    assertThat(policy.retention().orElseThrow().period()).isEqualTo(Duration.ofDays(90));
     assertThat(policy.legalBasis())
         .isEqualTo(
             "Customs risk analysis and revenue assessment of imported low-value consignments:"

@@ -24,12 +24,21 @@ final class Batches {
 
   static NewBatch batch(
       String batchId, String marketplaceId, String bodySha256, List<IndexEntry> entries) {
+    return batch(batchId, marketplaceId, bodySha256, RECEIVED, entries);
+  }
+
+  static NewBatch batch(
+      String batchId,
+      String marketplaceId,
+      String bodySha256,
+      Instant receivedAt,
+      List<IndexEntry> entries) {
     return new NewBatch(
         batchId,
         marketplaceId,
         bodySha256,
         "jti-" + batchId,
-        RECEIVED,
+        receivedAt,
         "fingerprint-v2",
         entries.size() + 1,
         entries.size(),

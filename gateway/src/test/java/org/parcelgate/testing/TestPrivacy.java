@@ -24,6 +24,31 @@ public final class TestPrivacy {
         PolicySources.builtin("customs-default"), "builtin:customs-default");
   }
 
+  /**
+   * A policy file of its own, in a temporary directory: the shipped policy named {@code
+   * customs-short-retention}, keeping copies for {@code retention}.
+   */
+  public static java.nio.file.Path shortRetentionPolicy(java.time.Duration retention) {
+    String shipped =
+        new String(
+            PolicySources.builtin("customs-default"), java.nio.charset.StandardCharsets.UTF_8);
+    if (!shipped.contains("period: P90D")) {
+      throw new IllegalStateException("the shipped policy no longer keeps copies P90D");
+    }
+    java.nio.file.Path file =
+        TestPki.temporaryDirectory("parcelgate-retention").resolve("short-retention.yaml");
+    try {
+      java.nio.file.Files.writeString(
+          file,
+          shipped
+              .replace("policy: customs-default", "policy: customs-short-retention")
+              .replace("period: P90D", "period: " + retention));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return file;
+  }
+
   /** A fixed test secret: tests compare pseudonyms, never the secret. */
   public static Pseudonymizer pseudonymizer(String recipient, int version, char fill) {
     byte[] secret = new byte[32];

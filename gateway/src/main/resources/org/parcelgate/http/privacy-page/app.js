@@ -444,7 +444,7 @@
   }
 
   function entryRow(entry) {
-    var row = el('tr', 'entry kind-' + (entry.kind === 'read' ? 'read' : 'minimization'));
+    var row = el('tr', 'entry kind-' + kindClass(entry.kind));
     row.dataset.testid = 'entry';
     row.dataset.index = String(entry.index);
     row.dataset.kind = String(entry.kind);
@@ -469,8 +469,35 @@
     row.appendChild(time);
 
     var kind = el('td');
-    kind.appendChild(el('span', 'kind-badge kind-' + (entry.kind === 'read' ? 'read' : 'minimization'), entry.kind));
+    kind.appendChild(el('span', 'kind-badge kind-' + kindClass(entry.kind), entry.kind));
     row.appendChild(kind);
+
+    if (entry.kind === 'purge') {
+      row.appendChild(el('td', 'marketplace', entry.marketplace || ''));
+      row.appendChild(el('td', 'recipient', entry.recipient));
+      row.appendChild(policyCell(entry));
+      var purged = el('td', 'purge-detail');
+      purged.colSpan = 3;
+      purged.dataset.testid = 'purge-detail';
+      purged.appendChild(el('span', 'strong', purgeSummary(entry)));
+      var why = [];
+      if (entry.retention) {
+        why.push('retention ' + entry.retention);
+      }
+      if (entry.receivedAt) {
+        why.push('received ' + formatInstant(entry.receivedAt));
+      }
+      if (entry.lastSeenBefore) {
+        why.push('last seen before ' + formatInstant(entry.lastSeenBefore));
+      }
+      if (entry.minimizationEntry !== undefined && entry.minimizationEntry !== null) {
+        why.push('stored by entry ' + entry.minimizationEntry);
+      }
+      purged.appendChild(el('div', 'sub', why.join(' · ')));
+      row.appendChild(purged);
+      row.appendChild(proofCell(entry));
+      return row;
+    }
 
     if (entry.kind === 'read') {
       var read = el('td', 'read-detail');
@@ -492,7 +519,40 @@
 
     row.appendChild(el('td', 'marketplace', entry.marketplace));
     row.appendChild(el('td', 'recipient', entry.recipient));
+    row.appendChild(policyCell(entry));
 
+    var records = el('td', 'num mono', entry.recordsIn + ' → ' + entry.recordsOut);
+    if (entry.recordsOut !== entry.recordsIn) {
+      records.classList.add('changed');
+    }
+    row.appendChild(records);
+
+    row.appendChild(fieldsCell(entry.fields));
+    row.appendChild(freeTextCell(entry.freeText));
+    row.appendChild(proofCell(entry));
+    return row;
+  }
+
+  /** The CSS class of an entry's kind: minimization, purge or read. */
+  function kindClass(kind) {
+    return kind === 'read' || kind === 'purge' ? kind : 'minimization';
+  }
+
+  /** What a purge deleted, in words: a copy's records, or sellers, and how many never delivered. */
+  function purgeSummary(entry) {
+    var text = entry.sellers !== undefined
+      ? 'purged ' + entry.sellers + ' seller record' + (entry.sellers === 1 ? '' : 's')
+      : 'purged ' + entry.records + ' record' + (entry.records === 1 ? '' : 's') + ' of the batch';
+    if (entry.undelivered) {
+      text += ', ' + entry.undelivered + ' never delivered (dead letters)';
+    } else {
+      text += ', all delivered';
+    }
+    return text;
+  }
+
+  /** The policy an entry cites, its pseudonym key version and legal basis on demand. */
+  function policyCell(entry) {
     var policy = el('td', 'policy');
     if (entry.policy) {
       var name = el('span', 'mono', entry.policy.id + ' v' + entry.policy.version);
@@ -511,18 +571,7 @@
     if (entry.legalBasis) {
       policy.appendChild(onDemand('legal basis', entry.legalBasis, 'legal-basis'));
     }
-    row.appendChild(policy);
-
-    var records = el('td', 'num mono', entry.recordsIn + ' → ' + entry.recordsOut);
-    if (entry.recordsOut !== entry.recordsIn) {
-      records.classList.add('changed');
-    }
-    row.appendChild(records);
-
-    row.appendChild(fieldsCell(entry.fields));
-    row.appendChild(freeTextCell(entry.freeText));
-    row.appendChild(proofCell(entry));
-    return row;
+    return policy;
   }
 
   /** A short label that opens to the full text: batch ids and legal bases on demand. */

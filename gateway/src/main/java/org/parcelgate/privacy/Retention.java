@@ -1,0 +1,130 @@
+package org.parcelgate.privacy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.RetentionCopy;
+import org.parcelgate.store.RetentionPurge;
+
+/**
+ * Storage limitation (GDPR Article 5(1)(e)): a pass purges each recipient's copies of batches
+ * received longer ago than its policy's retention period, once delivered, and its sellers not seen
+ * since; each purge is one transaction with its minimization-log entry ({@link LogEntries#purge}),
+ * so the log proves what was deleted, for whom, when and under which policy. A recipient whose
+ * policy has no retention keeps its copies. {@code app/RetentionTimer} runs a pass every interval
+ * on the privacy pool.
+ *
+ * <p>What counts as delivered: the follower and (with risk on) the assessor are past the records;
+ * for a recipient pushed to, the push stream delivered them or gave them up as dead letters (which
+ * the purge marks {@code purged}). A record still waiting for its push is never purged; it reaches
+ * the dead letters first, by the push's record time-to-live.
+ */
+public final class Retention {
+  /** Copies found per read, and purged one transaction each. */
+  static final int COPIES_PER_READ = 16;
+
+  /** Sellers purged per transaction. */
+  static final int SELLERS_PER_PURGE = 500;
+
+  /** Hears what each purge deleted: a copy's records, or sellers. */
+  public interface Listener {
+    void purged(String recipient, String what, int count, int undelivered);
+  }
+
+  /** What one pass purged, over every recipient. */
+  public record Pass(int copies, int records, int sellers, int undelivered) {}
+
+  private final GatewayStore store;
+  private final List<Minimizer> recipients;
+  private final Set<String> pushed;
+  private final boolean assessed;
+  private final Clock clock;
+  private final Listener listener;
+
+  /**
+   * @param pushed the recipients with a push endpoint
+   * @param assessed whether the risk assessor runs (and its state must be past a record)
+   */
+  public Retention(
+      GatewayStore store,
+      RecipientPolicies policies,
+      Set<String> pushed,
+      boolean assessed,
+      Clock clock,
+      Listener listener) {
+    this.store = store;
+    this.recipients =
+        policies.minimizers().stream().filter(m -> m.policy().retention().isPresent()).toList();
+    this.pushed = Set.copyOf(pushed);
+    this.assessed = assessed;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  /** The recipients whose policy limits retention, for the start-up log. */
+  public List<Minimizer> recipients() {
+    return recipients;
+  }
+
+  /**
+   * One pass: purges everything due now, one copy per transaction, recipient by recipient.
+   * Blocking: call it on a worker thread.
+   */
+  public Pass purgeDue() {
+    int copies = 0;
+    int records = 0;
+    int sellers = 0;
+    int undelivered = 0;
+    for (Minimizer recipient : recipients) {
+      String id = recipient.recipient();
+      MinimizationPolicy policy = recipient.policy();
+      Duration period = policy.retention().orElseThrow().period();
+      Instant cutoff = clock.instant().minus(period);
+      boolean push = pushed.contains(id);
+      while (true) {
+        List<RetentionCopy> due = store.dueCopies(id, cutoff, assessed, push, COPIES_PER_READ);
+        int purgedNow = 0;
+        for (RetentionCopy copy : due) {
+          Instant now = clock.instant();
+          Optional<RetentionPurge> purge =
+              store.purge(copy, now, (c, dead) -> LogEntries.purge(now, c, dead, policy));
+          if (purge.isPresent()) {
+            purgedNow++;
+            copies++;
+            records += purge.get().count();
+            undelivered += purge.get().undelivered();
+            listener.purged(id, "records", purge.get().count(), purge.get().undelivered());
+          }
+        }
+        if (due.size() < COPIES_PER_READ || purgedNow == 0) {
+          break;
+        }
+      }
+      while (true) {
+        Instant now = clock.instant();
+        Optional<RetentionPurge> purge =
+            store.purgeSellers(
+                id,
+                cutoff,
+                push,
+                SELLERS_PER_PURGE,
+                now,
+                (r, count, dead) -> LogEntries.purgeSellers(now, r, cutoff, count, dead, policy));
+        if (purge.isEmpty()) {
+          break;
+        }
+        sellers += purge.get().count();
+        undelivered += purge.get().undelivered();
+        listener.purged(id, "sellers", purge.get().count(), purge.get().undelivered());
+        if (purge.get().count() < SELLERS_PER_PURGE) {
+          break;
+        }
+      }
+    }
+    return new Pass(copies, records, sellers, undelivered);
+  }
+}
