@@ -63,11 +63,7 @@ public final class LogEntries {
               json.writeStringField("batchId", m.batchId());
               json.writeStringField("marketplace", m.marketplaceId());
               json.writeStringField("recipient", m.minimizer().recipient());
-              json.writeObjectFieldStart("policy");
-              json.writeStringField("id", policy.id());
-              json.writeNumberField("version", policy.version());
-              json.writeStringField("sha256", policy.sha256());
-              json.writeEndObject();
+              writePolicy(json, policy);
               json.writeNumberField("keyVersion", m.minimizer().keyVersion());
               json.writeStringField("legalBasis", policy.legalBasis());
               json.writeNumberField("recordsIn", m.recordsIn());
@@ -196,13 +192,19 @@ public final class LogEntries {
     return new LogAppend(PURGE, at, null, recipient, entry, leafHash(entry), List.of());
   }
 
-  private static void writeRetention(JsonGenerator json, MinimizationPolicy policy)
+  /** The policy an entry was written under: its id, version and content hash. */
+  private static void writePolicy(JsonGenerator json, MinimizationPolicy policy)
       throws IOException {
     json.writeObjectFieldStart("policy");
     json.writeStringField("id", policy.id());
     json.writeNumberField("version", policy.version());
     json.writeStringField("sha256", policy.sha256());
     json.writeEndObject();
+  }
+
+  private static void writeRetention(JsonGenerator json, MinimizationPolicy policy)
+      throws IOException {
+    writePolicy(json, policy);
     json.writeStringField(
         "retention",
         policy

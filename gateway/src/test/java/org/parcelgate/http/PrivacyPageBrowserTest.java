@@ -10,7 +10,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import com.microsoft.playwright.options.ClientCertificate;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -172,16 +171,7 @@ class PrivacyPageBrowserTest {
 
   /** A page in a fresh browser context that presents the partner's client certificate. */
   private Page pageAs(String partner) {
-    Identity identity = PKI.identity(partner);
-    context =
-        browser.newContext(
-            new Browser.NewContextOptions()
-                .setViewportSize(1360, 900)
-                .setClientCertificates(
-                    List.of(
-                        new ClientCertificate(origin)
-                            .setCertPath(identity.certificate())
-                            .setKeyPath(identity.privateKey()))));
+    context = Chromium.presenting(browser, origin, PKI.identity(partner));
     Page page = context.newPage();
     page.onConsoleMessage(
         message -> {

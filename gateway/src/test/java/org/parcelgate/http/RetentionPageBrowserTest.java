@@ -9,7 +9,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import com.microsoft.playwright.options.ClientCertificate;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -17,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.SamplePki;
 import org.parcelgate.schema.sample.SampleTransactions;
 import org.parcelgate.testing.Await;
@@ -103,16 +100,8 @@ class RetentionPageBrowserTest {
 
   @Test
   void showsABatchsPurgeWithWhatWhyAndPolicyAndProvesItInTheBrowser() {
-    Identity officer = PKI.identity("privacy-officer");
     try (BrowserContext context =
-        browser.newContext(
-            new Browser.NewContextOptions()
-                .setViewportSize(1360, 900)
-                .setClientCertificates(
-                    List.of(
-                        new ClientCertificate(origin)
-                            .setCertPath(officer.certificate())
-                            .setKeyPath(officer.privateKey()))))) {
+        Chromium.presenting(browser, origin, PKI.identity("privacy-officer"))) {
       Page page = context.newPage();
       Response response = page.navigate(origin + PrivacyEndpoints.PAGE_PATH + "?batch=" + batchId);
       Assertions.assertThat(response.status()).isEqualTo(200);

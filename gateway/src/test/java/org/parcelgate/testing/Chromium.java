@@ -1,12 +1,15 @@
 package org.parcelgate.testing;
 
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.ClientCertificate;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
+import org.parcelgate.pki.Identity;
 import org.parcelgate.pki.SamplePki;
 
 /**
@@ -43,6 +46,21 @@ public final class Chromium {
                     "1",
                     "NODE_EXTRA_CA_CERTS",
                     pki.trustAnchor().toString())));
+  }
+
+  /**
+   * A fresh browser context that presents {@code partner}'s client certificate to {@code origin},
+   * as a browser with the certificate installed does.
+   */
+  public static BrowserContext presenting(Browser browser, String origin, Identity partner) {
+    return browser.newContext(
+        new Browser.NewContextOptions()
+            .setViewportSize(1360, 900)
+            .setClientCertificates(
+                List.of(
+                    new ClientCertificate(origin)
+                        .setCertPath(partner.certificate())
+                        .setKeyPath(partner.privateKey()))));
   }
 
   /** Headless Chromium. */
