@@ -178,7 +178,7 @@ public class StoreBenchmark {
       digests[i] = digest(batch, i);
       trackingNumbers[i] = trackingNumber();
       sellers[i] = "seller-" + random.nextInt(SELLERS);
-      entries.add(new IndexEntry(ids[i], 1, i, digests[i], trackingNumbers[i], sellers[i], "FR"));
+      entries.add(new IndexEntry(ids[i], 1, i, digests[i], "FR"));
     }
     next =
         new NewBatch(
@@ -228,8 +228,8 @@ public class StoreBenchmark {
               i,
               i,
               "FR",
-              entry.trackingNumber(),
-              entry.sellerId(),
+              trackingNumbers[i],
+              sellers[i],
               "EUR",
               (long) random.nextInt(100_000),
               "seller-fingerprint",

@@ -130,8 +130,6 @@ public class StoreConcurrencyBenchmark {
                 1,
                 i,
                 String.format("%064x", (batch * 100_003L + i) * 31 + thread),
-                tracking,
-                seller,
                 "FR");
         entries.add(entry);
         prices.add(

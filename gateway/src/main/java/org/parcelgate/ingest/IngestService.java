@@ -239,8 +239,6 @@ public final class IngestService {
               version,
               index,
               digest,
-              record.getShipment().getTrackingNumber(),
-              record.getSeller().getSellerId(),
               record.getShipment().getDestinationCountry()));
     }
 

@@ -3,6 +3,7 @@ package org.parcelgate.privacy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,8 +25,18 @@ import org.parcelgate.store.RetentionPurge;
  * the dead letters first, by the push's record time-to-live.
  */
 public final class Retention {
-  /** Copies found per read, and purged one transaction each. */
+  /**
+   * Copies found per read, and purged in one transaction: each write waits for a commit of the
+   * store's writer, shared with the batches being stored, so one copy per write would purge far
+   * more slowly than batches arrive.
+   */
   static final int COPIES_PER_READ = 16;
+
+  /**
+   * Records purged per transaction at most (a larger copy goes alone): a write holds the store's
+   * writer, which the batches being stored wait for.
+   */
+  static final int RECORDS_PER_WRITE = 4_000;
 
   /** Sellers purged per transaction. */
   static final int SELLERS_PER_PURGE = 500;
@@ -70,8 +81,28 @@ public final class Retention {
     return recipients;
   }
 
+  /** The copies in writes of at most {@link #RECORDS_PER_WRITE} records, each at least one copy. */
+  static List<List<RetentionCopy>> writes(List<RetentionCopy> copies) {
+    List<List<RetentionCopy>> writes = new ArrayList<>();
+    List<RetentionCopy> write = new ArrayList<>();
+    int records = 0;
+    for (RetentionCopy copy : copies) {
+      if (!write.isEmpty() && records + copy.records() > RECORDS_PER_WRITE) {
+        writes.add(write);
+        write = new ArrayList<>();
+        records = 0;
+      }
+      write.add(copy);
+      records += copy.records();
+    }
+    if (!write.isEmpty()) {
+      writes.add(write);
+    }
+    return writes;
+  }
+
   /**
-   * One pass: purges everything due now, one copy per transaction, recipient by recipient.
+   * One pass: purges everything due now, several copies per transaction, recipient by recipient.
    * Blocking: call it on a worker thread.
    */
   public Pass purgeDue() {
@@ -87,20 +118,19 @@ public final class Retention {
       boolean push = pushed.contains(id);
       while (true) {
         List<RetentionCopy> due = store.dueCopies(id, cutoff, assessed, push, COPIES_PER_READ);
-        int purgedNow = 0;
-        for (RetentionCopy copy : due) {
+        List<RetentionPurge> purged = new ArrayList<>();
+        for (List<RetentionCopy> write : writes(due)) {
           Instant now = clock.instant();
-          Optional<RetentionPurge> purge =
-              store.purge(copy, now, (c, dead) -> LogEntries.purge(now, c, dead, policy));
-          if (purge.isPresent()) {
-            purgedNow++;
-            copies++;
-            records += purge.get().count();
-            undelivered += purge.get().undelivered();
-            listener.purged(id, "records", purge.get().count(), purge.get().undelivered());
-          }
+          purged.addAll(
+              store.purge(write, now, (c, dead) -> LogEntries.purge(now, c, dead, policy)));
         }
-        if (due.size() < COPIES_PER_READ || purgedNow == 0) {
+        for (RetentionPurge purge : purged) {
+          copies++;
+          records += purge.count();
+          undelivered += purge.undelivered();
+          listener.purged(id, "records", purge.count(), purge.undelivered());
+        }
+        if (due.size() < COPIES_PER_READ || purged.isEmpty()) {
           break;
         }
       }

@@ -198,15 +198,14 @@ public interface GatewayStore extends DeliveryStore, RiskStore, AutoCloseable {
       String recipient, Instant receivedBefore, boolean assessed, boolean pushed, int limit);
 
   /**
-   * Purges a due copy in one transaction: its minimized records, price rows, look-ups and findings
-   * go, its dead letters move to {@code purged}, the tracking number and seller of its transactions
-   * leave the transaction index, and {@code entry} is appended to the minimization log. The batch
-   * (its receipt and answer) and every log entry stay.
+   * Purges due copies in one transaction: of each, its minimized records, price rows, look-ups and
+   * findings go, its dead letters move to {@code purged}, and its {@code entry} is appended to the
+   * minimization log. The batch (its receipt and answer) and every log entry stay. A copy already
+   * gone, or with a dead letter being re-driven, is left as it is.
    *
-   * @return empty, changing nothing, when the copy is already gone or one of its dead letters is
-   *     being re-driven
+   * @return the purges done, in the order of the copies
    */
-  Optional<RetentionPurge> purge(RetentionCopy copy, Instant now, RetentionCopy.Entry entry);
+  List<RetentionPurge> purge(List<RetentionCopy> copies, Instant now, RetentionCopy.Entry entry);
 
   /**
    * Deletes up to {@code limit} of a recipient's seller records last seen before {@code

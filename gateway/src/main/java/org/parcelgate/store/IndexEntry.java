@@ -3,13 +3,13 @@ package org.parcelgate.store;
 import java.util.Objects;
 
 /**
- * One accepted record's narrow index row: what is looked up, not the record itself.
+ * One accepted record's narrow index row: what recognizes a resent or amended record, not the
+ * record itself. It holds no value a recipient's policy could drop (no tracking number, no seller):
+ * those are only in the recipients' minimized copies and price rows, as each policy left them.
  *
  * @param version 1 for the first version of the transaction, one more for each amendment
  * @param recordIndex the record's position in the submitted batch (0-based)
  * @param recordSha256 the digest of the whole record (for idempotency and amendment checks)
- * @param trackingNumber the shipment's tracking number, or {@code null}
- * @param sellerId the marketplace's seller id, or {@code null}
  * @param destinationCountry ISO 3166-1 alpha-2, or {@code null}
  */
 public record IndexEntry(
@@ -17,8 +17,6 @@ public record IndexEntry(
     int version,
     int recordIndex,
     String recordSha256,
-    String trackingNumber,
-    String sellerId,
     String destinationCountry) {
   public IndexEntry {
     Objects.requireNonNull(transactionId, "transactionId");

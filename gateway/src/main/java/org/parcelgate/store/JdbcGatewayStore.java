@@ -63,8 +63,8 @@ final class JdbcGatewayStore implements GatewayStore {
           + " result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String INSERT_INDEX =
       "INSERT INTO transaction_index (marketplace_id, transaction_id, version, batch_id,"
-          + " accepted_position, record_index, record_sha256, tracking_number, seller_id,"
-          + " destination_country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " accepted_position, record_index, record_sha256, destination_country)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
   /**
    * The issuer of the probe's row in {@code token_id}: never a partner id (those start with a
@@ -320,9 +320,7 @@ final class JdbcGatewayStore implements GatewayStore {
         insert.setInt(5, position++);
         insert.setInt(6, entry.recordIndex());
         insert.setString(7, entry.recordSha256());
-        Sql.setNullable(insert, 8, entry.trackingNumber());
-        Sql.setNullable(insert, 9, entry.sellerId());
-        Sql.setNullable(insert, 10, entry.destinationCountry());
+        Sql.setNullable(insert, 8, entry.destinationCountry());
         insert.addBatch();
       }
       insert.executeBatch();
@@ -354,8 +352,6 @@ final class JdbcGatewayStore implements GatewayStore {
     for (IndexEntry entry : batch.entries()) {
       Limits.check(entry.transactionId(), "transactionId");
       Limits.check(entry.recordSha256(), "recordSha256");
-      Limits.check(entry.trackingNumber(), "trackingNumber");
-      Limits.check(entry.sellerId(), "sellerId");
       Limits.check(entry.destinationCountry(), "destinationCountry");
     }
   }
@@ -556,9 +552,18 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
-  public Optional<RetentionPurge> purge(
-      RetentionCopy copy, Instant now, RetentionCopy.Entry entry) {
-    return write(Work.inOrder(connection -> RetentionTables.purge(connection, copy, now, entry)));
+  public List<RetentionPurge> purge(
+      List<RetentionCopy> copies, Instant now, RetentionCopy.Entry entry) {
+    List<RetentionCopy> all = List.copyOf(copies);
+    return write(
+        Work.inOrder(
+            connection -> {
+              List<RetentionPurge> purged = new java.util.ArrayList<>();
+              for (RetentionCopy copy : all) {
+                RetentionTables.purge(connection, copy, now, entry).ifPresent(purged::add);
+              }
+              return purged;
+            }));
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,7 +40,7 @@ final class RetentionTables {
   private static final String COPY_SIZE =
       "SELECT record_count FROM minimized_records WHERE batch_id = ? AND recipient = ?";
   private static final String COPY_ROWS =
-      "SELECT feed_seq, marketplace_id, transaction_id, version, tracking_number"
+      "SELECT feed_seq, marketplace_id, transaction_id, tracking_number"
           + " FROM price_record WHERE recipient = ? AND feed_seq >= ? AND feed_seq <= ?"
           + " AND batch_id = ?";
   private static final String REDRIVES =
@@ -53,9 +54,6 @@ final class RetentionTables {
   private static final String DELETE_TRANSACTION =
       "DELETE FROM price_transaction WHERE recipient = ? AND marketplace_id = ?"
           + " AND transaction_id = ? AND feed_seq = ?";
-  private static final String FORGET_INDEXED =
-      "UPDATE transaction_index SET tracking_number = NULL, seller_id = NULL"
-          + " WHERE marketplace_id = ? AND transaction_id = ? AND version = ?";
   private static final String DELETE_ASSESSMENTS =
       "DELETE FROM risk_assessment WHERE recipient = ? AND feed_seq >= ? AND feed_seq <= ?";
   private static final String DELETE_PRICES =
@@ -246,39 +244,7 @@ final class RetentionTables {
     }
     int undelivered =
         update(connection, PURGE_DEAD_LETTERS, recipient, PRICE, copy.firstSeq(), copy.lastSeq());
-    try (PreparedStatement rows = connection.prepareStatement(COPY_ROWS);
-        PreparedStatement tracking = connection.prepareStatement(DELETE_TRACKING);
-        PreparedStatement transaction = connection.prepareStatement(DELETE_TRANSACTION);
-        PreparedStatement indexed = connection.prepareStatement(FORGET_INDEXED)) {
-      rows.setString(1, recipient);
-      rows.setLong(2, copy.firstSeq());
-      rows.setLong(3, copy.lastSeq());
-      rows.setString(4, copy.batchId());
-      try (ResultSet row = rows.executeQuery()) {
-        while (row.next()) {
-          long seq = row.getLong(1);
-          String trackingNumber = row.getString(5);
-          if (trackingNumber != null) {
-            tracking.setString(1, recipient);
-            tracking.setString(2, trackingNumber);
-            tracking.setLong(3, seq);
-            tracking.addBatch();
-          }
-          transaction.setString(1, recipient);
-          transaction.setString(2, row.getString(2));
-          transaction.setString(3, row.getString(3));
-          transaction.setLong(4, seq);
-          transaction.addBatch();
-          indexed.setString(1, row.getString(2));
-          indexed.setString(2, row.getString(3));
-          indexed.setInt(3, row.getInt(4));
-          indexed.addBatch();
-        }
-      }
-      tracking.executeBatch();
-      transaction.executeBatch();
-      indexed.executeBatch();
-    }
+    deleteLookUps(connection, copy);
     try (PreparedStatement delete = connection.prepareStatement(DELETE_ASSESSMENTS)) {
       delete.setString(1, recipient);
       delete.setLong(2, copy.firstSeq());
@@ -314,6 +280,55 @@ final class RetentionTables {
       insert.executeUpdate();
     }
     return Optional.of(new RetentionPurge(recipient, now, logIndex, copy.records(), undelivered));
+  }
+
+  /** A price row's look-up keys, to delete them in key order. */
+  private record LookUps(long seq, String marketplaceId, String transactionId, String tracking) {}
+
+  /**
+   * Deletes the copy's look-ups by tracking number and transaction, each sorted by its key, so the
+   * deletes of neighbouring keys share their pages (as the follower's inserts do).
+   */
+  private static void deleteLookUps(Connection connection, RetentionCopy copy) throws SQLException {
+    String recipient = copy.recipient();
+    List<LookUps> rows = new ArrayList<>(copy.records());
+    try (PreparedStatement select = connection.prepareStatement(COPY_ROWS)) {
+      select.setString(1, recipient);
+      select.setLong(2, copy.firstSeq());
+      select.setLong(3, copy.lastSeq());
+      select.setString(4, copy.batchId());
+      try (ResultSet row = select.executeQuery()) {
+        while (row.next()) {
+          rows.add(
+              new LookUps(row.getLong(1), row.getString(2), row.getString(3), row.getString(4)));
+        }
+      }
+    }
+    rows.sort(
+        Comparator.comparing(LookUps::marketplaceId)
+            .thenComparing(LookUps::transactionId)
+            .thenComparingLong(LookUps::seq));
+    try (PreparedStatement transaction = connection.prepareStatement(DELETE_TRANSACTION)) {
+      for (LookUps row : rows) {
+        transaction.setString(1, recipient);
+        transaction.setString(2, row.marketplaceId());
+        transaction.setString(3, row.transactionId());
+        transaction.setLong(4, row.seq());
+        transaction.addBatch();
+      }
+      transaction.executeBatch();
+    }
+    rows.removeIf(row -> row.tracking() == null);
+    rows.sort(Comparator.comparing(LookUps::tracking).thenComparingLong(LookUps::seq));
+    try (PreparedStatement tracking = connection.prepareStatement(DELETE_TRACKING)) {
+      for (LookUps row : rows) {
+        tracking.setString(1, recipient);
+        tracking.setString(2, row.tracking());
+        tracking.setLong(3, row.seq());
+        tracking.addBatch();
+      }
+      tracking.executeBatch();
+    }
   }
 
   /** The purges of a batch's copies, by recipient. */

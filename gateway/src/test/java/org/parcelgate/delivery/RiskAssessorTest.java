@@ -251,9 +251,7 @@ class RiskAssessorTest {
     List<PriceRow> rows = new ArrayList<>();
     for (int i = 0; i < sales.size(); i++) {
       Sale sale = sales.get(i);
-      entries.add(
-          new IndexEntry(
-              sale.transactionId(), 1, i, digest(sale.transactionId()), null, sale.seller(), "NL"));
+      entries.add(new IndexEntry(sale.transactionId(), 1, i, digest(sale.transactionId()), "NL"));
       rows.add(
           new PriceRow(
               NL,

@@ -3,6 +3,7 @@ package org.parcelgate.store;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 /** Small batches for the store's tests. */
 final class Batches {
@@ -12,27 +13,28 @@ final class Batches {
   private Batches() {}
 
   static IndexEntry entry(String transactionId, int version) {
-    return new IndexEntry(
-        transactionId,
-        version,
-        0,
-        digest(transactionId + "/" + version),
-        "LX" + Math.abs(transactionId.hashCode()) + "CN",
-        "seller-1",
-        "FR");
+    return new IndexEntry(transactionId, version, 0, digest(transactionId + "/" + version), "FR");
   }
+
+  /** Every record's seller: {@code seller-1}. */
+  static final Function<IndexEntry, String> ONE_SELLER = entry -> "seller-1";
 
   static NewBatch batch(
       String batchId, String marketplaceId, String bodySha256, List<IndexEntry> entries) {
-    return batch(batchId, marketplaceId, bodySha256, RECEIVED, entries);
+    return batch(batchId, marketplaceId, bodySha256, RECEIVED, entries, ONE_SELLER);
   }
 
+  /**
+   * A batch of these records for {@link #RECIPIENT}, each sold by the seller {@code sellers} names,
+   * with the tracking number {@link #tracking} gives its transaction.
+   */
   static NewBatch batch(
       String batchId,
       String marketplaceId,
       String bodySha256,
       Instant receivedAt,
-      List<IndexEntry> entries) {
+      List<IndexEntry> entries,
+      Function<IndexEntry, String> sellers) {
     return new NewBatch(
         batchId,
         marketplaceId,
@@ -59,14 +61,15 @@ final class Batches {
                     entries.size(),
                     ("records of " + batchId).getBytes(StandardCharsets.UTF_8))),
         entries.isEmpty() ? List.of() : List.of(logEntry(batchId, marketplaceId)),
-        priceRows(entries));
+        priceRows(entries, sellers));
   }
 
   /** A price record per entry for the recipient, as the ingest makes them (opaque bytes here). */
-  static List<PriceRow> priceRows(List<IndexEntry> entries) {
+  static List<PriceRow> priceRows(List<IndexEntry> entries, Function<IndexEntry, String> sellers) {
     List<PriceRow> rows = new java.util.ArrayList<>();
     for (int position = 0; position < entries.size(); position++) {
       IndexEntry entry = entries.get(position);
+      String seller = sellers.apply(entry);
       rows.add(
           new PriceRow(
               RECIPIENT,
@@ -75,14 +78,12 @@ final class Batches {
               position,
               position,
               entry.destinationCountry(),
-              entry.trackingNumber(),
-              entry.sellerId(),
+              tracking(entry.transactionId()),
+              seller,
               "EUR",
               1000L * entry.version(),
-              entry.sellerId() == null ? null : "seller-fingerprint",
-              entry.sellerId() == null
-                  ? null
-                  : ("seller " + entry.sellerId()).getBytes(StandardCharsets.UTF_8)));
+              seller == null ? null : "seller-fingerprint",
+              seller == null ? null : ("seller " + seller).getBytes(StandardCharsets.UTF_8)));
     }
     return rows;
   }
@@ -105,6 +106,11 @@ final class Batches {
 
   static NewBatch batch(String batchId, String marketplaceId, IndexEntry... entries) {
     return batch(batchId, marketplaceId, digest("body of " + batchId), List.of(entries));
+  }
+
+  /** The tracking number of a transaction's shipment in these batches. */
+  static String tracking(String transactionId) {
+    return "LX" + Math.abs(transactionId.hashCode()) + "CN";
   }
 
   static String digest(String text) {

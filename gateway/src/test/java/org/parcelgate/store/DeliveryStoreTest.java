@@ -104,8 +104,6 @@ class DeliveryStoreTest {
                 rec.version(),
                 accepted,
                 digest(batchId + "/" + rec.transactionId() + "/" + rec.version()),
-                tracking(rec.transactionId()),
-                rec.seller(),
                 rec.destination()));
       }
       int copy = copies.merge(rec.recipient(), 1, Integer::sum) - 1;

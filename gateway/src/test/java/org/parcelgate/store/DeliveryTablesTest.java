@@ -89,8 +89,6 @@ class DeliveryTablesTest {
                 row.version(),
                 entries.size(),
                 digest(batchId + row.transactionId()),
-                row.trackingNumber(),
-                row.sellerId(),
                 row.destinationCountry()));
       }
       if (logs.stream().noneMatch(l -> l.recipient().equals(row.recipient()))) {

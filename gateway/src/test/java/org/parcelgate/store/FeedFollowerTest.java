@@ -126,13 +126,7 @@ class FeedFollowerTest {
       String tracking = "TRK-" + v.transactionId();
       entries.add(
           new IndexEntry(
-              v.transactionId(),
-              v.version(),
-              position,
-              digest(batchId + v.transactionId()),
-              tracking,
-              v.sellerId(),
-              "NL"));
+              v.transactionId(), v.version(), position, digest(batchId + v.transactionId()), "NL"));
       byte[] identity =
           v.sellerId() == null
               ? null

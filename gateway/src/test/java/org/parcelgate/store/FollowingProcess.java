@@ -75,8 +75,6 @@ public final class FollowingProcess {
               row.version(),
               row.acceptedPosition(),
               digest(id + row.transactionId()),
-              row.trackingNumber(),
-              row.sellerId(),
               "NL"));
     }
     return new NewBatch(

@@ -34,17 +34,15 @@ class RetentionSpaceTest {
     List<IndexEntry> entries = new ArrayList<>();
     for (int i = 0; i < RECORDS; i++) {
       String transactionId = batchId + "-transaction-" + i;
-      entries.add(
-          new IndexEntry(
-              transactionId,
-              1,
-              i,
-              Batches.digest(transactionId),
-              "TRACKING-" + transactionId,
-              "seller-" + (i % 50),
-              "NL"));
+      entries.add(new IndexEntry(transactionId, 1, i, Batches.digest(transactionId), "NL"));
     }
-    return Batches.batch(batchId, "alpha", Batches.digest("body " + batchId), at, entries);
+    return Batches.batch(
+        batchId,
+        "alpha",
+        Batches.digest("body " + batchId),
+        at,
+        entries,
+        e -> "seller-" + (e.recordIndex() % 50));
   }
 
   private static long pragma(Path data, String name) throws SQLException {
@@ -77,7 +75,7 @@ class RetentionSpaceTest {
         purged +=
             store
                 .purge(
-                    copy,
+                    List.of(copy),
                     now,
                     (c, undelivered) -> {
                       String text = "{\"kind\":\"purge\",\"batchId\":\"" + c.batchId() + "\"}";
@@ -91,8 +89,9 @@ class RetentionSpaceTest {
                           Batches.digest(text).getBytes(StandardCharsets.UTF_8),
                           List.of());
                     })
-                .map(RetentionPurge::count)
-                .orElse(0);
+                .stream()
+                .mapToInt(RetentionPurge::count)
+                .sum();
       }
       assertThat(purged).isEqualTo(BATCHES * RECORDS);
       assertThat(pragma(data, "freelist_count")).as("pages freed by the purge").isPositive();

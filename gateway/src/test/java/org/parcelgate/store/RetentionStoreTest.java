@@ -51,17 +51,10 @@ class RetentionStoreTest {
     List<IndexEntry> entries = new ArrayList<>();
     for (int i = 0; i < records; i++) {
       String transactionId = batchId + "-t" + i;
-      entries.add(
-          new IndexEntry(
-              transactionId,
-              1,
-              i,
-              Batches.digest(transactionId),
-              "TRK-" + transactionId,
-              seller,
-              "NL"));
+      entries.add(new IndexEntry(transactionId, 1, i, Batches.digest(transactionId), "NL"));
     }
-    return Batches.batch(batchId, "alpha", Batches.digest("body " + batchId), at, entries);
+    return Batches.batch(
+        batchId, "alpha", Batches.digest("body " + batchId), at, entries, e -> seller);
   }
 
   private void commit(NewBatch batch) {
@@ -94,7 +87,7 @@ class RetentionStoreTest {
   }
 
   private Optional<RetentionPurge> purge(RetentionCopy copy) {
-    return store.purge(copy, PURGED_AT, RetentionStoreTest::entry);
+    return store.purge(List.of(copy), PURGED_AT, RetentionStoreTest::entry).stream().findFirst();
   }
 
   private List<Long> positions() {
@@ -148,7 +141,17 @@ class RetentionStoreTest {
     assertThat(positions()).containsExactly(4L, 5L);
     assertThat(
             store.priceRecords(
-                new FeedQuery(RECIPIENT, 0, null, 10, null, null, null, null, "TRK-b1-t0", null)))
+                new FeedQuery(
+                    RECIPIENT,
+                    0,
+                    null,
+                    10,
+                    null,
+                    null,
+                    null,
+                    null,
+                    Batches.tracking("b1-t0"),
+                    null)))
         .isEmpty();
     assertThat(store.batch("alpha", "b1")).isPresent();
     assertThat(store.retentionPurges("b1"))
@@ -158,6 +161,20 @@ class RetentionStoreTest {
     assertThat(store.logEntries(LogName.MINIMIZATION, LogQuery.all(100).withBatch("b1")))
         .extracting(LogRow::index)
         .containsExactly(logBefore);
+  }
+
+  @Test
+  void purgesSeveralCopiesInOneWriteAndLeavesOneAlreadyGone() {
+    commit(batch("b1", RECEIVED, 3, "s1"));
+    commit(batch("b2", RECEIVED.plusSeconds(1), 2, "s1"));
+    List<RetentionCopy> due = due(RECEIVED.plusSeconds(60), false);
+    purge(due.get(0)).orElseThrow();
+
+    List<RetentionPurge> purged = store.purge(due, PURGED_AT, RetentionStoreTest::entry);
+
+    assertThat(purged).extracting(RetentionPurge::count).containsExactly(2);
+    assertThat(positions()).isEmpty();
+    assertThat(store.retentionPurges("b1")).hasSize(1);
   }
 
   @Test

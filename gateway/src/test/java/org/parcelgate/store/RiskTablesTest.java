@@ -374,8 +374,15 @@ class RiskTablesTest {
   void sellerRecordsCarryTheirSellersSummaryAndAnEmptyOneBeforeAny() {
     List<IndexEntry> entries = new ArrayList<>();
     entries.add(entry("t1", 1));
-    entries.add(new IndexEntry("t2", 1, 1, Batches.digest("t2/1"), "LX2CN", "seller-2", "FR"));
-    store.commit(batch("b1", "mp-1", Batches.digest("body b1"), entries));
+    entries.add(new IndexEntry("t2", 1, 1, Batches.digest("t2/1"), "FR"));
+    store.commit(
+        batch(
+            "b1",
+            "mp-1",
+            Batches.digest("body b1"),
+            Batches.RECEIVED,
+            entries,
+            e -> e.transactionId().equals("t2") ? "seller-2" : "seller-1"));
     store.catchUpFollower();
     SellerSummary summary = SellerSummary.EMPTY.withAssessment(SPLIT);
     assertThat(

@@ -22,3 +22,10 @@ CREATE TABLE IF NOT EXISTS feed_floor (
   purged_seq BIGINT NOT NULL,
   PRIMARY KEY (recipient, stream)
 );
+
+-- The transaction index held each record's raw tracking number and seller id, whatever the recipients' policies did
+-- with them, and nothing read them: it keeps what recognizes a resent or amended record (transaction id, version,
+-- record digest) and no longer a value a policy could drop. The rows stored before this migration lose them here
+-- (one pass over the table, at the upgrade).
+UPDATE transaction_index SET tracking_number = NULL, seller_id = NULL
+  WHERE tracking_number IS NOT NULL OR seller_id IS NOT NULL;
