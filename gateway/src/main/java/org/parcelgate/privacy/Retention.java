@@ -1,7 +1,6 @@
 package org.parcelgate.privacy;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +9,9 @@ import java.util.Set;
 import org.parcelgate.store.GatewayStore;
 import org.parcelgate.store.RetentionCopy;
 import org.parcelgate.store.RetentionPurge;
+import org.parcelgate.store.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Storage limitation (GDPR Article 5(1)(e)): a pass purges each recipient's copies of batches
@@ -38,6 +40,8 @@ public final class Retention {
    */
   static final int RECORDS_PER_WRITE = 4_000;
 
+  private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+
   /** Sellers purged per transaction. */
   static final int SELLERS_PER_PURGE = 500;
 
@@ -47,7 +51,17 @@ public final class Retention {
   }
 
   /** What one pass purged, over every recipient. */
-  public record Pass(int copies, int records, int sellers, int undelivered) {}
+  public record Pass(int copies, int records, int sellers, int undelivered) {
+    static final Pass NONE = new Pass(0, 0, 0, 0);
+
+    Pass plus(Pass other) {
+      return new Pass(
+          copies + other.copies,
+          records + other.records,
+          sellers + other.sellers,
+          undelivered + other.undelivered);
+    }
+  }
 
   private final GatewayStore store;
   private final List<Minimizer> recipients;
@@ -106,53 +120,69 @@ public final class Retention {
    * Blocking: call it on a worker thread.
    */
   public Pass purgeDue() {
+    Pass all = Pass.NONE;
+    for (Minimizer recipient : recipients) {
+      try {
+        all = all.plus(purgeDue(recipient));
+      } catch (StoreUnavailableException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // One recipient's failure (a write rolled back, a deadline) does not hold the others up;
+        // what it left is due again at the next pass. The class only: no value of a record.
+        LOG.warn(
+            "the retention purge of recipient {} failed ({}); the other recipients go on",
+            recipient.recipient(),
+            e.getClass().getName());
+      }
+    }
+    return all;
+  }
+
+  /** One recipient's due copies, then its due sellers. */
+  private Pass purgeDue(Minimizer recipient) {
+    String id = recipient.recipient();
+    MinimizationPolicy policy = recipient.policy();
+    Instant cutoff = clock.instant().minus(policy.retention().orElseThrow().period());
+    boolean push = pushed.contains(id);
     int copies = 0;
     int records = 0;
     int sellers = 0;
     int undelivered = 0;
-    for (Minimizer recipient : recipients) {
-      String id = recipient.recipient();
-      MinimizationPolicy policy = recipient.policy();
-      Duration period = policy.retention().orElseThrow().period();
-      Instant cutoff = clock.instant().minus(period);
-      boolean push = pushed.contains(id);
-      while (true) {
-        List<RetentionCopy> due = store.dueCopies(id, cutoff, assessed, push, COPIES_PER_READ);
-        List<RetentionPurge> purged = new ArrayList<>();
-        for (List<RetentionCopy> write : writes(due)) {
-          Instant now = clock.instant();
-          purged.addAll(
-              store.purge(write, now, (c, dead) -> LogEntries.purge(now, c, dead, policy)));
-        }
-        for (RetentionPurge purge : purged) {
-          copies++;
-          records += purge.count();
-          undelivered += purge.undelivered();
-          listener.purged(id, "records", purge.count(), purge.undelivered());
-        }
-        if (due.size() < COPIES_PER_READ || purged.isEmpty()) {
-          break;
-        }
-      }
-      while (true) {
+    while (true) {
+      List<RetentionCopy> due = store.dueCopies(id, cutoff, assessed, push, COPIES_PER_READ);
+      List<RetentionPurge> purged = new ArrayList<>();
+      for (List<RetentionCopy> write : writes(due)) {
         Instant now = clock.instant();
-        Optional<RetentionPurge> purge =
-            store.purgeSellers(
-                id,
-                cutoff,
-                push,
-                SELLERS_PER_PURGE,
-                now,
-                (r, count, dead) -> LogEntries.purgeSellers(now, r, cutoff, count, dead, policy));
-        if (purge.isEmpty()) {
-          break;
-        }
-        sellers += purge.get().count();
-        undelivered += purge.get().undelivered();
-        listener.purged(id, "sellers", purge.get().count(), purge.get().undelivered());
-        if (purge.get().count() < SELLERS_PER_PURGE) {
-          break;
-        }
+        purged.addAll(store.purge(write, now, (c, dead) -> LogEntries.purge(now, c, dead, policy)));
+      }
+      for (RetentionPurge purge : purged) {
+        copies++;
+        records += purge.count();
+        undelivered += purge.undelivered();
+        listener.purged(id, "records", purge.count(), purge.undelivered());
+      }
+      if (due.size() < COPIES_PER_READ || purged.isEmpty()) {
+        break;
+      }
+    }
+    while (true) {
+      Instant now = clock.instant();
+      Optional<RetentionPurge> purge =
+          store.purgeSellers(
+              id,
+              cutoff,
+              push,
+              SELLERS_PER_PURGE,
+              now,
+              (r, count, dead) -> LogEntries.purgeSellers(now, r, cutoff, count, dead, policy));
+      if (purge.isEmpty()) {
+        break;
+      }
+      sellers += purge.get().count();
+      undelivered += purge.get().undelivered();
+      listener.purged(id, "sellers", purge.get().count(), purge.get().undelivered());
+      if (purge.get().count() < SELLERS_PER_PURGE) {
+        break;
       }
     }
     return new Pass(copies, records, sellers, undelivered);

@@ -681,14 +681,19 @@ final class JdbcGatewayStore implements GatewayStore {
     if (seqs.isEmpty()) {
       return 0;
     }
+    // In order with the purge (Work.inOrder), which leaves a copy being re-driven alone: on an
+    // engine with several writers, a re-drive cannot slip between its check and its deletes.
     return write(
-        connection -> DeliveryTables.setStatus(connection, recipient, kind, seqs, from, to));
+        Work.inOrder(
+            connection -> DeliveryTables.setStatus(connection, recipient, kind, seqs, from, to)));
   }
 
   @Override
   public int moveAllDeadLetters(
       String recipient, FeedKind kind, DeadLetter.Status from, DeadLetter.Status to) {
-    return write(connection -> DeliveryTables.setAllStatus(connection, recipient, kind, from, to));
+    return write(
+        Work.inOrder(
+            connection -> DeliveryTables.setAllStatus(connection, recipient, kind, from, to)));
   }
 
   @Override

@@ -72,9 +72,14 @@ final class RetentionTables {
   private static final String PURGES =
       "SELECT recipient, purged_at_micros, log_index, record_count, undelivered_count"
           + " FROM retention_purge WHERE batch_id = ? ORDER BY recipient";
+
+  /** Sellers due, but not one whose dead letter is being re-driven: it waits, the others go. */
   private static final String DUE_SELLERS =
-      "SELECT marketplace_id, seller_id, feed_seq FROM seller_record WHERE recipient = ?"
-          + " AND feed_seq <= ? AND last_seen_micros < ? ORDER BY feed_seq LIMIT ?";
+      "SELECT marketplace_id, seller_id, feed_seq FROM seller_record s WHERE recipient = ?"
+          + " AND feed_seq <= ? AND last_seen_micros < ? AND NOT EXISTS (SELECT 1 FROM dead_letter d"
+          + " WHERE d.recipient = s.recipient AND d.stream = 'seller' AND d.feed_seq = s.feed_seq"
+          + " AND d.status = 'redrive') ORDER BY feed_seq LIMIT ?";
+
   private static final String DELETE_SELLER =
       "DELETE FROM seller_record WHERE recipient = ? AND marketplace_id = ? AND seller_id = ?"
           + " AND feed_seq = ?";
@@ -160,7 +165,7 @@ final class RetentionTables {
           String batchId = row.getString(2);
           long received = row.getLong(4);
           if (run != null && !run.batchId.equals(batchId)) {
-            run.complete(size, recipient).ifPresent(copies::add);
+            run.complete(connection, size, recipient).ifPresent(copies::add);
             run = null;
           }
           if (received >= before) {
@@ -174,7 +179,7 @@ final class RetentionTables {
           run.count++;
         }
         if (run != null && copies.size() < limit) {
-          run.complete(size, recipient).ifPresent(copies::add);
+          run.complete(connection, size, recipient).ifPresent(copies::add);
         }
       }
       if (!copies.isEmpty() || first == null) {
@@ -206,14 +211,21 @@ final class RetentionTables {
       this.logIndex = logIndex;
     }
 
-    /** The copy, if these rows are all of it. */
-    Optional<RetentionCopy> complete(PreparedStatement size, String recipient) throws SQLException {
+    /**
+     * The copy, if these rows are all of it and none of its dead letters is being re-driven (that
+     * copy waits; the ones after it are still found).
+     */
+    Optional<RetentionCopy> complete(
+        Connection connection, PreparedStatement size, String recipient) throws SQLException {
       size.setString(1, batchId);
       size.setString(2, recipient);
       try (ResultSet row = size.executeQuery()) {
         if (!row.next() || row.getInt(1) != count) {
           return Optional.empty();
         }
+      }
+      if (count(connection, REDRIVES, recipient, PRICE, first, last) > 0) {
+        return Optional.empty();
       }
       return Optional.of(
           new RetentionCopy(
@@ -233,8 +245,8 @@ final class RetentionTables {
     if (count(connection, REDRIVES, recipient, PRICE, copy.firstSeq(), copy.lastSeq()) > 0) {
       return Optional.empty();
     }
-    // The copy goes first: of two instances purging it at once, the second waits for the first's
-    // row lock, then deletes nothing and stops here.
+    // The copy goes first: of two instances purging it at once (one after the other: a write in
+    // order takes the cluster's write lock), the second deletes nothing and stops here.
     try (PreparedStatement delete = connection.prepareStatement(DELETE_COPY)) {
       delete.setString(1, copy.batchId());
       delete.setString(2, recipient);
@@ -390,7 +402,6 @@ final class RetentionTables {
         if (count(connection, REDRIVES, recipient, SELLER, seq, seq) > 0) {
           continue;
         }
-        undelivered += update(connection, PURGE_DEAD_LETTERS, recipient, SELLER, seq, seq);
         delete.setString(1, recipient);
         delete.setString(2, (String) seller[0]);
         delete.setString(3, (String) seller[1]);
@@ -398,6 +409,7 @@ final class RetentionTables {
         if (delete.executeUpdate() == 0) {
           continue;
         }
+        undelivered += update(connection, PURGE_DEAD_LETTERS, recipient, SELLER, seq, seq);
         values.setString(1, recipient);
         values.setString(2, (String) seller[0]);
         values.setString(3, (String) seller[1]);

@@ -228,13 +228,18 @@ class RetentionStoreTest {
   }
 
   @Test
-  void aCopyWithADeadLetterBeingRedrivenWaits() {
+  void aCopyBeingRedrivenWaitsAndTheCopiesAfterItGo() {
     commit(batch("b1", RECEIVED, 3, "s1"));
+    commit(batch("b2", RECEIVED.plusSeconds(1), 2, "s1"));
+    RetentionCopy first = due(RECEIVED.plusSeconds(60), false).get(0);
     store.deadLetter(
-        new DeliveryState(RECIPIENT, FeedKind.PRICE, 3, null, 0, null),
+        new DeliveryState(RECIPIENT, FeedKind.PRICE, 5, null, 0, null),
         List.of(dead(2, DeadLetter.Status.REDRIVE)));
 
-    assertThat(purge(due(RECEIVED.plusSeconds(60), true).get(0))).isEmpty();
+    assertThat(due(RECEIVED.plusSeconds(60), true))
+        .extracting(RetentionCopy::batchId)
+        .containsExactly("b2");
+    assertThat(purge(first)).as("checked again in the purge's own transaction").isEmpty();
     assertThat(store.minimizedRecords("b1", RECIPIENT)).isPresent();
   }
 
