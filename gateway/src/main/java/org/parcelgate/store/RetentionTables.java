@@ -294,6 +294,9 @@ final class RetentionTables {
     return Optional.of(new RetentionPurge(recipient, now, logIndex, copy.records(), undelivered));
   }
 
+  /** A seller record the retention made due, at its seller feed position. */
+  private record DueSeller(String marketplaceId, String sellerId, long seq) {}
+
   /** A price row's look-up keys, to delete them in key order. */
   private record LookUps(long seq, String marketplaceId, String transactionId, String tracking) {}
 
@@ -380,7 +383,7 @@ final class RetentionTables {
       RetentionCopy.SellerEntry entry)
       throws SQLException {
     long through = pushed ? delivered(connection, recipient, SELLER) : Long.MAX_VALUE;
-    List<Object[]> due = new ArrayList<>();
+    List<DueSeller> due = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(DUE_SELLERS)) {
       select.setString(1, recipient);
       select.setLong(2, through);
@@ -388,7 +391,7 @@ final class RetentionTables {
       select.setInt(4, limit);
       try (ResultSet row = select.executeQuery()) {
         while (row.next()) {
-          due.add(new Object[] {row.getString(1), row.getString(2), row.getLong(3)});
+          due.add(new DueSeller(row.getString(1), row.getString(2), row.getLong(3)));
         }
       }
     }
@@ -397,22 +400,20 @@ final class RetentionTables {
     long last = 0;
     try (PreparedStatement delete = connection.prepareStatement(DELETE_SELLER);
         PreparedStatement values = connection.prepareStatement(DELETE_SELLER_VALUES)) {
-      for (Object[] seller : due) {
-        long seq = (Long) seller[2];
-        if (count(connection, REDRIVES, recipient, SELLER, seq, seq) > 0) {
-          continue;
-        }
+      // DUE_SELLERS left out the sellers being re-driven, in this same transaction.
+      for (DueSeller seller : due) {
+        long seq = seller.seq();
         delete.setString(1, recipient);
-        delete.setString(2, (String) seller[0]);
-        delete.setString(3, (String) seller[1]);
+        delete.setString(2, seller.marketplaceId());
+        delete.setString(3, seller.sellerId());
         delete.setLong(4, seq);
         if (delete.executeUpdate() == 0) {
           continue;
         }
         undelivered += update(connection, PURGE_DEAD_LETTERS, recipient, SELLER, seq, seq);
         values.setString(1, recipient);
-        values.setString(2, (String) seller[0]);
-        values.setString(3, (String) seller[1]);
+        values.setString(2, seller.marketplaceId());
+        values.setString(3, seller.sellerId());
         values.executeUpdate();
         sellers++;
         last = Math.max(last, seq);
