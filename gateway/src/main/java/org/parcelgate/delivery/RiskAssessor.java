@@ -361,22 +361,30 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
       RiskInput input, Map<String, List<GenericRecord>> pinned, MemoryRiskState state) {
     input.copies().forEach((batchId, copy) -> pinned.put(batchId, Feeds.decode(copy).records()));
     List<RiskRecord> records = new ArrayList<>(input.rows().size());
-    Set<StateKey> keys = new HashSet<>();
+    Instant earliest = null;
     for (RiskInput.Row row : input.rows()) {
       GenericRecord minimized = pinned.get(row.batchId()).get(row.copyPosition());
       RiskRecord record =
           RiskRecord.of(
               row.marketplaceId(), row.transactionId(), row.version(), row.receivedAt(), minimized);
       records.add(record);
-      keys.addAll(engine.keys(record));
+      if (earliest == null || record.receivedAt().isBefore(earliest)) {
+        earliest = record.receivedAt();
+      }
     }
     // State expires by each record's own time, not the clock's, nor the step's: a backlog assessed
     // days later, or a replay whose steps are cut differently, finds the state an uninterrupted run
     // would have found, so it gives the same flags. The load asks at the earliest of them.
-    Instant earliest =
-        records.stream().map(RiskRecord::receivedAt).min(Instant::compareTo).orElseThrow();
     state.at(earliest);
-    Set<StateKey> missing = state.missing(keys);
+    // Only the keys the state lacks are collected: most (bands, sellers, IOSS numbers) are held.
+    Set<StateKey> missing = new LinkedHashSet<>();
+    for (RiskRecord record : records) {
+      for (StateKey key : engine.keys(record)) {
+        if (state.lacks(key)) {
+          missing.add(key);
+        }
+      }
+    }
     state.load(store.riskState(input.recipient(), missing, earliest), missing);
     TreeMap<Long, Assessment> flagged = new TreeMap<>();
     List<Finding> findings = new ArrayList<>();

@@ -172,16 +172,21 @@ public final class MemoryRiskState implements RiskState {
   public Set<StateKey> missing(Collection<StateKey> keys) {
     Set<StateKey> missing = new LinkedHashSet<>();
     for (StateKey key : keys) {
-      Slot slot = values.get(key);
-      if (slot == null
-          || (slot.absent()
-              && now != null
-              && slot.checkedAt != null
-              && now.isBefore(slot.checkedAt))) {
+      if (lacks(key)) {
         missing.add(key);
       }
     }
     return missing;
+  }
+
+  /**
+   * Whether the state holds nothing about this key at its time: neither a value nor its absence (a
+   * key known to be absent only at a later time counts as missing).
+   */
+  public boolean lacks(StateKey key) {
+    Slot slot = values.get(key);
+    return slot == null
+        || (slot.absent() && now != null && slot.checkedAt != null && now.isBefore(slot.checkedAt));
   }
 
   /**

@@ -3,7 +3,6 @@ package org.parcelgate.risk;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -55,6 +54,17 @@ public final class SplitConsignmentDetector implements Detector {
         && record.currency() != null;
   }
 
+  /** The kind of the split groups' state values. */
+  public static final String STATE_KIND = SplitGroup.KIND;
+
+  /**
+   * The stored key of a group whose state key before migration V13 was {@code fields} (its four
+   * fields joined by newlines), for that migration.
+   */
+  public static String storedKey(String fields) {
+    return SplitGroup.storedKey(fields);
+  }
+
   private static StateKey key(RiskRecord record) {
     return SplitGroup.key(
         record.marketplaceId(),
@@ -76,8 +86,12 @@ public final class SplitConsignmentDetector implements Detector {
     }
     long value = converted.get();
     StateKey key = key(record);
-    byte[] stored = state.get(key);
-    SplitGroup group = SplitGroup.decode(stored);
+    // Read as an object: a state that keeps it decoded hands the same group to the next record of
+    // the group; changed, it is written back below.
+    SplitGroup group = state.read(key, SplitGroup::decode);
+    if (group == null) {
+      group = SplitGroup.empty();
+    }
     SplitGroup.Entry earlier = group.entry(record.transactionId());
     if (earlier != null && earlier.version() > record.version()) {
       return;
@@ -85,16 +99,7 @@ public final class SplitConsignmentDetector implements Detector {
     group.remove(record.transactionId());
     if (value <= thresholdEurCents) {
       Instant time = record.orderTime();
-      Duration window = settings.window();
-      List<SplitGroup.Entry> others =
-          group.entries().stream()
-              .filter(e -> e.valueEurCents() <= thresholdEurCents)
-              .filter(e -> !e.orderTime().isBefore(time.minus(window)))
-              .filter(e -> !e.orderTime().isAfter(time.plus(window)))
-              .sorted(
-                  Comparator.comparing(SplitGroup.Entry::orderTime)
-                      .thenComparing(SplitGroup.Entry::transactionId))
-              .toList();
+      List<SplitGroup.Entry> others = group.near(time, settings.window(), thresholdEurCents);
       long total = value;
       for (SplitGroup.Entry e : others) {
         total = Math.addExact(total, e.valueEurCents());
@@ -108,7 +113,8 @@ public final class SplitConsignmentDetector implements Detector {
       return;
     }
     group.prune(settings.window());
-    state.put(key, group.encode(), record.receivedAt().plus(settings.window()).plus(MARGIN));
+    state.write(
+        key, group, SplitGroup::encode, record.receivedAt().plus(settings.window()).plus(MARGIN));
   }
 
   /**

@@ -6,9 +6,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 
@@ -35,8 +40,36 @@ final class SplitGroup {
     this.entries = entries;
   }
 
+  /** Bytes of the SHA-256 a group's stored key keeps: 128 bits, so two groups never share one. */
+  private static final int KEY_BYTES = 16;
+
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
+          });
+
+  /**
+   * The group's state key: the first 128 bits of the SHA-256 of its four fields joined by newlines,
+   * in base64url (22 characters). Almost every record makes a group of its own, so the table and
+   * index holding groups are mostly new keys: a short key of fixed length puts twice as many on an
+   * index page as the fields did (some 77 characters), and keeps the pseudonym and the seller out
+   * of the key.
+   */
   static StateKey key(String marketplaceId, String buyer, String seller, String destination) {
-    return new StateKey(KIND, marketplaceId + "\n" + buyer + "\n" + seller + "\n" + destination);
+    return new StateKey(
+        KIND, storedKey(marketplaceId + "\n" + buyer + "\n" + seller + "\n" + destination));
+  }
+
+  /** The stored key of a group whose fields, joined by newlines, are {@code fields}. */
+  static String storedKey(String fields) {
+    MessageDigest sha = SHA_256.get();
+    byte[] digest = sha.digest(fields.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, KEY_BYTES));
   }
 
   List<Entry> entries() {
@@ -45,11 +78,37 @@ final class SplitGroup {
 
   /** The entry of a transaction id, or null. */
   Entry entry(String transactionId) {
-    return entries.stream()
-        .filter(e -> e.transactionId().equals(transactionId))
-        .findFirst()
-        .orElse(null);
+    for (Entry e : entries) {
+      if (e.transactionId().equals(transactionId)) {
+        return e;
+      }
+    }
+    return null;
   }
+
+  /**
+   * The entries within the threshold whose order times are at most {@code window} from {@code
+   * time}, by order time and then transaction id.
+   */
+  List<Entry> near(Instant time, Duration window, long thresholdEurCents) {
+    Instant from = time.minus(window);
+    Instant to = time.plus(window);
+    List<Entry> near = new ArrayList<>(entries.size());
+    for (Entry e : entries) {
+      if (e.valueEurCents() <= thresholdEurCents
+          && !e.orderTime().isBefore(from)
+          && !e.orderTime().isAfter(to)) {
+        near.add(e);
+      }
+    }
+    if (near.size() > 1) {
+      near.sort(BY_TIME_AND_ID);
+    }
+    return near;
+  }
+
+  private static final Comparator<Entry> BY_TIME_AND_ID =
+      Comparator.comparing(Entry::orderTime).thenComparing(Entry::transactionId);
 
   /** Removes the entry of a transaction id, if any. */
   void remove(String transactionId) {
@@ -69,10 +128,14 @@ final class SplitGroup {
    * own.
    */
   void prune(Duration window) {
-    Instant newest =
-        entries.stream().map(Entry::orderTime).max(Comparator.naturalOrder()).orElse(null);
-    if (newest == null) {
+    if (entries.isEmpty()) {
       return;
+    }
+    Instant newest = entries.get(0).orderTime();
+    for (Entry e : entries) {
+      if (e.orderTime().isAfter(newest)) {
+        newest = e.orderTime();
+      }
     }
     Instant oldest = newest.minus(window).minus(window);
     entries.removeIf(e -> e.orderTime().isBefore(oldest));

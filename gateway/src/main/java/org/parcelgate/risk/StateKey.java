@@ -6,28 +6,54 @@ import java.util.Objects;
  * The key of one piece of a recipient's risk state: its kind (a detector's, such as {@code band} or
  * {@code split-group}) and the key within the kind. Keys are built from the minimized record only
  * (a buyer's pseudonym, never a buyer's identifier), at most {@link #MAX_KEY_LENGTH} characters.
+ *
+ * <p>A class rather than a record so that its hash is computed once: the assessor looks each key up
+ * several times per record (the keys a record needs, the values held, the values changed), and
+ * hashing the text again at each look-up led a profile of its thread.
  */
-public record StateKey(String kind, String key) {
+public final class StateKey {
   public static final int MAX_KIND_LENGTH = 32;
   public static final int MAX_KEY_LENGTH = 512;
 
-  public StateKey {
+  private final String kind;
+  private final String key;
+  private final int hash;
+
+  public StateKey(String kind, String key) {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(key, "key");
     if (kind.isEmpty() || kind.length() > MAX_KIND_LENGTH || key.length() > MAX_KEY_LENGTH) {
       throw new IllegalArgumentException("state kind or key too long");
     }
+    this.kind = kind;
+    this.key = key;
+    this.hash = 31 * kind.hashCode() + key.hashCode();
   }
 
-  // Written out: the assessor hashes and compares keys millions of times, and a record's generated
-  // methods went through a method handle each time.
+  public String kind() {
+    return kind;
+  }
+
+  public String key() {
+    return key;
+  }
+
   @Override
   public int hashCode() {
-    return 31 * kind.hashCode() + key.hashCode();
+    return hash;
   }
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof StateKey that && kind.equals(that.kind) && key.equals(that.key);
+    return other == this
+        || other instanceof StateKey that
+            && hash == that.hash
+            && kind.equals(that.kind)
+            && key.equals(that.key);
+  }
+
+  @Override
+  public String toString() {
+    return "StateKey[kind=" + kind + ", key=" + key + "]";
   }
 }

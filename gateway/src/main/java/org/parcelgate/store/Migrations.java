@@ -61,7 +61,9 @@ final class Migrations {
           5,
           FollowerTables::addSellerColumns,
           10,
-          (connection, dialect) -> LogTables.indexBatches(connection));
+          (connection, dialect) -> LogTables.indexBatches(connection),
+          13,
+          (connection, dialect) -> RiskTables.rekeySplitGroups(connection));
 
   /** A migration as shipped. */
   record Migration(int version, String description, String sql, String checksum) {}

@@ -34,6 +34,7 @@ import org.parcelgate.risk.Finding;
 import org.parcelgate.risk.Flag;
 import org.parcelgate.risk.MemoryRiskState;
 import org.parcelgate.risk.SellerSummary;
+import org.parcelgate.risk.SplitConsignmentDetector;
 import org.parcelgate.risk.StateKey;
 import org.parcelgate.testing.MutableClock;
 
@@ -289,6 +290,54 @@ class RiskTablesTest {
       // The state was written with every step until then: nothing to judge again.
       assertThat(input.cursor()).isEqualTo(42);
       assertThat(input.stateSeq()).isEqualTo(42);
+    }
+  }
+
+  @Test
+  void splitGroupsStoredBeforeV13AreFoundUnderTheirShortKeysAfterIt() throws Exception {
+    Path old = data.resolve("v12");
+    String kind = SplitConsignmentDetector.STATE_KIND;
+    // More groups than one page of the migration's step reads, over two recipients.
+    int groups = RiskTables.IN_LIST_SIZE + 20;
+    try (Connection connection =
+        engine.connectAtVersion(old, 12, Clock.fixed(NOW, ZoneOffset.UTC))) {
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO risk_state (recipient, kind, state_key, state, expires_at_micros)"
+                  + " VALUES (?, ?, ?, ?, ?)")) {
+        for (int i = 0; i < groups; i++) {
+          insert.setString(1, i % 2 == 0 ? RECIPIENT : "customs-be");
+          insert.setString(2, kind);
+          insert.setString(3, "mkt-1\nbuyer-" + i + "\nseller-1\nDE");
+          insert.setBytes(4, new byte[] {(byte) i});
+          insert.setLong(5, 1_800_000_000_000_000L);
+          insert.addBatch();
+        }
+        insert.setString(1, RECIPIENT);
+        insert.setString(2, "band");
+        insert.setString(3, "610910\nPCE");
+        insert.setBytes(4, new byte[] {7});
+        insert.setNull(5, java.sql.Types.BIGINT);
+        insert.addBatch();
+        insert.executeBatch();
+      }
+      connection.commit();
+    }
+
+    try (GatewayStore migrated = engine.open(old, new MutableClock(NOW))) {
+      for (int i = 0; i < groups; i++) {
+        String recipient = i % 2 == 0 ? RECIPIENT : "customs-be";
+        String fields = "mkt-1\nbuyer-" + i + "\nseller-1\nDE";
+        StateKey rekeyed = new StateKey(kind, SplitConsignmentDetector.storedKey(fields));
+        Map<StateKey, MemoryRiskState.Value> found =
+            migrated.riskState(recipient, List.of(rekeyed, new StateKey(kind, fields)), NOW);
+        assertThat(found).containsOnlyKeys(rekeyed);
+        assertThat(found.get(rekeyed).value()).containsExactly((byte) i);
+        assertThat(found.get(rekeyed).expiresAt()).isNotNull();
+      }
+      StateKey band = new StateKey("band", "610910\nPCE");
+      assertThat(migrated.riskState(RECIPIENT, List.of(band), NOW).get(band).value())
+          .containsExactly(7);
     }
   }
 

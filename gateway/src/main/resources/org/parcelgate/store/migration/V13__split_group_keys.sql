@@ -1,0 +1,6 @@
+-- Split groups under short keys (docs/storage.md "The assessor"): the split-consignment detector's state values
+-- (kind split-group) were stored under their four fields joined by newlines (marketplace, buyer pseudonym, seller,
+-- destination: some 77 characters); they are now stored under the first 128 bits of the SHA-256 of that text, in
+-- base64url (22 characters), which puts twice as many keys on an index page. The migration's step in Java
+-- (store/RiskTables.rekeySplitGroups) rewrites the keys of the groups stored before it; SQL alone cannot compute the
+-- hash in every engine.
