@@ -74,8 +74,11 @@ public final class FlatDuty {
 
   /** The period in force on {@code date}, or empty when no flat duty applies then. */
   public Optional<Period> on(LocalDate date) {
-    return periods.stream()
-        .filter(p -> !p.validFrom().isAfter(date) && date.isBefore(p.validUntil()))
-        .findFirst();
+    for (Period p : periods) {
+      if (!p.validFrom().isAfter(date) && date.isBefore(p.validUntil())) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -3,7 +3,6 @@ package org.parcelgate.risk;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Currency;
 import java.util.Optional;
 
@@ -12,6 +11,8 @@ import java.util.Optional;
  * currency's decimals, the order date, and text an officer reads ({@code 12.34 EUR}).
  */
 final class MinorUnits {
+  private static final long SECONDS_PER_DAY = 86_400;
+
   private MinorUnits() {}
 
   /** The decimals of an ISO 4217 currency, or empty for a code Java does not know. */
@@ -42,6 +43,14 @@ final class MinorUnits {
 
   /** The calendar date (UTC) of an instant: the date at which rates and tables apply. */
   static LocalDate date(Instant time) {
-    return time.atOffset(ZoneOffset.UTC).toLocalDate();
+    return LocalDate.ofEpochDay(epochDay(time));
+  }
+
+  /**
+   * The epoch day (UTC) of an instant: what {@code time.atOffset(UTC).toLocalDate().toEpochDay()}
+   * gives, without the {@code ZoneRules} that {@code atOffset} makes on every call.
+   */
+  static long epochDay(Instant time) {
+    return Math.floorDiv(time.getEpochSecond(), SECONDS_PER_DAY);
   }
 }

@@ -5,7 +5,6 @@ import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -95,7 +94,8 @@ public final class RevenueDetector implements Detector {
     if (record.sellerId() != null) {
       StateKey key = SellerSummary.key(record.marketplaceId(), record.sellerId());
       SellerSummary summary = SellerSummary.in(state, key);
-      String period = YearMonth.from(record.orderTime().atOffset(ZoneOffset.UTC)).toString();
+      LocalDate date = due.orderDate();
+      String period = YearMonth.of(date.getYear(), date.getMonth()).toString();
       state.write(
           key,
           summary.withRevenue(

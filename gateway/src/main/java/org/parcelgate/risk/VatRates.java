@@ -71,9 +71,11 @@ public final class VatRates {
     if (list == null) {
       return Optional.empty();
     }
-    return list.stream()
-        .filter(rate -> !rate.validFrom().isAfter(date))
-        .findFirst()
-        .map(Rate::percent);
+    for (Rate rate : list) {
+      if (!rate.validFrom().isAfter(date)) {
+        return Optional.of(rate.percent());
+      }
+    }
+    return Optional.empty();
   }
 }
