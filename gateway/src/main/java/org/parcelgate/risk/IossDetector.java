@@ -54,16 +54,21 @@ public final class IossDetector implements Detector {
 
   @Override
   public List<StateKey> keys(RiskRecord record) {
-    Set<StateKey> keys = new LinkedHashSet<>();
     String consignment = record.consignmentIoss();
-    if (IossMemberStates.wellFormed(consignment)) {
-      keys.add(new StateKey(OWNER_KIND, consignment));
-      keys.add(new StateKey(MARKETPLACES_KIND, consignment));
+    String own = record.sellerId() != null ? record.sellerIoss() : null;
+    boolean byConsignment = IossMemberStates.wellFormed(consignment);
+    boolean byOwn = IossMemberStates.wellFormed(own) && !(byConsignment && own.equals(consignment));
+    if (byConsignment && byOwn) {
+      return List.of(
+          new StateKey(OWNER_KIND, consignment),
+          new StateKey(MARKETPLACES_KIND, consignment),
+          new StateKey(OWNER_KIND, own));
     }
-    if (record.sellerId() != null && IossMemberStates.wellFormed(record.sellerIoss())) {
-      keys.add(new StateKey(OWNER_KIND, record.sellerIoss()));
+    if (byConsignment) {
+      return List.of(
+          new StateKey(OWNER_KIND, consignment), new StateKey(MARKETPLACES_KIND, consignment));
     }
-    return List.copyOf(keys);
+    return byOwn ? List.of(new StateKey(OWNER_KIND, own)) : List.of();
   }
 
   @Override
@@ -73,7 +78,7 @@ public final class IossDetector implements Detector {
     memberState(record).ifPresent(findings::add);
     if (IossMemberStates.wellFormed(consignment)) {
       StateKey ownerKey = new StateKey(OWNER_KIND, consignment);
-      Owner owner = Owner.decode(state.get(ownerKey));
+      Owner owner = state.read(ownerKey, Owner::decode);
       if (owner != null
           && record.sellerId() != null
           && !(owner.marketplaceId().equals(record.marketplaceId())
@@ -81,13 +86,18 @@ public final class IossDetector implements Detector {
         findings.add(ofAnotherSeller(record, owner));
       }
       StateKey marketplacesKey = new StateKey(MARKETPLACES_KIND, consignment);
-      Marketplaces seen = Marketplaces.decode(state.get(marketplacesKey));
-      if (seen.ids().stream().anyMatch(id -> !id.equals(record.marketplaceId()))) {
+      Marketplaces seen = state.read(marketplacesKey, Marketplaces::decode);
+      if (seen == null) {
+        seen = Marketplaces.NONE;
+      }
+      if (seen.fromAnotherThan(record.marketplaceId())) {
         findings.add(shared(record, seen));
       }
       learnMarketplace(record, state, marketplacesKey, seen);
+      learnOwner(record, state, consignment.equals(record.sellerIoss()) ? ownerKey : null);
+    } else {
+      learnOwner(record, state, null);
     }
-    learnOwner(record, state);
   }
 
   // --- judging ---------------------------------------------------------------------------------
@@ -136,25 +146,18 @@ public final class IossDetector implements Detector {
 
   /** One finding for the first number (the consignment's, then the seller's) naming no state. */
   private Optional<Finding> memberState(RiskRecord record) {
-    List<String> fields = new ArrayList<>();
-    String number = null;
-    for (String[] candidate :
-        new String[][] {
-          {record.consignmentIoss(), "consignment"}, {record.sellerIoss(), "seller"}
-        }) {
-      String n = candidate[0];
-      if (IossMemberStates.wellFormed(n) && memberStates.country(n).isEmpty()) {
-        if (number == null) {
-          number = n;
-        }
-        if (n.equals(number)) {
-          fields.add(candidate[1]);
-        }
-      }
-    }
-    if (number == null) {
+    String consignment = record.consignmentIoss();
+    String own = record.sellerIoss();
+    boolean byConsignment = namesNoState(consignment);
+    boolean byOwn = namesNoState(own) && (!byConsignment || own.equals(consignment));
+    if (!byConsignment && !byOwn) {
       return Optional.empty();
     }
+    String number = byConsignment ? consignment : own;
+    List<String> fields =
+        byConsignment && byOwn
+            ? List.of("consignment", "seller")
+            : List.of(byConsignment ? "consignment" : "seller");
     String code = IossMemberStates.code(number);
     String where =
         fields.size() == 2
@@ -177,6 +180,11 @@ public final class IossDetector implements Detector {
                 new Figure("iossNumber", number),
                 new Figure("declaredAs", String.join(" and ", fields)),
                 new Figure("memberStateCode", code))));
+  }
+
+  /** Whether the number is well-formed but names no Member State. */
+  private boolean namesNoState(String number) {
+    return IossMemberStates.wellFormed(number) && memberStates.country(number).isEmpty();
   }
 
   private static Finding ofAnotherSeller(RiskRecord record, Owner owner) {
@@ -231,13 +239,20 @@ public final class IossDetector implements Detector {
 
   // --- learning --------------------------------------------------------------------------------
 
-  private static void learnOwner(RiskRecord record, RiskState state) {
+  /**
+   * Learns the seller's own number as its owner's.
+   *
+   * @param key the number's owner key when the caller has made it already, else null
+   */
+  private static void learnOwner(RiskRecord record, RiskState state, StateKey key) {
     String own = record.sellerIoss();
     if (record.sellerId() == null || !IossMemberStates.wellFormed(own)) {
       return;
     }
-    StateKey key = new StateKey(OWNER_KIND, own);
-    Owner owner = Owner.decode(state.get(key));
+    if (key == null) {
+      key = new StateKey(OWNER_KIND, own);
+    }
+    Owner owner = state.read(key, Owner::decode);
     long today = day(record.receivedAt());
     if (owner == null) {
       owner = new Owner(record.marketplaceId(), record.sellerId(), today);
@@ -248,7 +263,7 @@ public final class IossDetector implements Detector {
     } else {
       return; // the first declarer keeps the number; nothing to refresh yet
     }
-    state.put(key, owner.encode(), expiry(owner.lastSeenDay()));
+    state.write(key, owner, Owner::encode, expiry(owner.lastSeenDay()));
   }
 
   private static void learnMarketplace(
@@ -264,11 +279,11 @@ public final class IossDetector implements Detector {
       ids.add(record.marketplaceId());
     }
     Marketplaces updated = new Marketplaces(ids, Math.max(today, seen.lastSeenDay()));
-    state.put(key, updated.encode(), expiry(updated.lastSeenDay()));
+    state.write(key, updated, Marketplaces::encode, expiry(updated.lastSeenDay()));
   }
 
   private static long day(Instant time) {
-    return MinorUnits.date(time).toEpochDay();
+    return MinorUnits.epochDay(time);
   }
 
   private static Instant expiry(long lastSeenDay) {
@@ -314,6 +329,16 @@ public final class IossDetector implements Detector {
 
     Marketplaces {
       ids = List.copyOf(ids);
+    }
+
+    /** Whether the number arrived from a marketplace other than {@code marketplaceId}. */
+    boolean fromAnotherThan(String marketplaceId) {
+      for (String id : ids) {
+        if (!id.equals(marketplaceId)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     byte[] encode() {
