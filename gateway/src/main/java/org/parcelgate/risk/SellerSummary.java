@@ -6,12 +6,16 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What the assessments say about one seller of one marketplace, for one recipient: how many of the
@@ -52,17 +56,77 @@ public record SellerSummary(long assessed, Map<Flag, Long> flagged, List<Period>
     }
   }
 
+  /** The order of {@link #revenue}: newest month first, then by currency. */
+  private static final Comparator<Period> NEWEST_FIRST =
+      Comparator.comparing(Period::period).reversed().thenComparing(Period::currency);
+
   public static final SellerSummary EMPTY = new SellerSummary(0, Map.of(), List.of());
 
   public SellerSummary {
-    EnumMap<Flag, Long> counts = new EnumMap<>(Flag.class);
-    counts.putAll(flagged);
-    flagged = java.util.Collections.unmodifiableMap(counts);
-    revenue =
-        revenue.stream()
-            .sorted(Comparator.comparing(Period::period).reversed().thenComparing(Period::currency))
-            .limit(MAX_PERIODS)
-            .toList();
+    flagged = flagged instanceof FlagCounts counts ? counts : FlagCounts.copyOf(flagged);
+    revenue = newestFirst(revenue);
+  }
+
+  /**
+   * Flag counts in flag order, unmodifiable, and held by nothing but summaries: a summary made from
+   * another's counts (every record makes two) takes them as they are instead of copying them.
+   */
+  private static final class FlagCounts extends AbstractMap<Flag, Long> {
+    private final EnumMap<Flag, Long> counts;
+    private Set<Map.Entry<Flag, Long>> entries;
+
+    /** Takes {@code counts}, which no one else may hold. */
+    private FlagCounts(EnumMap<Flag, Long> counts) {
+      this.counts = counts;
+    }
+
+    static FlagCounts copyOf(Map<Flag, Long> flagged) {
+      EnumMap<Flag, Long> counts = new EnumMap<>(Flag.class);
+      counts.putAll(flagged);
+      return new FlagCounts(counts);
+    }
+
+    /** A modifiable copy, for a summary with changed counts. */
+    EnumMap<Flag, Long> copy() {
+      return new EnumMap<>(counts);
+    }
+
+    @Override
+    public Set<Map.Entry<Flag, Long>> entrySet() {
+      if (entries == null) {
+        entries = Collections.unmodifiableMap(counts).entrySet();
+      }
+      return entries;
+    }
+
+    @Override
+    public Long get(Object flag) {
+      return counts.get(flag);
+    }
+
+    @Override
+    public boolean containsKey(Object flag) {
+      return counts.containsKey(flag);
+    }
+
+    @Override
+    public int size() {
+      return counts.size();
+    }
+  }
+
+  /**
+   * The periods newest first, at most {@link #MAX_PERIODS}: as they are when already so (a summary
+   * made from another's periods, with one of them changed), else sorted (stable) and cut.
+   */
+  private static List<Period> newestFirst(List<Period> revenue) {
+    List<Period> periods = List.copyOf(revenue);
+    for (int i = 1; i < periods.size(); i++) {
+      if (NEWEST_FIRST.compare(periods.get(i - 1), periods.get(i)) > 0) {
+        return periods.stream().sorted(NEWEST_FIRST).limit(MAX_PERIODS).toList();
+      }
+    }
+    return periods.size() <= MAX_PERIODS ? periods : List.copyOf(periods.subList(0, MAX_PERIODS));
   }
 
   public static StateKey key(String marketplaceId, String sellerId) {
@@ -77,13 +141,17 @@ public record SellerSummary(long assessed, Map<Flag, Long> flagged, List<Period>
 
   /** This summary with one more assessed record and its flags. */
   public SellerSummary withAssessment(Assessment assessment) {
-    EnumMap<Flag, Long> counts = new EnumMap<>(Flag.class);
-    counts.putAll(flagged);
-    assessment.findings().stream()
-        .map(Finding::flag)
-        .distinct()
-        .forEach(flag -> counts.merge(flag, 1L, Long::sum));
-    return new SellerSummary(assessed + 1, counts, revenue);
+    if (assessment.findings().isEmpty()) {
+      return new SellerSummary(assessed + 1, flagged, revenue);
+    }
+    EnumMap<Flag, Long> counts = ((FlagCounts) flagged).copy();
+    Set<Flag> counted = EnumSet.noneOf(Flag.class);
+    for (Finding finding : assessment.findings()) {
+      if (counted.add(finding.flag())) {
+        counts.merge(finding.flag(), 1L, Long::sum);
+      }
+    }
+    return new SellerSummary(assessed + 1, new FlagCounts(counts), revenue);
   }
 
   /** This summary with one consignment's VAT, duty and collected tax added to its month. */
@@ -164,7 +232,7 @@ public record SellerSummary(long assessed, Map<Flag, Long> flagged, List<Period>
                 in.readLong(),
                 in.readLong()));
       }
-      return new SellerSummary(assessed, flagged, revenue);
+      return new SellerSummary(assessed, new FlagCounts(flagged), revenue);
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed seller summary", e);
     }
