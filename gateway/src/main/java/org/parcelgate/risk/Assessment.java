@@ -1,5 +1,6 @@
 package org.parcelgate.risk;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -8,17 +9,24 @@ import java.util.List;
  * findings means the record was assessed and nothing was found.
  */
 public record Assessment(List<Finding> findings) {
+  /** Strongest first; of equal scores, in flag order. */
+  private static final Comparator<Finding> STRONGEST_FIRST =
+      Comparator.comparingInt(Finding::score)
+          .reversed()
+          .thenComparingInt(finding -> finding.flag().ordinal());
+
   /** The assessment of a record in which nothing was found. */
   public static final Assessment NONE = new Assessment(List.of());
 
   public Assessment {
-    findings =
-        findings.stream()
-            .sorted(
-                Comparator.comparingInt(Finding::score)
-                    .reversed()
-                    .thenComparing(finding -> finding.flag().ordinal()))
-            .toList();
+    if (findings.size() > 1) {
+      List<Finding> sorted = new ArrayList<>(findings);
+      sorted.sort(STRONGEST_FIRST);
+      findings = List.copyOf(sorted);
+    } else {
+      // Most records have no finding: nothing to sort.
+      findings = List.copyOf(findings);
+    }
   }
 
   public boolean flagged() {
@@ -31,6 +39,11 @@ public record Assessment(List<Finding> findings) {
   }
 
   public boolean has(Flag flag) {
-    return findings.stream().anyMatch(finding -> finding.flag() == flag);
+    for (Finding finding : findings) {
+      if (finding.flag() == flag) {
+        return true;
+      }
+    }
+    return false;
   }
 }
