@@ -3,6 +3,7 @@ package org.parcelgate.risk;
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +27,17 @@ public final class ReferenceBands {
 
   private final Map<String, Band> bands;
 
+  /**
+   * The same bands by subheading, then unit: the undervaluation detector looks a band up for every
+   * line it cannot judge by a learned band, without joining the two into a key each time.
+   */
+  private final Map<String, Map<String, Band>> byCode = new HashMap<>();
+
   private ReferenceBands(Map<String, Band> bands) {
     this.bands = bands;
+    for (Band band : bands.values()) {
+      byCode.computeIfAbsent(band.hs6(), code -> new HashMap<>()).put(band.unit(), band);
+    }
   }
 
   /** The bands of {@code reference}'s {@value #FILE}. */
@@ -65,7 +75,13 @@ public final class ReferenceBands {
 
   /** The band of a subheading and unit, if the table has one. */
   public Optional<Band> find(String hs6, String unit) {
-    return Optional.ofNullable(bands.get(hs6 + "\n" + unit));
+    return Optional.ofNullable(band(hs6, unit));
+  }
+
+  /** The band of a subheading and unit, or null. */
+  Band band(String hs6, String unit) {
+    Map<String, Band> units = byCode.get(hs6);
+    return units == null ? null : units.get(unit);
   }
 
   /** Every band, in the table's order. */

@@ -3,11 +3,9 @@ package org.parcelgate.risk;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@link Flag#UNDERVALUED}: a line whose unit value (its unit price in euro at the order date) lies
@@ -38,21 +36,36 @@ public final class UndervaluationDetector implements Detector {
 
   @Override
   public List<StateKey> keys(RiskRecord record) {
-    Set<StateKey> keys = new LinkedHashSet<>();
+    List<StateKey> keys = new ArrayList<>();
     for (RiskRecord.Line line : record.lines()) {
-      if (line.hs6() != null && line.unit() != null) {
-        keys.add(UnitValueBand.key(line.hs6(), line.unit(), null));
+      String hs6 = line.hs6();
+      if (hs6 != null && line.unit() != null) {
+        keys.add(UnitValueBand.key(hs6, line.unit(), null));
         if (line.originCountry() != null) {
-          keys.add(UnitValueBand.key(line.hs6(), line.unit(), line.originCountry()));
+          keys.add(UnitValueBand.key(hs6, line.unit(), line.originCountry()));
         }
       }
     }
-    return List.copyOf(keys);
+    return RiskEngine.distinct(keys);
   }
 
-  /** A line judged below its band. */
+  /**
+   * A line that can be judged: its unit value and the keys of its bands, each made once per record
+   * (a key's text is hashed and compared at every look-up).
+   *
+   * @param originKey the key of the band of its origin, or null for a line without one
+   */
+  private record Judgeable(
+      RiskRecord.Line line,
+      String hs6,
+      long unitValueEurCents,
+      StateKey allKey,
+      StateKey originKey) {}
+
+  /** A line judged at least {@code flag-below-deviations} below its band. */
   private record Judged(
       RiskRecord.Line line,
+      String hs6,
       long unitValueEurCents,
       long bandMedianEurCents,
       double deviations,
@@ -66,107 +79,133 @@ public final class UndervaluationDetector implements Detector {
       return;
     }
     LocalDate date = EurText.valuationDate(record);
+    // In the order first used, as they are written back.
     Map<StateKey, UnitValueBand> bands = new LinkedHashMap<>();
     List<Judged> below = new ArrayList<>();
-    List<RiskRecord.Line> learn = new ArrayList<>();
-    List<Long> learnValues = new ArrayList<>();
+    List<Judgeable> learn = new ArrayList<>();
     for (RiskRecord.Line line : record.lines()) {
-      if (line.hs6() == null
-          || line.unit() == null
-          || line.unitPriceMinor() == null
-          || line.unitPriceMinor() < 0) {
+      String hs6 = line.hs6();
+      Long price = line.unitPriceMinor();
+      if (hs6 == null || line.unit() == null || price == null || price < 0) {
         continue;
       }
-      Optional<Long> cents = rates.toEurCents(line.unitPriceMinor(), record.currency(), date);
+      Optional<Long> cents = rates.toEurCents(price, record.currency(), date);
       if (cents.isEmpty()) {
         continue;
       }
-      judge(line, cents.get(), state, bands).ifPresent(below::add);
-      learn.add(line);
-      learnValues.add(cents.get());
+      String origin = line.originCountry();
+      Judgeable judgeable =
+          new Judgeable(
+              line,
+              hs6,
+              cents.get(),
+              UnitValueBand.key(hs6, line.unit(), null),
+              origin == null ? null : UnitValueBand.key(hs6, line.unit(), origin));
+      Judged judged = judge(judgeable, state, bands);
+      if (judged != null) {
+        below.add(judged);
+      }
+      learn.add(judgeable);
     }
     if (record.version() <= 1 && !learn.isEmpty()) {
-      for (int i = 0; i < learn.size(); i++) {
-        RiskRecord.Line line = learn.get(i);
-        band(line.hs6(), line.unit(), null, state, bands).add(learnValues.get(i));
-        if (line.originCountry() != null) {
-          band(line.hs6(), line.unit(), line.originCountry(), state, bands).add(learnValues.get(i));
+      for (Judgeable line : learn) {
+        band(line.allKey(), line, null, state, bands).add(line.unitValueEurCents());
+        if (line.originKey() != null) {
+          band(line.originKey(), line, line.line().originCountry(), state, bands)
+              .add(line.unitValueEurCents());
         }
       }
-      for (UnitValueBand band : bands.values()) {
-        state.write(band.key(), band, UnitValueBand::encode, null);
+      bands.forEach((key, band) -> state.write(key, band, UnitValueBand::encode, null));
+    }
+    if (below.isEmpty()) {
+      return;
+    }
+    // The first of the lines furthest below, and the others in line order.
+    Judged worst = below.get(0);
+    for (Judged judged : below) {
+      if (judged.deviations() > worst.deviations()) {
+        worst = judged;
       }
     }
-    below.stream()
-        .filter(j -> j.deviations() >= settings.flagBelowDeviations())
-        .reduce((a, b) -> b.deviations() > a.deviations() ? b : a)
-        .ifPresent(
-            worst ->
-                findings.add(
-                    finding(
-                        record,
-                        worst,
-                        below.stream()
-                            .filter(j -> j != worst)
-                            .filter(j -> j.deviations() >= settings.flagBelowDeviations())
-                            .map(j -> j.line().lineNumber())
-                            .toList())));
+    List<Integer> otherLines = new ArrayList<>(below.size() - 1);
+    for (Judged judged : below) {
+      if (judged != worst) {
+        otherLines.add(judged.line().lineNumber());
+      }
+    }
+    findings.add(finding(record, worst, otherLines));
   }
 
-  private Optional<Judged> judge(
-      RiskRecord.Line line, long cents, RiskState state, Map<StateKey, UnitValueBand> bands) {
+  /** The line judged against its band when it lies far enough below to be flagged, else null. */
+  private Judged judge(Judgeable judgeable, RiskState state, Map<StateKey, UnitValueBand> bands) {
+    RiskRecord.Line line = judgeable.line();
+    long cents = judgeable.unitValueEurCents();
     double logValue = StrictMath.log(Math.max(1, cents));
-    if (line.originCountry() != null) {
-      UnitValueBand byOrigin = band(line.hs6(), line.unit(), line.originCountry(), state, bands);
+    if (judgeable.originKey() != null) {
+      UnitValueBand byOrigin =
+          band(judgeable.originKey(), judgeable, line.originCountry(), state, bands);
       if (byOrigin.records() >= settings.minBandRecords()) {
-        return learned(line, cents, logValue, byOrigin, true);
+        return learned(judgeable, logValue, byOrigin, true);
       }
     }
-    UnitValueBand all = band(line.hs6(), line.unit(), null, state, bands);
+    UnitValueBand all = band(judgeable.allKey(), judgeable, null, state, bands);
     if (all.records() >= settings.minBandRecords()) {
-      return learned(line, cents, logValue, all, false);
+      return learned(judgeable, logValue, all, false);
     }
-    return reference
-        .find(line.hs6(), line.unit())
-        .map(
-            band ->
-                new Judged(
-                    line,
-                    cents,
-                    band.medianEurCents(),
-                    (StrictMath.log(band.medianEurCents()) - logValue) / band.logDeviation(),
-                    0,
-                    false,
-                    false));
+    ReferenceBands.Band band = reference.band(judgeable.hs6(), line.unit());
+    if (band == null) {
+      return null;
+    }
+    double deviations = (StrictMath.log(band.medianEurCents()) - logValue) / band.logDeviation();
+    return flagged(deviations)
+        ? new Judged(
+            line, judgeable.hs6(), cents, band.medianEurCents(), deviations, 0, false, false)
+        : null;
   }
 
-  private Optional<Judged> learned(
-      RiskRecord.Line line, long cents, double logValue, UnitValueBand band, boolean byOrigin) {
+  private Judged learned(
+      Judgeable judgeable, double logValue, UnitValueBand band, boolean byOrigin) {
     double median = band.logMedian();
     if (median - logValue < settings.flagBelowDeviations() * UnitValueBand.MIN_DEVIATION) {
       // Not that far below even at the least deviation a band has: not flagged, whatever the
       // band's deviation (a pass over its histogram after every value it learned).
-      return Optional.empty();
+      return null;
     }
-    return Optional.of(
-        new Judged(
-            line,
-            cents,
-            UnitValueBand.toEurCents(median),
-            (median - logValue) / band.deviation(),
-            band.records(),
-            true,
-            byOrigin));
+    double deviations = (median - logValue) / band.deviation();
+    if (!flagged(deviations)) {
+      return null;
+    }
+    return new Judged(
+        judgeable.line(),
+        judgeable.hs6(),
+        judgeable.unitValueEurCents(),
+        UnitValueBand.toEurCents(median),
+        deviations,
+        band.records(),
+        true,
+        byOrigin);
   }
 
+  private boolean flagged(double deviations) {
+    return deviations >= settings.flagBelowDeviations();
+  }
+
+  /** The band under {@code key} (of the line's subheading and unit, and {@code origin}). */
   private static UnitValueBand band(
-      String hs6, String unit, String origin, RiskState state, Map<StateKey, UnitValueBand> bands) {
-    return bands.computeIfAbsent(
-        UnitValueBand.key(hs6, unit, origin),
-        key -> {
-          UnitValueBand stored = state.read(key, UnitValueBand::decode);
-          return stored == null ? UnitValueBand.empty(hs6, unit, origin) : stored;
-        });
+      StateKey key,
+      Judgeable line,
+      String origin,
+      RiskState state,
+      Map<StateKey, UnitValueBand> bands) {
+    UnitValueBand band = bands.get(key);
+    if (band == null) {
+      band = state.read(key, UnitValueBand::decode);
+      if (band == null) {
+        band = UnitValueBand.empty(line.hs6(), line.line().unit(), origin);
+      }
+      bands.put(key, band);
+    }
+    return band;
   }
 
   /**
@@ -187,7 +226,7 @@ public final class UndervaluationDetector implements Detector {
             .append("Line ")
             .append(line.lineNumber())
             .append(" (HS ")
-            .append(line.hs6())
+            .append(worst.hs6())
             .append(", ")
             .append(EurText.unitWords(line.unit()))
             .append("): unit value ")
@@ -216,7 +255,7 @@ public final class UndervaluationDetector implements Detector {
     }
     List<Figure> figures = new ArrayList<>();
     figures.add(new Figure("line", String.valueOf(line.lineNumber())));
-    figures.add(new Figure("hs6", line.hs6()));
+    figures.add(new Figure("hs6", worst.hs6()));
     figures.add(new Figure("unit", line.unit()));
     if (origin != null) {
       figures.add(new Figure("origin", origin));

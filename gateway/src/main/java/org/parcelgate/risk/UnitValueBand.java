@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -56,22 +55,24 @@ public final class UnitValueBand {
   private double median = Double.NaN;
   private double mad = Double.NaN;
 
-  private UnitValueBand(String hs6, String unit, String origin, long[] counts) {
+  private UnitValueBand(String hs6, String unit, String origin, long[] counts, long records) {
     this.hs6 = Objects.requireNonNull(hs6, "hs6");
     this.unit = Objects.requireNonNull(unit, "unit");
     this.origin = origin;
     this.counts = counts;
-    this.records = Arrays.stream(counts).sum();
+    this.records = records;
   }
 
   /** An empty band of a subheading and unit, for all origins when {@code origin} is null. */
   public static UnitValueBand empty(String hs6, String unit, String origin) {
-    return new UnitValueBand(hs6, unit, origin, new long[BINS]);
+    return new UnitValueBand(hs6, unit, origin, new long[BINS], 0);
   }
 
   /** The state key of a band; {@code origin} null for the band of every origin. */
   public static StateKey key(String hs6, String unit, String origin) {
-    return new StateKey(KIND, hs6 + "\n" + unit + (origin == null ? "" : "\n" + origin));
+    // One concatenation per key: the detector makes two keys per line of every record.
+    return new StateKey(
+        KIND, origin == null ? hs6 + "\n" + unit : hs6 + "\n" + unit + "\n" + origin);
   }
 
   public StateKey key() {
@@ -249,7 +250,12 @@ public final class UnitValueBand {
       out.writeUTF(hs6);
       out.writeUTF(unit);
       out.writeUTF(origin == null ? "" : origin);
-      int used = (int) Arrays.stream(counts).filter(c -> c > 0).count();
+      int used = 0;
+      for (long count : counts) {
+        if (count > 0) {
+          used++;
+        }
+      }
       out.writeShort(used);
       for (int i = 0; i < BINS; i++) {
         if (counts[i] > 0) {
@@ -288,7 +294,11 @@ public final class UnitValueBand {
       if (in.available() > 0) {
         throw new IllegalArgumentException("malformed unit value band");
       }
-      return new UnitValueBand(hs6, unit, origin.isEmpty() ? null : origin, counts);
+      long records = 0;
+      for (long count : counts) {
+        records += count;
+      }
+      return new UnitValueBand(hs6, unit, origin.isEmpty() ? null : origin, counts, records);
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed unit value band", e);
     }
