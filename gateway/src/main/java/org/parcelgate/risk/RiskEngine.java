@@ -3,6 +3,7 @@ package org.parcelgate.risk;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every detector, in a fixed order, and the seller summaries: assesses one record at a time, in
@@ -36,34 +37,14 @@ public final class RiskEngine {
 
   /** Every state key {@link #assess} reads for the record. */
   public List<StateKey> keys(RiskRecord record) {
-    List<StateKey> keys = new ArrayList<>();
+    Set<StateKey> keys = new LinkedHashSet<>();
     for (Detector detector : detectors) {
       keys.addAll(detector.keys(record));
     }
     if (record.sellerId() != null) {
       keys.add(SellerSummary.key(record.marketplaceId(), record.sellerId()));
     }
-    return distinct(keys);
-  }
-
-  /** Up to this many keys are told apart by comparing each with the others, not by hashing. */
-  private static final int FEW_KEYS = 16;
-
-  /**
-   * The keys without repeats, first occurrence first. A record has a handful of keys: comparing
-   * them pairwise (most pairs differ in their kind at once) costs less than a hash set.
-   */
-  static List<StateKey> distinct(List<StateKey> keys) {
-    if (keys.size() > FEW_KEYS) {
-      return List.copyOf(new LinkedHashSet<>(keys));
-    }
-    List<StateKey> distinct = new ArrayList<>(keys.size());
-    for (StateKey key : keys) {
-      if (!distinct.contains(key)) {
-        distinct.add(key);
-      }
-    }
-    return List.copyOf(distinct);
+    return List.copyOf(keys);
   }
 
   /**

@@ -3,9 +3,11 @@ package org.parcelgate.risk;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@link Flag#UNDERVALUED}: a line whose unit value (its unit price in euro at the order date) lies
@@ -36,7 +38,7 @@ public final class UndervaluationDetector implements Detector {
 
   @Override
   public List<StateKey> keys(RiskRecord record) {
-    List<StateKey> keys = new ArrayList<>();
+    Set<StateKey> keys = new LinkedHashSet<>();
     for (RiskRecord.Line line : record.lines()) {
       String hs6 = line.hs6();
       if (hs6 != null && line.unit() != null) {
@@ -46,7 +48,7 @@ public final class UndervaluationDetector implements Detector {
         }
       }
     }
-    return RiskEngine.distinct(keys);
+    return List.copyOf(keys);
   }
 
   /**
