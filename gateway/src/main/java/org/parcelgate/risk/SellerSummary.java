@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.AbstractList;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +16,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.Set;
 
 /**
@@ -116,10 +118,36 @@ public record SellerSummary(long assessed, Map<Flag, Long> flagged, List<Period>
   }
 
   /**
+   * Periods newest first, at most {@link #MAX_PERIODS}, unmodifiable, held by nothing but
+   * summaries: what {@link #withRevenue} makes, taken as it is.
+   */
+  private static final class Periods extends AbstractList<Period> implements RandomAccess {
+    private final Period[] periods;
+
+    /** Takes {@code periods}, which no one else may hold. */
+    private Periods(Period[] periods) {
+      this.periods = periods;
+    }
+
+    @Override
+    public Period get(int index) {
+      return periods[index];
+    }
+
+    @Override
+    public int size() {
+      return periods.length;
+    }
+  }
+
+  /**
    * The periods newest first, at most {@link #MAX_PERIODS}: as they are when already so (a summary
    * made from another's periods, with one of them changed), else sorted (stable) and cut.
    */
   private static List<Period> newestFirst(List<Period> revenue) {
+    if (revenue instanceof Periods) {
+      return revenue;
+    }
     List<Period> periods = List.copyOf(revenue);
     for (int i = 1; i < periods.size(); i++) {
       if (NEWEST_FIRST.compare(periods.get(i - 1), periods.get(i)) > 0) {
@@ -157,31 +185,49 @@ public record SellerSummary(long assessed, Map<Flag, Long> flagged, List<Period>
   /** This summary with one consignment's VAT, duty and collected tax added to its month. */
   public SellerSummary withRevenue(
       String period, String currency, long vatDueMinor, long dutyDueMinor, long collectedMinor) {
-    List<Period> periods = new ArrayList<>(revenue.size() + 1);
-    boolean added = false;
-    for (Period p : revenue) {
+    int size = revenue.size();
+    Period[] changed = null;
+    for (int i = 0; i < size; i++) {
+      Period p = revenue.get(i);
       if (p.period().equals(period) && p.currency().equals(currency)) {
-        periods.add(
+        if (changed == null) {
+          changed = revenue.toArray(new Period[size]);
+        }
+        changed[i] =
             new Period(
                 period,
                 currency,
                 p.parcels() + 1,
                 Math.addExact(p.vatDueMinor(), vatDueMinor),
                 Math.addExact(p.dutyDueMinor(), dutyDueMinor),
-                Math.addExact(p.collectedMinor(), collectedMinor)));
-        added = true;
-      } else {
-        periods.add(p);
+                Math.addExact(p.collectedMinor(), collectedMinor));
       }
     }
-    if (!added) {
-      periods.add(new Period(period, currency, 1, vatDueMinor, dutyDueMinor, collectedMinor));
+    if (changed != null) {
+      // The same month and currency in the same place: still newest first.
+      return new SellerSummary(assessed, flagged, new Periods(changed));
     }
-    return new SellerSummary(assessed, flagged, periods);
+    // A new month or currency: where a stable sort puts it, after the periods that sort before or
+    // with it, and the oldest beyond the limit dropped.
+    Period added = new Period(period, currency, 1, vatDueMinor, dutyDueMinor, collectedMinor);
+    int at = 0;
+    while (at < size && NEWEST_FIRST.compare(revenue.get(at), added) <= 0) {
+      at++;
+    }
+    if (at >= MAX_PERIODS) {
+      return new SellerSummary(assessed, flagged, revenue);
+    }
+    Period[] periods = new Period[Math.min(MAX_PERIODS, size + 1)];
+    for (int i = 0, from = 0; i < periods.length; i++) {
+      periods[i] = i == at ? added : revenue.get(from++);
+    }
+    return new SellerSummary(assessed, flagged, new Periods(periods));
   }
 
   public byte[] encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    // Room for the usual summary (ASCII names, periods and currencies), so the buffer is not grown.
+    ByteArrayOutputStream bytes =
+        new ByteArrayOutputStream(13 + 40 * flagged.size() + 48 * revenue.size());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(1);
       out.writeLong(assessed);
