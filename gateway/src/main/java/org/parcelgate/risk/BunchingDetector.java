@@ -1,11 +1,5 @@
 package org.parcelgate.risk;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,6 +23,9 @@ public final class BunchingDetector implements Detector {
   public static final long HALVE_AT = 1000;
 
   private static final int VERSION = 1;
+
+  /** The version byte and two counts. */
+  private static final int ENCODED_LENGTH = 17;
 
   private final RiskSettings.Split settings;
   private final long thresholdEurCents;
@@ -127,29 +124,46 @@ public final class BunchingDetector implements Detector {
                 EurText.amount(marginFloor()) + "-" + EurText.amount(thresholdEurCents))));
   }
 
+  /**
+   * The version byte and both counts (8 bytes each, high byte first, as {@code DataOutput} writes
+   * them), written straight into the array.
+   */
   static byte[] encode(long consignments, long bunched) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(17);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      out.writeLong(consignments);
-      out.writeLong(bunched);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    byte[] bytes = new byte[ENCODED_LENGTH];
+    bytes[0] = VERSION;
+    putLong(bytes, 1, consignments);
+    putLong(bytes, 9, bunched);
+    return bytes;
   }
 
   static long[] decode(byte[] encoded) {
     if (encoded == null) {
       return new long[2];
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
-      if (in.readByte() != VERSION) {
-        throw new IllegalArgumentException("unknown bunching state version");
-      }
-      return new long[] {in.readLong(), in.readLong()};
-    } catch (IOException e) {
-      throw new IllegalArgumentException("malformed bunching state", e);
+    if (encoded.length == 0) {
+      throw new IllegalArgumentException("malformed bunching state");
     }
+    if (encoded[0] != VERSION) {
+      throw new IllegalArgumentException("unknown bunching state version");
+    }
+    // Bytes after the counts are ignored, as reading them from a stream did.
+    if (encoded.length < ENCODED_LENGTH) {
+      throw new IllegalArgumentException("malformed bunching state");
+    }
+    return new long[] {getLong(encoded, 1), getLong(encoded, 9)};
+  }
+
+  private static void putLong(byte[] bytes, int at, long value) {
+    for (int i = 0; i < 8; i++) {
+      bytes[at + i] = (byte) (value >>> (56 - 8 * i));
+    }
+  }
+
+  private static long getLong(byte[] bytes, int at) {
+    long value = 0;
+    for (int i = 0; i < 8; i++) {
+      value = (value << 8) | (bytes[at + i] & 0xFF);
+    }
+    return value;
   }
 }

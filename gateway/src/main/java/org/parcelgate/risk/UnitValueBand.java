@@ -1,10 +1,10 @@
 package org.parcelgate.risk;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UTFDataFormatException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
@@ -243,30 +243,96 @@ public final class UnitValueBand {
   /** The unit value below which {@code percent} of a band's records fall, in euro cents. */
   public record Quantile(int percent, long eurCents) {}
 
+  /**
+   * The band as {@link DataOutputStream} would write it (version byte, the key parts with {@code
+   * writeUTF}, the number of non-empty bins as a short, then each bin as a short and its count as a
+   * var-long), written straight into an array of the exact size: a step writes back every band its
+   * records changed, and the stream made a synchronized call per byte.
+   */
   public byte[] encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      out.writeUTF(hs6);
-      out.writeUTF(unit);
-      out.writeUTF(origin == null ? "" : origin);
-      int used = 0;
-      for (long count : counts) {
-        if (count > 0) {
-          used++;
-        }
+    String originText = origin == null ? "" : origin;
+    int used = 0;
+    int size = 1 + utfSize(hs6) + utfSize(unit) + utfSize(originText) + 2;
+    for (long count : counts) {
+      if (count > 0) {
+        used++;
+        size += 2 + varLongSize(count);
       }
-      out.writeShort(used);
-      for (int i = 0; i < BINS; i++) {
-        if (counts[i] > 0) {
-          out.writeShort(i);
-          writeVarLong(out, counts[i]);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
+    byte[] bytes = new byte[size];
+    bytes[0] = VERSION;
+    int at = putUtf(bytes, 1, hs6);
+    at = putUtf(bytes, at, unit);
+    at = putUtf(bytes, at, originText);
+    at = putShort(bytes, at, used);
+    for (int i = 0; i < BINS; i++) {
+      if (counts[i] > 0) {
+        at = putShort(bytes, at, i);
+        at = putVarLong(bytes, at, counts[i]);
+      }
+    }
+    return bytes;
+  }
+
+  /** The bytes {@link DataOutputStream#writeUTF} writes for {@code text}, its length included. */
+  private static int utfSize(String text) {
+    int length = text.length();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80 || c == 0) {
+        length += c >= 0x800 ? 2 : 1;
+      }
+    }
+    if (length > 65535) {
+      throw new UncheckedIOException(
+          new UTFDataFormatException("encoded string too long: " + length + " bytes"));
+    }
+    return 2 + length;
+  }
+
+  /** Writes {@code text} as {@link DataOutputStream#writeUTF} does: length, modified UTF-8. */
+  private static int putUtf(byte[] bytes, int at, String text) {
+    at = putShort(bytes, at, utfSize(text) - 2);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80 && c != 0) {
+        bytes[at++] = (byte) c;
+      } else if (c >= 0x800) {
+        bytes[at++] = (byte) (0xE0 | ((c >> 12) & 0x0F));
+        bytes[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        bytes[at++] = (byte) (0x80 | (c & 0x3F));
+      } else {
+        bytes[at++] = (byte) (0xC0 | ((c >> 6) & 0x1F));
+        bytes[at++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    return at;
+  }
+
+  /** Writes the low 16 bits of {@code value}, high byte first, as {@code writeShort} does. */
+  private static int putShort(byte[] bytes, int at, int value) {
+    bytes[at] = (byte) (value >>> 8);
+    bytes[at + 1] = (byte) value;
+    return at + 2;
+  }
+
+  /** Bytes of {@code value} as a var-long: 7 bits a byte, least significant first. */
+  private static int varLongSize(long value) {
+    int size = 1;
+    for (long v = value; (v & ~0x7FL) != 0; v >>>= 7) {
+      size++;
+    }
+    return size;
+  }
+
+  private static int putVarLong(byte[] bytes, int at, long value) {
+    long v = value;
+    while ((v & ~0x7FL) != 0) {
+      bytes[at++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    bytes[at++] = (byte) v;
+    return at;
   }
 
   /**
@@ -302,15 +368,6 @@ public final class UnitValueBand {
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed unit value band", e);
     }
-  }
-
-  private static void writeVarLong(DataOutputStream out, long value) throws IOException {
-    long v = value;
-    while ((v & ~0x7FL) != 0) {
-      out.writeByte((int) ((v & 0x7F) | 0x80));
-      v >>>= 7;
-    }
-    out.writeByte((int) v);
   }
 
   private static long readVarLong(DataInputStream in) throws IOException {
