@@ -1,10 +1,14 @@
 package org.parcelgate.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.parcelgate.risk.ValueRecords.T0;
 import static org.parcelgate.risk.ValueRecords.consignment;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -109,5 +113,36 @@ class BunchingDetectorTest {
     sell(14_500);
     assertThat(BunchingDetector.decode(state.get(BunchingDetector.key("mkt-1", "seller-1"))))
         .containsExactly(500, 1);
+  }
+
+  @Test
+  void encodesTheCountsAsDataOutputWritesThem() throws Exception {
+    long[][] counts = {{0, 0}, {19, 5}, {999, 0}, {Long.MAX_VALUE, -1}, {Long.MIN_VALUE, 256}};
+    for (long[] c : counts) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeByte(1);
+        out.writeLong(c[0]);
+        out.writeLong(c[1]);
+      }
+      assertThat(BunchingDetector.encode(c[0], c[1])).isEqualTo(bytes.toByteArray());
+      assertThat(BunchingDetector.decode(bytes.toByteArray())).containsExactly(c[0], c[1]);
+    }
+  }
+
+  @Test
+  void rejectsAnUnknownVersionAndTooFewBytes() {
+    byte[] encoded = BunchingDetector.encode(19, 5);
+    byte[] future = encoded.clone();
+    future[0] = 2;
+    assertThatThrownBy(() -> BunchingDetector.decode(future))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("version");
+    assertThatThrownBy(() -> BunchingDetector.decode(Arrays.copyOf(encoded, 16)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("malformed");
+    assertThatThrownBy(() -> BunchingDetector.decode(new byte[0]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("malformed");
   }
 }

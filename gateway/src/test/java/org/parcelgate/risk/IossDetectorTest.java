@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,6 +36,39 @@ class IossDetectorTest {
         .map(Figure::value)
         .findFirst()
         .orElseThrow();
+  }
+
+  // --- shape -----------------------------------------------------------------------------------
+
+  @Test
+  void aWellFormedNumberIsImAndTenAsciiDigitsExactly() {
+    Pattern shape = Pattern.compile("IM[0-9]{10}");
+    List<String> numbers =
+        List.of(
+            "IM5280000012",
+            "IM0000000000",
+            "IM9999999999",
+            "",
+            "IM",
+            "IM528000001",
+            "IM52800000123",
+            "im5280000012",
+            "IN5280000012",
+            "MI5280000012",
+            " IM5280000012",
+            "IM5280000012 ",
+            "IM528000001A",
+            "IM528000001/",
+            "IM528000001:",
+            "IM\uff15280000012",
+            "IM\u0665280000012",
+            "IM52800000\ud835\udfce");
+    for (String number : numbers) {
+      assertThat(IossMemberStates.wellFormed(number))
+          .as(number)
+          .isEqualTo(shape.matcher(number).matches());
+    }
+    assertThat(IossMemberStates.wellFormed(null)).isFalse();
   }
 
   // --- above the threshold ---------------------------------------------------------------------

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class UnitValueBandTest {
@@ -99,5 +105,56 @@ class UnitValueBandTest {
     byte[] truncated = java.util.Arrays.copyOf(encoded, encoded.length - 1);
     assertThatThrownBy(() -> UnitValueBand.decode(truncated))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** The encoding as DataOutputStream writes it: what bands were always stored as. */
+  private static byte[] writtenByDataOutput(
+      String hs6, String unit, String origin, Map<Integer, Long> bins) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(1);
+      out.writeUTF(hs6);
+      out.writeUTF(unit);
+      out.writeUTF(origin == null ? "" : origin);
+      out.writeShort(bins.size());
+      for (Map.Entry<Integer, Long> bin : new TreeMap<>(bins).entrySet()) {
+        out.writeShort(bin.getKey());
+        for (long v = bin.getValue(); ; v >>>= 7) {
+          if ((v & ~0x7FL) == 0) {
+            out.writeByte((int) v);
+            break;
+          }
+          out.writeByte((int) ((v & 0x7F) | 0x80));
+        }
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void encodesExactlyAsDataOutputWritesIt() throws Exception {
+    // Key parts beyond ASCII too: NUL, two- and three-byte characters, a surrogate pair.
+    String[][] keys = {
+      {"851830", "H87", "CN"},
+      {"090210", "KGM", null},
+      {"851830", "\u00dcNIT", "\u20ac\u0000"},
+      {"8518\ud83d\ude00", "\u07ff\u0800", "\u0080"}
+    };
+    for (String[] key : keys) {
+      UnitValueBand band = UnitValueBand.empty(key[0], key[1], key[2]);
+      Map<Integer, Long> bins = new HashMap<>();
+      assertThat(band.encode()).isEqualTo(writtenByDataOutput(key[0], key[1], key[2], bins));
+      long[] values = {1, 127, 128, 16_383, 16_384, 1_850, 99_999_999, Long.MAX_VALUE / 2};
+      for (long value : values) {
+        band.add(value);
+        bins.merge(UnitValueBand.bin(StrictMath.log(Math.max(1, value))), 1L, Long::sum);
+      }
+      for (int i = 0; i < 300; i++) {
+        band.add(1_850);
+      }
+      bins.merge(UnitValueBand.bin(StrictMath.log(1_850)), 300L, Long::sum);
+      assertThat(band.encode()).isEqualTo(writtenByDataOutput(key[0], key[1], key[2], bins));
+      assertThat(UnitValueBand.decode(band.encode()).encode()).isEqualTo(band.encode());
+    }
   }
 }
