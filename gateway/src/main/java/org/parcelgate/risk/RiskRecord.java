@@ -82,17 +82,19 @@ public record RiskRecord(
       int version,
       Instant receivedAt,
       GenericRecord minimized) {
-    GenericRecord seller = record(minimized, Field.SELLER);
-    GenericRecord buyer = record(minimized, Field.BUYER);
-    GenericRecord buyerAddress = record(buyer, Field.ADDRESS);
-    GenericRecord amounts = record(minimized, Field.AMOUNTS);
-    GenericRecord payment = record(minimized, Field.PAYMENT);
-    GenericRecord shipment = record(minimized, Field.SHIPMENT);
+    Fields top = Fields.of(minimized);
+    Fields seller = Fields.record(top, Field.SELLER);
+    Fields buyer = Fields.record(top, Field.BUYER);
+    Fields buyerAddress = Fields.record(buyer, Field.ADDRESS);
+    Fields amounts = Fields.record(top, Field.AMOUNTS);
+    Fields payment = Fields.record(top, Field.PAYMENT);
+    Fields shipment = Fields.record(top, Field.SHIPMENT);
     List<Line> lines = new ArrayList<>();
-    Object items = get(minimized, Field.ITEMS);
+    Object items = Fields.get(top, Field.ITEMS);
     if (items instanceof List<?> list) {
+      Fields line = null;
       for (Object item : list) {
-        GenericRecord line = (GenericRecord) item;
+        line = Fields.of((GenericRecord) item, line);
         Long number = number(line, Field.LINE_NUMBER);
         lines.add(
             new Line(
@@ -112,8 +114,8 @@ public record RiskRecord(
         transactionId,
         version,
         receivedAt,
-        instant(minimized, Field.ORDER_TIME),
-        text(minimized, Field.IOSS_NUMBER),
+        instant(top, Field.ORDER_TIME),
+        text(top, Field.IOSS_NUMBER),
         text(seller, Field.SELLER_ID),
         text(seller, Field.IOSS_NUMBER),
         text(seller, Field.COUNTRY),
@@ -210,30 +212,47 @@ public record RiskRecord(
     }
   }
 
-  /** The field's value, or null when the record is null or its schema has no such field. */
-  private static Object get(GenericRecord record, Field field) {
-    if (record == null) {
-      return null;
+  /**
+   * A record and its schema's positions of the {@link Field}s, resolved once per record rather than
+   * for every field read (each resolution takes the memo's lock).
+   */
+  private record Fields(GenericRecord record, int[] positions) {
+    static Fields of(GenericRecord record) {
+      return record == null ? null : new Fields(record, RiskRecord.positions(record.getSchema()));
     }
-    int position = positions(record.getSchema())[field.ordinal()];
-    return position < 0 ? null : record.get(position);
+
+    /** As {@link #of(GenericRecord)}, with the positions of {@code previous} if same schema. */
+    static Fields of(GenericRecord record, Fields previous) {
+      return previous != null && record != null && record.getSchema() == previous.record.getSchema()
+          ? new Fields(record, previous.positions)
+          : of(record);
+    }
+
+    /** The field's value, or null when the record is null or its schema has no such field. */
+    static Object get(Fields fields, Field field) {
+      if (fields == null) {
+        return null;
+      }
+      int position = fields.positions[field.ordinal()];
+      return position < 0 ? null : fields.record.get(position);
+    }
+
+    static Fields record(Fields fields, Field field) {
+      return get(fields, field) instanceof GenericRecord nested ? of(nested) : null;
+    }
   }
 
-  private static GenericRecord record(GenericRecord record, Field field) {
-    return get(record, field) instanceof GenericRecord nested ? nested : null;
-  }
-
-  private static String text(GenericRecord record, Field field) {
-    Object value = get(record, field);
+  private static String text(Fields record, Field field) {
+    Object value = Fields.get(record, field);
     return value == null ? null : value.toString();
   }
 
-  private static Long number(GenericRecord record, Field field) {
-    return get(record, field) instanceof Number n ? n.longValue() : null;
+  private static Long number(Fields record, Field field) {
+    return Fields.get(record, field) instanceof Number n ? n.longValue() : null;
   }
 
-  private static Instant instant(GenericRecord record, Field field) {
-    Object value = get(record, field);
+  private static Instant instant(Fields record, Field field) {
+    Object value = Fields.get(record, field);
     if (value instanceof Instant instant) {
       return instant;
     }
