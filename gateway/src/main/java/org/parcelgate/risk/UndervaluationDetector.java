@@ -38,6 +38,18 @@ public final class UndervaluationDetector implements Detector {
 
   @Override
   public List<StateKey> keys(RiskRecord record) {
+    if (record.lines().size() == 1) {
+      // Most records: one line's two keys differ (the origin's is longer), no set needed.
+      RiskRecord.Line line = record.lines().get(0);
+      String hs6 = line.hs6();
+      if (hs6 == null || line.unit() == null) {
+        return List.of();
+      }
+      StateKey all = UnitValueBand.key(hs6, line.unit(), null);
+      return line.originCountry() == null
+          ? List.of(all)
+          : List.of(all, UnitValueBand.key(hs6, line.unit(), line.originCountry()));
+    }
     Set<StateKey> keys = new LinkedHashSet<>();
     for (RiskRecord.Line line : record.lines()) {
       String hs6 = line.hs6();
