@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.parcelgate.risk.MemoryRiskState;
 import org.parcelgate.risk.StateKey;
@@ -80,6 +81,9 @@ final class JdbcGatewayStore implements GatewayStore {
   private final Clock clock;
   private final StoreGuard guard;
   private final FeedFollower follower;
+
+  /** Where each recipient's split groups stand in the split log; built on first use. */
+  private final SplitLog splitLog = new SplitLog();
 
   /**
    * @param readers connections for reads, whose transactions do not take the write lock
@@ -508,13 +512,15 @@ final class JdbcGatewayStore implements GatewayStore {
     if (keys.isEmpty()) {
       return Map.of();
     }
-    return run(connection -> RiskTables.state(connection, recipient, keys, now));
+    return run(connection -> RiskTables.state(connection, splitLog, recipient, keys, now));
   }
 
   @Override
   public boolean commitRisk(RiskStep step) {
     Limits.check(step.recipient(), "recipient");
-    return write(connection -> RiskTables.apply(connection, step));
+    Optional<SplitLog.Appended> applied = write(connection -> RiskTables.apply(connection, step));
+    applied.ifPresent(splitLog::appended);
+    return applied.isPresent();
   }
 
   @Override
@@ -588,7 +594,10 @@ final class JdbcGatewayStore implements GatewayStore {
 
   @Override
   public int purgeExpiredRiskState(Instant now) {
-    return write(connection -> RiskTables.purge(connection, now));
+    Map<String, Long> cutoffs = new ConcurrentHashMap<>();
+    int purged = write(connection -> RiskTables.purge(connection, now, cutoffs));
+    cutoffs.forEach(splitLog::purged);
+    return purged;
   }
 
   @Override

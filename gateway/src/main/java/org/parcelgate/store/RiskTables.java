@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.parcelgate.risk.Assessment;
@@ -27,9 +28,10 @@ import org.parcelgate.risk.SplitConsignmentDetector;
 import org.parcelgate.risk.StateKey;
 
 /**
- * The SQL of the risk assessor (migrations V7, V8): per recipient, the cursor of the last price
- * position assessed and the position the stored state follows ({@code risk_position}), the findings
- * of flagged records ({@code risk_assessment}) and the detectors' state ({@code risk_state}).
+ * The SQL of the risk assessor (migrations V7, V8, V14): per recipient, the cursor of the last
+ * price position assessed and the position the stored state follows ({@code risk_position}), the
+ * findings of flagged records ({@code risk_assessment}) and the detectors' state: split groups in
+ * the {@link SplitLog split log}, every other value under its key ({@code risk_value}).
  *
  * <p>A step reads the rows after the cursor on a reader and the state they need, assesses them
  * outside the database, and {@link #apply applies} the result on the writer: the cursor moves by
@@ -63,24 +65,24 @@ final class RiskTables {
       "INSERT INTO risk_assessment (recipient, feed_seq, score, flags, findings)"
           + " VALUES (?, ?, ?, ?, ?)";
   private static final String UPSERT_STATE =
-      "INSERT INTO risk_state (recipient, kind, state_key, state, expires_at_micros)"
+      "INSERT INTO risk_value (recipient, kind, state_key, state, expires_at_micros)"
           + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (recipient, kind, state_key) DO UPDATE SET"
           + " state = excluded.state, expires_at_micros = excluded.expires_at_micros";
   private static final String PURGE_STATE =
-      "DELETE FROM risk_state WHERE expires_at_micros IS NOT NULL AND expires_at_micros <= ?"
+      "DELETE FROM risk_value WHERE expires_at_micros IS NOT NULL AND expires_at_micros <= ?"
           + " AND recipient NOT IN (SELECT recipient FROM risk_position)";
   private static final String STATE_SEQS = "SELECT recipient, state_seq FROM risk_position";
   private static final String EARLIEST_AFTER_STATE =
       "SELECT MIN(received_at_micros) FROM price_record WHERE recipient = ? AND feed_seq > ?";
   private static final String PURGE_RECIPIENT_STATE =
-      "DELETE FROM risk_state WHERE recipient = ? AND expires_at_micros IS NOT NULL"
+      "DELETE FROM risk_value WHERE recipient = ? AND expires_at_micros IS NOT NULL"
           + " AND expires_at_micros <= ?";
   private static final String ONE_STATE =
-      "SELECT state, expires_at_micros FROM risk_state WHERE recipient = ? AND kind = ?"
+      "SELECT state, expires_at_micros FROM risk_value WHERE recipient = ? AND kind = ?"
           + " AND state_key = ?";
 
   private static final String STATES_OF_KIND =
-      "SELECT state_key, state FROM risk_state WHERE recipient = ? AND kind = ? AND state_key > ?"
+      "SELECT state_key, state FROM risk_value WHERE recipient = ? AND kind = ? AND state_key > ?"
           + " AND (expires_at_micros IS NULL OR expires_at_micros > ?) ORDER BY state_key LIMIT ?";
 
   /** Keys per {@code IN (...)} list when loading state. */
@@ -175,24 +177,36 @@ final class RiskTables {
   }
 
   /**
-   * The stored values of these keys that have not expired at {@code now}, by chunks of {@link
-   * #IN_LIST_SIZE} keys per kind.
+   * The stored values of these keys that have not expired at {@code now}: split groups from the
+   * split log, the others by chunks of {@link #IN_LIST_SIZE} keys per kind.
    */
   static Map<StateKey, MemoryRiskState.Value> state(
-      Connection connection, String recipient, Collection<StateKey> keys, Instant now)
+      Connection connection,
+      SplitLog splitLog,
+      String recipient,
+      Collection<StateKey> keys,
+      Instant now)
       throws SQLException {
     Map<String, List<String>> byKind = new LinkedHashMap<>();
+    List<StateKey> groups = new ArrayList<>();
     for (StateKey key : new LinkedHashSet<>(keys)) {
-      byKind.computeIfAbsent(key.kind(), k -> new ArrayList<>()).add(key.key());
+      if (SplitLog.holds(key)) {
+        groups.add(key);
+      } else {
+        byKind.computeIfAbsent(key.kind(), k -> new ArrayList<>()).add(key.key());
+      }
     }
     long at = micros(now);
     Map<StateKey, MemoryRiskState.Value> found = new HashMap<>();
+    if (!groups.isEmpty()) {
+      found.putAll(splitLog.find(connection, recipient, groups, at));
+    }
     for (Map.Entry<String, List<String>> kind : byKind.entrySet()) {
       List<String> names = kind.getValue();
       for (int from = 0; from < names.size(); from += IN_LIST_SIZE) {
         List<String> chunk = names.subList(from, Math.min(names.size(), from + IN_LIST_SIZE));
         String sql =
-            "SELECT state_key, state, expires_at_micros FROM risk_state"
+            "SELECT state_key, state, expires_at_micros FROM risk_value"
                 + " WHERE recipient = ? AND kind = ? AND state_key IN ("
                 + "?, ".repeat(chunk.size() - 1)
                 + "?)";
@@ -223,12 +237,13 @@ final class RiskTables {
   /**
    * Applies a step if the recipient's cursor and the position its stored state follows still stand
    * where the step read them: moves the cursor, stores the flagged records' findings and, in a
-   * checkpoint, the changed state and its position. Returns whether it did; if not, nothing is
-   * written.
+   * checkpoint, the changed state and its position. Returns what it appended to the split log (for
+   * the index, once committed), or empty if it did not apply the step; then nothing is written.
    */
-  static boolean apply(Connection connection, RiskStep step) throws SQLException {
+  static Optional<SplitLog.Appended> apply(Connection connection, RiskStep step)
+      throws SQLException {
     if (!moveCursor(connection, step)) {
-      return false;
+      return Optional.empty();
     }
     if (!step.flagged().isEmpty()) {
       try (PreparedStatement insert = connection.prepareStatement(INSERT_ASSESSMENT)) {
@@ -243,10 +258,13 @@ final class RiskTables {
         insert.executeBatch();
       }
     }
-    if (!step.state().isEmpty()) {
+    List<Map.Entry<StateKey, MemoryRiskState.Value>> groups = new ArrayList<>();
+    List<Map.Entry<StateKey, MemoryRiskState.Value>> sorted = new ArrayList<>();
+    for (Map.Entry<StateKey, MemoryRiskState.Value> entry : step.state().entrySet()) {
+      (SplitLog.holds(entry.getKey()) ? groups : sorted).add(entry);
+    }
+    if (!sorted.isEmpty()) {
       // Sorted by key, so the pages of one kind's values are written together.
-      List<Map.Entry<StateKey, MemoryRiskState.Value>> sorted =
-          new ArrayList<>(step.state().entrySet());
       sorted.sort(Map.Entry.comparingByKey(BY_KIND_AND_KEY));
       try (PreparedStatement upsert = connection.prepareStatement(UPSERT_STATE)) {
         for (Map.Entry<StateKey, MemoryRiskState.Value> entry : sorted) {
@@ -264,7 +282,7 @@ final class RiskTables {
         upsert.executeBatch();
       }
     }
-    return true;
+    return Optional.of(SplitLog.append(connection, step.recipient(), groups));
   }
 
   // Written out: a checkpoint sorts tens of thousands of keys, and the chained comparators'
@@ -353,9 +371,11 @@ final class RiskTables {
    * Deletes state that has expired for good: per recipient, expired before both {@code now} and the
    * earliest receipt of its records after the position its stored state follows, since the assessor
    * judges expiry by the records' own time (a backlog, or a replay after a restart, must find the
-   * state an uninterrupted run would have found).
+   * state an uninterrupted run would have found). Puts each recipient's cutoff in {@code
+   * splitCutoffs}, for the split log's index once the purge is committed.
    */
-  static int purge(Connection connection, Instant now) throws SQLException {
+  static int purge(Connection connection, Instant now, Map<String, Long> splitCutoffs)
+      throws SQLException {
     int purged = 0;
     List<String[]> cursors = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(STATE_SEQS);
@@ -382,8 +402,11 @@ final class RiskTables {
         purge.setString(1, cursor[0]);
         purge.setLong(2, before);
         purged += purge.executeUpdate();
+        purged += SplitLog.purge(connection, cursor[0], before);
+        splitCutoffs.put(cursor[0], before);
       }
     }
+    purged += SplitLog.purgeUnassessed(connection, micros(now));
     try (PreparedStatement purge = connection.prepareStatement(PURGE_STATE)) {
       purge.setLong(1, micros(now));
       return purged + purge.executeUpdate();

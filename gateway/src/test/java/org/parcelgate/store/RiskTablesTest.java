@@ -294,7 +294,8 @@ class RiskTablesTest {
   }
 
   @Test
-  void splitGroupsStoredBeforeV13AreFoundUnderTheirShortKeysAfterIt() throws Exception {
+  void splitGroupsStoredBeforeV13AreFoundUnderTheirShortKeysInTheSplitLogAfterV14()
+      throws Exception {
     Path old = data.resolve("v12");
     String kind = SplitConsignmentDetector.STATE_KIND;
     // More groups than one page of the migration's step reads, over two recipients.
@@ -339,6 +340,149 @@ class RiskTablesTest {
       assertThat(migrated.riskState(RECIPIENT, List.of(band), NOW).get(band).value())
           .containsExactly(7);
     }
+    try (Connection connection = engine.connect(old)) {
+      assertThat(count(connection, "SELECT COUNT(*) FROM risk_split_log")).isEqualTo(groups);
+      assertThat(count(connection, "SELECT COUNT(*) FROM risk_value")).isEqualTo(1);
+    }
+  }
+
+  private static long count(Connection connection, String sql) throws Exception {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(sql)) {
+      row.next();
+      return row.getLong(1);
+    }
+  }
+
+  private static MemoryRiskState.Value value(int b, Instant expiresAt) {
+    return new MemoryRiskState.Value(new byte[] {(byte) b}, expiresAt);
+  }
+
+  @Test
+  void aSplitGroupChangedAgainIsFoundAtItsLatestValue() throws Exception {
+    StateKey group = new StateKey("split-group", "g");
+    commit(2, 1);
+    assertThat(
+            store.commitRisk(
+                RiskStep.checkpoint(
+                    RECIPIENT,
+                    0,
+                    0,
+                    1,
+                    new TreeMap<>(),
+                    Map.of(group, value(1, NOW.plusSeconds(600))))))
+        .isTrue();
+    assertThat(store.riskState(RECIPIENT, List.of(group), NOW).get(group).value())
+        .containsExactly(1);
+    assertThat(
+            store.commitRisk(
+                RiskStep.checkpoint(
+                    RECIPIENT,
+                    1,
+                    1,
+                    2,
+                    new TreeMap<>(),
+                    Map.of(group, value(2, NOW.plusSeconds(900))))))
+        .isTrue();
+
+    MemoryRiskState.Value found = store.riskState(RECIPIENT, List.of(group), NOW).get(group);
+
+    assertThat(found.value()).containsExactly(2);
+    assertThat(found.expiresAt()).isEqualTo(NOW.plusSeconds(900));
+    // Appended, not updated: the earlier value stays until it expires.
+    try (Connection connection = engine.connect(data)) {
+      assertThat(count(connection, "SELECT COUNT(*) FROM risk_split_log")).isEqualTo(2);
+    }
+    // Between its two expiries the earlier value is gone from the purge, the latest found.
+    assertThat(store.purgeExpiredRiskState(NOW.plusSeconds(700))).isEqualTo(1);
+    assertThat(store.riskState(RECIPIENT, List.of(group), NOW).get(group).value())
+        .containsExactly(2);
+  }
+
+  @Test
+  void splitGroupsAreFoundAfterTheStoreIsOpenedAgain() {
+    List<StateKey> groups = new ArrayList<>();
+    Map<StateKey, MemoryRiskState.Value> values = new HashMap<>();
+    // More than one page of the index's catch-up reads.
+    for (int i = 0; i < SplitLog.CATCH_UP_PAGE + 5; i++) {
+      StateKey group = new StateKey("split-group", "g" + i);
+      groups.add(group);
+      values.put(group, value(i, NOW.plusSeconds(600)));
+    }
+    commit(1, 1);
+    assertThat(store.commitRisk(RiskStep.checkpoint(RECIPIENT, 0, 0, 1, new TreeMap<>(), values)))
+        .isTrue();
+    store.close();
+
+    store = engine.open(data, new MutableClock(NOW));
+    List<StateKey> asked = new ArrayList<>(groups);
+    asked.add(new StateKey("split-group", "never-stored"));
+    Map<StateKey, MemoryRiskState.Value> found = store.riskState(RECIPIENT, asked, NOW);
+
+    assertThat(found).containsOnlyKeys(groups);
+    assertThat(found.get(groups.get(7)).value()).containsExactly(7);
+  }
+
+  @Test
+  void splitGroupsAnotherInstanceAppendedAreFoundByTheNextLookUp() throws Exception {
+    StateKey ours = new StateKey("split-group", "ours");
+    StateKey theirs = new StateKey("split-group", "theirs");
+    commit(1, 1);
+    assertThat(
+            store.commitRisk(
+                RiskStep.checkpoint(
+                    RECIPIENT, 0, 0, 1, new TreeMap<>(), Map.of(ours, value(1, null)))))
+        .isTrue();
+    assertThat(store.riskState(RECIPIENT, List.of(ours, theirs), NOW)).containsOnlyKeys(ours);
+
+    // What another gateway on the same database appends at the recipient's next position.
+    try (Connection connection = engine.connect(data);
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO risk_split_log (recipient, seq, state_key, state, expires_at_micros)"
+                    + " VALUES (?, 2, 'theirs', ?, NULL)")) {
+      insert.setString(1, RECIPIENT);
+      insert.setBytes(2, new byte[] {2});
+      insert.executeUpdate();
+      if (!connection.getAutoCommit()) {
+        connection.commit();
+      }
+    }
+
+    Map<StateKey, MemoryRiskState.Value> found =
+        store.riskState(RECIPIENT, List.of(ours, theirs), NOW);
+    assertThat(found).containsOnlyKeys(ours, theirs);
+    assertThat(found.get(theirs).value()).containsExactly(2);
+  }
+
+  @Test
+  void positionsOfPurgedSplitGroupsAreNeverTakenAgain() throws Exception {
+    StateKey early = new StateKey("split-group", "early");
+    StateKey late = new StateKey("split-group", "late");
+    commit(2, 1);
+    assertThat(
+            store.commitRisk(
+                RiskStep.checkpoint(
+                    RECIPIENT,
+                    0,
+                    0,
+                    1,
+                    new TreeMap<>(),
+                    Map.of(early, value(1, NOW.plusSeconds(60))))))
+        .isTrue();
+    assertThat(store.riskState(RECIPIENT, List.of(early), NOW)).containsOnlyKeys(early);
+    assertThat(store.purgeExpiredRiskState(NOW.plusSeconds(120))).isEqualTo(1);
+
+    assertThat(
+            store.commitRisk(
+                RiskStep.checkpoint(
+                    RECIPIENT, 1, 1, 2, new TreeMap<>(), Map.of(late, value(2, null)))))
+        .isTrue();
+
+    try (Connection connection = engine.connect(data)) {
+      assertThat(count(connection, "SELECT MIN(seq) FROM risk_split_log")).isEqualTo(2);
+    }
+    assertThat(store.riskState(RECIPIENT, List.of(early, late), NOW)).containsOnlyKeys(late);
   }
 
   @Test
