@@ -353,6 +353,7 @@ public final class Gateway {
     metrics.followerLag(store::followerLag);
     if (assessor != null) {
       metrics.riskLag(assessor::lag);
+      metrics.riskSplitGroups(store::riskSplitGroupsIndexed);
     }
     GatewaySigner signer = new GatewaySigner(signingKeys, config.gatewayId());
     IngestService ingest =

@@ -65,6 +65,7 @@ public final class GatewayMetrics {
   public static final String RISK_ASSESSED = "parcelgate.risk.assessed.records";
   public static final String RISK_FINDINGS = "parcelgate.risk.findings";
   public static final String RISK_LAG = "parcelgate.risk.lag.records";
+  public static final String RISK_SPLIT_GROUPS = "parcelgate.risk.split.groups";
   public static final String RISK_REPLAYED = "parcelgate.risk.replayed.records";
   public static final String RISK_CHECKPOINT_VALUES = "parcelgate.risk.checkpoint.values";
   public static final String STORE_WRITES_PER_COMMIT = "parcelgate.store.writes.per.commit";
@@ -604,6 +605,17 @@ public final class GatewayMetrics {
               }
             })
         .description("Price records committed that the risk assessor has not assessed yet")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * Live split groups the gateway indexes in memory (docs/storage.md, "The split log"): its memory
+   * grows with them. Read at scrape time, no store read.
+   */
+  public void riskSplitGroups(java.util.function.LongSupplier groups) {
+    Gauge.builder(RISK_SPLIT_GROUPS, groups, l -> (double) l.getAsLong())
+        .description("Live split groups the gateway indexes in memory, over every recipient")
         .strongReference(true)
         .register(registry);
   }

@@ -535,6 +535,11 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   @Override
+  public long riskSplitGroupsIndexed() {
+    return splitLog.indexed();
+  }
+
+  @Override
   public long riskLag(Collection<String> recipients) {
     List<String> all = List.copyOf(recipients);
     return run(connection -> inTransaction(connection, c -> RiskTables.lag(c, all)));

@@ -68,6 +68,12 @@ public interface RiskStore {
   Map<String, byte[]> riskStates(
       String recipient, String kind, String afterKey, int limit, Instant now);
 
+  /**
+   * The split groups this gateway indexes in memory, over every recipient it assessed since it
+   * started (the split log's index: about 27 to 53 bytes each). No store read.
+   */
+  long riskSplitGroupsIndexed();
+
   /** Price records not yet assessed, over these recipients. One index probe per recipient. */
   long riskLag(Collection<String> recipients);
 

@@ -263,15 +263,15 @@ final class SplitLog {
     }
   }
 
-  /** Groups a recipient's index holds; 0 before its first look-up. */
-  int indexed(String recipient) {
-    SplitGroupIndex index = indexes.get(recipient);
-    if (index == null) {
-      return 0;
+  /** Groups the indexes hold, over every recipient looked up since the store opened. */
+  long indexed() {
+    long groups = 0;
+    for (SplitGroupIndex index : indexes.values()) {
+      synchronized (index) {
+        groups += index.size();
+      }
     }
-    synchronized (index) {
-      return index.size();
-    }
+    return groups;
   }
 
   /**

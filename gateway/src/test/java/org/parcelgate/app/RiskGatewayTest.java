@@ -239,6 +239,12 @@ class RiskGatewayTest {
                     .orElse(0)
                 >= 1,
         "a checkpoint of the risk state");
+    // This gateway's detectors keep no split groups (RiskTablesTest counts them in the index).
+    assertThat(
+            MetricsScrape.of(vertx, gateway.opsPort())
+                .value("parcelgate_risk_split_groups", Map.of()))
+        .hasValue(0);
+    assertThat(GatewayMetrics.RISK_SPLIT_GROUPS).isEqualTo("parcelgate.risk.split.groups");
   }
 
   @Test
@@ -270,7 +276,7 @@ class RiskGatewayTest {
         .allSatisfy(record -> assertThat(record.stored().assessment()).isNull());
     assertThat(off.feeds().prices(FeedQuery.after(NL, 0, 100).flagged(null))).isEmpty();
     assertThat(MetricsScrape.of(vertx, off.opsPort()).sampleNames())
-        .doesNotContain("parcelgate_risk_lag_records");
+        .doesNotContain("parcelgate_risk_lag_records", "parcelgate_risk_split_groups");
   }
 
   /** Fails on every Dutch record, as a detector with a bug would. */

@@ -385,6 +385,8 @@ class RiskTablesTest {
                     Map.of(group, value(2, NOW.plusSeconds(900))))))
         .isTrue();
 
+    // The index took in the checkpoint's append: the same group, at its new position.
+    assertThat(store.riskSplitGroupsIndexed()).isEqualTo(1);
     MemoryRiskState.Value found = store.riskState(RECIPIENT, List.of(group), NOW).get(group);
 
     assertThat(found.value()).containsExactly(2);
@@ -421,6 +423,7 @@ class RiskTablesTest {
 
     assertThat(found).containsOnlyKeys(groups);
     assertThat(found.get(groups.get(7)).value()).containsExactly(7);
+    assertThat(store.riskSplitGroupsIndexed()).isEqualTo(groups.size());
   }
 
   @Test
