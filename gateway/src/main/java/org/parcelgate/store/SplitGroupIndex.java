@@ -55,6 +55,7 @@ final class SplitGroupIndex {
     while (hashes[slot] != 0 && hashes[slot] != h) {
       slot = (slot + 1) & mask;
     }
+    lastSeq = Math.max(lastSeq, seq);
     if (hashes[slot] == 0) {
       hashes[slot] = h;
       size++;
@@ -63,7 +64,6 @@ final class SplitGroupIndex {
     }
     seqs[slot] = seq;
     expiries[slot] = expiryMinute;
-    lastSeq = Math.max(lastSeq, seq);
   }
 
   /** Notes that the log holds nothing this index lacks up to {@code seq}. */
