@@ -63,8 +63,10 @@ import org.slf4j.LoggerFactory;
  *       #YIELD}, and following the cursor for the readers waiting here), since taking turns would
  *       rebuild the state at every turn.
  *   <li>The ingest hands over each committed batch's minimized records ({@link CommittedCopies}),
- *       and the assessor keeps the latest {@link #HELD_RECORDS}; a batch no longer held (or
- *       committed by another instance, or before a restart) is read from the store and decoded.
+ *       and the assessor keeps them until a step has read the batch to its end (at most {@link
+ *       #HELD_RECORDS}, the oldest going first): kept longer, they would outlive young collections
+ *       and lengthen their pauses. A batch no longer held (or committed by another instance, or
+ *       before a restart) is read from the store and decoded.
  * </ul>
  *
  * <p>The thread wakes when {@link #wake() told} of a commit, when a reader {@link #awaitAssessed
@@ -162,14 +164,23 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
   private record HeldKey(String batchId, String recipient) {}
 
   /**
-   * The minimized records of recently committed batches, as the ingest made them, oldest first:
-   * first in, first out (the assessor reads each batch once, soon after its commit, so recency of
-   * use says nothing a cache could learn from). Guarded by itself.
+   * The minimized records of committed batches not yet read to their end, as the ingest made them,
+   * oldest first: first in, first out (the assessor reads each batch once, soon after its commit,
+   * so recency of use says nothing a cache could learn from). A step lets go of the batches it read
+   * to their end. Guarded by itself.
    */
   private final Map<HeldKey, List<GenericRecord>> held = new LinkedHashMap<>();
 
   /** Records in {@link #held}. */
   private int heldRecords;
+
+  /**
+   * The latest batches a step read to their end before the ingest handed them over, which then are
+   * not held (guarded by {@link #held}); at most {@link #READ_AHEAD} of them.
+   */
+  private final Set<HeldKey> readAhead = new LinkedHashSet<>();
+
+  private static final int READ_AHEAD = 64;
 
   /** Per recipient, the last position known to be assessed; waiters are notified on this. */
   private final Map<String, Long> assessed = new ConcurrentHashMap<>();
@@ -318,6 +329,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
       residents.remove(recipient);
       return new Outcome(0, true, true);
     }
+    release(recipient, input);
     resident.cursor = to;
     if (checkpoint) {
       written(resident);
@@ -410,6 +422,35 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     };
   }
 
+  /**
+   * Lets go of the held batches a committed step read to their end. Holding one longer keeps its
+   * records alive through the next young collection, which then copies them: most of the length of
+   * its pause.
+   */
+  private void release(String recipient, RiskInput input) {
+    List<RiskInput.Row> rows = input.rows();
+    // A batch commits whole, so only the last one can go on past the step's bound.
+    String open = input.more() ? rows.get(rows.size() - 1).batchId() : null;
+    Set<String> read = new LinkedHashSet<>();
+    for (RiskInput.Row row : rows) {
+      read.add(row.batchId());
+    }
+    read.remove(open);
+    synchronized (held) {
+      for (String batchId : read) {
+        HeldKey key = new HeldKey(batchId, recipient);
+        List<GenericRecord> records = held.remove(key);
+        if (records != null) {
+          heldRecords -= records.size();
+        } else if (readAhead.add(key) && readAhead.size() > READ_AHEAD) {
+          Iterator<HeldKey> oldest = readAhead.iterator();
+          oldest.next();
+          oldest.remove();
+        }
+      }
+    }
+  }
+
   private void written(Resident resident) {
     resident.state.clearChanges();
     resident.stateSeq = resident.cursor;
@@ -468,6 +509,9 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
       return;
     }
     synchronized (held) {
+      if (readAhead.remove(new HeldKey(batchId, recipient))) {
+        return;
+      }
       List<GenericRecord> before = held.put(new HeldKey(batchId, recipient), records);
       heldRecords += records.size() - (before == null ? 0 : before.size());
       Iterator<List<GenericRecord>> oldest = held.values().iterator();
@@ -475,6 +519,13 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
         heldRecords -= oldest.next().size();
         oldest.remove();
       }
+    }
+  }
+
+  /** How many handed-over records the assessor holds. */
+  int heldRecords() {
+    synchronized (held) {
+      return heldRecords;
     }
   }
 

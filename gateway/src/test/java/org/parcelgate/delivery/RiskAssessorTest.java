@@ -799,6 +799,41 @@ class RiskAssessorTest {
   }
 
   @Test
+  void holdsABatchHandedOverUntilAStepHasReadItToItsEnd() {
+    GatewayStore store = embedded(data);
+    RiskAssessor assessor = assessor(store, 1, RiskAssessor.Listener.NONE);
+    commit(
+        store, "b1", List.of(new Sale("t1", "seller-a", 5_000), new Sale("t2", "seller-b", 5_000)));
+    // Differ from the stored copy on purpose, so that the assessments show which was read.
+    assessor.committed(
+        "b1",
+        NL,
+        List.of(
+            minimized(new Sale("t1", "seller-a", 50_000)),
+            minimized(new Sale("t2", "seller-b", 50_000))));
+
+    assertThat(assessor.step(NL)).isEqualTo(1);
+    assertThat(assessor.heldRecords()).isEqualTo(2);
+    assertThat(assessor.step(NL)).isEqualTo(1);
+    assertThat(assessor.heldRecords()).isZero();
+
+    assertThat(assessments(new Feeds(store, List.of(), assessor, WAIT)))
+        .allSatisfy(a -> assertThat(flags(a)).containsExactly(Flag.IOSS_ABOVE_THRESHOLD));
+  }
+
+  @Test
+  void doesNotHoldABatchHandedOverAfterAStepReadItFromTheStore() {
+    GatewayStore store = embedded(data);
+    RiskAssessor assessor = assessor(store, 10, RiskAssessor.Listener.NONE);
+    commit(store, "b1", List.of(new Sale("t1", "seller-a", 5_000)));
+    assertThat(assessor.step(NL)).isEqualTo(1);
+
+    assessor.committed("b1", NL, List.of(minimized(new Sale("t1", "seller-a", 5_000))));
+
+    assertThat(assessor.heldRecords()).isZero();
+  }
+
+  @Test
   void readsAndDecodesTheStoredCopyOfABatchNotHandedOver() {
     GatewayStore store = embedded(data);
     RiskAssessor assessor = assessor(store, 10, RiskAssessor.Listener.NONE);
