@@ -2,9 +2,10 @@ package org.parcelgate.risk;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +24,10 @@ import java.util.function.Function;
  * the keys the state does not {@link #missing hold} yet (a key the store lacks is held as absent),
  * sets the {@link #at time} each step judges expiry by, and {@link #trim trims} the values used
  * least recently after a step is stored. Not thread-safe.
+ *
+ * <p>A use is stamped on the value's slot, not kept as an order of entries: reordering entries (an
+ * access-ordered map) writes references into old objects at every read, and each such write is a
+ * card the collector scans and refines at the next young collection.
  */
 public final class MemoryRiskState implements RiskState {
   /** A value and its expiry (null: kept). */
@@ -48,6 +53,9 @@ public final class MemoryRiskState implements RiskState {
     /** Set since the last {@link #clearChanges}: listed in {@link #changed}, never trimmed. */
     boolean changed;
 
+    /** When last used, in {@link #uses} of the state: the greater, the more recent. */
+    long used;
+
     Slot(StateKey key) {
       this.key = key;
     }
@@ -64,8 +72,10 @@ public final class MemoryRiskState implements RiskState {
     }
   }
 
-  /** In order of use, least recent first, for {@link #trim}. */
-  private final Map<StateKey, Slot> values = new LinkedHashMap<>(1024, 0.75f, true);
+  private final Map<StateKey, Slot> values = new HashMap<>(1024);
+
+  /** Uses of the state's slots so far, which stamp them for {@link #trim}. */
+  private long uses;
 
   /** The slots set since the last {@link #clearChanges}, each once, in the order first set. */
   private final List<Slot> changed = new ArrayList<>();
@@ -86,16 +96,32 @@ public final class MemoryRiskState implements RiskState {
     MemoryRiskState state = new MemoryRiskState(now);
     stored.forEach(
         (key, value) -> {
-          Slot slot = new Slot(key);
+          Slot slot = state.added(key);
           slot.bytes = value.value();
           slot.expiresAt = value.expiresAt();
-          state.values.put(key, slot);
         });
     return state;
   }
 
-  private Slot live(StateKey key) {
+  /** The key's slot, if held, stamped as used now. */
+  private Slot used(StateKey key) {
     Slot slot = values.get(key);
+    if (slot != null) {
+      slot.used = ++uses;
+    }
+    return slot;
+  }
+
+  /** A new slot for the key, held and stamped as used now. */
+  private Slot added(StateKey key) {
+    Slot slot = new Slot(key);
+    slot.used = ++uses;
+    values.put(key, slot);
+    return slot;
+  }
+
+  private Slot live(StateKey key) {
+    Slot slot = used(key);
     if (slot == null
         || slot.absent()
         || (now != null && slot.expiresAt != null && !slot.expiresAt.isAfter(now))) {
@@ -124,10 +150,9 @@ public final class MemoryRiskState implements RiskState {
    * to replace.
    */
   private Slot changing(StateKey key) {
-    Slot slot = values.get(key);
+    Slot slot = used(key);
     if (slot == null) {
-      slot = new Slot(key);
-      values.put(key, slot);
+      slot = added(key);
     }
     slot.checkedAt = null;
     if (!slot.changed) {
@@ -184,7 +209,7 @@ public final class MemoryRiskState implements RiskState {
    * key known to be absent only at a later time counts as missing).
    */
   public boolean lacks(StateKey key) {
-    Slot slot = values.get(key);
+    Slot slot = used(key);
     return slot == null
         || (slot.absent() && now != null && slot.checkedAt != null && now.isBefore(slot.checkedAt));
   }
@@ -197,10 +222,9 @@ public final class MemoryRiskState implements RiskState {
   public void load(Map<StateKey, Value> stored, Collection<StateKey> asked) {
     stored.forEach(
         (key, value) -> {
-          Slot held = values.get(key);
+          Slot held = used(key);
           if (held == null) {
-            held = new Slot(key);
-            values.put(key, held);
+            held = added(key);
           } else if (!held.absent()) {
             return;
           }
@@ -212,11 +236,9 @@ public final class MemoryRiskState implements RiskState {
       if (stored.containsKey(key)) {
         continue;
       }
-      Slot held = values.get(key);
+      Slot held = used(key);
       if (held == null) {
-        Slot slot = new Slot(key);
-        slot.checkedAt = now;
-        values.put(key, slot);
+        added(key).checkedAt = now;
       } else if (held.absent() && now != null && held.checkedAt != null) {
         // Absent at the earlier of the two times is absent at both.
         held.checkedAt = now.isBefore(held.checkedAt) ? now : held.checkedAt;
@@ -225,18 +247,30 @@ public final class MemoryRiskState implements RiskState {
   }
 
   /**
-   * Forgets the values used least recently until at most {@code max} are held, or as few as the
-   * values changed since the last {@link #clearChanges} allow: a cache of a store that has every
-   * value not changed since, so a changed value is never forgotten.
+   * When more than {@code max} values are held, forgets those used least recently until at most
+   * three quarters of {@code max} are, or as few as the values changed since the last {@link
+   * #clearChanges} allow: a cache of a store that has every value not changed since, so a changed
+   * value is never forgotten. The quarter left free spares most calls the sort of the uses.
    */
   public void trim(int max) {
-    Iterator<Map.Entry<StateKey, Slot>> oldest = values.entrySet().iterator();
-    for (int excess = values.size() - max; excess > 0 && oldest.hasNext(); ) {
-      if (!oldest.next().getValue().changed) {
-        oldest.remove();
-        excess--;
+    if (values.size() <= max) {
+      return;
+    }
+    long[] unchanged = new long[values.size()];
+    int count = 0;
+    for (Slot slot : values.values()) {
+      if (!slot.changed) {
+        unchanged[count++] = slot.used;
       }
     }
+    int excess = Math.min(values.size() - (max - max / 4), count);
+    if (excess == 0) {
+      return;
+    }
+    Arrays.sort(unchanged, 0, count);
+    // Stamps are unique: exactly the excess least recently used go.
+    long last = unchanged[excess - 1];
+    values.values().removeIf(slot -> !slot.changed && slot.used <= last);
   }
 
   /** How many values changed since the last {@link #clearChanges}. */

@@ -142,6 +142,25 @@ class MemoryRiskStateTest {
   }
 
   @Test
+  void trimLeavesAQuarterOfItsBoundFreeSoThatTheNextStepsNeedNotTrim() {
+    MemoryRiskState state = MemoryRiskState.empty(NOW);
+    for (int i = 0; i < 9; i++) {
+      state.write(new StateKey("counter", "k" + i), new Counter(i), Counter::encode, null);
+    }
+    state.changes();
+    state.clearChanges();
+    state.read(new StateKey("counter", "k0"), Counter::decode);
+
+    state.trim(8);
+
+    assertThat(state.size()).isEqualTo(6);
+    assertThat(state.missing(List.of(new StateKey("counter", "k0"), new StateKey("counter", "k3"))))
+        .containsExactly(new StateKey("counter", "k3"));
+    state.trim(8);
+    assertThat(state.size()).isEqualTo(6);
+  }
+
+  @Test
   void trimNeverForgetsAChangeNotYetTaken() {
     MemoryRiskState state = MemoryRiskState.empty(NOW);
     StateKey b = new StateKey("counter", "b");
