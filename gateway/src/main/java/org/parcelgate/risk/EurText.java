@@ -1,6 +1,7 @@
 package org.parcelgate.risk;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Locale;
@@ -54,7 +55,15 @@ final class EurText {
     return MinorUnits.date(record.orderTime() != null ? record.orderTime() : record.receivedAt());
   }
 
+  /**
+   * A value with one decimal, rounded half up as {@code String.format("%.1f")} rounds it, at a
+   * fraction of its cost (a finding's reason is made for every flagged record).
+   */
   static String oneDecimal(double value) {
-    return String.format(Locale.ROOT, "%.1f", value);
+    if (!Double.isFinite(value) || Double.doubleToRawLongBits(value) < 0) {
+      // NaN, infinities and negatives (with their negative zero) as the formatter writes them.
+      return String.format(Locale.ROOT, "%.1f", value);
+    }
+    return BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_UP).toPlainString();
   }
 }
