@@ -518,7 +518,9 @@ final class JdbcGatewayStore implements GatewayStore {
   @Override
   public boolean commitRisk(RiskStep step) {
     Limits.check(step.recipient(), "recipient");
-    Optional<SplitLog.Appended> applied = write(connection -> RiskTables.apply(connection, step));
+    // Prepared here, so the single writer that ingest shares only writes the rows.
+    RiskRows rows = RiskRows.of(step);
+    Optional<SplitLog.Appended> applied = write(connection -> RiskTables.apply(connection, rows));
     applied.ifPresent(splitLog::appended);
     return applied.isPresent();
   }

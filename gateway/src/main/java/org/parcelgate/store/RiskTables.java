@@ -11,7 +11,6 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.parcelgate.risk.Assessment;
 import org.parcelgate.risk.MemoryRiskState;
 import org.parcelgate.risk.SellerSummary;
 import org.parcelgate.risk.SplitConsignmentDetector;
@@ -235,63 +233,56 @@ final class RiskTables {
   }
 
   /**
-   * Applies a step if the recipient's cursor and the position its stored state follows still stand
-   * where the step read them: moves the cursor, stores the flagged records' findings and, in a
-   * checkpoint, the changed state and its position. Returns what it appended to the split log (for
-   * the index, once committed), or empty if it did not apply the step; then nothing is written.
+   * Applies a step, as its prepared rows, if the recipient's cursor and the position its stored
+   * state follows still stand where the step read them: moves the cursor, stores the flagged
+   * records' findings and, in a checkpoint, the changed state and its position. Returns what it
+   * appended to the split log (for the index, once committed), or empty if it did not apply the
+   * step; then nothing is written.
    */
-  static Optional<SplitLog.Appended> apply(Connection connection, RiskStep step)
+  static Optional<SplitLog.Appended> apply(Connection connection, RiskRows rows)
       throws SQLException {
+    RiskStep step = rows.step();
     if (!moveCursor(connection, step)) {
       return Optional.empty();
     }
-    if (!step.flagged().isEmpty()) {
+    if (!rows.flagged().isEmpty()) {
       try (PreparedStatement insert = connection.prepareStatement(INSERT_ASSESSMENT)) {
-        for (Map.Entry<Long, Assessment> entry : step.flagged().entrySet()) {
+        for (RiskRows.Flagged flagged : rows.flagged()) {
           insert.setString(1, step.recipient());
-          insert.setLong(2, entry.getKey());
-          insert.setInt(3, entry.getValue().score());
-          insert.setString(4, AssessmentCodec.flags(entry.getValue()));
-          insert.setBytes(5, AssessmentCodec.encode(entry.getValue()));
+          insert.setLong(2, flagged.seq());
+          insert.setInt(3, flagged.score());
+          insert.setString(4, flagged.flags());
+          insert.setBytes(5, flagged.findings());
           insert.addBatch();
         }
         insert.executeBatch();
       }
     }
-    List<Map.Entry<StateKey, MemoryRiskState.Value>> groups = new ArrayList<>();
-    List<Map.Entry<StateKey, MemoryRiskState.Value>> sorted = new ArrayList<>();
-    for (Map.Entry<StateKey, MemoryRiskState.Value> entry : step.state().entrySet()) {
-      (SplitLog.holds(entry.getKey()) ? groups : sorted).add(entry);
-    }
-    if (!sorted.isEmpty()) {
-      // Sorted by key, so the pages of one kind's values are written together.
-      sorted.sort(Map.Entry.comparingByKey(BY_KIND_AND_KEY));
+    if (!rows.values().isEmpty()) {
       try (PreparedStatement upsert = connection.prepareStatement(UPSERT_STATE)) {
-        for (Map.Entry<StateKey, MemoryRiskState.Value> entry : sorted) {
+        for (RiskRows.Value value : rows.values()) {
           upsert.setString(1, step.recipient());
-          upsert.setString(2, entry.getKey().kind());
-          upsert.setString(3, entry.getKey().key());
-          upsert.setBytes(4, entry.getValue().value());
-          if (entry.getValue().expiresAt() == null) {
-            upsert.setNull(5, Types.BIGINT);
-          } else {
-            upsert.setLong(5, micros(entry.getValue().expiresAt()));
-          }
+          upsert.setString(2, value.key().kind());
+          upsert.setString(3, value.key().key());
+          upsert.setBytes(4, value.value());
+          setExpiry(upsert, 5, value.expiresMicros());
           upsert.addBatch();
         }
         upsert.executeBatch();
       }
     }
-    return Optional.of(SplitLog.append(connection, step.recipient(), groups));
+    return Optional.of(SplitLog.append(connection, step.recipient(), rows.groups()));
   }
 
-  // Written out: a checkpoint sorts tens of thousands of keys, and the chained comparators'
-  // lambdas took a tenth of the writer thread's Java time.
-  private static final Comparator<StateKey> BY_KIND_AND_KEY =
-      (a, b) -> {
-        int kind = a.kind().compareTo(b.kind());
-        return kind != 0 ? kind : a.key().compareTo(b.key());
-      };
+  /** Sets a nullable expiry in microseconds: SQL NULL for a value kept. */
+  static void setExpiry(PreparedStatement statement, int index, Long expiresMicros)
+      throws SQLException {
+    if (expiresMicros == null) {
+      statement.setNull(index, Types.BIGINT);
+    } else {
+      statement.setLong(index, expiresMicros);
+    }
+  }
 
   private static final String SPLIT_GROUPS_AFTER =
       "SELECT recipient, state_key FROM risk_state WHERE kind = ? AND (recipient > ?"

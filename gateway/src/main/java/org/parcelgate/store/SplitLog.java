@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -162,12 +161,10 @@ final class SplitLog {
    * transaction that moved the recipient's cursor, after it did. {@link #appended} takes them into
    * the index once that transaction commits.
    */
-  static Appended append(
-      Connection connection,
-      String recipient,
-      List<Map.Entry<StateKey, MemoryRiskState.Value>> groups)
+  static Appended append(Connection connection, String recipient, RiskRows.Groups groups)
       throws SQLException {
-    if (groups.isEmpty()) {
+    List<RiskRows.Value> values = groups.values();
+    if (values.isEmpty()) {
       return Appended.none(recipient);
     }
     long highest =
@@ -175,38 +172,26 @@ final class SplitLog {
             DeliveryTables.single(connection, HIGHEST_TAKEN, recipient),
             DeliveryTables.single(connection, HIGHEST_STORED, recipient));
     long first = highest + 1;
-    long[] hashes = new long[groups.size()];
-    int[] minutes = new int[groups.size()];
     try (PreparedStatement insert = connection.prepareStatement(APPEND)) {
-      for (int i = 0; i < groups.size(); i++) {
-        Map.Entry<StateKey, MemoryRiskState.Value> group = groups.get(i);
-        Long expires =
-            group.getValue().expiresAt() == null
-                ? null
-                : JdbcGatewayStore.micros(group.getValue().expiresAt());
+      for (int i = 0; i < values.size(); i++) {
+        RiskRows.Value group = values.get(i);
         insert.setString(1, recipient);
         insert.setLong(2, first + i);
-        insert.setString(3, group.getKey().key());
-        insert.setBytes(4, group.getValue().value());
-        if (expires == null) {
-          insert.setNull(5, Types.BIGINT);
-        } else {
-          insert.setLong(5, expires);
-        }
+        insert.setString(3, group.key().key());
+        insert.setBytes(4, group.value());
+        RiskTables.setExpiry(insert, 5, group.expiresMicros());
         insert.addBatch();
-        hashes[i] = hash(group.getKey().key());
-        minutes[i] = SplitGroupIndex.minute(expires);
       }
       insert.executeBatch();
     }
     try (PreparedStatement take = connection.prepareStatement(TAKE)) {
-      take.setLong(1, first + groups.size() - 1);
+      take.setLong(1, first + values.size() - 1);
       take.setString(2, recipient);
       if (take.executeUpdate() != 1) {
         throw new IllegalStateException("a split log append without the recipient's position");
       }
     }
-    return new Appended(recipient, first, hashes, minutes);
+    return new Appended(recipient, first, groups.hashes(), groups.expiryMinutes());
   }
 
   /**
