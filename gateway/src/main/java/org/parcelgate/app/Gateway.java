@@ -792,6 +792,11 @@ public final class Gateway {
       public void checkpointed(int values) {
         metrics.riskCheckpointed(values);
       }
+
+      @Override
+      public void readBack(int records) {
+        metrics.riskReadBack(records);
+      }
     };
   }
 

@@ -26,6 +26,7 @@ import org.parcelgate.risk.RiskRecord;
 import org.parcelgate.risk.StateKey;
 import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.MinimizedBatch;
 import org.parcelgate.store.RiskInput;
 import org.parcelgate.store.RiskStep;
 import org.slf4j.Logger;
@@ -123,6 +124,12 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
 
     /** A checkpoint wrote {@code values} changed state values. */
     default void checkpointed(int values) {}
+
+    /**
+     * A step (or a rebuild) read {@code records} minimized records back from the store and decoded
+     * them, because the ingest's hand-over was no longer held (or never was).
+     */
+    default void readBack(int records) {}
   }
 
   private final GatewayStore store;
@@ -371,7 +378,15 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
    */
   private Judged judge(
       RiskInput input, Map<String, List<GenericRecord>> pinned, MemoryRiskState state) {
-    input.copies().forEach((batchId, copy) -> pinned.put(batchId, Feeds.decode(copy).records()));
+    int readBack = 0;
+    for (Map.Entry<String, MinimizedBatch> copy : input.copies().entrySet()) {
+      List<GenericRecord> decoded = Feeds.decode(copy.getValue()).records();
+      pinned.put(copy.getKey(), decoded);
+      readBack += decoded.size();
+    }
+    if (readBack > 0) {
+      listener.readBack(readBack);
+    }
     List<RiskRecord> records = new ArrayList<>(input.rows().size());
     Instant earliest = null;
     for (RiskInput.Row row : input.rows()) {

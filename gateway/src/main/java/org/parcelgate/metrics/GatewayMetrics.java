@@ -68,6 +68,7 @@ public final class GatewayMetrics {
   public static final String RISK_SPLIT_GROUPS = "parcelgate.risk.split.groups";
   public static final String RISK_REPLAYED = "parcelgate.risk.replayed.records";
   public static final String RISK_CHECKPOINT_VALUES = "parcelgate.risk.checkpoint.values";
+  public static final String RISK_READ_BACK = "parcelgate.risk.read.back.records";
   public static final String STORE_WRITES_PER_COMMIT = "parcelgate.store.writes.per.commit";
   public static final String STORE_ORDER_HELD = "parcelgate.store.order.held";
   public static final String THREADS_BLOCKED = "parcelgate.threads.blocked";
@@ -105,6 +106,7 @@ public final class GatewayMetrics {
   private final Counter riskAssessed;
   private final Counter riskReplayed;
   private final DistributionSummary riskCheckpoints;
+  private final Counter riskReadBack;
   private final Map<Flag, Counter> riskFindings = new EnumMap<>(Flag.class);
 
   public GatewayMetrics(MeterRegistry registry) {
@@ -153,6 +155,12 @@ public final class GatewayMetrics {
     this.riskCheckpoints =
         DistributionSummary.builder(RISK_CHECKPOINT_VALUES)
             .description("State values each checkpoint of the risk assessor wrote")
+            .register(registry);
+    this.riskReadBack =
+        Counter.builder(RISK_READ_BACK)
+            .description(
+                "Minimized records the risk assessor read back from the store, not handed over by"
+                    + " the ingest")
             .register(registry);
     for (Flag flag : Flag.values()) {
       riskFindings.put(
@@ -587,6 +595,11 @@ public final class GatewayMetrics {
   /** For {@code RiskAssessor.Listener}: a checkpoint wrote this many state values. */
   public void riskCheckpointed(int values) {
     riskCheckpoints.record(values);
+  }
+
+  /** For {@code RiskAssessor.Listener}: these minimized records were read back from the store. */
+  public void riskReadBack(int records) {
+    riskReadBack.increment(records);
   }
 
   /**

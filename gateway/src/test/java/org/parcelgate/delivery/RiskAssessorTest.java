@@ -555,6 +555,7 @@ class RiskAssessorTest {
   private static final class Recording implements RiskAssessor.Listener {
     final List<Integer> checkpoints = new ArrayList<>();
     long replayed;
+    long readBack;
 
     @Override
     public void assessed(int records, List<Finding> findings) {}
@@ -567,6 +568,11 @@ class RiskAssessorTest {
     @Override
     public void checkpointed(int values) {
       checkpoints.add(values);
+    }
+
+    @Override
+    public void readBack(int records) {
+      readBack += records;
     }
   }
 
@@ -766,7 +772,8 @@ class RiskAssessorTest {
   @Test
   void assessesTheMinimizedRecordsTheIngestHandsOverWithoutReadingTheCopyAgain() {
     GatewayStore store = embedded(data);
-    RiskAssessor assessor = assessor(store, 10, RiskAssessor.Listener.NONE);
+    Recording recording = new Recording();
+    RiskAssessor assessor = assessor(store, 10, recording);
     List<Sale> stored = List.of(new Sale("t1", "seller-a", 5_000));
     commit(store, "b1", stored);
     // The records as the ingest made them; here they differ from the stored copy on purpose, so
@@ -778,12 +785,14 @@ class RiskAssessorTest {
 
     assertThat(flags(assessments(new Feeds(store, List.of(), assessor, WAIT)).get(0)))
         .containsExactly(Flag.IOSS_ABOVE_THRESHOLD);
+    assertThat(recording.readBack).isZero();
   }
 
   @Test
   void keepsOnlyTheLatestBatchesHandedOverAndReadsOlderOnesFromTheStore() {
     GatewayStore store = embedded(data);
-    RiskAssessor assessor = assessor(store, 10, RiskAssessor.Listener.NONE);
+    Recording recording = new Recording();
+    RiskAssessor assessor = assessor(store, 10, recording);
     commit(store, "b1", List.of(new Sale("t1", "seller-a", 5_000)));
     // Differs from the stored copy on purpose, so that the assessment shows which was read.
     assessor.committed("b1", NL, List.of(minimized(new Sale("t1", "seller-a", 50_000))));
@@ -796,6 +805,8 @@ class RiskAssessorTest {
 
     assertThat(assessments(new Feeds(store, List.of(), assessor, WAIT)).get(0))
         .isEqualTo(Assessment.NONE);
+    // The stored copy of b1, counted for the operator: its one record.
+    assertThat(recording.readBack).isEqualTo(1);
   }
 
   @Test
