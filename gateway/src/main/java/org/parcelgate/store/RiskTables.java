@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -265,23 +264,13 @@ final class RiskTables {
           upsert.setString(2, value.key().kind());
           upsert.setString(3, value.key().key());
           upsert.setBytes(4, value.value());
-          setExpiry(upsert, 5, value.expiresMicros());
+          Sql.setNullable(upsert, 5, value.expiresMicros());
           upsert.addBatch();
         }
         upsert.executeBatch();
       }
     }
     return Optional.of(SplitLog.append(connection, step.recipient(), rows.groups()));
-  }
-
-  /** Sets a nullable expiry in microseconds: SQL NULL for a value kept. */
-  static void setExpiry(PreparedStatement statement, int index, Long expiresMicros)
-      throws SQLException {
-    if (expiresMicros == null) {
-      statement.setNull(index, Types.BIGINT);
-    } else {
-      statement.setLong(index, expiresMicros);
-    }
   }
 
   private static final String SPLIT_GROUPS_AFTER =

@@ -179,7 +179,7 @@ final class SplitLog {
         insert.setLong(2, first + i);
         insert.setString(3, group.key().key());
         insert.setBytes(4, group.value());
-        RiskTables.setExpiry(insert, 5, group.expiresMicros());
+        Sql.setNullable(insert, 5, group.expiresMicros());
         insert.addBatch();
       }
       insert.executeBatch();

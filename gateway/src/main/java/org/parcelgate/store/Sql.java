@@ -21,6 +21,15 @@ final class Sql {
     }
   }
 
+  /** Binds a number that may be null. */
+  static void setNullable(PreparedStatement statement, int index, Long value) throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.BIGINT);
+    } else {
+      statement.setLong(index, value);
+    }
+  }
+
   /** Binds a text that may be null. */
   static void setNullable(PreparedStatement statement, int index, String value)
       throws SQLException {
