@@ -387,14 +387,14 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     if (readBack > 0) {
       listener.readBack(readBack);
     }
-    List<RiskRecord> records = new ArrayList<>(input.rows().size());
+    List<RiskEngine.Prepared> records = new ArrayList<>(input.rows().size());
     Instant earliest = null;
     for (RiskInput.Row row : input.rows()) {
       GenericRecord minimized = pinned.get(row.batchId()).get(row.copyPosition());
       RiskRecord record =
           RiskRecord.of(
               row.marketplaceId(), row.transactionId(), row.version(), row.receivedAt(), minimized);
-      records.add(record);
+      records.add(engine.prepare(record));
       if (earliest == null || record.receivedAt().isBefore(earliest)) {
         earliest = record.receivedAt();
       }
@@ -405,18 +405,19 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     state.at(earliest);
     // Only the keys the state lacks are collected: most (bands, sellers, IOSS numbers) are held.
     Set<StateKey> missing = new LinkedHashSet<>();
-    for (RiskRecord record : records) {
-      for (StateKey key : engine.keys(record)) {
-        if (state.lacks(key)) {
-          missing.add(key);
-        }
-      }
+    for (RiskEngine.Prepared record : records) {
+      record.forEachKey(
+          key -> {
+            if (state.lacks(key)) {
+              missing.add(key);
+            }
+          });
     }
     state.load(store.riskState(input.recipient(), missing, earliest), missing);
     TreeMap<Long, Assessment> flagged = new TreeMap<>();
     List<Finding> findings = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
-      state.at(records.get(i).receivedAt());
+      state.at(records.get(i).record().receivedAt());
       Assessment assessment = engine.assess(records.get(i), state);
       if (assessment.flagged()) {
         flagged.put(input.rows().get(i).seq(), assessment);

@@ -55,8 +55,9 @@ public final class BunchingDetector implements Detector {
   }
 
   @Override
-  public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
-    if (record.sellerId() == null
+  public void assess(
+      RiskRecord record, List<StateKey> keys, RiskState state, List<Finding> findings) {
+    if (keys.isEmpty() // no seller
         || record.goodsValueMinor() == null
         || record.currency() == null) {
       return;
@@ -69,7 +70,7 @@ public final class BunchingDetector implements Detector {
     }
     long value = converted.get();
     boolean inMargin = value >= marginFloor() && value <= thresholdEurCents;
-    StateKey key = key(record.marketplaceId(), record.sellerId());
+    StateKey key = keys.get(0);
     long[] stored = state.read(key, BunchingDetector::decode);
     long[] counts = stored == null ? decode(null) : stored;
     long consignments = counts[0];

@@ -52,6 +52,10 @@ public final class IossDetector implements Detector {
     this.memberStates = IossMemberStates.of(reference);
   }
 
+  /**
+   * With a well-formed consignment number, its owner's and its marketplaces' keys, then the owner
+   * key of the seller's own number when it is another well-formed one; without, that last key only.
+   */
   @Override
   public List<StateKey> keys(RiskRecord record) {
     String consignment = record.consignmentIoss();
@@ -72,12 +76,13 @@ public final class IossDetector implements Detector {
   }
 
   @Override
-  public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+  public void assess(
+      RiskRecord record, List<StateKey> keys, RiskState state, List<Finding> findings) {
     String consignment = record.consignmentIoss();
     aboveThreshold(record).ifPresent(findings::add);
     memberState(record).ifPresent(findings::add);
     if (IossMemberStates.wellFormed(consignment)) {
-      StateKey ownerKey = new StateKey(OWNER_KIND, consignment);
+      StateKey ownerKey = keys.get(0);
       Owner owner = state.read(ownerKey, Owner::decode);
       if (owner != null
           && record.sellerId() != null
@@ -85,7 +90,7 @@ public final class IossDetector implements Detector {
               && owner.sellerId().equals(record.sellerId()))) {
         findings.add(ofAnotherSeller(record, owner));
       }
-      StateKey marketplacesKey = new StateKey(MARKETPLACES_KIND, consignment);
+      StateKey marketplacesKey = keys.get(1);
       Marketplaces seen = state.read(marketplacesKey, Marketplaces::decode);
       if (seen == null) {
         seen = Marketplaces.NONE;
@@ -94,9 +99,14 @@ public final class IossDetector implements Detector {
         findings.add(shared(record, seen));
       }
       learnMarketplace(record, state, marketplacesKey, seen);
-      learnOwner(record, state, consignment.equals(record.sellerIoss()) ? ownerKey : null);
+      learnOwner(
+          record,
+          state,
+          consignment.equals(record.sellerIoss())
+              ? ownerKey
+              : keys.size() > 2 ? keys.get(2) : null);
     } else {
-      learnOwner(record, state, null);
+      learnOwner(record, state, keys.isEmpty() ? null : keys.get(0));
     }
   }
 
@@ -242,15 +252,13 @@ public final class IossDetector implements Detector {
   /**
    * Learns the seller's own number as its owner's.
    *
-   * @param key the number's owner key when the caller has made it already, else null
+   * @param key the number's owner key, or null when the record has no well-formed number of its own
+   *     (then nothing is learned)
    */
   private static void learnOwner(RiskRecord record, RiskState state, StateKey key) {
     String own = record.sellerIoss();
     if (record.sellerId() == null || !IossMemberStates.wellFormed(own)) {
       return;
-    }
-    if (key == null) {
-      key = new StateKey(OWNER_KIND, own);
     }
     Owner owner = state.read(key, Owner::decode);
     long today = day(record.receivedAt());

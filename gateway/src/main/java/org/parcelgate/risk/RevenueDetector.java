@@ -82,7 +82,8 @@ public final class RevenueDetector implements Detector {
   }
 
   @Override
-  public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+  public void assess(
+      RiskRecord record, List<StateKey> keys, RiskState state, List<Finding> findings) {
     Optional<Due> computed = due(record);
     if (computed.isEmpty()) {
       return;
@@ -91,8 +92,8 @@ public final class RevenueDetector implements Detector {
     if (due.shortfallMinor() > due.toleranceMinor()) {
       findings.add(shortfall(record, due));
     }
-    if (record.sellerId() != null) {
-      StateKey key = SellerSummary.key(record.marketplaceId(), record.sellerId());
+    if (!keys.isEmpty()) { // a seller
+      StateKey key = keys.get(0);
       SellerSummary summary = SellerSummary.in(state, key);
       LocalDate date = due.orderDate();
       String period = YearMonth.of(date.getYear(), date.getMonth()).toString();

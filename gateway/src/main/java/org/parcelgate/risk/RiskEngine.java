@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Every detector, in a fixed order, and the seller summaries: assesses one record at a time, in
@@ -35,15 +36,55 @@ public final class RiskEngine {
     return new RiskEngine(detectors);
   }
 
-  /** Every state key {@link #assess} reads for the record. */
+  /**
+   * A record with the state keys {@link #assess} reads for it: per detector, in the engine's order,
+   * the keys it made, and the key of the seller's summary (null without a seller). Made once per
+   * record, so that the keys a store loads beforehand are not made again (the split group's key is
+   * a SHA-256) when the record is assessed.
+   */
+  public static final class Prepared {
+    private final RiskRecord record;
+    private final List<List<StateKey>> byDetector;
+    private final StateKey sellerKey;
+
+    private Prepared(RiskRecord record, List<List<StateKey>> byDetector, StateKey sellerKey) {
+      this.record = record;
+      this.byDetector = byDetector;
+      this.sellerKey = sellerKey;
+    }
+
+    public RiskRecord record() {
+      return record;
+    }
+
+    /** Hands every key to {@code action}; a key several detectors read, once for each. */
+    public void forEachKey(Consumer<StateKey> action) {
+      for (List<StateKey> keys : byDetector) {
+        keys.forEach(action);
+      }
+      if (sellerKey != null) {
+        action.accept(sellerKey);
+      }
+    }
+  }
+
+  /** The record with the keys every detector reads for it. */
+  public Prepared prepare(RiskRecord record) {
+    List<List<StateKey>> byDetector = new ArrayList<>(detectors.size());
+    for (Detector detector : detectors) {
+      byDetector.add(detector.keys(record));
+    }
+    StateKey sellerKey =
+        record.sellerId() == null
+            ? null
+            : SellerSummary.key(record.marketplaceId(), record.sellerId());
+    return new Prepared(record, byDetector, sellerKey);
+  }
+
+  /** Every state key {@link #assess} reads for the record, each once. */
   public List<StateKey> keys(RiskRecord record) {
     Set<StateKey> keys = new LinkedHashSet<>();
-    for (Detector detector : detectors) {
-      keys.addAll(detector.keys(record));
-    }
-    if (record.sellerId() != null) {
-      keys.add(SellerSummary.key(record.marketplaceId(), record.sellerId()));
-    }
+    prepare(record).forEachKey(keys::add);
     return List.copyOf(keys);
   }
 
@@ -52,18 +93,24 @@ public final class RiskEngine {
    * {@code state}.
    */
   public Assessment assess(RiskRecord record, RiskState state) {
+    return assess(prepare(record), state);
+  }
+
+  /** {@link #assess(RiskRecord, RiskState)} with the keys made beforehand. */
+  public Assessment assess(Prepared prepared, RiskState state) {
+    RiskRecord record = prepared.record;
     List<Finding> findings = new ArrayList<>();
-    for (Detector detector : detectors) {
+    for (int i = 0; i < detectors.size(); i++) {
       try {
-        detector.assess(record, state, findings);
+        detectors.get(i).assess(record, prepared.byDetector.get(i), state, findings);
       } catch (ArithmeticException e) {
         // Amounts so large (valid, but near the 64-bit limit) that a conversion or a sum leaves
         // the range: the detector does not judge this record, as with a missing field.
       }
     }
     Assessment assessment = new Assessment(findings);
-    if (record.sellerId() != null) {
-      StateKey key = SellerSummary.key(record.marketplaceId(), record.sellerId());
+    StateKey key = prepared.sellerKey;
+    if (key != null) {
       state.write(
           key,
           SellerSummary.in(state, key).withAssessment(assessment),

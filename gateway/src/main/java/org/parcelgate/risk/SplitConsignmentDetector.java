@@ -74,9 +74,10 @@ public final class SplitConsignmentDetector implements Detector {
   }
 
   @Override
-  public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
-    if (!judged(record)) {
-      return;
+  public void assess(
+      RiskRecord record, List<StateKey> keys, RiskState state, List<Finding> findings) {
+    if (keys.isEmpty()) {
+      return; // not judged
     }
     Optional<Long> converted =
         rates.toEurCents(
@@ -85,7 +86,7 @@ public final class SplitConsignmentDetector implements Detector {
       return;
     }
     long value = converted.get();
-    StateKey key = key(record);
+    StateKey key = keys.get(0);
     // Read as an object: a state that keeps it decoded hands the same group to the next record of
     // the group; changed, it is written back below.
     SplitGroup group = state.read(key, SplitGroup::decode);

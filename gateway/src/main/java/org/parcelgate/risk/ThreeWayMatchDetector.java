@@ -29,7 +29,8 @@ public final class ThreeWayMatchDetector implements Detector {
   }
 
   @Override
-  public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+  public void assess(
+      RiskRecord record, List<StateKey> keys, RiskState state, List<Finding> findings) {
     String payer = record.payerCountry();
     String destination = record.destinationCountry();
     if (payer != null && destination != null && !payer.equals(destination)) {

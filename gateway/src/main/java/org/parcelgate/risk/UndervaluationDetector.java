@@ -3,11 +3,9 @@ package org.parcelgate.risk;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@link Flag#UNDERVALUED}: a line whose unit value (its unit price in euro at the order date) lies
@@ -36,21 +34,13 @@ public final class UndervaluationDetector implements Detector {
     this.rates = rates;
   }
 
+  /**
+   * For each line with an HS subheading and a unit, in line order, the key of its band and then,
+   * when it has an origin, that of its origin's band; a band two lines share is listed for each.
+   */
   @Override
   public List<StateKey> keys(RiskRecord record) {
-    if (record.lines().size() == 1) {
-      // Most records: one line's two keys differ (the origin's is longer), no set needed.
-      RiskRecord.Line line = record.lines().get(0);
-      String hs6 = line.hs6();
-      if (hs6 == null || line.unit() == null) {
-        return List.of();
-      }
-      StateKey all = UnitValueBand.key(hs6, line.unit(), null);
-      return line.originCountry() == null
-          ? List.of(all)
-          : List.of(all, UnitValueBand.key(hs6, line.unit(), line.originCountry()));
-    }
-    Set<StateKey> keys = new LinkedHashSet<>();
+    List<StateKey> keys = new ArrayList<>(2 * record.lines().size());
     for (RiskRecord.Line line : record.lines()) {
       String hs6 = line.hs6();
       if (hs6 != null && line.unit() != null) {
@@ -60,12 +50,12 @@ public final class UndervaluationDetector implements Detector {
         }
       }
     }
-    return List.copyOf(keys);
+    return keys;
   }
 
   /**
-   * A line that can be judged: its unit value and the keys of its bands, each made once per record
-   * (a key's text is hashed and compared at every look-up).
+   * A line that can be judged: its unit value and the keys of its bands, as {@link #keys} made them
+   * (once per record: a key's text is hashed and compared at every look-up).
    *
    * @param originKey the key of the band of its origin, or null for a line without one
    */
@@ -88,7 +78,8 @@ public final class UndervaluationDetector implements Detector {
       boolean byOrigin) {}
 
   @Override
-  public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+  public void assess(
+      RiskRecord record, List<StateKey> keys, RiskState state, List<Finding> findings) {
     if (record.currency() == null) {
       return;
     }
@@ -97,24 +88,24 @@ public final class UndervaluationDetector implements Detector {
     Map<StateKey, UnitValueBand> bands = new LinkedHashMap<>();
     List<Judged> below = new ArrayList<>();
     List<Judgeable> learn = new ArrayList<>();
+    int next = 0; // the line's first key in keys
     for (RiskRecord.Line line : record.lines()) {
       String hs6 = line.hs6();
+      if (hs6 == null || line.unit() == null) {
+        continue;
+      }
+      StateKey allKey = keys.get(next++);
+      String origin = line.originCountry();
+      StateKey originKey = origin == null ? null : keys.get(next++);
       Long price = line.unitPriceMinor();
-      if (hs6 == null || line.unit() == null || price == null || price < 0) {
+      if (price == null || price < 0) {
         continue;
       }
       Optional<Long> cents = rates.toEurCents(price, record.currency(), date);
       if (cents.isEmpty()) {
         continue;
       }
-      String origin = line.originCountry();
-      Judgeable judgeable =
-          new Judgeable(
-              line,
-              hs6,
-              cents.get(),
-              UnitValueBand.key(hs6, line.unit(), null),
-              origin == null ? null : UnitValueBand.key(hs6, line.unit(), origin));
+      Judgeable judgeable = new Judgeable(line, hs6, cents.get(), allKey, originKey);
       Judged judged = judge(judgeable, state, bands);
       if (judged != null) {
         below.add(judged);

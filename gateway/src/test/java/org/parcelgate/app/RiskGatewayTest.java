@@ -72,7 +72,8 @@ class RiskGatewayTest {
     }
 
     @Override
-    public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+    public void assess(
+        RiskRecord record, List<StateKey> keys, RiskState state, List<Finding> findings) {
       if ("seller-3".equals(record.sellerId())) {
         findings.add(
             new Finding(
@@ -287,7 +288,8 @@ class RiskGatewayTest {
     }
 
     @Override
-    public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+    public void assess(
+        RiskRecord record, List<StateKey> keys, RiskState state, List<Finding> findings) {
       if ("NL".equals(record.destinationCountry())) {
         throw new IllegalStateException("a detector's bug");
       }

@@ -109,7 +109,8 @@ class RiskAssessorTest {
     }
 
     @Override
-    public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+    public void assess(
+        RiskRecord record, List<StateKey> keys, RiskState state, List<Finding> findings) {
       if (record.goodsValueMinor() != null && record.goodsValueMinor() > 10_000) {
         findings.add(
             new Finding(
@@ -473,7 +474,8 @@ class RiskAssessorTest {
     }
 
     @Override
-    public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+    public void assess(
+        RiskRecord record, List<StateKey> keys, RiskState state, List<Finding> findings) {
       if ("slow".equals(record.sellerId())) {
         try {
           release.await();
@@ -670,7 +672,8 @@ class RiskAssessorTest {
     }
 
     @Override
-    public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+    public void assess(
+        RiskRecord record, List<StateKey> keys, RiskState state, List<Finding> findings) {
       StateKey key = new StateKey(KIND, record.sellerId());
       byte[] stored = state.get(key);
       long seen = stored == null ? 0 : ByteBuffer.wrap(stored).getLong();

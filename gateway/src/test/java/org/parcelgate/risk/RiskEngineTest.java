@@ -2,6 +2,7 @@ package org.parcelgate.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,8 @@ class RiskEngineTest {
         }
 
         @Override
-        public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+        public void assess(
+            RiskRecord record, List<StateKey> keys, RiskState state, List<Finding> findings) {
           Math.multiplyExact(Long.MAX_VALUE, 2);
         }
       };
@@ -27,7 +29,8 @@ class RiskEngineTest {
         }
 
         @Override
-        public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+        public void assess(
+            RiskRecord record, List<StateKey> keys, RiskState state, List<Finding> findings) {
           findings.add(new Finding(Flag.LATE_PAYMENT, 40, "Paid late.", List.of()));
         }
       };
@@ -57,6 +60,41 @@ class RiskEngineTest {
     SellerSummary summary = SellerSummary.decode(state.get(SellerSummary.key("mkt-1", "seller-1")));
     assertThat(summary.assessed()).isEqualTo(2);
     assertThat(summary.flagged()).containsEntry(Flag.LATE_PAYMENT, 2L);
+  }
+
+  @Test
+  void preparingARecordListsEveryDetectorsKeysAndHandsEachItsOwnBack() {
+    StateKey a = new StateKey("a", "1");
+    StateKey b = new StateKey("b", "2");
+    List<List<StateKey>> handed = new ArrayList<>();
+    Detector first = keysDetector(List.of(a, b), handed);
+    Detector second = keysDetector(List.of(b), handed);
+    RiskEngine engine = new RiskEngine(List.of(first, second));
+
+    RiskEngine.Prepared prepared = engine.prepare(record());
+    List<StateKey> listed = new ArrayList<>();
+    prepared.forEachKey(listed::add);
+    engine.assess(prepared, MemoryRiskState.empty(null));
+
+    StateKey seller = SellerSummary.key("mkt-1", "seller-1");
+    assertThat(listed).containsExactly(a, b, b, seller);
+    assertThat(engine.keys(record())).containsExactly(a, b, seller);
+    assertThat(handed).containsExactly(List.of(a, b), List.of(b));
+  }
+
+  private static Detector keysDetector(List<StateKey> keys, List<List<StateKey>> handed) {
+    return new Detector() {
+      @Override
+      public List<StateKey> keys(RiskRecord record) {
+        return keys;
+      }
+
+      @Override
+      public void assess(
+          RiskRecord record, List<StateKey> given, RiskState state, List<Finding> findings) {
+        handed.add(given);
+      }
+    };
   }
 
   @Test

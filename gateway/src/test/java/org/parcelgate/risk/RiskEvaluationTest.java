@@ -73,7 +73,8 @@ class RiskEvaluationTest {
           }
 
           @Override
-          public void assess(RiskRecord record, RiskState state, List<Finding> findings) {
+          public void assess(
+              RiskRecord record, List<StateKey> keys, RiskState state, List<Finding> findings) {
             if (record.paymentTime() != null
                 && Duration.between(record.orderTime(), record.paymentTime()).toDays() >= 30) {
               findings.add(new Finding(Flag.LATE_PAYMENT, 50, "paid late", List.of()));
