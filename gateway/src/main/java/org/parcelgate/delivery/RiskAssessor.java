@@ -424,6 +424,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
         findings.addAll(assessment.findings());
       }
     }
+    state.settle();
     return new Judged(flagged, findings);
   }
 

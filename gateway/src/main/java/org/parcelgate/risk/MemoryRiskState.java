@@ -56,8 +56,13 @@ public final class MemoryRiskState implements RiskState {
     /** When last used, in {@link #uses} of the state: the greater, the more recent. */
     long used;
 
-    Slot(StateKey key) {
+    /** When made, in {@link #uses} of the state. */
+    final long made;
+
+    Slot(StateKey key, long made) {
       this.key = key;
+      this.made = made;
+      this.used = made;
     }
 
     boolean absent() {
@@ -79,6 +84,11 @@ public final class MemoryRiskState implements RiskState {
 
   /** The slots set since the last {@link #clearChanges}, each once, in the order first set. */
   private final List<Slot> changed = new ArrayList<>();
+
+  /** {@link #uses} and the size of {@link #changed} at the last {@link #settle}. */
+  private long settledUses;
+
+  private int settledChanged;
 
   private Instant now;
 
@@ -114,8 +124,7 @@ public final class MemoryRiskState implements RiskState {
 
   /** A new slot for the key, held and stamped as used now. */
   private Slot added(StateKey key) {
-    Slot slot = new Slot(key);
-    slot.used = ++uses;
+    Slot slot = new Slot(key, ++uses);
     values.put(key, slot);
     return slot;
   }
@@ -273,6 +282,28 @@ public final class MemoryRiskState implements RiskState {
     values.values().removeIf(slot -> !slot.changed && slot.used <= last);
   }
 
+  /**
+   * Ends a step: each value made and set since the last call keeps only its bytes, encoded now, not
+   * its object. Most such values are used once: nearly every record starts a split group of its
+   * own. Kept as objects (a group, its list, its entries, their texts and times) they outlived
+   * young collections until the checkpoint and the trim after it, the medium-lived objects a
+   * generational collector handles worst; as bytes each is one array. A value made earlier and used
+   * again (a band, a seller) keeps its object: it is used by most steps. The values are unchanged;
+   * a value read again is decoded again.
+   */
+  public void settle() {
+    for (int i = settledChanged; i < changed.size(); i++) {
+      Slot slot = changed.get(i);
+      if (slot.made > settledUses && slot.object != null) {
+        slot.bytes = slot.encoder != null ? slot.encoder.apply(slot.object) : slot.bytes;
+        slot.object = null;
+        slot.encoder = null;
+      }
+    }
+    settledUses = uses;
+    settledChanged = changed.size();
+  }
+
   /** How many values changed since the last {@link #clearChanges}. */
   public int changedCount() {
     return changed.size();
@@ -303,6 +334,7 @@ public final class MemoryRiskState implements RiskState {
       slot.changed = false;
     }
     changed.clear();
+    settledChanged = 0;
   }
 
   /** Every value, for export and tests. */

@@ -69,6 +69,38 @@ class MemoryRiskStateTest {
   }
 
   @Test
+  void settlingAStepKeepsAValueMadeInItAsBytesOnly() {
+    MemoryRiskState state = MemoryRiskState.empty(NOW);
+    Counter counter = new Counter(3);
+    state.write(KEY, counter, Counter::encode, null);
+    counter.value = 4; // changed after its write, before the step ends: the step's value is 4
+
+    state.settle();
+    counter.value = 5; // no longer the state's object
+
+    Counter read = state.read(KEY, Counter::decode);
+    assertThat(read).isNotSameAs(counter);
+    assertThat(read.value).isEqualTo(4);
+    assertThat(state.changes().get(KEY).value()).asString(StandardCharsets.UTF_8).isEqualTo("4");
+  }
+
+  @Test
+  void settlingAStepKeepsTheObjectOfAValueMadeInAnEarlierOne() {
+    MemoryRiskState state = MemoryRiskState.empty(NOW);
+    Counter counter = new Counter(3);
+    state.write(KEY, counter, Counter::encode, null);
+    state.settle();
+    Counter again = state.read(KEY, Counter::decode);
+    again.value = 6;
+    state.write(KEY, again, Counter::encode, null);
+
+    state.settle();
+
+    assertThat(state.read(KEY, Counter::decode)).isSameAs(again);
+    assertThat(state.changes().get(KEY).value()).asString(StandardCharsets.UTF_8).isEqualTo("6");
+  }
+
+  @Test
   void anExpiredValueIsAbsentToReadAndGet() {
     MemoryRiskState state = loadedWith("7", NOW);
 
