@@ -43,11 +43,14 @@ public final class RiskEngine {
    * a SHA-256) when the record is assessed.
    */
   public static final class Prepared {
+    private final RiskEngine engine;
     private final RiskRecord record;
     private final List<List<StateKey>> byDetector;
     private final StateKey sellerKey;
 
-    private Prepared(RiskRecord record, List<List<StateKey>> byDetector, StateKey sellerKey) {
+    private Prepared(
+        RiskEngine engine, RiskRecord record, List<List<StateKey>> byDetector, StateKey sellerKey) {
+      this.engine = engine;
       this.record = record;
       this.byDetector = byDetector;
       this.sellerKey = sellerKey;
@@ -78,7 +81,7 @@ public final class RiskEngine {
         record.sellerId() == null
             ? null
             : SellerSummary.key(record.marketplaceId(), record.sellerId());
-    return new Prepared(record, byDetector, sellerKey);
+    return new Prepared(this, record, byDetector, sellerKey);
   }
 
   /** Every state key {@link #assess} reads for the record, each once. */
@@ -96,8 +99,14 @@ public final class RiskEngine {
     return assess(prepare(record), state);
   }
 
-  /** {@link #assess(RiskRecord, RiskState)} with the keys made beforehand. */
+  /**
+   * {@link #assess(RiskRecord, RiskState)} with the keys made beforehand, by this engine's {@link
+   * #prepare} (another engine's detectors would be handed keys that are not theirs).
+   */
   public Assessment assess(Prepared prepared, RiskState state) {
+    if (prepared.engine != this) {
+      throw new IllegalArgumentException("the record was prepared by another engine");
+    }
     RiskRecord record = prepared.record;
     List<Finding> findings = new ArrayList<>();
     for (int i = 0; i < detectors.size(); i++) {

@@ -1,6 +1,7 @@
 package org.parcelgate.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +81,15 @@ class RiskEngineTest {
     assertThat(listed).containsExactly(a, b, b, seller);
     assertThat(engine.keys(record())).containsExactly(a, b, seller);
     assertThat(handed).containsExactly(List.of(a, b), List.of(b));
+  }
+
+  @Test
+  void refusesARecordPreparedByAnotherEngine() {
+    RiskEngine.Prepared prepared = new RiskEngine(List.of(LATE)).prepare(record());
+    RiskEngine other = new RiskEngine(List.of(LATE));
+
+    assertThatThrownBy(() -> other.assess(prepared, MemoryRiskState.empty(null)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static Detector keysDetector(List<StateKey> keys, List<List<StateKey>> handed) {
