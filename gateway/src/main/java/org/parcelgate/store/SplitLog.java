@@ -9,8 +9,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.parcelgate.risk.MemoryRiskState;
 import org.parcelgate.risk.SplitConsignmentDetector;
@@ -59,9 +61,9 @@ final class SplitLog {
           + " VALUES (?, ?, ?, ?, ?)";
   private static final String PURGE =
       "DELETE FROM risk_split_log WHERE recipient = ? AND expires_at_micros <= ?";
-  private static final String PURGE_UNASSESSED =
-      "DELETE FROM risk_split_log WHERE expires_at_micros <= ?"
-          + " AND recipient NOT IN (SELECT recipient FROM risk_position)";
+  private static final String POSITIONED = "SELECT recipient FROM risk_position";
+  private static final String NEXT_RECIPIENT =
+      "SELECT MIN(recipient) FROM risk_split_log WHERE recipient > ?";
 
   private final Map<String, SplitGroupIndex> indexes = new ConcurrentHashMap<>();
 
@@ -225,11 +227,39 @@ final class SplitLog {
     }
   }
 
-  /** Deletes the expired values of recipients without a risk position. */
+  /**
+   * Deletes the expired values of recipients without a risk position.
+   *
+   * <p>The log's recipients are found one index probe each ({@code MIN(recipient)} after the last
+   * one) and each one's expired values through the expiry index. One statement with {@code NOT IN
+   * (SELECT recipient FROM risk_position)} read every row of the log instead, on the writer that
+   * ingest shares: 8 s for a log of 4.3 million groups (12 GB store) read from disk, and under load
+   * more than {@code store.timeout}, which answered ingest 503 {@code store_unavailable} at every
+   * purge.
+   */
   static int purgeUnassessed(Connection connection, long nowMicros) throws SQLException {
-    try (PreparedStatement purge = connection.prepareStatement(PURGE_UNASSESSED)) {
-      purge.setLong(1, nowMicros);
-      return purge.executeUpdate();
+    Set<String> positioned = new HashSet<>();
+    try (PreparedStatement select = connection.prepareStatement(POSITIONED);
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        positioned.add(rows.getString(1));
+      }
+    }
+    int purged = 0;
+    try (PreparedStatement next = connection.prepareStatement(NEXT_RECIPIENT)) {
+      String recipient = "";
+      while (true) {
+        next.setString(1, recipient);
+        try (ResultSet row = next.executeQuery()) {
+          recipient = row.next() ? row.getString(1) : null;
+        }
+        if (recipient == null) {
+          return purged;
+        }
+        if (!positioned.contains(recipient)) {
+          purged += purge(connection, recipient, nowMicros);
+        }
+      }
     }
   }
 

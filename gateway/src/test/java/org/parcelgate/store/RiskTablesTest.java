@@ -640,6 +640,56 @@ class RiskTablesTest {
   }
 
   @Test
+  void thePurgeDeletesTheExpiredSplitGroupsOfARecipientWithoutAPosition() throws Exception {
+    commit(1, 1);
+    StateKey group = new StateKey("split-group", "a");
+    assertThat(
+            store.commitRisk(
+                RiskStep.checkpoint(
+                    RECIPIENT,
+                    0,
+                    0,
+                    1,
+                    new TreeMap<>(),
+                    Map.of(group, value(1, NOW.plusSeconds(60))))))
+        .isTrue();
+    // Groups of recipients no step ever positioned, before and after RECIPIENT in key order: none
+    // is written so today, but the purge must not leave them, nor read the whole log for them.
+    long expired = JdbcGatewayStore.micros(NOW.minusSeconds(1));
+    long live = JdbcGatewayStore.micros(NOW.plusSeconds(60));
+    try (Connection connection = engine.connect(data);
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO risk_split_log (recipient, seq, state_key, state, expires_at_micros)"
+                    + " VALUES (?, ?, ?, ?, ?)")) {
+      Object[][] rows = {
+        {"aaa-gone", 1L, "x", expired}, {"aaa-gone", 2L, "y", live}, {"zzz-gone", 1L, "x", expired}
+      };
+      for (Object[] row : rows) {
+        insert.setString(1, (String) row[0]);
+        insert.setLong(2, (Long) row[1]);
+        insert.setString(3, (String) row[2]);
+        insert.setBytes(4, new byte[] {9});
+        insert.setLong(5, (Long) row[3]);
+        insert.executeUpdate();
+      }
+    }
+
+    // Both expired groups of the unpositioned recipients; RECIPIENT's group has not expired.
+    assertThat(store.purgeExpiredRiskState(NOW)).isEqualTo(2);
+
+    try (Connection connection = engine.connect(data)) {
+      assertThat(count(connection, "SELECT COUNT(*) FROM risk_split_log")).isEqualTo(2);
+      assertThat(
+              count(
+                  connection,
+                  "SELECT COUNT(*) FROM risk_split_log WHERE recipient = 'aaa-gone' AND seq = 2"))
+          .isEqualTo(1);
+    }
+    assertThat(store.riskState(RECIPIENT, List.of(group), NOW)).containsOnlyKeys(group);
+  }
+
+  @Test
   void thePurgeKeepsTheStateAReplayFromTheStoredPositionNeeds() {
     commit(2, 1);
     StateKey group = new StateKey("split-group", "a");
