@@ -85,6 +85,9 @@ final class JdbcGatewayStore implements GatewayStore {
   /** Where each recipient's split groups stand in the split log; built on first use. */
   private final SplitLog splitLog = new SplitLog();
 
+  /** Per recipient, what the purges found after its stored state's position (the writer's). */
+  private final Map<String, RiskTables.ReceiptsAfter> riskReceipts = new ConcurrentHashMap<>();
+
   /**
    * @param readers connections for reads, whose transactions do not take the write lock
    * @param writers connections for writes (the guard's writer borrows from the same pool) and the
@@ -602,7 +605,7 @@ final class JdbcGatewayStore implements GatewayStore {
   @Override
   public int purgeExpiredRiskState(Instant now) {
     Map<String, Long> cutoffs = new ConcurrentHashMap<>();
-    int purged = write(connection -> RiskTables.purge(connection, now, cutoffs));
+    int purged = write(connection -> RiskTables.purge(connection, now, cutoffs, riskReceipts));
     cutoffs.forEach(splitLog::purged);
     return purged;
   }

@@ -69,8 +69,9 @@ final class RiskTables {
       "DELETE FROM risk_value WHERE expires_at_micros IS NOT NULL AND expires_at_micros <= ?"
           + " AND recipient NOT IN (SELECT recipient FROM risk_position)";
   private static final String STATE_SEQS = "SELECT recipient, state_seq FROM risk_position";
-  private static final String EARLIEST_AFTER_STATE =
-      "SELECT MIN(received_at_micros) FROM price_record WHERE recipient = ? AND feed_seq > ?";
+  private static final String EARLIEST_AFTER =
+      "SELECT MIN(received_at_micros), MAX(feed_seq) FROM price_record"
+          + " WHERE recipient = ? AND feed_seq > ?";
   private static final String PURGE_RECIPIENT_STATE =
       "DELETE FROM risk_value WHERE recipient = ? AND expires_at_micros IS NOT NULL"
           + " AND expires_at_micros <= ?";
@@ -348,13 +349,30 @@ final class RiskTables {
   }
 
   /**
+   * What a purge found among a recipient's price rows after the position its stored state follows:
+   * the earliest receipt (null: no row) up to {@code scannedTo}. While {@code stateSeq} stays, a
+   * later purge reads only the rows after {@code scannedTo}: rows are stored in feed order, and one
+   * deleted since (by retention) leaves an earliest receipt that is too early, which only keeps
+   * more state.
+   */
+  record ReceiptsAfter(long stateSeq, long scannedTo, Long earliestMicros) {}
+
+  /**
    * Deletes state that has expired for good: per recipient, expired before both {@code now} and the
    * earliest receipt of its records after the position its stored state follows, since the assessor
    * judges expiry by the records' own time (a backlog, or a replay after a restart, must find the
    * state an uninterrupted run would have found). Puts each recipient's cutoff in {@code
    * splitCutoffs}, for the split log's index once the purge is committed.
+   *
+   * @param receipts per recipient, what earlier purges found after its position, read and updated:
+   *     reading every row after a position that does not move (risk off on a store that was
+   *     assessed, or an assessor far behind) took the writer longer than {@code store.timeout}
    */
-  static int purge(Connection connection, Instant now, Map<String, Long> splitCutoffs)
+  static int purge(
+      Connection connection,
+      Instant now,
+      Map<String, Long> splitCutoffs,
+      Map<String, ReceiptsAfter> receipts)
       throws SQLException {
     int purged = 0;
     List<String[]> cursors = new ArrayList<>();
@@ -364,20 +382,15 @@ final class RiskTables {
         cursors.add(new String[] {rows.getString(1), Long.toString(rows.getLong(2))});
       }
     }
-    try (PreparedStatement earliestAfter = connection.prepareStatement(EARLIEST_AFTER_STATE);
+    try (PreparedStatement earliestAfter = connection.prepareStatement(EARLIEST_AFTER);
         PreparedStatement purge = connection.prepareStatement(PURGE_RECIPIENT_STATE)) {
       for (String[] cursor : cursors) {
+        ReceiptsAfter found =
+            receiptsAfter(earliestAfter, cursor[0], Long.parseLong(cursor[1]), receipts);
+        receipts.put(cursor[0], found);
         long before = micros(now);
-        earliestAfter.setString(1, cursor[0]);
-        earliestAfter.setLong(2, Long.parseLong(cursor[1]));
-        try (ResultSet row = earliestAfter.executeQuery()) {
-          if (row.next()) {
-            long earliest = row.getLong(1);
-            if (!row.wasNull()) {
-              // Receipt times are not in feed order: the earliest of all, not the first row's.
-              before = Math.min(before, earliest);
-            }
-          }
+        if (found.earliestMicros() != null) {
+          before = Math.min(before, found.earliestMicros());
         }
         purge.setString(1, cursor[0]);
         purge.setLong(2, before);
@@ -390,6 +403,36 @@ final class RiskTables {
     try (PreparedStatement purge = connection.prepareStatement(PURGE_STATE)) {
       purge.setLong(1, micros(now));
       return purged + purge.executeUpdate();
+    }
+  }
+
+  /** The earliest receipt after {@code stateSeq}, reading only rows no earlier purge read. */
+  private static ReceiptsAfter receiptsAfter(
+      PreparedStatement earliestAfter,
+      String recipient,
+      long stateSeq,
+      Map<String, ReceiptsAfter> receipts)
+      throws SQLException {
+    ReceiptsAfter known = receipts.get(recipient);
+    if (known == null || known.stateSeq() != stateSeq) {
+      known = new ReceiptsAfter(stateSeq, stateSeq, null);
+    }
+    earliestAfter.setString(1, recipient);
+    earliestAfter.setLong(2, known.scannedTo());
+    try (ResultSet row = earliestAfter.executeQuery()) {
+      if (!row.next()) {
+        return known;
+      }
+      long earliest = row.getLong(1);
+      if (row.wasNull()) {
+        return known; // no row after the last one read
+      }
+      // Receipt times are not in feed order: the earliest of all, not the first row's.
+      long scannedTo = row.getLong(2);
+      return new ReceiptsAfter(
+          stateSeq,
+          scannedTo,
+          known.earliestMicros() == null ? earliest : Math.min(known.earliestMicros(), earliest));
     }
   }
 

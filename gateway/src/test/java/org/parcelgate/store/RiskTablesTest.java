@@ -719,6 +719,43 @@ class RiskTablesTest {
   }
 
   @Test
+  void thePurgeSeesARecordStoredAfterItsLastLookWhoseReceiptIsEarlier() {
+    Instant early = Batches.RECEIVED.minusSeconds(3600);
+    store.commit(batch("b1", "mp-1", Batches.digest("b1"), List.of(entry("t1", 1))));
+    store.commit(batch("b2", "mp-1", Batches.digest("b2"), List.of(entry("t2", 1))));
+    StateKey group = new StateKey("split-group", "a");
+    Instant expiry = early.plusSeconds(10);
+    assertThat(
+            store.commitRisk(
+                RiskStep.checkpoint(
+                    RECIPIENT, 0, 0, 1, new TreeMap<>(), Map.of(group, value(1, expiry)))))
+        .isTrue();
+    assertThat(store.commitRisk(new RiskStep(RECIPIENT, 1, 1, 2, new TreeMap<>(), Map.of(), false)))
+        .isTrue();
+    // Before the value's expiry: nothing to purge; the purge has read record 2 (received later).
+    assertThat(store.purgeExpiredRiskState(early)).isZero();
+
+    // Record 3 was received before the value expired (receipt times are not in feed order): a
+    // replay from the stored position judges it at its receipt, so the value must stay.
+    store.commit(
+        batch(
+            "b3",
+            "mp-1",
+            Batches.digest("b3"),
+            early,
+            List.of(entry("t3", 1)),
+            Batches.ONE_SELLER));
+    store.catchUpFollower();
+    assertThat(store.purgeExpiredRiskState(Batches.RECEIVED.plusSeconds(3600))).isZero();
+    assertThat(store.riskState(RECIPIENT, List.of(group), early)).containsOnlyKeys(group);
+
+    // Once the state follows every record, the value goes.
+    assertThat(store.commitRisk(RiskStep.checkpoint(RECIPIENT, 2, 1, 3, new TreeMap<>(), Map.of())))
+        .isTrue();
+    assertThat(store.purgeExpiredRiskState(Batches.RECEIVED.plusSeconds(3600))).isEqualTo(1);
+  }
+
+  @Test
   void stateLoadsInChunksOfKeysOfSeveralKinds() {
     Map<StateKey, MemoryRiskState.Value> values = new HashMap<>();
     List<StateKey> asked = new ArrayList<>();
