@@ -366,7 +366,7 @@ final class RiskTables {
    *
    * @param receipts per recipient, what earlier purges found after its position, read and updated:
    *     reading every row after a position that does not move (risk off on a store that was
-   *     assessed, or an assessor far behind) took the writer longer than {@code store.timeout}
+   *     assessed, or an assessor far behind) grew with everything stored since, on the writer
    */
   static int purge(
       Connection connection,
