@@ -399,7 +399,9 @@ final class RiskTables {
         splitCutoffs.put(cursor[0], before);
       }
     }
-    purged += SplitLog.purgeUnassessed(connection, micros(now));
+    Set<String> positioned = new HashSet<>();
+    cursors.forEach(cursor -> positioned.add(cursor[0]));
+    purged += SplitLog.purgeUnassessed(connection, micros(now), positioned);
     try (PreparedStatement purge = connection.prepareStatement(PURGE_STATE)) {
       purge.setLong(1, micros(now));
       return purged + purge.executeUpdate();

@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,7 +60,6 @@ final class SplitLog {
           + " VALUES (?, ?, ?, ?, ?)";
   private static final String PURGE =
       "DELETE FROM risk_split_log WHERE recipient = ? AND expires_at_micros <= ?";
-  private static final String POSITIONED = "SELECT recipient FROM risk_position";
   private static final String NEXT_RECIPIENT =
       "SELECT MIN(recipient) FROM risk_split_log WHERE recipient > ?";
 
@@ -233,18 +231,13 @@ final class SplitLog {
    * <p>The log's recipients are found one index probe each ({@code MIN(recipient)} after the last
    * one) and each one's expired values through the expiry index. One statement with {@code NOT IN
    * (SELECT recipient FROM risk_position)} read every row of the log instead, on the writer that
-   * ingest shares: 8 s for a log of 4.3 million groups (12 GB store) read from disk, and under load
-   * more than {@code store.timeout}, which answered ingest 503 {@code store_unavailable} at every
-   * purge.
+   * ingest shares: 8 s for a log of 4.3 million groups (12 GB store) read from disk, at every
+   * purge, whether or not any recipient lacked a position.
+   *
+   * @param positioned the recipients with a risk position
    */
-  static int purgeUnassessed(Connection connection, long nowMicros) throws SQLException {
-    Set<String> positioned = new HashSet<>();
-    try (PreparedStatement select = connection.prepareStatement(POSITIONED);
-        ResultSet rows = select.executeQuery()) {
-      while (rows.next()) {
-        positioned.add(rows.getString(1));
-      }
-    }
+  static int purgeUnassessed(Connection connection, long nowMicros, Set<String> positioned)
+      throws SQLException {
     int purged = 0;
     try (PreparedStatement next = connection.prepareStatement(NEXT_RECIPIENT)) {
       String recipient = "";
