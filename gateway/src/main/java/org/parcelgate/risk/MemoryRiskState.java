@@ -39,6 +39,13 @@ public final class MemoryRiskState implements RiskState {
    */
   private static final class Slot {
     final StateKey key;
+
+    /** The state holding it: a key's {@link StateKey#resolved resolved} slot may be another's. */
+    final MemoryRiskState state;
+
+    /** Until trimmed: a key may still refer to a slot the state no longer holds. */
+    boolean held = true;
+
     byte[] bytes;
     Object object;
     Function<Object, byte[]> encoder;
@@ -59,8 +66,9 @@ public final class MemoryRiskState implements RiskState {
     /** When made, in {@link #uses} of the state. */
     final long made;
 
-    Slot(StateKey key, long made) {
+    Slot(StateKey key, MemoryRiskState state, long made) {
       this.key = key;
+      this.state = state;
       this.made = made;
       this.used = made;
     }
@@ -115,17 +123,36 @@ public final class MemoryRiskState implements RiskState {
 
   /** The key's slot, if held, stamped as used now. */
   private Slot used(StateKey key) {
-    Slot slot = values.get(key);
+    Slot slot = slot(key);
     if (slot != null) {
       slot.used = ++uses;
     }
     return slot;
   }
 
+  /**
+   * The key's slot, if held: the one this key object was last resolved to, if this state still
+   * holds it, else looked up (and remembered on the key). A record's keys are looked up when its
+   * step collects the keys to load and again when each detector reads and writes them, with the
+   * rest of the step's records in between; a look-up in a map of some 100,000 values, cold in the
+   * processor's caches by then, was a fifth of the assessor's time in a profile.
+   */
+  private Slot slot(StateKey key) {
+    if (key.resolved instanceof Slot slot && slot.state == this && slot.held) {
+      return slot;
+    }
+    Slot slot = values.get(key);
+    if (slot != null) {
+      key.resolved = slot;
+    }
+    return slot;
+  }
+
   /** A new slot for the key, held and stamped as used now. */
   private Slot added(StateKey key) {
-    Slot slot = new Slot(key, ++uses);
+    Slot slot = new Slot(key, this, ++uses);
     values.put(key, slot);
+    key.resolved = slot;
     return slot;
   }
 
@@ -279,7 +306,16 @@ public final class MemoryRiskState implements RiskState {
     Arrays.sort(unchanged, 0, count);
     // Stamps are unique: exactly the excess least recently used go.
     long last = unchanged[excess - 1];
-    values.values().removeIf(slot -> !slot.changed && slot.used <= last);
+    values
+        .values()
+        .removeIf(
+            slot -> {
+              if (slot.changed || slot.used > last) {
+                return false;
+              }
+              slot.held = false;
+              return true;
+            });
   }
 
   /**

@@ -77,11 +77,26 @@ public final class RiskEngine {
     for (Detector detector : detectors) {
       byDetector.add(detector.keys(record));
     }
-    StateKey sellerKey =
-        record.sellerId() == null
-            ? null
-            : SellerSummary.key(record.marketplaceId(), record.sellerId());
+    StateKey sellerKey = null;
+    if (record.sellerId() != null) {
+      sellerKey = SellerSummary.key(record.marketplaceId(), record.sellerId());
+      // The revenue detector reads the summary too: with one key object for both, the state
+      // looks the key up once per record, not twice.
+      sellerKey = sameKey(byDetector, sellerKey);
+    }
     return new Prepared(this, record, byDetector, sellerKey);
+  }
+
+  /** A detector's key equal to {@code key} if there is one, else {@code key}. */
+  private static StateKey sameKey(List<List<StateKey>> byDetector, StateKey key) {
+    for (List<StateKey> keys : byDetector) {
+      for (StateKey made : keys) {
+        if (made.equals(key)) {
+          return made;
+        }
+      }
+    }
+    return key;
   }
 
   /** Every state key {@link #assess} reads for the record, each once. */

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * <p>A class rather than a record so that its hash is computed once: the assessor looks each key up
  * several times per record (the keys a record needs, the values held, the values changed), and
- * hashing the text again at each look-up led a profile of its thread.
+ * hashing the text again at each look-up led a profile of its thread. For the same reason it
+ * carries the slot a {@link MemoryRiskState} last found for it, which is not part of its value.
  */
 public final class StateKey {
   public static final int MAX_KIND_LENGTH = 32;
@@ -18,6 +19,14 @@ public final class StateKey {
   private final String kind;
   private final String key;
   private final int hash;
+
+  /**
+   * The slot a {@link MemoryRiskState} last found for this key object, so that the next look-up of
+   * the same object in that state skips its map; not part of the key's value, and checked by the
+   * state before use (it may be another state's, or one no longer held). A key object is used by
+   * one thread: the assessor's or an evaluation's.
+   */
+  Object resolved;
 
   public StateKey(String kind, String key) {
     Objects.requireNonNull(kind, "kind");

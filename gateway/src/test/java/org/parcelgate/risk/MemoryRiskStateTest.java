@@ -174,6 +174,41 @@ class MemoryRiskStateTest {
   }
 
   @Test
+  void aKeyObjectUsedWithTwoStatesFindsEachStatesOwnValue() {
+    MemoryRiskState first = loadedWith("1", null);
+    MemoryRiskState second = loadedWith("2", null);
+    StateKey key = new StateKey("counter", "a");
+
+    assertThat(first.read(key, Counter::decode).value).isEqualTo(1);
+    assertThat(second.read(key, Counter::decode).value).isEqualTo(2);
+    second.write(key, new Counter(3), Counter::encode, null);
+
+    assertThat(first.read(key, Counter::decode).value).isEqualTo(1);
+    assertThat(first.changes()).isEmpty();
+    assertThat(second.read(key, Counter::decode).value).isEqualTo(3);
+  }
+
+  @Test
+  void aKeyObjectWhoseValueWasTrimmedIsAskedForAgain() {
+    MemoryRiskState state = MemoryRiskState.empty(NOW);
+    StateKey b = new StateKey("counter", "b");
+    state.write(KEY, new Counter(1), Counter::encode, null);
+    state.write(b, new Counter(2), Counter::encode, null);
+    state.changes();
+    state.clearChanges();
+    state.read(b, Counter::decode);
+
+    state.trim(1);
+
+    assertThat(state.lacks(KEY)).isTrue();
+    assertThat(state.get(KEY)).isNull();
+    state.load(
+        Map.of(KEY, new MemoryRiskState.Value("5".getBytes(StandardCharsets.UTF_8), null)),
+        List.of(KEY));
+    assertThat(state.read(KEY, Counter::decode).value).isEqualTo(5);
+  }
+
+  @Test
   void trimLeavesAQuarterOfItsBoundFreeSoThatTheNextStepsNeedNotTrim() {
     MemoryRiskState state = MemoryRiskState.empty(NOW);
     for (int i = 0; i < 9; i++) {
