@@ -96,6 +96,19 @@ class RiskTablesTest {
     return RiskStep.checkpoint(RECIPIENT, from, from, to, new TreeMap<>(flagged), Map.of());
   }
 
+  /**
+   * Commits a checkpoint without flagged records from the given positions, as the assessor does.
+   */
+  private boolean checkpointed(
+      long fromCursor,
+      long fromStateSeq,
+      long toCursor,
+      Map<StateKey, MemoryRiskState.Value> values) {
+    return store.commitRisk(
+        RiskStep.checkpoint(
+            RECIPIENT, fromCursor, fromStateSeq, toCursor, new TreeMap<>(), values));
+  }
+
   @Test
   void aStepReadsTheRowsAfterTheCursorInFeedOrderWithEachBatchCopyOnce() {
     commit(3, 2);
@@ -206,15 +219,7 @@ class RiskTablesTest {
     assertThat(store.commitRisk(new RiskStep(RECIPIENT, 0, 0, 2, new TreeMap<>(), Map.of(), false)))
         .isTrue();
     // Another instance writes the state at the cursor without moving it.
-    assertThat(
-            store.commitRisk(
-                RiskStep.checkpoint(
-                    RECIPIENT,
-                    2,
-                    0,
-                    2,
-                    new TreeMap<>(),
-                    Map.of(band, new MemoryRiskState.Value(new byte[] {1}, null)))))
+    assertThat(checkpointed(2, 0, 2, Map.of(band, new MemoryRiskState.Value(new byte[] {1}, null))))
         .isTrue();
 
     // A step that read the state at 0 judged records 1 and 2 again on state that has them.
@@ -236,15 +241,7 @@ class RiskTablesTest {
   void aStepBetweenCheckpointsMovesTheCursorButLeavesTheStoredStateWhereItWas() {
     commit(1, 3);
     StateKey band = new StateKey("band", "610910");
-    assertThat(
-            store.commitRisk(
-                RiskStep.checkpoint(
-                    RECIPIENT,
-                    0,
-                    0,
-                    1,
-                    new TreeMap<>(),
-                    Map.of(band, new MemoryRiskState.Value(new byte[] {1}, null)))))
+    assertThat(checkpointed(0, 0, 1, Map.of(band, new MemoryRiskState.Value(new byte[] {1}, null))))
         .isTrue();
 
     assertThat(store.commitRisk(new RiskStep(RECIPIENT, 1, 1, 3, new TreeMap<>(), Map.of(), false)))
@@ -362,28 +359,10 @@ class RiskTablesTest {
   void aSplitGroupChangedAgainIsFoundAtItsLatestValue() throws Exception {
     StateKey group = new StateKey("split-group", "g");
     commit(2, 1);
-    assertThat(
-            store.commitRisk(
-                RiskStep.checkpoint(
-                    RECIPIENT,
-                    0,
-                    0,
-                    1,
-                    new TreeMap<>(),
-                    Map.of(group, value(1, NOW.plusSeconds(600))))))
-        .isTrue();
+    assertThat(checkpointed(0, 0, 1, Map.of(group, value(1, NOW.plusSeconds(600))))).isTrue();
     assertThat(store.riskState(RECIPIENT, List.of(group), NOW).get(group).value())
         .containsExactly(1);
-    assertThat(
-            store.commitRisk(
-                RiskStep.checkpoint(
-                    RECIPIENT,
-                    1,
-                    1,
-                    2,
-                    new TreeMap<>(),
-                    Map.of(group, value(2, NOW.plusSeconds(900))))))
-        .isTrue();
+    assertThat(checkpointed(1, 1, 2, Map.of(group, value(2, NOW.plusSeconds(900))))).isTrue();
 
     // The index took in the checkpoint's append: the same group, at its new position.
     assertThat(store.riskSplitGroupsIndexed()).isEqualTo(1);
@@ -412,8 +391,7 @@ class RiskTablesTest {
       values.put(group, value(i, NOW.plusSeconds(600)));
     }
     commit(1, 1);
-    assertThat(store.commitRisk(RiskStep.checkpoint(RECIPIENT, 0, 0, 1, new TreeMap<>(), values)))
-        .isTrue();
+    assertThat(checkpointed(0, 0, 1, values)).isTrue();
     store.close();
 
     store = engine.open(data, new MutableClock(NOW));
@@ -431,11 +409,7 @@ class RiskTablesTest {
     StateKey ours = new StateKey("split-group", "ours");
     StateKey theirs = new StateKey("split-group", "theirs");
     commit(1, 1);
-    assertThat(
-            store.commitRisk(
-                RiskStep.checkpoint(
-                    RECIPIENT, 0, 0, 1, new TreeMap<>(), Map.of(ours, value(1, null)))))
-        .isTrue();
+    assertThat(checkpointed(0, 0, 1, Map.of(ours, value(1, null)))).isTrue();
     assertThat(store.riskState(RECIPIENT, List.of(ours, theirs), NOW)).containsOnlyKeys(ours);
 
     // What another gateway on the same database appends at the recipient's next position.
@@ -463,24 +437,11 @@ class RiskTablesTest {
     StateKey early = new StateKey("split-group", "early");
     StateKey late = new StateKey("split-group", "late");
     commit(2, 1);
-    assertThat(
-            store.commitRisk(
-                RiskStep.checkpoint(
-                    RECIPIENT,
-                    0,
-                    0,
-                    1,
-                    new TreeMap<>(),
-                    Map.of(early, value(1, NOW.plusSeconds(60))))))
-        .isTrue();
+    assertThat(checkpointed(0, 0, 1, Map.of(early, value(1, NOW.plusSeconds(60))))).isTrue();
     assertThat(store.riskState(RECIPIENT, List.of(early), NOW)).containsOnlyKeys(early);
     assertThat(store.purgeExpiredRiskState(NOW.plusSeconds(120))).isEqualTo(1);
 
-    assertThat(
-            store.commitRisk(
-                RiskStep.checkpoint(
-                    RECIPIENT, 1, 1, 2, new TreeMap<>(), Map.of(late, value(2, null)))))
-        .isTrue();
+    assertThat(checkpointed(1, 1, 2, Map.of(late, value(2, null)))).isTrue();
 
     try (Connection connection = engine.connect(data)) {
       assertThat(count(connection, "SELECT MIN(seq) FROM risk_split_log")).isEqualTo(2);
@@ -612,20 +573,17 @@ class RiskTablesTest {
     StateKey kept = new StateKey("band", "c");
     commit(1, 1);
     assertThat(
-            store.commitRisk(
-                RiskStep.checkpoint(
-                    RECIPIENT,
-                    0,
-                    0,
-                    1,
-                    new TreeMap<>(),
-                    Map.of(
-                        old,
-                        new MemoryRiskState.Value(new byte[] {1}, NOW.minusSeconds(1)),
-                        live,
-                        new MemoryRiskState.Value(new byte[] {2}, NOW.plusSeconds(60)),
-                        kept,
-                        new MemoryRiskState.Value(new byte[] {3}, null)))))
+            checkpointed(
+                0,
+                0,
+                1,
+                Map.of(
+                    old,
+                    new MemoryRiskState.Value(new byte[] {1}, NOW.minusSeconds(1)),
+                    live,
+                    new MemoryRiskState.Value(new byte[] {2}, NOW.plusSeconds(60)),
+                    kept,
+                    new MemoryRiskState.Value(new byte[] {3}, null))))
         .isTrue();
 
     assertThat(store.riskState(RECIPIENT, List.of(old, live, kept), NOW))
@@ -643,16 +601,7 @@ class RiskTablesTest {
   void thePurgeDeletesTheExpiredSplitGroupsOfARecipientWithoutAPosition() throws Exception {
     commit(1, 1);
     StateKey group = new StateKey("split-group", "a");
-    assertThat(
-            store.commitRisk(
-                RiskStep.checkpoint(
-                    RECIPIENT,
-                    0,
-                    0,
-                    1,
-                    new TreeMap<>(),
-                    Map.of(group, value(1, NOW.plusSeconds(60))))))
-        .isTrue();
+    assertThat(checkpointed(0, 0, 1, Map.of(group, value(1, NOW.plusSeconds(60))))).isTrue();
     // Groups of recipients no step ever positioned, before and after RECIPIENT in key order: none
     // is written so today, but the purge must not leave them, nor read the whole log for them.
     long expired = JdbcGatewayStore.micros(NOW.minusSeconds(1));
@@ -694,15 +643,11 @@ class RiskTablesTest {
     commit(2, 1);
     StateKey group = new StateKey("split-group", "a");
     assertThat(
-            store.commitRisk(
-                RiskStep.checkpoint(
-                    RECIPIENT,
-                    0,
-                    0,
-                    1,
-                    new TreeMap<>(),
-                    Map.of(
-                        group, new MemoryRiskState.Value(new byte[] {1}, NOW.plusSeconds(1800))))))
+            checkpointed(
+                0,
+                0,
+                1,
+                Map.of(group, new MemoryRiskState.Value(new byte[] {1}, NOW.plusSeconds(1800)))))
         .isTrue();
     // Record 2 is assessed, but the state does not follow it yet: a replay judges it again, at its
     // receipt, when the value had not expired.
@@ -713,8 +658,7 @@ class RiskTablesTest {
     assertThat(store.riskState(RECIPIENT, List.of(group), NOW)).containsOnlyKeys(group);
 
     // Once the state follows record 2, no record left to judge needs the value.
-    assertThat(store.commitRisk(RiskStep.checkpoint(RECIPIENT, 2, 1, 2, new TreeMap<>(), Map.of())))
-        .isTrue();
+    assertThat(checkpointed(2, 1, 2, Map.of())).isTrue();
     assertThat(store.purgeExpiredRiskState(NOW.plusSeconds(3600))).isEqualTo(1);
   }
 
@@ -725,11 +669,7 @@ class RiskTablesTest {
     store.commit(batch("b2", "mp-1", Batches.digest("b2"), List.of(entry("t2", 1))));
     StateKey group = new StateKey("split-group", "a");
     Instant expiry = early.plusSeconds(10);
-    assertThat(
-            store.commitRisk(
-                RiskStep.checkpoint(
-                    RECIPIENT, 0, 0, 1, new TreeMap<>(), Map.of(group, value(1, expiry)))))
-        .isTrue();
+    assertThat(checkpointed(0, 0, 1, Map.of(group, value(1, expiry)))).isTrue();
     assertThat(store.commitRisk(new RiskStep(RECIPIENT, 1, 1, 2, new TreeMap<>(), Map.of(), false)))
         .isTrue();
     // Before the value's expiry: nothing to purge; the purge has read record 2 (received later).
@@ -750,8 +690,7 @@ class RiskTablesTest {
     assertThat(store.riskState(RECIPIENT, List.of(group), early)).containsOnlyKeys(group);
 
     // Once the state follows every record, the value goes.
-    assertThat(store.commitRisk(RiskStep.checkpoint(RECIPIENT, 2, 1, 3, new TreeMap<>(), Map.of())))
-        .isTrue();
+    assertThat(checkpointed(2, 1, 3, Map.of())).isTrue();
     assertThat(store.purgeExpiredRiskState(Batches.RECEIVED.plusSeconds(3600))).isEqualTo(1);
   }
 
@@ -767,8 +706,7 @@ class RiskTablesTest {
       }
     }
     commit(1, 1);
-    assertThat(store.commitRisk(RiskStep.checkpoint(RECIPIENT, 0, 0, 1, new TreeMap<>(), values)))
-        .isTrue();
+    assertThat(checkpointed(0, 0, 1, values)).isTrue();
 
     Map<StateKey, MemoryRiskState.Value> loaded = store.riskState(RECIPIENT, asked, NOW);
 
