@@ -470,7 +470,6 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
 
   private void written(Resident resident) {
     resident.state.clearChanges();
-    resident.state.forgetUsedOnce();
     resident.stateSeq = resident.cursor;
     resident.checkpointed = System.nanoTime();
   }

@@ -66,12 +66,6 @@ public final class MemoryRiskState implements RiskState {
     /** When made, in {@link #uses} of the state. */
     final long made;
 
-    /**
-     * For a value made and set in a step: {@link #uses} when that step was {@link #settle settled},
-     * so a later use shows as {@code used} beyond it; 0 otherwise.
-     */
-    long madeStepEnded;
-
     Slot(StateKey key, MemoryRiskState state, long made) {
       this.key = key;
       this.state = state;
@@ -336,43 +330,14 @@ public final class MemoryRiskState implements RiskState {
   public void settle() {
     for (int i = settledChanged; i < changed.size(); i++) {
       Slot slot = changed.get(i);
-      if (slot.made > settledUses) {
-        slot.madeStepEnded = uses;
-        if (slot.object != null) {
-          slot.bytes = slot.encoder != null ? slot.encoder.apply(slot.object) : slot.bytes;
-          slot.object = null;
-          slot.encoder = null;
-        }
+      if (slot.made > settledUses && slot.object != null) {
+        slot.bytes = slot.encoder != null ? slot.encoder.apply(slot.object) : slot.bytes;
+        slot.object = null;
+        slot.encoder = null;
       }
     }
     settledUses = uses;
     settledChanged = changed.size();
-  }
-
-  /**
-   * Forgets the values made in a step that no later step has used, but for those changed since the
-   * last {@link #clearChanges}: meant for right after a checkpoint has written them. Nearly all are
-   * split groups that a buyer's first order from a seller started, most never used again. Held
-   * until {@link #trim} reached them, some 100,000 values later, they lived through about ten young
-   * collections and were then promoted (a JFR profile had the slots, keys, key texts and values
-   * tenured at ages 9 to 12), the collector's costliest kind of object. A value used again, such as
-   * a seller's summary or a band, stays; a value forgotten and needed again is read from the store.
-   *
-   * @return how many values it forgot
-   */
-  public int forgetUsedOnce() {
-    int before = values.size();
-    values
-        .values()
-        .removeIf(
-            slot -> {
-              if (slot.changed || slot.madeStepEnded == 0 || slot.used > slot.madeStepEnded) {
-                return false;
-              }
-              slot.held = false;
-              return true;
-            });
-    return before - values.size();
   }
 
   /** How many values changed since the last {@link #clearChanges}. */

@@ -174,42 +174,6 @@ class MemoryRiskStateTest {
   }
 
   @Test
-  void afterACheckpointForgetsTheValuesNoLaterStepUsed() {
-    MemoryRiskState state = MemoryRiskState.empty(NOW);
-    StateKey once = new StateKey("counter", "once");
-    StateKey again = new StateKey("counter", "again");
-    state.write(once, new Counter(1), Counter::encode, null);
-    state.write(again, new Counter(2), Counter::encode, null);
-    state.settle(); // the step that made both
-    state.read(again, Counter::decode);
-    state.settle(); // a later step used one of them
-    state.changes();
-    state.clearChanges(); // the checkpoint wrote them
-
-    assertThat(state.forgetUsedOnce()).isEqualTo(1);
-
-    assertThat(state.lacks(once)).isTrue();
-    assertThat(state.read(again, Counter::decode).value).isEqualTo(2);
-  }
-
-  @Test
-  void forgetsNeitherAChangeNotYetWrittenNorAValueTheStoreLoaded() {
-    MemoryRiskState state = loadedWith("7", null);
-    StateKey made = new StateKey("counter", "made");
-    state.write(made, new Counter(1), Counter::encode, null);
-    state.settle();
-
-    assertThat(state.forgetUsedOnce()).isZero();
-    assertThat(state.size()).isEqualTo(2);
-
-    state.changes();
-    state.clearChanges();
-    assertThat(state.forgetUsedOnce()).isEqualTo(1);
-    assertThat(state.lacks(made)).isTrue();
-    assertThat(state.read(KEY, Counter::decode).value).isEqualTo(7);
-  }
-
-  @Test
   void aKeyObjectUsedWithTwoStatesFindsEachStatesOwnValue() {
     MemoryRiskState first = loadedWith("1", null);
     MemoryRiskState second = loadedWith("2", null);
