@@ -36,6 +36,17 @@ class MemoryRiskStateTest {
         NOW);
   }
 
+  /** A state whose keys hold counters 1, 2, ... in order, written and their changes taken. */
+  private static MemoryRiskState checkpointed(StateKey... keys) {
+    MemoryRiskState state = MemoryRiskState.empty(NOW);
+    for (int i = 0; i < keys.length; i++) {
+      state.write(keys[i], new Counter(i + 1), Counter::encode, null);
+    }
+    state.changes();
+    state.clearChanges();
+    return state;
+  }
+
   @Test
   void decodesAStoredValueOnceAndHandsOutTheSameObject() {
     MemoryRiskState state = loadedWith("7", null);
@@ -157,14 +168,9 @@ class MemoryRiskStateTest {
 
   @Test
   void trimForgetsTheValuesUsedLeastRecently() {
-    MemoryRiskState state = MemoryRiskState.empty(NOW);
     StateKey b = new StateKey("counter", "b");
     StateKey c = new StateKey("counter", "c");
-    state.write(KEY, new Counter(1), Counter::encode, null);
-    state.write(b, new Counter(2), Counter::encode, null);
-    state.write(c, new Counter(3), Counter::encode, null);
-    state.changes();
-    state.clearChanges();
+    MemoryRiskState state = checkpointed(KEY, b, c);
     state.read(KEY, Counter::decode);
 
     state.trim(2);
@@ -190,12 +196,8 @@ class MemoryRiskStateTest {
 
   @Test
   void aKeyObjectWhoseValueWasTrimmedIsAskedForAgain() {
-    MemoryRiskState state = MemoryRiskState.empty(NOW);
     StateKey b = new StateKey("counter", "b");
-    state.write(KEY, new Counter(1), Counter::encode, null);
-    state.write(b, new Counter(2), Counter::encode, null);
-    state.changes();
-    state.clearChanges();
+    MemoryRiskState state = checkpointed(KEY, b);
     state.read(b, Counter::decode);
 
     state.trim(1);
