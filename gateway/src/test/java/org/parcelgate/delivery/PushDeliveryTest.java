@@ -43,8 +43,8 @@ import org.parcelgate.pki.SamplePki;
 import org.parcelgate.protocol.Digests;
 import org.parcelgate.schema.sample.SampleTransactions;
 import org.parcelgate.testing.Await;
+import org.parcelgate.testing.ClosedPort;
 import org.parcelgate.testing.CustomsReceiver;
-import org.parcelgate.testing.GatewayProcess;
 import org.parcelgate.testing.MutableClock;
 import org.parcelgate.testing.Partners;
 import org.parcelgate.testing.TestGateway;
@@ -386,16 +386,19 @@ class PushDeliveryTest {
   @Test
   void showsTheOperatorWhyAnAttemptFailed() throws Exception {
     Map<String, String> env = environment();
-    int closed = GatewayProcess.freePort();
-    env.put("PARCELGATE_DELIVERY_PUSH_ENDPOINTS", "customs-nl=https://localhost:" + closed + PATH);
-    start(env, Clock.systemUTC());
-    pushBatch();
+    try (ClosedPort closed = ClosedPort.hold()) {
+      env.put(
+          "PARCELGATE_DELIVERY_PUSH_ENDPOINTS",
+          "customs-nl=https://localhost:" + closed.port() + PATH);
+      start(env, Clock.systemUTC());
+      pushBatch();
 
-    Await.until(() -> lastError().isPresent(), "a failed attempt is recorded");
-    assertThat(lastError().orElseThrow())
-        .as("the cause and where, not only an exception's class")
-        .contains("Connection refused")
-        .contains(Integer.toString(closed));
+      Await.until(() -> lastError().isPresent(), "a failed attempt is recorded");
+      assertThat(lastError().orElseThrow())
+          .as("the cause and where, not only an exception's class")
+          .contains("Connection refused")
+          .contains(Integer.toString(closed.port()));
+    }
   }
 
   /** The last error of the stream that has one (the first attempt may be of either feed). */
