@@ -63,7 +63,9 @@ final class Migrations {
           10,
           (connection, dialect) -> LogTables.indexBatches(connection),
           13,
-          (connection, dialect) -> RiskTables.rekeySplitGroups(connection));
+          (connection, dialect) -> RiskTables.rekeySplitGroups(connection),
+          15,
+          (connection, dialect) -> SplitLog.pack(connection));
 
   /** A migration as shipped. */
   record Migration(int version, String description, String sql, String checksum) {}

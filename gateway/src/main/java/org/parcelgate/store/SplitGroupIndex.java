@@ -26,6 +26,9 @@ final class SplitGroupIndex {
   /** The highest position of the log this index has taken in. */
   private long lastSeq;
 
+  /** The latest minute {@link #prune} forgot groups up to: groups expiring by then are not put. */
+  private int prunedTo = Integer.MIN_VALUE;
+
   /** The position of the latest value under {@code hash}, or -1. */
   long seq(long hash) {
     long h = stored(hash);
@@ -43,9 +46,14 @@ final class SplitGroupIndex {
 
   /**
    * Takes in a value written to the log at {@code seq}; a value at a position the index already
-   * holds something later for is ignored.
+   * holds something later for is ignored, and so is one that expired by the minute the index was
+   * last pruned to.
    */
   void put(long hash, long seq, int expiryMinute) {
+    if (expiryMinute <= prunedTo) {
+      lastSeq = Math.max(lastSeq, seq);
+      return;
+    }
     if (size + 1 > hashes.length * MAX_LOAD) {
       resize(hashes.length * 2);
     }
@@ -80,10 +88,11 @@ final class SplitGroupIndex {
   }
 
   /**
-   * Forgets the groups whose latest value expired at or before {@code minute}; returns how many.
-   * Rebuilds the table, at a size for what is left.
+   * Forgets the groups whose latest value expired at or before {@code minute}, and takes in none
+   * such from now on; returns how many it forgot. Rebuilds the table, at a size for what is left.
    */
   int prune(int minute) {
+    prunedTo = Math.max(prunedTo, minute);
     int kept = 0;
     for (int i = 0; i < hashes.length; i++) {
       if (hashes[i] != 0 && expiries[i] > minute) {

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,23 +19,26 @@ import org.parcelgate.risk.SplitConsignmentDetector;
 import org.parcelgate.risk.StateKey;
 
 /**
- * The split-consignment detector's groups (migration V14): an append-only log per recipient, read
- * through an index in memory ({@link SplitGroupIndex}), instead of rows updated in place under
- * their keys.
+ * The split-consignment detector's groups (migrations V14 and V15): an append-only log per
+ * recipient, in pages of up to {@value SplitPage#GROUPS} groups ({@link SplitPage}), read through
+ * an index in memory ({@link SplitGroupIndex}), instead of rows updated in place under their keys.
  *
  * <p>Why: almost every record starts or changes a group, and groups live for the detector's window
  * and a week more, so the groups far outnumber every other kind of state. Under random keys in a
  * B-tree each changed group cost a page read and a page written once the index outgrew the cache,
  * so the cost of a record grew with the table. In the log a checkpoint appends its changed groups
- * at the next positions ({@code seq}), so its pages are written once, full; a look-up of a group
- * the index does not hold (most: a buyer's first order from a seller) reads nothing; one it holds
- * reads one row by position. A group changed again is appended again; its earlier values stay until
- * they expire, and the purge deletes them by expiry, which grows with the position too.
+ * at the next positions ({@code seq}), a page of them per row, so its pages are written once, full;
+ * a look-up of a group the index does not hold (most: a buyer's first order from a seller) reads
+ * nothing; one it holds reads one row, the page of its position. A group changed again is appended
+ * again; its earlier values stay until they expire, and the purge deletes a page once all of its
+ * values have expired, by an expiry that grows with the position too. A checkpoint's groups are
+ * sorted by expiry ({@link RiskRows}), so the values of a page expire within seconds of each other.
  *
  * <p>The positions of a recipient never go back: {@code risk_position.split_seq} keeps the highest
  * ever taken, so a purge that deleted the latest rows does not hand their positions out again. They
  * are taken in the transaction that moved the recipient's cursor by compare-and-set, so two
- * instances never take the same ones. An index takes in what this instance appended once its commit
+ * instances never take the same ones. An append starts at the next page, so a page is written once
+ * and never shared between appends. An index takes in what this instance appended once its commit
  * returns ({@link #appended}); before each look-up it reads whatever the log holds after the last
  * position it has (another instance's appends, or its own that it did not take in), so it is never
  * behind the log. Built on the first look-up of a recipient, by reading the log's keys.
@@ -44,24 +48,26 @@ import org.parcelgate.risk.StateKey;
 final class SplitLog {
   private static final String KIND = SplitConsignmentDetector.STATE_KIND;
 
-  /** Rows read per query when an index catches up with the log. */
-  static final int CATCH_UP_PAGE = 10_000;
+  /** Pages read per query when an index catches up with the log. */
+  static final int CATCH_UP_PAGES = 1_000;
 
   private static final String AFTER =
-      "SELECT seq, state_key, expires_at_micros FROM risk_split_log WHERE recipient = ?"
-          + " AND seq > ? ORDER BY seq LIMIT ?";
+      "SELECT seq, page FROM risk_split_page WHERE recipient = ? AND seq > ? ORDER BY seq LIMIT ?";
   private static final String HIGHEST_TAKEN =
       "SELECT split_seq FROM risk_position WHERE recipient = ?";
   private static final String HIGHEST_STORED =
-      "SELECT COALESCE(MAX(seq), 0) FROM risk_split_log WHERE recipient = ?";
+      "SELECT COALESCE(MAX(seq + group_count - 1), 0) FROM risk_split_page WHERE recipient = ?";
   private static final String TAKE = "UPDATE risk_position SET split_seq = ? WHERE recipient = ?";
   private static final String APPEND =
-      "INSERT INTO risk_split_log (recipient, seq, state_key, state, expires_at_micros)"
+      "INSERT INTO risk_split_page (recipient, seq, group_count, page, expires_at_micros)"
           + " VALUES (?, ?, ?, ?, ?)";
+  private static final String EXPIRED =
+      "SELECT COALESCE(SUM(group_count), 0) FROM risk_split_page WHERE recipient = ?"
+          + " AND expires_at_micros <= ?";
   private static final String PURGE =
-      "DELETE FROM risk_split_log WHERE recipient = ? AND expires_at_micros <= ?";
+      "DELETE FROM risk_split_page WHERE recipient = ? AND expires_at_micros <= ?";
   private static final String NEXT_RECIPIENT =
-      "SELECT MIN(recipient) FROM risk_split_log WHERE recipient > ?";
+      "SELECT MIN(recipient) FROM risk_split_page WHERE recipient > ?";
 
   private final Map<String, SplitGroupIndex> indexes = new ConcurrentHashMap<>();
 
@@ -87,24 +93,26 @@ final class SplitLog {
   Map<StateKey, MemoryRiskState.Value> find(
       Connection connection, String recipient, Collection<StateKey> keys, long atMicros)
       throws SQLException {
-    Map<Long, StateKey> bySeq = new HashMap<>();
+    // The keys asked for, by the page holding their latest value, at their offsets in it.
+    Map<Long, Map<Integer, StateKey>> byPage = new HashMap<>();
     SplitGroupIndex index = indexes.computeIfAbsent(recipient, r -> new SplitGroupIndex());
     synchronized (index) {
       catchUp(connection, recipient, index);
       for (StateKey key : keys) {
         long seq = index.seq(hash(key.key()));
         if (seq > 0) {
-          bySeq.put(seq, key);
+          long page = SplitPage.of(seq);
+          byPage.computeIfAbsent(page, p -> new HashMap<>()).put((int) (seq - page), key);
         }
       }
     }
     Map<StateKey, MemoryRiskState.Value> found = new HashMap<>();
-    List<Long> seqs = new ArrayList<>(bySeq.keySet());
-    for (int from = 0; from < seqs.size(); from += RiskTables.IN_LIST_SIZE) {
-      List<Long> chunk = seqs.subList(from, Math.min(seqs.size(), from + RiskTables.IN_LIST_SIZE));
+    List<Long> pages = new ArrayList<>(byPage.keySet());
+    for (int from = 0; from < pages.size(); from += RiskTables.IN_LIST_SIZE) {
+      List<Long> chunk =
+          pages.subList(from, Math.min(pages.size(), from + RiskTables.IN_LIST_SIZE));
       String sql =
-          "SELECT seq, state_key, state, expires_at_micros FROM risk_split_log"
-              + " WHERE recipient = ? AND seq IN ("
+          "SELECT seq, page FROM risk_split_page WHERE recipient = ? AND seq IN ("
               + "?, ".repeat(chunk.size() - 1)
               + "?)";
       try (PreparedStatement select = connection.prepareStatement(sql)) {
@@ -114,15 +122,22 @@ final class SplitLog {
         }
         try (ResultSet row = select.executeQuery()) {
           while (row.next()) {
-            StateKey key = bySeq.get(row.getLong(1));
-            long expires = row.getLong(4);
-            boolean kept = row.wasNull();
-            // Another group under the same hash, or expired: absent.
-            if (!key.key().equals(row.getString(2)) || (!kept && expires <= atMicros)) {
-              continue;
+            byte[] page = row.getBytes(2);
+            for (Map.Entry<Integer, StateKey> asked : byPage.get(row.getLong(1)).entrySet()) {
+              SplitPage.Group group = SplitPage.at(page, asked.getKey());
+              StateKey key = asked.getValue();
+              // Another group under the same hash, or expired: absent.
+              if (group == null
+                  || !key.key().equals(group.key())
+                  || (group.expiresMicros() != null && group.expiresMicros() <= atMicros)) {
+                continue;
+              }
+              Long expires = group.expiresMicros();
+              found.put(
+                  key,
+                  new MemoryRiskState.Value(
+                      group.value(), expires == null ? null : instant(expires)));
             }
-            found.put(
-                key, new MemoryRiskState.Value(row.getBytes(3), kept ? null : instant(expires)));
           }
         }
       }
@@ -137,19 +152,19 @@ final class SplitLog {
       while (true) {
         select.setString(1, recipient);
         select.setLong(2, index.lastSeq());
-        select.setInt(3, CATCH_UP_PAGE);
+        select.setInt(3, CATCH_UP_PAGES);
         int rows = 0;
         try (ResultSet row = select.executeQuery()) {
           while (row.next()) {
             rows++;
-            long expires = row.getLong(3);
-            index.put(
-                hash(row.getString(2)),
-                row.getLong(1),
-                SplitGroupIndex.minute(row.wasNull() ? null : expires));
+            long first = row.getLong(1);
+            SplitPage.keys(
+                row.getBytes(2),
+                (offset, key, expires) ->
+                    index.put(hash(key), first + offset, SplitGroupIndex.minute(expires)));
           }
         }
-        if (rows < CATCH_UP_PAGE) {
+        if (rows < CATCH_UP_PAGES) {
           return;
         }
       }
@@ -157,9 +172,9 @@ final class SplitLog {
   }
 
   /**
-   * Appends a checkpoint's changed groups at the recipient's next positions; called in the
-   * transaction that moved the recipient's cursor, after it did. {@link #appended} takes them into
-   * the index once that transaction commits.
+   * Appends a checkpoint's changed groups at the recipient's next positions, from the start of the
+   * next page on; called in the transaction that moved the recipient's cursor, after it did. {@link
+   * #appended} takes them into the index once that transaction commits.
    */
   static Appended append(Connection connection, String recipient, RiskRows.Groups groups)
       throws SQLException {
@@ -171,27 +186,51 @@ final class SplitLog {
         Math.max(
             DeliveryTables.single(connection, HIGHEST_TAKEN, recipient),
             DeliveryTables.single(connection, HIGHEST_STORED, recipient));
-    long first = highest + 1;
+    long first = SplitPage.after(highest);
     try (PreparedStatement insert = connection.prepareStatement(APPEND)) {
-      for (int i = 0; i < values.size(); i++) {
-        RiskRows.Value group = values.get(i);
-        insert.setString(1, recipient);
-        insert.setLong(2, first + i);
-        insert.setString(3, group.key().key());
-        insert.setBytes(4, group.value());
-        Sql.setNullable(insert, 5, group.expiresMicros());
-        insert.addBatch();
-      }
-      insert.executeBatch();
+      writePages(insert, recipient, first, values);
     }
+    take(connection, recipient, first + values.size() - 1);
+    return new Appended(recipient, first, groups.hashes(), groups.expiryMinutes());
+  }
+
+  /** Adds to a batch of {@link #APPEND} the pages of {@code values} from position {@code first}. */
+  private static void writePages(
+      PreparedStatement insert, String recipient, long first, List<RiskRows.Value> values)
+      throws SQLException {
+    for (int from = 0; from < values.size(); from += SplitPage.GROUPS) {
+      int to = Math.min(values.size(), from + SplitPage.GROUPS);
+      insert.setString(1, recipient);
+      insert.setLong(2, first + from);
+      insert.setInt(3, to - from);
+      insert.setBytes(4, SplitPage.encode(values, from, to));
+      Sql.setNullable(insert, 5, latestExpiry(values, from, to));
+      insert.addBatch();
+    }
+    insert.executeBatch();
+  }
+
+  /** When the last of these groups expires, or null if one is kept: when their page may go. */
+  private static Long latestExpiry(List<RiskRows.Value> values, int from, int to) {
+    long latest = Long.MIN_VALUE;
+    for (int i = from; i < to; i++) {
+      Long expires = values.get(i).expiresMicros();
+      if (expires == null) {
+        return null;
+      }
+      latest = Math.max(latest, expires);
+    }
+    return latest;
+  }
+
+  private static void take(Connection connection, String recipient, long seq) throws SQLException {
     try (PreparedStatement take = connection.prepareStatement(TAKE)) {
-      take.setLong(1, first + values.size() - 1);
+      take.setLong(1, seq);
       take.setString(2, recipient);
       if (take.executeUpdate() != 1) {
         throw new IllegalStateException("a split log append without the recipient's position");
       }
     }
-    return new Appended(recipient, first, groups.hashes(), groups.expiryMinutes());
   }
 
   /**
@@ -216,13 +255,29 @@ final class SplitLog {
     }
   }
 
-  /** Deletes a recipient's values that expired at or before {@code beforeMicros}. */
+  /**
+   * Deletes a recipient's pages whose every value expired at or before {@code beforeMicros};
+   * returns how many values they held.
+   */
   static int purge(Connection connection, String recipient, long beforeMicros) throws SQLException {
+    long values;
+    try (PreparedStatement expired = connection.prepareStatement(EXPIRED)) {
+      expired.setString(1, recipient);
+      expired.setLong(2, beforeMicros);
+      try (ResultSet row = expired.executeQuery()) {
+        row.next();
+        values = row.getLong(1);
+      }
+    }
+    if (values == 0) {
+      return 0;
+    }
     try (PreparedStatement purge = connection.prepareStatement(PURGE)) {
       purge.setString(1, recipient);
       purge.setLong(2, beforeMicros);
-      return purge.executeUpdate();
+      purge.executeUpdate();
     }
+    return Math.toIntExact(values);
   }
 
   /**
@@ -256,16 +311,81 @@ final class SplitLog {
     }
   }
 
+  private static final String V14_RECIPIENT_AFTER =
+      "SELECT MIN(recipient) FROM risk_split_log WHERE recipient > ?";
+  private static final String V14_AFTER =
+      "SELECT seq, state_key, state, expires_at_micros FROM risk_split_log WHERE recipient = ?"
+          + " AND seq > ? ORDER BY seq LIMIT ?";
+  private static final String TAKE_MIGRATED =
+      "UPDATE risk_position SET split_seq = ? WHERE recipient = ?";
+
+  /** Groups of the V14 log read per query by {@link #pack}: whole pages of them. */
+  static final int PACK_CHUNK = SplitPage.GROUPS * 256;
+
   /**
-   * Forgets in a recipient's index the groups whose latest value a committed purge deleted (expired
-   * at or before {@code beforeMicros}; an entry's expiry is rounded up to the minute, so one within
-   * the last minute before it stays until the next purge).
+   * Migration V15: packs the groups of the V14 log ({@code risk_split_log}, a row per group) into
+   * pages, each recipient's in their order from the first position on, and drops the V14 log. A
+   * group's earlier values stay behind its latest, as in the log, until the purge.
+   */
+  static void pack(Connection connection) throws SQLException {
+    try (PreparedStatement next = connection.prepareStatement(V14_RECIPIENT_AFTER);
+        PreparedStatement select = connection.prepareStatement(V14_AFTER);
+        PreparedStatement insert = connection.prepareStatement(APPEND);
+        PreparedStatement take = connection.prepareStatement(TAKE_MIGRATED)) {
+      String recipient = "";
+      while (true) {
+        next.setString(1, recipient);
+        try (ResultSet row = next.executeQuery()) {
+          recipient = row.next() ? row.getString(1) : null;
+        }
+        if (recipient == null) {
+          break;
+        }
+        long position = 1;
+        long after = 0;
+        while (true) {
+          List<RiskRows.Value> chunk = new ArrayList<>(PACK_CHUNK);
+          select.setString(1, recipient);
+          select.setLong(2, after);
+          select.setInt(3, PACK_CHUNK);
+          try (ResultSet row = select.executeQuery()) {
+            while (row.next()) {
+              after = row.getLong(1);
+              long expires = row.getLong(4);
+              Long expiresMicros = row.wasNull() ? null : expires;
+              chunk.add(
+                  new RiskRows.Value(
+                      new StateKey(KIND, row.getString(2)), row.getBytes(3), expiresMicros));
+            }
+          }
+          if (!chunk.isEmpty()) {
+            writePages(insert, recipient, position, chunk);
+            position += chunk.size();
+          }
+          if (chunk.size() < PACK_CHUNK) {
+            break;
+          }
+        }
+        take.setLong(1, position - 1);
+        take.setString(2, recipient);
+        take.executeUpdate();
+      }
+    }
+    try (Statement drop = connection.createStatement()) {
+      drop.execute("DROP TABLE risk_split_log");
+    }
+  }
+
+  /**
+   * Forgets in a recipient's index, after a committed purge, the groups whose latest value expired
+   * at or before {@code beforeMicros}: the purge deleted it, or will with the last of its page (an
+   * entry's expiry is rounded up to the minute, so one within the last minute before it stays until
+   * the next purge).
    */
   void purged(String recipient, long beforeMicros) {
-    SplitGroupIndex index = indexes.get(recipient);
-    if (index == null) {
-      return;
-    }
+    // Made now if need be: a page the purge kept can hold expired groups, which the index must not
+    // take in when it reads the page later.
+    SplitGroupIndex index = indexes.computeIfAbsent(recipient, r -> new SplitGroupIndex());
     synchronized (index) {
       index.prune((int) Math.min(Integer.MAX_VALUE - 1L, Math.floorDiv(beforeMicros, 60_000_000L)));
     }

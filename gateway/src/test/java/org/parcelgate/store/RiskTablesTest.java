@@ -338,8 +338,128 @@ class RiskTablesTest {
           .containsExactly(7);
     }
     try (Connection connection = engine.connect(old)) {
-      assertThat(count(connection, "SELECT COUNT(*) FROM risk_split_log")).isEqualTo(groups);
+      assertThat(count(connection, "SELECT SUM(group_count) FROM risk_split_page"))
+          .isEqualTo(groups);
       assertThat(count(connection, "SELECT COUNT(*) FROM risk_value")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void splitGroupsOfTheV14LogAreFoundInPagesAfterV15AndLaterAppendsFollowThem() throws Exception {
+    Path old = data.resolve("v14");
+    String kind = SplitConsignmentDetector.STATE_KIND;
+    // More groups than the migration reads at once, in a log with gaps a purge left.
+    int groups = SplitLog.PACK_CHUNK + 20;
+    long expires = JdbcGatewayStore.micros(NOW.plusSeconds(3600));
+    try (Connection connection =
+        engine.connectAtVersion(old, 14, Clock.fixed(NOW, ZoneOffset.UTC))) {
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO risk_split_log (recipient, seq, state_key, state, expires_at_micros)"
+                  + " VALUES (?, ?, ?, ?, ?)")) {
+        for (int i = 0; i < groups; i++) {
+          insert.setString(1, RECIPIENT);
+          insert.setLong(2, 100 + 2L * i);
+          insert.setString(3, "g" + i);
+          insert.setBytes(4, new byte[] {(byte) i});
+          insert.setLong(5, expires);
+          insert.addBatch();
+        }
+        // g0 changed again later, and a group of another recipient, kept.
+        insert.setString(1, RECIPIENT);
+        insert.setLong(2, 100 + 2L * groups);
+        insert.setString(3, "g0");
+        insert.setBytes(4, new byte[] {42});
+        insert.setLong(5, expires);
+        insert.addBatch();
+        insert.setString(1, "customs-be");
+        insert.setLong(2, 7);
+        insert.setString(3, "b");
+        insert.setBytes(4, new byte[] {8});
+        insert.setNull(5, java.sql.Types.BIGINT);
+        insert.addBatch();
+        insert.executeBatch();
+      }
+      try (Statement sql = connection.createStatement()) {
+        sql.execute(
+            "INSERT INTO risk_position (recipient, assessed_seq, state_seq, split_seq)"
+                + " VALUES ('"
+                + RECIPIENT
+                + "', 1, 1, "
+                + (100 + 2L * groups)
+                + ")");
+      }
+      connection.commit();
+    }
+
+    try (GatewayStore migrated = engine.open(old, new MutableClock(NOW))) {
+      List<StateKey> asked = new ArrayList<>();
+      for (int i = 0; i < groups; i++) {
+        asked.add(new StateKey(kind, "g" + i));
+      }
+      Map<StateKey, MemoryRiskState.Value> found = migrated.riskState(RECIPIENT, asked, NOW);
+      assertThat(found).containsOnlyKeys(asked);
+      assertThat(found.get(asked.get(0)).value()).containsExactly(42);
+      assertThat(found.get(asked.get(groups - 1)).value()).containsExactly((byte) (groups - 1));
+      assertThat(found.get(asked.get(5)).expiresAt()).isEqualTo(NOW.plusSeconds(3600));
+      StateKey other = new StateKey(kind, "b");
+      assertThat(migrated.riskState("customs-be", List.of(other), NOW).get(other).value())
+          .containsExactly(8);
+
+      // The next checkpoint appends after the packed groups, on a page of its own.
+      StateKey next = new StateKey(kind, "next");
+      assertThat(
+              migrated.commitRisk(
+                  RiskStep.checkpoint(
+                      RECIPIENT, 1, 1, 1, new TreeMap<>(), Map.of(next, value(3, null)))))
+          .isTrue();
+      assertThat(migrated.riskState(RECIPIENT, List.of(next, asked.get(0)), NOW))
+          .containsOnlyKeys(next, asked.get(0));
+    }
+    try (Connection connection = engine.connect(old)) {
+      assertThat(count(connection, "SELECT SUM(group_count) FROM risk_split_page"))
+          .isEqualTo(groups + 3);
+      long packed = groups + 1;
+      assertThat(count(connection, "SELECT MAX(seq) FROM risk_split_page WHERE group_count = 1"))
+          .isEqualTo(SplitPage.after(packed));
+      assertThat(tableExists(connection, "risk_split_log")).isFalse();
+    }
+  }
+
+  private static boolean tableExists(Connection connection, String table) throws Exception {
+    try (ResultSet tables =
+        connection.getMetaData().getTables(null, null, table, new String[] {"TABLE"})) {
+      return tables.next();
+    }
+  }
+
+  /** Writes a page of the split log, as another gateway on the same database would. */
+  private void appendPage(String recipient, long seq, Map<String, Long> expiries) throws Exception {
+    List<RiskRows.Value> groups = new ArrayList<>();
+    Long latest = Long.MIN_VALUE;
+    for (Map.Entry<String, Long> group : new TreeMap<>(expiries).entrySet()) {
+      groups.add(
+          new RiskRows.Value(
+              new StateKey(SplitConsignmentDetector.STATE_KIND, group.getKey()),
+              new byte[] {9},
+              group.getValue()));
+      latest =
+          latest == null || group.getValue() == null ? null : Math.max(latest, group.getValue());
+    }
+    try (Connection connection = engine.connect(data);
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO risk_split_page (recipient, seq, group_count, page, expires_at_micros)"
+                    + " VALUES (?, ?, ?, ?, ?)")) {
+      insert.setString(1, recipient);
+      insert.setLong(2, seq);
+      insert.setInt(3, groups.size());
+      insert.setBytes(4, SplitPage.encode(groups, 0, groups.size()));
+      Sql.setNullable(insert, 5, latest);
+      insert.executeUpdate();
+      if (!connection.getAutoCommit()) {
+        connection.commit();
+      }
     }
   }
 
@@ -372,7 +492,7 @@ class RiskTablesTest {
     assertThat(found.expiresAt()).isEqualTo(NOW.plusSeconds(900));
     // Appended, not updated: the earlier value stays until it expires.
     try (Connection connection = engine.connect(data)) {
-      assertThat(count(connection, "SELECT COUNT(*) FROM risk_split_log")).isEqualTo(2);
+      assertThat(count(connection, "SELECT COUNT(*) FROM risk_split_page")).isEqualTo(2);
     }
     // Between its two expiries the earlier value is gone from the purge, the latest found.
     assertThat(store.purgeExpiredRiskState(NOW.plusSeconds(700))).isEqualTo(1);
@@ -385,7 +505,7 @@ class RiskTablesTest {
     List<StateKey> groups = new ArrayList<>();
     Map<StateKey, MemoryRiskState.Value> values = new HashMap<>();
     // More than one page of the index's catch-up reads.
-    for (int i = 0; i < SplitLog.CATCH_UP_PAGE + 5; i++) {
+    for (int i = 0; i < SplitPage.GROUPS * SplitLog.CATCH_UP_PAGES + 5; i++) {
       StateKey group = new StateKey("split-group", "g" + i);
       groups.add(group);
       values.put(group, value(i, NOW.plusSeconds(600)));
@@ -412,24 +532,15 @@ class RiskTablesTest {
     assertThat(checkpointed(0, 0, 1, Map.of(ours, value(1, null)))).isTrue();
     assertThat(store.riskState(RECIPIENT, List.of(ours, theirs), NOW)).containsOnlyKeys(ours);
 
-    // What another gateway on the same database appends at the recipient's next position.
-    try (Connection connection = engine.connect(data);
-        PreparedStatement insert =
-            connection.prepareStatement(
-                "INSERT INTO risk_split_log (recipient, seq, state_key, state, expires_at_micros)"
-                    + " VALUES (?, 2, 'theirs', ?, NULL)")) {
-      insert.setString(1, RECIPIENT);
-      insert.setBytes(2, new byte[] {2});
-      insert.executeUpdate();
-      if (!connection.getAutoCommit()) {
-        connection.commit();
-      }
-    }
+    // What another gateway on the same database appends at the recipient's next page.
+    Map<String, Long> appended = new HashMap<>();
+    appended.put("theirs", null);
+    appendPage(RECIPIENT, SplitPage.after(1), appended);
 
     Map<StateKey, MemoryRiskState.Value> found =
         store.riskState(RECIPIENT, List.of(ours, theirs), NOW);
     assertThat(found).containsOnlyKeys(ours, theirs);
-    assertThat(found.get(theirs).value()).containsExactly(2);
+    assertThat(found.get(theirs).value()).containsExactly(9);
   }
 
   @Test
@@ -444,7 +555,8 @@ class RiskTablesTest {
     assertThat(checkpointed(1, 1, 2, Map.of(late, value(2, null)))).isTrue();
 
     try (Connection connection = engine.connect(data)) {
-      assertThat(count(connection, "SELECT MIN(seq) FROM risk_split_log")).isEqualTo(2);
+      assertThat(count(connection, "SELECT MIN(seq) FROM risk_split_page"))
+          .isEqualTo(SplitPage.after(1));
     }
     assertThat(store.riskState(RECIPIENT, List.of(early, late), NOW)).containsOnlyKeys(late);
   }
@@ -571,15 +683,20 @@ class RiskTablesTest {
     StateKey old = new StateKey("split-group", "a");
     StateKey live = new StateKey("split-group", "b");
     StateKey kept = new StateKey("band", "c");
-    commit(1, 1);
+    commit(2, 1);
     assertThat(
             checkpointed(
                 0,
                 0,
                 1,
+                Map.of(old, new MemoryRiskState.Value(new byte[] {1}, NOW.minusSeconds(1)))))
+        .isTrue();
+    assertThat(
+            checkpointed(
+                1,
+                1,
+                2,
                 Map.of(
-                    old,
-                    new MemoryRiskState.Value(new byte[] {1}, NOW.minusSeconds(1)),
                     live,
                     new MemoryRiskState.Value(new byte[] {2}, NOW.plusSeconds(60)),
                     kept,
@@ -598,6 +715,31 @@ class RiskTablesTest {
   }
 
   @Test
+  void aSplitPageGoesOnlyOnceEveryGroupInItHasExpired() throws Exception {
+    StateKey early = new StateKey("split-group", "early");
+    StateKey late = new StateKey("split-group", "late");
+    commit(1, 1);
+    assertThat(
+            checkpointed(
+                0,
+                0,
+                1,
+                Map.of(early, value(1, NOW.plusSeconds(60)), late, value(2, NOW.plusSeconds(600)))))
+        .isTrue();
+
+    // Past the first expiry only: the expired group is absent, its page stays for the other.
+    assertThat(store.purgeExpiredRiskState(NOW.plusSeconds(120))).isZero();
+    assertThat(store.riskState(RECIPIENT, List.of(early, late), NOW.plusSeconds(120)))
+        .containsOnlyKeys(late);
+    assertThat(store.riskSplitGroupsIndexed()).isEqualTo(1);
+
+    assertThat(store.purgeExpiredRiskState(NOW.plusSeconds(600))).isEqualTo(2);
+    try (Connection connection = engine.connect(data)) {
+      assertThat(count(connection, "SELECT COUNT(*) FROM risk_split_page")).isZero();
+    }
+  }
+
+  @Test
   void thePurgeDeletesTheExpiredSplitGroupsOfARecipientWithoutAPosition() throws Exception {
     commit(1, 1);
     StateKey group = new StateKey("split-group", "a");
@@ -606,33 +748,20 @@ class RiskTablesTest {
     // is written so today, but the purge must not leave them, nor read the whole log for them.
     long expired = JdbcGatewayStore.micros(NOW.minusSeconds(1));
     long live = JdbcGatewayStore.micros(NOW.plusSeconds(60));
-    try (Connection connection = engine.connect(data);
-        PreparedStatement insert =
-            connection.prepareStatement(
-                "INSERT INTO risk_split_log (recipient, seq, state_key, state, expires_at_micros)"
-                    + " VALUES (?, ?, ?, ?, ?)")) {
-      Object[][] rows = {
-        {"aaa-gone", 1L, "x", expired}, {"aaa-gone", 2L, "y", live}, {"zzz-gone", 1L, "x", expired}
-      };
-      for (Object[] row : rows) {
-        insert.setString(1, (String) row[0]);
-        insert.setLong(2, (Long) row[1]);
-        insert.setString(3, (String) row[2]);
-        insert.setBytes(4, new byte[] {9});
-        insert.setLong(5, (Long) row[3]);
-        insert.executeUpdate();
-      }
-    }
+    appendPage("aaa-gone", 1, Map.of("x", expired, "w", expired));
+    appendPage("aaa-gone", SplitPage.after(1), Map.of("y", live));
+    appendPage("zzz-gone", 1, Map.of("x", expired));
 
-    // Both expired groups of the unpositioned recipients; RECIPIENT's group has not expired.
-    assertThat(store.purgeExpiredRiskState(NOW)).isEqualTo(2);
+    // The expired groups of the unpositioned recipients; RECIPIENT's group has not expired.
+    assertThat(store.purgeExpiredRiskState(NOW)).isEqualTo(3);
 
     try (Connection connection = engine.connect(data)) {
-      assertThat(count(connection, "SELECT COUNT(*) FROM risk_split_log")).isEqualTo(2);
+      assertThat(count(connection, "SELECT COUNT(*) FROM risk_split_page")).isEqualTo(2);
       assertThat(
               count(
                   connection,
-                  "SELECT COUNT(*) FROM risk_split_log WHERE recipient = 'aaa-gone' AND seq = 2"))
+                  "SELECT COUNT(*) FROM risk_split_page WHERE recipient = 'aaa-gone' AND seq = "
+                      + SplitPage.after(1)))
           .isEqualTo(1);
     }
     assertThat(store.riskState(RECIPIENT, List.of(group), NOW)).containsOnlyKeys(group);

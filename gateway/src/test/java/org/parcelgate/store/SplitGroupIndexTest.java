@@ -79,4 +79,19 @@ class SplitGroupIndexTest {
         .isNotEqualTo(SplitLog.hash("AAAAAAAAAAAAAAAAAAAAAB"));
     assertThat(SplitLog.hash("ab")).isNotEqualTo(SplitLog.hash("ba"));
   }
+
+  @Test
+  void takesInNoGroupThatExpiredByTheMinuteItWasPrunedTo() {
+    SplitGroupIndex index = new SplitGroupIndex();
+    index.put(1, 1, 100);
+    index.prune(100);
+
+    index.put(2, 2, 100);
+    index.put(3, 3, 101);
+
+    assertThat(index.seq(1)).isEqualTo(-1);
+    assertThat(index.seq(2)).isEqualTo(-1);
+    assertThat(index.seq(3)).isEqualTo(3);
+    assertThat(index.lastSeq()).isEqualTo(3);
+  }
 }
