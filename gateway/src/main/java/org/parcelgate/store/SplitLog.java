@@ -55,8 +55,11 @@ final class SplitLog {
       "SELECT seq, page FROM risk_split_page WHERE recipient = ? AND seq > ? ORDER BY seq LIMIT ?";
   private static final String HIGHEST_TAKEN =
       "SELECT split_seq FROM risk_position WHERE recipient = ?";
+  // The last page by the primary key: MAX(seq + group_count - 1) read every page of the recipient,
+  // at every checkpoint, on the writer.
   private static final String HIGHEST_STORED =
-      "SELECT COALESCE(MAX(seq + group_count - 1), 0) FROM risk_split_page WHERE recipient = ?";
+      "SELECT COALESCE((SELECT seq + group_count - 1 FROM risk_split_page WHERE recipient = ?"
+          + " ORDER BY seq DESC LIMIT 1), 0)";
   private static final String TAKE = "UPDATE risk_position SET split_seq = ? WHERE recipient = ?";
   private static final String APPEND =
       "INSERT INTO risk_split_page (recipient, seq, group_count, page, expires_at_micros)"
