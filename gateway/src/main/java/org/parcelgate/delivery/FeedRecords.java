@@ -1,5 +1,6 @@
 package org.parcelgate.delivery;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,10 +60,27 @@ public final class FeedRecords {
     return rows;
   }
 
-  /** The batch's minimized copies are committed: tells whoever listens. */
-  public void committed(String batchId, RecipientPolicies.Outcome outcome) {
+  /**
+   * The batch's minimized copies are committed: tells whoever listens.
+   *
+   * @param entries the index entries of the batch's accepted records, in order
+   */
+  public void committed(
+      String batchId,
+      String marketplaceId,
+      Instant receivedAt,
+      RecipientPolicies.Outcome outcome,
+      List<IndexEntry> entries) {
     for (RecipientPolicies.RecipientRecords copy : outcome.records()) {
-      committed.committed(batchId, copy.minimizer().recipient(), copy.records());
+      committed.committed(
+          new CommittedCopies.Copy(
+              batchId,
+              marketplaceId,
+              receivedAt,
+              copy.minimizer().recipient(),
+              copy.positions(),
+              copy.records(),
+              entries));
     }
   }
 }

@@ -26,6 +26,7 @@ import org.parcelgate.risk.RiskRecord;
 import org.parcelgate.risk.StateKey;
 import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.GatewayStore;
+import org.parcelgate.store.IndexEntry;
 import org.parcelgate.store.MinimizedBatch;
 import org.parcelgate.store.RiskInput;
 import org.parcelgate.store.RiskStep;
@@ -64,7 +65,8 @@ import org.slf4j.LoggerFactory;
  *       #YIELD}, and following the cursor for the readers waiting here), since taking turns would
  *       rebuild the state at every turn.
  *   <li>The ingest hands over each committed batch's minimized records ({@link CommittedCopies}),
- *       and the assessor keeps them until a step has read the batch to its end (at most {@link
+ *       read for the detectors there ({@link RiskRecord}: only the fields they use), and the
+ *       assessor keeps them until a step has read the batch to its end (at most {@link
  *       #HELD_RECORDS}, the oldest going first): kept longer, they would outlive young collections
  *       and lengthen their pauses. A batch no longer held (or committed by another instance, or
  *       before a restart) is read from the store and decoded.
@@ -171,12 +173,12 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
   private record HeldKey(String batchId, String recipient) {}
 
   /**
-   * The minimized records of committed batches not yet read to their end, as the ingest made them,
-   * oldest first: first in, first out (the assessor reads each batch once, soon after its commit,
-   * so recency of use says nothing a cache could learn from). A step lets go of the batches it read
-   * to their end. Guarded by itself.
+   * The records of committed batches not yet read to their end, as the ingest handed them over and
+   * read for the detectors on its thread, oldest first: first in, first out (the assessor reads
+   * each batch once, soon after its commit, so recency of use says nothing a cache could learn
+   * from). A step lets go of the batches it read to their end. Guarded by itself.
    */
-  private final Map<HeldKey, List<GenericRecord>> held = new LinkedHashMap<>();
+  private final Map<HeldKey, List<RiskRecord>> held = new LinkedHashMap<>();
 
   /** Records in {@link #held}. */
   private int heldRecords;
@@ -291,7 +293,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
   }
 
   private Outcome assessHeld(String recipient) {
-    Map<String, List<GenericRecord>> pinned = new ConcurrentHashMap<>();
+    Map<String, BatchRecords> pinned = new ConcurrentHashMap<>();
     RiskInput input = store.riskInput(recipient, maxRows, holding(recipient, pinned));
     Resident resident = residents.get(recipient);
     boolean valid =
@@ -357,7 +359,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     Resident resident = new Resident();
     long from = input.stateSeq();
     while (from < input.cursor()) {
-      Map<String, List<GenericRecord>> pinned = new ConcurrentHashMap<>();
+      Map<String, BatchRecords> pinned = new ConcurrentHashMap<>();
       RiskInput replay =
           store.riskReplay(recipient, from, input.cursor(), maxRows, holding(recipient, pinned));
       if (replay.rows().isEmpty()) {
@@ -376,12 +378,11 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
    * Judges the input's records in feed order against the state, loading the keys it does not hold;
    * the state learns from each.
    */
-  private Judged judge(
-      RiskInput input, Map<String, List<GenericRecord>> pinned, MemoryRiskState state) {
+  private Judged judge(RiskInput input, Map<String, BatchRecords> pinned, MemoryRiskState state) {
     int readBack = 0;
     for (Map.Entry<String, MinimizedBatch> copy : input.copies().entrySet()) {
       List<GenericRecord> decoded = Feeds.decode(copy.getValue()).records();
-      pinned.put(copy.getKey(), decoded);
+      pinned.put(copy.getKey(), new Decoded(decoded));
       readBack += decoded.size();
     }
     if (readBack > 0) {
@@ -390,10 +391,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     List<RiskEngine.Prepared> records = new ArrayList<>(input.rows().size());
     Instant earliest = null;
     for (RiskInput.Row row : input.rows()) {
-      GenericRecord minimized = pinned.get(row.batchId()).get(row.copyPosition());
-      RiskRecord record =
-          RiskRecord.of(
-              row.marketplaceId(), row.transactionId(), row.version(), row.receivedAt(), minimized);
+      RiskRecord record = pinned.get(row.batchId()).record(row);
       records.add(engine.prepare(record));
       if (earliest == null || record.receivedAt().isBefore(earliest)) {
         earliest = record.receivedAt();
@@ -429,14 +427,42 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
   }
 
   /** Which batches the assessor holds the records of, pinning them for the step. */
-  private Predicate<String> holding(String recipient, Map<String, List<GenericRecord>> pinned) {
+  private Predicate<String> holding(String recipient, Map<String, BatchRecords> pinned) {
     return batchId -> {
-      List<GenericRecord> records = held(new HeldKey(batchId, recipient));
+      List<RiskRecord> records = held(new HeldKey(batchId, recipient));
       if (records != null) {
-        pinned.put(batchId, records);
+        pinned.put(batchId, new HandedOver(records));
       }
       return records != null;
     };
+  }
+
+  /** A batch's records for one recipient as a step reads them, each under its price row. */
+  private sealed interface BatchRecords {
+    RiskRecord record(RiskInput.Row row);
+  }
+
+  /** Read for the detectors by the ingest when it handed the batch over. */
+  private record HandedOver(List<RiskRecord> records) implements BatchRecords {
+    @Override
+    public RiskRecord record(RiskInput.Row row) {
+      return records
+          .get(row.copyPosition())
+          .as(row.marketplaceId(), row.transactionId(), row.version(), row.receivedAt());
+    }
+  }
+
+  /** Decoded from the stored copy. */
+  private record Decoded(List<GenericRecord> records) implements BatchRecords {
+    @Override
+    public RiskRecord record(RiskInput.Row row) {
+      return RiskRecord.of(
+          row.marketplaceId(),
+          row.transactionId(),
+          row.version(),
+          row.receivedAt(),
+          records.get(row.copyPosition()));
+    }
   }
 
   /**
@@ -456,7 +482,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     synchronized (held) {
       for (String batchId : read) {
         HeldKey key = new HeldKey(batchId, recipient);
-        List<GenericRecord> records = held.remove(key);
+        List<RiskRecord> records = held.remove(key);
         if (records != null) {
           heldRecords -= records.size();
         } else if (readAhead.add(key) && readAhead.size() > READ_AHEAD) {
@@ -521,17 +547,22 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
   }
 
   @Override
-  public void committed(String batchId, String recipient, List<GenericRecord> records) {
-    if (!recipientSet.contains(recipient)) {
+  public void committed(Copy copy) {
+    if (!recipientSet.contains(copy.recipient())) {
       return;
     }
+    List<RiskRecord> records = read(copy);
+    if (records == null) {
+      return;
+    }
+    HeldKey key = new HeldKey(copy.batchId(), copy.recipient());
     synchronized (held) {
-      if (readAhead.remove(new HeldKey(batchId, recipient))) {
+      if (readAhead.remove(key)) {
         return;
       }
-      List<GenericRecord> before = held.put(new HeldKey(batchId, recipient), records);
+      List<RiskRecord> before = held.put(key, records);
       heldRecords += records.size() - (before == null ? 0 : before.size());
-      Iterator<List<GenericRecord>> oldest = held.values().iterator();
+      Iterator<List<RiskRecord>> oldest = held.values().iterator();
       while (heldRecords > HELD_RECORDS && oldest.hasNext()) {
         heldRecords -= oldest.next().size();
         oldest.remove();
@@ -546,7 +577,34 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
     }
   }
 
-  private List<GenericRecord> held(HeldKey key) {
+  /**
+   * The copy's records as the detectors read them, made here on the ingest's thread: the records
+   * were just minimized there, so their fields are still in that core's caches, where the
+   * assessor's thread read them cold; and the assessor holds these few fields, not the whole
+   * minimized records, until a step reads them, so a young collection in between copies less. Null
+   * if a record cannot be read: the ingest's commit stands, and the step reads the stored copy,
+   * failing there if it must.
+   */
+  private static List<RiskRecord> read(Copy copy) {
+    List<RiskRecord> records = new ArrayList<>(copy.records().size());
+    try {
+      for (int i = 0; i < copy.records().size(); i++) {
+        IndexEntry entry = copy.entries().get(copy.positions().get(i));
+        records.add(
+            RiskRecord.of(
+                copy.marketplaceId(),
+                entry.transactionId(),
+                entry.version(),
+                copy.receivedAt(),
+                copy.records().get(i)));
+      }
+    } catch (RuntimeException e) {
+      return null;
+    }
+    return records;
+  }
+
+  private List<RiskRecord> held(HeldKey key) {
     synchronized (held) {
       return held.get(key);
     }

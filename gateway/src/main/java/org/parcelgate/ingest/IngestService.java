@@ -297,7 +297,7 @@ public final class IngestService {
             minimized.copies(),
             minimized.log(),
             feeds.priceRows(minimized, entries)));
-    feeds.committed(batchId, minimized);
+    feeds.committed(batchId, submission.marketplaceId(), receivedAt, minimized, entries);
     return new Result(
         batchId,
         false,

@@ -73,6 +73,46 @@ public record RiskRecord(
   }
 
   /**
+   * This record under a price row's identity: itself if it has that identity already. The risk
+   * assessor reads the records the ingest handed over this way, made once on the ingest's thread
+   * with the batch's identity, and judges each under its price row's (the receipt time as stored,
+   * which may be less precise than the ingest's).
+   */
+  public RiskRecord as(
+      String marketplaceId, String transactionId, int version, Instant receivedAt) {
+    if (this.version == version
+        && this.transactionId.equals(transactionId)
+        && this.marketplaceId.equals(marketplaceId)
+        && this.receivedAt.equals(receivedAt)) {
+      return this;
+    }
+    return new RiskRecord(
+        marketplaceId,
+        transactionId,
+        version,
+        receivedAt,
+        orderTime,
+        consignmentIoss,
+        sellerId,
+        sellerIoss,
+        sellerCountry,
+        buyerPseudonym,
+        destinationCountry,
+        dispatchCountry,
+        currency,
+        goodsValueMinor,
+        shippingMinor,
+        insuranceMinor,
+        discountMinor,
+        taxCollectedMinor,
+        totalPaidMinor,
+        paymentTime,
+        paymentMethod,
+        payerCountry,
+        lines);
+  }
+
+  /**
    * Reads a minimized transaction (a record of the recipient's minimized schema, with Avro's
    * generic representation: {@code CharSequence} text, {@code Instant} timestamps or epoch millis).
    */

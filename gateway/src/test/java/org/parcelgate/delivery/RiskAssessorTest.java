@@ -212,6 +212,22 @@ class RiskAssessorTest {
     return record;
   }
 
+  /** Hands over a batch's minimized records as the ingest does once it is committed. */
+  private static void handOver(
+      RiskAssessor assessor, String batchId, String recipient, List<Sale> sales) {
+    List<Integer> positions = new ArrayList<>();
+    List<GenericRecord> records = new ArrayList<>();
+    List<IndexEntry> entries = new ArrayList<>();
+    for (int i = 0; i < sales.size(); i++) {
+      Sale sale = sales.get(i);
+      positions.add(i);
+      records.add(minimized(sale));
+      entries.add(new IndexEntry(sale.transactionId(), 1, i, digest(sale.transactionId()), "NL"));
+    }
+    assessor.committed(
+        new CommittedCopies.Copy(batchId, "mp-1", NOW, recipient, positions, records, entries));
+  }
+
   private static byte[] container(List<Sale> sales) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataFileWriter<GenericRecord> writer =
@@ -781,8 +797,8 @@ class RiskAssessorTest {
     commit(store, "b1", stored);
     // The records as the ingest made them; here they differ from the stored copy on purpose, so
     // that the assessment shows which it read.
-    assessor.committed("b1", NL, List.of(minimized(new Sale("t1", "seller-a", 50_000))));
-    assessor.committed("b1", "customs-elsewhere", List.of());
+    handOver(assessor, "b1", NL, List.of(new Sale("t1", "seller-a", 50_000)));
+    handOver(assessor, "b1", "customs-elsewhere", List.of());
 
     assessor.catchUp(NL);
 
@@ -792,17 +808,42 @@ class RiskAssessorTest {
   }
 
   @Test
+  void aHandOverItCannotReadFailsNotTheIngestAndTheStepReadsTheStoredCopy() {
+    GatewayStore store = embedded(data);
+    Recording recording = new Recording();
+    RiskAssessor assessor = assessor(store, 10, recording);
+    commit(store, "b1", List.of(new Sale("t1", "seller-a", 50_000)));
+    // A record placed at an accepted position the batch does not have.
+    assessor.committed(
+        new CommittedCopies.Copy(
+            "b1",
+            "mp-1",
+            NOW,
+            NL,
+            List.of(3),
+            List.of(minimized(new Sale("t1", "seller-a", 5_000))),
+            List.of()));
+
+    assertThat(assessor.heldRecords()).isZero();
+    assessor.catchUp(NL);
+
+    assertThat(flags(assessments(new Feeds(store, List.of(), assessor, WAIT)).get(0)))
+        .containsExactly(Flag.IOSS_ABOVE_THRESHOLD);
+    assertThat(recording.readBack).isEqualTo(1);
+  }
+
+  @Test
   void keepsOnlyTheLatestBatchesHandedOverAndReadsOlderOnesFromTheStore() {
     GatewayStore store = embedded(data);
     Recording recording = new Recording();
     RiskAssessor assessor = assessor(store, 10, recording);
     commit(store, "b1", List.of(new Sale("t1", "seller-a", 5_000)));
     // Differs from the stored copy on purpose, so that the assessment shows which was read.
-    assessor.committed("b1", NL, List.of(minimized(new Sale("t1", "seller-a", 50_000))));
+    handOver(assessor, "b1", NL, List.of(new Sale("t1", "seller-a", 50_000)));
     // Later batches fill what the assessor keeps: the first one handed over goes.
-    GenericRecord filler = minimized(new Sale("f", "seller-f", 1));
-    assessor.committed("b2", NL, Collections.nCopies(RiskAssessor.HELD_RECORDS / 2, filler));
-    assessor.committed("b3", NL, Collections.nCopies(RiskAssessor.HELD_RECORDS / 2, filler));
+    Sale filler = new Sale("f", "seller-f", 1);
+    handOver(assessor, "b2", NL, Collections.nCopies(RiskAssessor.HELD_RECORDS / 2, filler));
+    handOver(assessor, "b3", NL, Collections.nCopies(RiskAssessor.HELD_RECORDS / 2, filler));
 
     assessor.catchUp(NL);
 
@@ -819,12 +860,11 @@ class RiskAssessorTest {
     commit(
         store, "b1", List.of(new Sale("t1", "seller-a", 5_000), new Sale("t2", "seller-b", 5_000)));
     // Differ from the stored copy on purpose, so that the assessments show which was read.
-    assessor.committed(
+    handOver(
+        assessor,
         "b1",
         NL,
-        List.of(
-            minimized(new Sale("t1", "seller-a", 50_000)),
-            minimized(new Sale("t2", "seller-b", 50_000))));
+        List.of(new Sale("t1", "seller-a", 50_000), new Sale("t2", "seller-b", 50_000)));
 
     assertThat(assessor.step(NL)).isEqualTo(1);
     assertThat(assessor.heldRecords()).isEqualTo(2);
@@ -842,7 +882,7 @@ class RiskAssessorTest {
     commit(store, "b1", List.of(new Sale("t1", "seller-a", 5_000)));
     assertThat(assessor.step(NL)).isEqualTo(1);
 
-    assessor.committed("b1", NL, List.of(minimized(new Sale("t1", "seller-a", 5_000))));
+    handOver(assessor, "b1", NL, List.of(new Sale("t1", "seller-a", 5_000)));
 
     assertThat(assessor.heldRecords()).isZero();
   }
@@ -853,7 +893,7 @@ class RiskAssessorTest {
     RiskAssessor assessor = assessor(store, 10, RiskAssessor.Listener.NONE);
     commit(store, "b1", List.of(new Sale("t1", "seller-a", 50_000)));
     // Another recipient's copy of the same batch is not this recipient's.
-    assessor.committed("b1", "customs-elsewhere", List.of(minimized(new Sale("t1", "x", 1))));
+    handOver(assessor, "b1", "customs-elsewhere", List.of(new Sale("t1", "x", 1)));
 
     assessor.catchUp(NL);
 
