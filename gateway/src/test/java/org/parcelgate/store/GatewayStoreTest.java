@@ -366,7 +366,7 @@ class GatewayStoreTest {
     List<Migrations.Applied> applied = ((JdbcGatewayStore) store).appliedMigrations();
     assertThat(applied)
         .extracting(Migrations.Applied::version)
-        .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
+        .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     assertThat(applied.get(0).description()).isEqualTo("create tables");
     assertThat(applied.get(1).description()).isEqualTo("minimization log");
     assertThat(applied.get(2).description()).isEqualTo("delivery");
