@@ -300,10 +300,7 @@ final class SplitLog {
     try (PreparedStatement next = connection.prepareStatement(NEXT_RECIPIENT)) {
       String recipient = "";
       while (true) {
-        next.setString(1, recipient);
-        try (ResultSet row = next.executeQuery()) {
-          recipient = row.next() ? row.getString(1) : null;
-        }
+        recipient = next(next, recipient);
         if (recipient == null) {
           return purged;
         }
@@ -314,13 +311,21 @@ final class SplitLog {
     }
   }
 
+  /**
+   * The recipient after {@code after} that {@code next} (a {@code MIN(recipient)}) finds, or null.
+   */
+  private static String next(PreparedStatement next, String after) throws SQLException {
+    next.setString(1, after);
+    try (ResultSet row = next.executeQuery()) {
+      return row.next() ? row.getString(1) : null;
+    }
+  }
+
   private static final String V14_RECIPIENT_AFTER =
       "SELECT MIN(recipient) FROM risk_split_log WHERE recipient > ?";
   private static final String V14_AFTER =
       "SELECT seq, state_key, state, expires_at_micros FROM risk_split_log WHERE recipient = ?"
           + " AND seq > ? ORDER BY seq LIMIT ?";
-  private static final String TAKE_MIGRATED =
-      "UPDATE risk_position SET split_seq = ? WHERE recipient = ?";
 
   /** Groups of the V14 log read per query by {@link #pack}: whole pages of them. */
   static final int PACK_CHUNK = SplitPage.GROUPS * 256;
@@ -334,13 +339,10 @@ final class SplitLog {
     try (PreparedStatement next = connection.prepareStatement(V14_RECIPIENT_AFTER);
         PreparedStatement select = connection.prepareStatement(V14_AFTER);
         PreparedStatement insert = connection.prepareStatement(APPEND);
-        PreparedStatement take = connection.prepareStatement(TAKE_MIGRATED)) {
+        PreparedStatement take = connection.prepareStatement(TAKE)) {
       String recipient = "";
       while (true) {
-        next.setString(1, recipient);
-        try (ResultSet row = next.executeQuery()) {
-          recipient = row.next() ? row.getString(1) : null;
-        }
+        recipient = next(next, recipient);
         if (recipient == null) {
           break;
         }
