@@ -587,6 +587,9 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
    */
   private static List<RiskRecord> read(Copy copy) {
     List<RiskRecord> records = new ArrayList<>(copy.records().size());
+    // The receipt time as the price rows keep it, so that a step judges each record under its
+    // row's identity without a copy of it (RiskRecord.as).
+    Instant receivedAt = GatewayStore.asStored(copy.receivedAt());
     try {
       for (int i = 0; i < copy.records().size(); i++) {
         IndexEntry entry = copy.entries().get(copy.positions().get(i));
@@ -595,7 +598,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
                 copy.marketplaceId(),
                 entry.transactionId(),
                 entry.version(),
-                copy.receivedAt(),
+                receivedAt,
                 copy.records().get(i)));
       }
     } catch (RuntimeException e) {

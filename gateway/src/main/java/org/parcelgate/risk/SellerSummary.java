@@ -201,6 +201,8 @@ public record SellerSummary(long assessed, Map<Flag, Long> flagged, List<Period>
                 Math.addExact(p.vatDueMinor(), vatDueMinor),
                 Math.addExact(p.dutyDueMinor(), dutyDueMinor),
                 Math.addExact(p.collectedMinor(), collectedMinor));
+        // A month and currency appear once, and this month is most often the first.
+        break;
       }
     }
     if (changed != null) {

@@ -23,6 +23,14 @@ import java.util.Optional;
  * deadline.
  */
 public interface GatewayStore extends DeliveryStore, RiskStore, AutoCloseable {
+  /**
+   * A time as the store keeps it and reads it back: to the microsecond (SQLite's integers of
+   * microseconds, PostgreSQL's timestamps). What a caller holds of a stored row equals the row as
+   * read back only at this precision.
+   */
+  static Instant asStored(Instant time) {
+    return JdbcGatewayStore.instant(JdbcGatewayStore.micros(time));
+  }
 
   /**
    * Durable replay protection: records the first use of {@code (issuer, jti)}.

@@ -136,6 +136,24 @@ class RiskTablesTest {
   }
 
   @Test
+  void aRowsReceiptTimeReadsBackAsStoredToTheMicrosecond() {
+    Instant received = Instant.parse("2026-03-01T10:15:30.123456789Z");
+    store.commit(
+        Batches.batch(
+            "b1",
+            "mp-1",
+            Batches.digest("body b1"),
+            received,
+            List.of(entry("t1", 1)),
+            Batches.ONE_SELLER));
+
+    Instant read = store.riskInput(RECIPIENT, 1).rows().get(0).receivedAt();
+
+    assertThat(read).isEqualTo(GatewayStore.asStored(received));
+    assertThat(read).isEqualTo(Instant.parse("2026-03-01T10:15:30.123456Z"));
+  }
+
+  @Test
   void aRecipientWithoutRecordsHasNothingToAssess() {
     commit(1, 2);
 
