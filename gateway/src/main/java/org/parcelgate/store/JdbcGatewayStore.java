@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -816,10 +815,16 @@ final class JdbcGatewayStore implements GatewayStore {
   }
 
   static long micros(Instant instant) {
-    return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    // ChronoUnit.MICROS.between(Instant.EPOCH, instant) as the JDK computes it (nanoseconds, then
+    // divided; the same overflow beyond some 292 years), without its general path: a checkpoint
+    // converts tens of thousands of expiries.
+    return Math.addExact(
+            Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano())
+        / 1_000;
   }
 
   static Instant instant(long micros) {
-    return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
   }
 }

@@ -1,6 +1,7 @@
 package org.parcelgate.store;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,7 @@ record RiskRows(RiskStep step, List<Flagged> flagged, List<Value> values, Groups
       hashes[i] = SplitLog.hash(values.get(i).key().key());
       minutes[i] = SplitGroupIndex.minute(values.get(i).expiresMicros());
     }
-    return new Groups(List.copyOf(values), hashes, minutes);
+    // The list is this method's caller's own, made for these rows: not copied again.
+    return new Groups(Collections.unmodifiableList(values), hashes, minutes);
   }
 }

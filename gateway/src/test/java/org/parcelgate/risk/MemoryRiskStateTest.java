@@ -170,13 +170,15 @@ class MemoryRiskStateTest {
   void trimForgetsTheValuesUsedLeastRecently() {
     StateKey b = new StateKey("counter", "b");
     StateKey c = new StateKey("counter", "c");
-    MemoryRiskState state = checkpointed(KEY, b, c);
+    StateKey d = new StateKey("counter", "d");
+    MemoryRiskState state = checkpointed(KEY, b, c, d);
     state.read(KEY, Counter::decode);
+    state.read(c, Counter::decode);
 
-    state.trim(2);
+    state.trim(4 - 1);
 
     assertThat(state.size()).isEqualTo(2);
-    assertThat(state.missing(List.of(KEY, b, c))).containsExactly(b);
+    assertThat(state.missing(List.of(KEY, b, c, d))).containsExactly(b, d);
   }
 
   @Test
@@ -211,7 +213,7 @@ class MemoryRiskStateTest {
   }
 
   @Test
-  void trimLeavesAQuarterOfItsBoundFreeSoThatTheNextStepsNeedNotTrim() {
+  void trimLeavesHalfItsBoundFreeSoThatTheNextStepsNeedNotTrim() {
     MemoryRiskState state = MemoryRiskState.empty(NOW);
     for (int i = 0; i < 9; i++) {
       state.write(new StateKey("counter", "k" + i), new Counter(i), Counter::encode, null);
@@ -222,11 +224,11 @@ class MemoryRiskStateTest {
 
     state.trim(8);
 
-    assertThat(state.size()).isEqualTo(6);
-    assertThat(state.missing(List.of(new StateKey("counter", "k0"), new StateKey("counter", "k3"))))
-        .containsExactly(new StateKey("counter", "k3"));
+    assertThat(state.size()).isEqualTo(4);
+    assertThat(state.missing(List.of(new StateKey("counter", "k0"), new StateKey("counter", "k5"))))
+        .containsExactly(new StateKey("counter", "k5"));
     state.trim(8);
-    assertThat(state.size()).isEqualTo(6);
+    assertThat(state.size()).isEqualTo(4);
   }
 
   @Test
