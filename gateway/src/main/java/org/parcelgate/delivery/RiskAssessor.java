@@ -6,8 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +24,6 @@ import org.parcelgate.risk.RiskRecord;
 import org.parcelgate.risk.StateKey;
 import org.parcelgate.store.FeedKind;
 import org.parcelgate.store.GatewayStore;
-import org.parcelgate.store.IndexEntry;
 import org.parcelgate.store.MinimizedBatch;
 import org.parcelgate.store.RiskInput;
 import org.parcelgate.store.RiskStep;
@@ -66,10 +63,10 @@ import org.slf4j.LoggerFactory;
  *       rebuild the state at every turn.
  *   <li>The ingest hands over each committed batch's minimized records ({@link CommittedCopies}),
  *       read for the detectors there ({@link RiskRecord}: only the fields they use), and the
- *       assessor keeps them until a step has read the batch to its end (at most {@link
- *       #HELD_RECORDS}, the oldest going first): kept longer, they would outlive young collections
- *       and lengthen their pauses. A batch no longer held (or committed by another instance, or
- *       before a restart) is read from the store and decoded.
+ *       assessor keeps them ({@link HandOvers}) until a step has read the batch to its end (at most
+ *       {@link #HELD_RECORDS}, the oldest going first): kept longer, they would outlive young
+ *       collections and lengthen their pauses. A batch no longer held (or committed by another
+ *       instance, or before a restart) is read from the store and decoded.
  * </ul>
  *
  * <p>The thread wakes when {@link #wake() told} of a commit, when a reader {@link #awaitAssessed
@@ -170,26 +167,8 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
   /** Per recipient, the state held between steps (used under {@link #stepping}). */
   private final Map<String, Resident> residents = new HashMap<>();
 
-  private record HeldKey(String batchId, String recipient) {}
-
-  /**
-   * The records of committed batches not yet read to their end, as the ingest handed them over and
-   * read for the detectors on its thread, oldest first: first in, first out (the assessor reads
-   * each batch once, soon after its commit, so recency of use says nothing a cache could learn
-   * from). A step lets go of the batches it read to their end. Guarded by itself.
-   */
-  private final Map<HeldKey, List<RiskRecord>> held = new LinkedHashMap<>();
-
-  /** Records in {@link #held}. */
-  private int heldRecords;
-
-  /**
-   * The latest batches a step read to their end before the ingest handed them over, which then are
-   * not held (guarded by {@link #held}); at most {@link #READ_AHEAD} of them.
-   */
-  private final Set<HeldKey> readAhead = new LinkedHashSet<>();
-
-  private static final int READ_AHEAD = 64;
+  /** The records the ingest handed over, until a step has read their batch to its end. */
+  private final HandOvers handOvers = new HandOvers(HELD_RECORDS);
 
   /** Per recipient, the last position known to be assessed; waiters are notified on this. */
   private final Map<String, Long> assessed = new ConcurrentHashMap<>();
@@ -338,7 +317,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
       residents.remove(recipient);
       return new Outcome(0, true, true);
     }
-    release(recipient, input);
+    handOvers.release(recipient, input);
     resident.cursor = to;
     if (checkpoint) {
       written(resident);
@@ -429,7 +408,7 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
   /** Which batches the assessor holds the records of, pinning them for the step. */
   private Predicate<String> holding(String recipient, Map<String, BatchRecords> pinned) {
     return batchId -> {
-      List<RiskRecord> records = held(new HeldKey(batchId, recipient));
+      List<RiskRecord> records = handOvers.get(batchId, recipient);
       if (records != null) {
         pinned.put(batchId, new HandedOver(records));
       }
@@ -462,35 +441,6 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
           row.version(),
           row.receivedAt(),
           records.get(row.copyPosition()));
-    }
-  }
-
-  /**
-   * Lets go of the held batches a committed step read to their end. Holding one longer keeps its
-   * records alive through the next young collection, which then copies them: most of the length of
-   * its pause.
-   */
-  private void release(String recipient, RiskInput input) {
-    List<RiskInput.Row> rows = input.rows();
-    // A batch commits whole, so only the last one can go on past the step's bound.
-    String open = input.more() ? rows.get(rows.size() - 1).batchId() : null;
-    Set<String> read = new LinkedHashSet<>();
-    for (RiskInput.Row row : rows) {
-      read.add(row.batchId());
-    }
-    read.remove(open);
-    synchronized (held) {
-      for (String batchId : read) {
-        HeldKey key = new HeldKey(batchId, recipient);
-        List<RiskRecord> records = held.remove(key);
-        if (records != null) {
-          heldRecords -= records.size();
-        } else if (readAhead.add(key) && readAhead.size() > READ_AHEAD) {
-          Iterator<HeldKey> oldest = readAhead.iterator();
-          oldest.next();
-          oldest.remove();
-        }
-      }
     }
   }
 
@@ -548,69 +498,14 @@ public final class RiskAssessor implements CommittedCopies, AutoCloseable {
 
   @Override
   public void committed(Copy copy) {
-    if (!recipientSet.contains(copy.recipient())) {
-      return;
-    }
-    List<RiskRecord> records = read(copy);
-    if (records == null) {
-      return;
-    }
-    HeldKey key = new HeldKey(copy.batchId(), copy.recipient());
-    synchronized (held) {
-      if (readAhead.remove(key)) {
-        return;
-      }
-      List<RiskRecord> before = held.put(key, records);
-      heldRecords += records.size() - (before == null ? 0 : before.size());
-      Iterator<List<RiskRecord>> oldest = held.values().iterator();
-      while (heldRecords > HELD_RECORDS && oldest.hasNext()) {
-        heldRecords -= oldest.next().size();
-        oldest.remove();
-      }
+    if (recipientSet.contains(copy.recipient())) {
+      handOvers.hold(copy);
     }
   }
 
   /** How many handed-over records the assessor holds. */
   int heldRecords() {
-    synchronized (held) {
-      return heldRecords;
-    }
-  }
-
-  /**
-   * The copy's records as the detectors read them, made here on the ingest's thread: the records
-   * were just minimized there, so their fields are still in that core's caches, where the
-   * assessor's thread read them cold; and the assessor holds these few fields, not the whole
-   * minimized records, until a step reads them, so a young collection in between copies less. Null
-   * if a record cannot be read: the ingest's commit stands, and the step reads the stored copy,
-   * failing there if it must.
-   */
-  private static List<RiskRecord> read(Copy copy) {
-    List<RiskRecord> records = new ArrayList<>(copy.records().size());
-    // The receipt time as the price rows keep it, so that a step judges each record under its
-    // row's identity without a copy of it (RiskRecord.as).
-    Instant receivedAt = GatewayStore.asStored(copy.receivedAt());
-    try {
-      for (int i = 0; i < copy.records().size(); i++) {
-        IndexEntry entry = copy.entries().get(copy.positions().get(i));
-        records.add(
-            RiskRecord.of(
-                copy.marketplaceId(),
-                entry.transactionId(),
-                entry.version(),
-                receivedAt,
-                copy.records().get(i)));
-      }
-    } catch (RuntimeException e) {
-      return null;
-    }
-    return records;
-  }
-
-  private List<RiskRecord> held(HeldKey key) {
-    synchronized (held) {
-      return held.get(key);
-    }
+    return handOvers.records();
   }
 
   /**
